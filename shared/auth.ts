@@ -1,0 +1,127 @@
+import jwt from 'jsonwebtoken';
+import { forbidden, unauthenticated } from './errors';
+
+export type Role = 'anonymous' | 'resident' | 'staff' | 'community_worker' | 'admin';
+
+/** Who is asking, as verified by the gateway. The one shape every subgraph authorises against. */
+export interface Viewer {
+  role: Role;
+  /** The token's subject: a resident id for residents, a staff or admin account id otherwise. */
+  subject?: string;
+  /** Set for residents: the Resident entity id. */
+  residentId?: string;
+  /** Set for staff: the department they act for. */
+  departmentId?: string;
+  /** Optional for staff: the street they are limited to. */
+  streetCode?: string;
+  /** Set for community workers. */
+  communityCode?: string;
+}
+
+export const ANONYMOUS: Viewer = Object.freeze({ role: 'anonymous' }) as Viewer;
+
+/** Header carrying the gateway-signed viewer from the gateway to the subgraphs. */
+export const VIEWER_HEADER = 'x-citygraph-viewer';
+
+const ROLES: readonly Role[] = ['resident', 'staff', 'community_worker', 'admin'];
+const INTERNAL_AUDIENCE = 'citygraph-subgraphs';
+const USER_AUDIENCE = 'citygraph';
+
+interface UserClaims {
+  sub: string;
+  role: Role;
+  dept?: string;
+  street?: string;
+  community?: string;
+}
+
+function toClaims(viewer: Viewer): UserClaims {
+  const claims: UserClaims = { sub: viewer.subject ?? viewer.residentId ?? '', role: viewer.role };
+  if (viewer.departmentId) claims.dept = viewer.departmentId;
+  if (viewer.streetCode) claims.street = viewer.streetCode;
+  if (viewer.communityCode) claims.community = viewer.communityCode;
+  return claims;
+}
+
+function fromClaims(payload: unknown): Viewer {
+  const c = payload as Partial<UserClaims>;
+  if (!c || typeof c.sub !== 'string' || !c.sub || !ROLES.includes(c.role as Role)) {
+    throw unauthenticated('The token does not name a subject and a known role');
+  }
+  const viewer: Viewer = { role: c.role as Role, subject: c.sub };
+  if (c.role === 'resident') viewer.residentId = c.sub;
+  if (c.role === 'staff') {
+    if (!c.dept) throw unauthenticated('A staff token must name its department (dept claim)');
+    viewer.departmentId = c.dept;
+    if (c.street) viewer.streetCode = c.street;
+  }
+  if (c.role === 'community_worker') {
+    if (!c.community) throw unauthenticated('A community worker token must name its community');
+    viewer.communityCode = c.community;
+  }
+  return viewer;
+}
+
+/** Issues a bearer token for a person (used by `npm run token` and tests). */
+export function signUserToken(viewer: Viewer, secret: string, expiresInSeconds = 12 * 3600): string {
+  return jwt.sign(toClaims(viewer), secret, {
+    algorithm: 'HS256',
+    audience: USER_AUDIENCE,
+    expiresIn: expiresInSeconds,
+  });
+}
+
+/** Verifies a person's bearer token; UNAUTHENTICATED when forged, expired or malformed. */
+export function verifyUserToken(token: string, secret: string): Viewer {
+  let payload: unknown;
+  try {
+    payload = jwt.verify(token, secret, { algorithms: ['HS256'], audience: USER_AUDIENCE });
+  } catch (err) {
+    const reason = (err as Error).name === 'TokenExpiredError' ? 'The token has expired' : 'The token is not valid';
+    throw unauthenticated(reason);
+  }
+  return fromClaims(payload);
+}
+
+/** Signs the viewer for one hop gateway → subgraph. Short-lived: it is made per request. */
+export function signViewer(viewer: Viewer, secret: string): string {
+  return jwt.sign(viewer.role === 'anonymous' ? { sub: '', role: 'anonymous' } : toClaims(viewer), secret, {
+    algorithm: 'HS256',
+    audience: INTERNAL_AUDIENCE,
+    expiresIn: 300,
+  });
+}
+
+/**
+ * Reads the viewer a subgraph request carries. No header means anonymous; a header that does
+ * not verify is refused, so forged claims never reach a resolver.
+ */
+export function readViewer(header: string | undefined, secret: string): Viewer {
+  if (!header) return ANONYMOUS;
+  let payload: { sub?: string; role?: string };
+  try {
+    payload = jwt.verify(header, secret, { algorithms: ['HS256'], audience: INTERNAL_AUDIENCE }) as typeof payload;
+  } catch {
+    throw unauthenticated('The forwarded identity is not signed by the gateway');
+  }
+  if (payload.role === 'anonymous') return ANONYMOUS;
+  return fromClaims(payload);
+}
+
+/** The resident id of a signed-in resident, or UNAUTHENTICATED / FORBIDDEN. */
+export function requireResident(viewer: Viewer): string {
+  if (viewer.role === 'anonymous') throw unauthenticated();
+  if (viewer.role !== 'resident' || !viewer.residentId) throw forbidden('Only a signed-in resident can do this');
+  return viewer.residentId;
+}
+
+/** Passes when the viewer has one of the roles; UNAUTHENTICATED for anonymous, else FORBIDDEN. */
+export function requireRole(viewer: Viewer, ...roles: Role[]): void {
+  if (roles.includes(viewer.role)) return;
+  if (viewer.role === 'anonymous') throw unauthenticated();
+  throw forbidden(`This needs the role ${roles.join(' or ')}; you are signed in as ${viewer.role}`);
+}
+
+export function isAdmin(viewer: Viewer): boolean {
+  return viewer.role === 'admin';
+}

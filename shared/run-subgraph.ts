@@ -1,0 +1,32 @@
+import { loadCityConfig, ConfigError } from './config';
+import { connectDatabase, databaseName } from './db';
+import { InProcessPubSub } from './pubsub';
+import type { SubgraphFactory, SubgraphName } from './subgraph-deps';
+
+/** What every subgraph's `index.ts` does: read config, connect, listen, stop cleanly on a signal. */
+export async function runSubgraph(name: SubgraphName, factory: SubgraphFactory): Promise<void> {
+  try {
+    const config = loadCityConfig();
+    if (!config.mongodbUri) {
+      throw new ConfigError(
+        'Invalid configuration (environment variables):\n  MONGODB_URI: required to run a subgraph alone (`npm start` runs an embedded FerretDB for you)',
+      );
+    }
+    const db = await connectDatabase({ uri: config.mongodbUri, dbName: databaseName(config.dbPrefix, name), timeoutMs: config.mongodbTimeoutMs });
+    const pubsub = new InProcessPubSub();
+    const server = await factory({ db, config, pubsub, clock: () => new Date() });
+    const url = await server.listen(config.ports[name], config.host);
+    console.log(`${name} subgraph ready at ${url}/graphql`);
+    const shutdown = async () => {
+      await server.stop();
+      await pubsub.close();
+      await db.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  }
+}

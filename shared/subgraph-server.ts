@@ -1,0 +1,117 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { readViewer, VIEWER_HEADER, type Viewer } from './auth';
+import type { Database } from './db';
+import { classifyError } from './errors';
+import { listen, pathOf, sendJson, serveGraphQL } from './http';
+
+export interface SubgraphServerOptions<TContext extends BaseContext> {
+  /** The subgraph's name, as in `supergraph.yaml`. */
+  name: string;
+  /** The subgraph's SDL (from `schema/<name>.graphql`). */
+  typeDefs: DocumentNode;
+  /** Resolvers, split by type in the subgraph's `resolvers/` folder. */
+  resolvers: GraphQLResolverMap<TContext>;
+  /** Builds the per-request context (with a fresh set of loaders) for a verified viewer. */
+  context: (viewer: Viewer, req: IncomingMessage) => TContext | Promise<TContext>;
+  /** Secret the gateway signs forwarded identities with. */
+  internalSecret: string;
+  /** The subgraph's database, pinged by `/health/ready`. */
+  db: Database;
+  /** Hides internal error messages and stack traces. */
+  production?: boolean;
+}
+
+/** A subgraph HTTP server, built but not listening: tests listen on port 0, `index.ts` on its port. */
+export interface SubgraphServer {
+  name: string;
+  schema: GraphQLSchema;
+  apollo: ApolloServer<BaseContext>;
+  httpServer: Server;
+  listen(port: number, host?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Formats errors the same way in every subgraph: known codes kept, driver errors classified. */
+export function formatSubgraphError(production: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const classified = classifyError(original);
+    if (classified) {
+      return { ...formatted, message: classified.message, extensions: { ...classified.extensions } };
+    }
+    const code = formatted.extensions?.code;
+    if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
+      if (!(original instanceof GraphQLError)) console.error('[subgraph] unexpected error', original);
+      if (production) return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
+    return formatted;
+  };
+}
+
+export async function createSubgraphServer<TContext extends BaseContext>(
+  options: SubgraphServerOptions<TContext>,
+): Promise<SubgraphServer> {
+  const production = options.production ?? false;
+  const schema = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> });
+  const apollo = new ApolloServer<BaseContext>({
+    schema,
+    formatError: formatSubgraphError(production),
+    includeStacktraceInErrorResponses: !production,
+    introspection: !production,
+  });
+  await apollo.start();
+
+  const buildContext = async (req: IncomingMessage): Promise<TContext> => {
+    const header = req.headers[VIEWER_HEADER];
+    let viewer: Viewer;
+    try {
+      viewer = readViewer(Array.isArray(header) ? header[0] : header, options.internalSecret);
+    } catch (err) {
+      const e = err as GraphQLError;
+      throw new GraphQLError(e.message, { extensions: { ...e.extensions, http: { status: 401 } } });
+    }
+    return options.context(viewer, req);
+  };
+
+  const httpServer = createServer((req, res) => {
+    const path = pathOf(req);
+    if (path === '/health') return sendJson(res, 200, { status: 'ok', subgraph: options.name });
+    if (path === '/health/ready') {
+      void options.db.ping().then((ok) =>
+        sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'database unavailable', subgraph: options.name }),
+      );
+      return;
+    }
+    if (path === '/graphql' || path === '/') {
+      serveGraphQL(apollo, req, res, () => buildContext(req) as Promise<BaseContext>).catch((err) => {
+        console.error(`[${options.name}] request failed`, err);
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        else res.end();
+      });
+      return;
+    }
+    sendJson(res, 404, { error: 'not found' });
+  });
+  httpServer.keepAliveTimeout = 65000;
+
+  return {
+    name: options.name,
+    schema,
+    apollo,
+    httpServer,
+    listen: (port, host) => listen(httpServer, port, host),
+    async stop() {
+      await new Promise<void>((resolve) => {
+        if (!httpServer.listening) return resolve();
+        httpServer.close(() => resolve());
+        httpServer.closeIdleConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startFerret } from '../../shared/ferret';
+
+/** One real FerretDB per test run, on a free port and a temporary directory. */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.TEST_MONGODB_URI) return;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'citygraph-test-'));
+  const ferret = await startFerret(dir, 0, (line) => console.log(line));
+  process.env.TEST_MONGODB_URI = ferret.uri;
+  (globalThis as { __FERRET__?: unknown }).__FERRET__ = { ferret, dir };
+}
