@@ -5,6 +5,8 @@ import { startFerret } from '../../shared/ferret';
 
 /** One real FerretDB per test run, on a free port and a temporary directory. */
 export default async function globalSetup(): Promise<void> {
+  // Apollo's packages otherwise report anonymous usage over the network.
+  process.env.APOLLO_TELEMETRY_DISABLED = '1';
   if (process.env.TEST_MONGODB_URI) return;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'citygraph-test-'));
   const ferret = await startFerret(dir, 0, (line) => console.log(line));

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { loadCityConfig, parseEnv } from '../shared/config';
+import { ROOT_DIR } from '../shared/schema';
+
+/** Where the gateway's supergraph comes from. */
+export type SupergraphSource =
+  /** A supergraph SDL given directly (tests, embedding). */
+  | { kind: 'sdl'; sdl: string }
+  /** A composed supergraph file, e.g. `schema/supergraph.graphql`. */
+  | { kind: 'file'; path: string }
+  /** A rover `supergraph.yaml` composed with @apollo/composition at start. */
+  | { kind: 'compose'; configPath: string };
+
+/** The city layer: identity from bearer tokens, forwarded to subgraphs as a signed viewer. */
+export interface CityAuthOptions {
+  /** HS256 secret of residents', clerks' and admins' bearer tokens. */
+  jwtSecret: string;
+  /** HS256 secret used to sign the viewer forwarded to subgraphs (`x-citygraph-viewer`). */
+  internalSecret: string;
+}
+
+export interface GatewayOptions {
+  /** TCP port (`PORT`, default 4000; 0 picks a free one). */
+  port: number;
+  /** Interface to bind (`HOST`, default 127.0.0.1). */
+  host: string;
+  /** The supergraph to serve. */
+  supergraph: SupergraphSource;
+  /**
+   * Routing URL overrides by subgraph name. `SUBGRAPH_<NAME>_URL` variables apply too; the
+   * supergraph's own routing URLs are the fallback.
+   */
+  subgraphUrls: Record<string, string>;
+  /** How long one subgraph fetch may take before it fails (`SUBGRAPH_TIMEOUT_MS`, default 10000). */
+  subgraphTimeoutMs: number;
+  /** Production hides internal error details and stack traces (`NODE_ENV=production`). */
+  production: boolean;
+  /** Whether introspection is answered (`INTROSPECTION`, default: on outside production). */
+  introspection: boolean;
+  /** Largest accepted request body in bytes (`BODY_LIMIT_BYTES`, default 1 MiB). */
+  bodyLimitBytes: number;
+  /**
+   * The city-specific layer, switched on by `CITY_AUTH=on` (the default). Off, the gateway is a
+   * plain Federation 2 gateway that forwards nothing but the operation.
+   */
+  cityAuth?: CityAuthOptions;
+}
+
+const DEFAULT_SUPERGRAPH = path.join(ROOT_DIR, 'schema', 'supergraph.graphql');
+const DEFAULT_SUPERGRAPH_CONFIG = path.join(ROOT_DIR, 'supergraph.yaml');
+
+/** Reads the gateway's options from the environment; fails fast naming the bad variable. */
+export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): GatewayOptions {
+  const e = parseEnv(
+    {
+      NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+      PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+      HOST: z.string().default('127.0.0.1'),
+      SUPERGRAPH_PATH: z.string().optional(),
+      SUPERGRAPH_CONFIG: z.string().optional(),
+      SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(300000).default(10000),
+      INTROSPECTION: z.enum(['on', 'off']).optional(),
+      BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+      CITY_AUTH: z.enum(['on', 'off']).default('on'),
+    },
+    env,
+  );
+  const production = e.NODE_ENV === 'production';
+  let supergraph: SupergraphSource;
+  if (e.SUPERGRAPH_PATH) {
+    if (!existsSync(e.SUPERGRAPH_PATH)) throw new Error(`SUPERGRAPH_PATH: no file at ${e.SUPERGRAPH_PATH}`);
+    supergraph = { kind: 'file', path: path.resolve(e.SUPERGRAPH_PATH) };
+  } else if (e.SUPERGRAPH_CONFIG) {
+    supergraph = { kind: 'compose', configPath: path.resolve(e.SUPERGRAPH_CONFIG) };
+  } else if (existsSync(DEFAULT_SUPERGRAPH)) {
+    supergraph = { kind: 'file', path: DEFAULT_SUPERGRAPH };
+  } else {
+    supergraph = { kind: 'compose', configPath: DEFAULT_SUPERGRAPH_CONFIG };
+  }
+  const city = e.CITY_AUTH === 'on' ? loadCityConfig(env) : undefined;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    supergraph,
+    subgraphUrls: {},
+    subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
+    production,
+    introspection: e.INTROSPECTION ? e.INTROSPECTION === 'on' : !production,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    cityAuth: city ? { jwtSecret: city.jwtSecret, internalSecret: city.internalSecret } : undefined,
+  };
+}

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { listen, pathOf, sendJson, serveGraphQL } from '../shared/http';
+import { contextFromRequest, type GatewayContext } from './auth';
+import type { GatewayOptions, SupergraphSource } from './config';
+import { createSubgraphFetcher, SubgraphDataSource } from './datasources/subgraph-datasource';
+import { ReadinessProbe } from './health';
+import { composeFromConfig } from './supergraph/compose';
+import { resolveSubgraphUrl, subgraphEndpoints, type SubgraphEndpoint } from './supergraph/routing';
+
+export interface GatewayServer {
+  gateway: ApolloGateway;
+  apollo: ApolloServer<GatewayContext>;
+  httpServer: Server;
+  /** The subgraphs of the supergraph being served, with the URLs actually used. */
+  endpoints(): SubgraphEndpoint[] | undefined;
+  /** The API schema clients see (the supergraph minus federation internals). */
+  apiSchema(): GraphQLSchema | undefined;
+  listen(port?: number, host?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Loads the supergraph SDL from its source; composition errors stop the start with all errors listed. */
+export function loadSupergraphSdl(source: SupergraphSource): string {
+  switch (source.kind) {
+    case 'sdl':
+      return source.sdl;
+    case 'file':
+      return readFileSync(source.path, 'utf8');
+    case 'compose': {
+      const outcome = composeFromConfig(source.configPath);
+      if (!outcome.supergraphSdl) {
+        throw new Error(`Composition of ${source.configPath} failed:\n${outcome.errors.map((e) => `  ${e}`).join('\n')}`);
+      }
+      return outcome.supergraphSdl;
+    }
+  }
+}
+
+function formatGatewayError(production: boolean) {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (production && (code === undefined || code === 'INTERNAL_SERVER_ERROR')) {
+      return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
+    if (production && formatted.extensions && 'stacktrace' in formatted.extensions) {
+      const { stacktrace: _drop, ...rest } = formatted.extensions;
+      return { ...formatted, extensions: rest };
+    }
+    return formatted;
+  };
+}
+
+/**
+ * Builds the gateway (Apollo Gateway + Apollo Server on plain node:http) without listening:
+ * `index.ts` listens on the configured port, tests on port 0.
+ */
+export async function createGatewayServer(options: GatewayOptions): Promise<GatewayServer> {
+  const supergraphSdl = loadSupergraphSdl(options.supergraph);
+  const { fetcher, close: closeFetcher } = createSubgraphFetcher(options.subgraphTimeoutMs);
+  let endpoints: SubgraphEndpoint[] | undefined;
+  let apiSchema: GraphQLSchema | undefined;
+
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource({ url: resolveSubgraphUrl(name, url ?? '', options.subgraphUrls), fetcher }),
+  });
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema, coreSupergraphSdl }) => {
+    apiSchema = schema;
+    endpoints = subgraphEndpoints(coreSupergraphSdl).map((e) => ({
+      name: e.name,
+      url: resolveSubgraphUrl(e.name, e.url, options.subgraphUrls),
+    }));
+  });
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: options.introspection,
+    includeStacktraceInErrorResponses: !options.production,
+    formatError: formatGatewayError(options.production),
+  });
+  await apollo.start();
+
+  const readiness = new ReadinessProbe(() => endpoints, fetcher);
+
+  const httpServer = createServer((req, res) => {
+    const path = pathOf(req);
+    if (path === '/graphql' || path === '/') {
+      const context = async () => {
+        try {
+          return contextFromRequest(req, options.cityAuth);
+        } catch (err) {
+          const e = err as GraphQLError;
+          throw new GraphQLError(e.message, { extensions: { ...e.extensions, http: { status: 401 } } });
+        }
+      };
+      serveGraphQL(apollo, req, res, context, options.bodyLimitBytes).catch((err) => {
+        console.error('[gateway] request failed', err);
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        else res.end();
+      });
+      return;
+    }
+    if (path === '/health') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/health/ready') {
+      void readiness.check().then((r) => sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', ...r }));
+      return;
+    }
+    sendJson(res, 404, { error: 'not found' });
+  });
+  httpServer.keepAliveTimeout = 65_000;
+
+  return {
+    gateway,
+    apollo,
+    httpServer,
+    endpoints: () => endpoints,
+    apiSchema: () => apiSchema,
+    listen: (port = options.port, host = options.host) => listen(httpServer, port, host),
+    async stop() {
+      await new Promise<void>((resolve) => {
+        if (!httpServer.listening) return resolve();
+        httpServer.close(() => resolve());
+        httpServer.closeIdleConnections();
+      });
+      await apollo.stop();
+      await closeFetcher();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import path from 'node:path';
+import net from 'node:net';
+import { z } from 'zod';
+import { parseEnv, type CityConfig } from '../shared/config';
+import { startFerret, type FerretInstance } from '../shared/ferret';
+import { ROOT_DIR } from '../shared/schema';
+
+/** The embedded database lives here and survives restarts. */
+export const EMBEDDED_DATA_DIR = path.join(ROOT_DIR, '.data', 'ferretdb');
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * The database the scripts use: `MONGODB_URI` when set; otherwise the embedded FerretDB on
+ * `FERRETDB_PORT` (default 27117), started here unless one is already running there.
+ */
+export async function openDatabase(config: CityConfig, log: (line: string) => void): Promise<{ uri: string; ferret?: FerretInstance }> {
+  if (config.mongodbUri) return { uri: config.mongodbUri };
+  const { FERRETDB_PORT: port } = parseEnv({ FERRETDB_PORT: z.coerce.number().int().min(1).max(65535).default(27117) });
+  if (await portOpen(port)) {
+    log(`Using the embedded FerretDB already running on 127.0.0.1:${port}`);
+    return { uri: `mongodb://127.0.0.1:${port}/` };
+  }
+  log(`Starting the embedded FerretDB (SQLite under ${path.relative(ROOT_DIR, EMBEDDED_DATA_DIR)}/) on 127.0.0.1:${port}`);
+  const ferret = await startFerret(EMBEDDED_DATA_DIR, port, log);
+  return { uri: ferret.uri, ferret };
+}

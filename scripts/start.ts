@@ -1,0 +1,110 @@
+/**
+ * `npm start`: the whole graph on one machine. Uses MONGODB_URI when set; otherwise starts the
+ * embedded FerretDB (built with Go on first use) with its data under .data/. Seeds (idempotent),
+ * starts the four subgraphs and the gateway as separate processes, and stops everything on Ctrl-C.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { ConfigError, loadCityConfig } from '../shared/config';
+import { ROOT_DIR } from '../shared/schema';
+import { seedAll } from '../shared/seed-runner';
+import { SUBGRAPH_NAMES } from '../shared/subgraph-deps';
+import { openDatabase } from './database';
+import { seedProgress } from './progress';
+
+const children: Array<{ name: string; proc: ChildProcess }> = [];
+let stopping = false;
+
+function startProcess(name: string, file: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, file)], {
+    cwd: ROOT_DIR,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  proc.once('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`\n${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping the graph.`);
+    void shutdown(1);
+  });
+  children.push({ name, proc });
+  return proc;
+}
+
+async function waitForHttp(url: string, timeoutMs = 60000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    if (stopping) throw new Error('stopped');
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+let stopDatabase: (() => Promise<void>) | undefined;
+
+async function shutdown(code = 0): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping CityGraph…');
+  await Promise.all(
+    children.map(
+      ({ proc }) =>
+        new Promise<void>((resolve) => {
+          if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+          const timer = setTimeout(() => proc.kill('SIGKILL'), 10000);
+          proc.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          proc.kill('SIGTERM');
+        }),
+    ),
+  );
+  await stopDatabase?.();
+  console.log('Stopped.');
+  process.exit(code);
+}
+
+async function main() {
+  process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
+  const config = loadCityConfig();
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  const { uri, ferret } = await openDatabase(config, console.log);
+  stopDatabase = ferret?.stop;
+
+  const progress = seedProgress();
+  await seedAll(uri, config.dbPrefix, progress.update);
+  progress.stop();
+
+  const env: NodeJS.ProcessEnv = { MONGODB_URI: uri };
+  for (const name of SUBGRAPH_NAMES) {
+    startProcess(name, `subgraphs/${name}/index.ts`, env);
+    env[`SUBGRAPH_${name.toUpperCase()}_URL`] = `http://${config.host}:${config.ports[name]}/graphql`;
+  }
+  await Promise.all(SUBGRAPH_NAMES.map((name) => waitForHttp(`http://${config.host}:${config.ports[name]}/health`)));
+  startProcess('gateway', 'gateway/index.ts', env);
+  const gatewayPort = Number(process.env.PORT ?? 4000);
+  await waitForHttp(`http://${config.host}:${gatewayPort}/health/ready`);
+
+  console.log(`
+CityGraph is running.
+  Gateway     http://${config.host}:${gatewayPort}/graphql   (health: /health, /health/ready)
+${SUBGRAPH_NAMES.map((n) => `  ${n.padEnd(11)} http://${config.host}:${config.ports[n]}/graphql`).join('\n')}
+  Database    ${config.mongodbUri ? 'MONGODB_URI' : `embedded FerretDB, ${uri}`}
+Try:  curl -s http://${config.host}:${gatewayPort}/graphql -H 'content-type: application/json' \\
+        -d '{"query":"{ communities { code name street { name district { name } } } }"}'
+Tokens: npm run token -- resident | staff LH-URBAN | admin
+Press Ctrl-C to stop.`);
+}
+
+main().catch(async (err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  await shutdown(1);
+});

@@ -1,0 +1,31 @@
+import { connectDatabase, databaseName, type Database } from './db';
+import { SUBGRAPH_NAMES, type SubgraphName } from './subgraph-deps';
+
+export type SeedFn = (db: Database, opts: { now: Date; onProgress?: (done: number, total: number) => void }) => Promise<void>;
+
+/** Each subgraph's seed, loaded lazily so a missing one names itself. */
+export async function loadSeed(name: SubgraphName): Promise<SeedFn> {
+  const mod = (await import(`../subgraphs/${name}/seed`)) as { seed: SeedFn };
+  return mod.seed;
+}
+
+/**
+ * Seeds every subgraph's database on `uri` (idempotent: safe to run on every start; it refreshes
+ * the demo's time-dependent records relative to now).
+ */
+export async function seedAll(
+  uri: string,
+  prefix: string,
+  onProgress: (name: SubgraphName, done: number, total: number) => void = () => {},
+  now = new Date(),
+): Promise<void> {
+  for (const name of SUBGRAPH_NAMES) {
+    const db = await connectDatabase({ uri, dbName: databaseName(prefix, name), timeoutMs: 10000 });
+    try {
+      const seed = await loadSeed(name);
+      await seed(db, { now, onProgress: (done, total) => onProgress(name, done, total) });
+    } finally {
+      await db.close();
+    }
+  }
+}
