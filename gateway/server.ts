@@ -4,10 +4,15 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { listen, pathOf, sendJson, serveGraphQL } from '../shared/http';
-import { contextFromRequest, type GatewayContext } from './auth';
+import { signViewer } from '../shared/auth';
+import { contextFromAuthorization, contextFromRequest, type GatewayContext } from './auth';
 import type { GatewayOptions, SupergraphSource } from './config';
 import { createSubgraphFetcher, SubgraphDataSource } from './datasources/subgraph-datasource';
 import { ReadinessProbe } from './health';
+import { SubscriptionHub } from './subscriptions/hub';
+import { internalsOf } from './subscriptions/planner';
+import { attachSubscriptionTransports } from './subscriptions/transports';
+import { UpstreamConnections } from './subscriptions/upstream';
 import { composeFromConfig } from './supergraph/compose';
 import { resolveSubgraphUrl, subgraphEndpoints, type SubgraphEndpoint } from './supergraph/routing';
 
@@ -19,6 +24,8 @@ export interface GatewayServer {
   endpoints(): SubgraphEndpoint[] | undefined;
   /** The API schema clients see (the supergraph minus federation internals). */
   apiSchema(): GraphQLSchema | undefined;
+  /** Federated subscriptions: open client subscriptions and shared upstream streams. */
+  subscriptions: SubscriptionHub;
   listen(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -87,6 +94,13 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
 
   const readiness = new ReadinessProbe(() => endpoints, fetcher);
 
+  const auth = options.cityAuth;
+  const hub = new SubscriptionHub(gateway, new UpstreamConnections(), {
+    limits: options.subscriptions,
+    subgraphUrl: (name) => endpoints?.find((e) => e.name === name)?.url ?? resolveSubgraphUrl(name, '', options.subgraphUrls),
+    signViewer: auth ? (viewer) => signViewer(viewer, auth.internalSecret) : undefined,
+  });
+
   const httpServer = createServer((req, res) => {
     const path = pathOf(req);
     if (path === '/graphql' || path === '/') {
@@ -105,6 +119,14 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       });
       return;
     }
+    if (path === '/graphql/stream') {
+      transports.sse(req, res).catch((err) => {
+        console.error('[gateway] event stream failed', err);
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
+        else res.end();
+      });
+      return;
+    }
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/health/ready') {
       void readiness.check().then((r) => sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', ...r }));
@@ -114,14 +136,25 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   });
   httpServer.keepAliveTimeout = 65_000;
 
+  const transports = attachSubscriptionTransports({
+    httpServer,
+    apollo,
+    hub,
+    schema: () => internalsOf(gateway).schema!,
+    context: (authorization) => contextFromAuthorization(authorization, auth),
+  });
+
   return {
     gateway,
     apollo,
     httpServer,
     endpoints: () => endpoints,
     apiSchema: () => apiSchema,
+    subscriptions: hub,
     listen: (port = options.port, host = options.host) => listen(httpServer, port, host),
     async stop() {
+      await hub.close();
+      await transports.close();
       await new Promise<void>((resolve) => {
         if (!httpServer.listening) return resolve();
         httpServer.close(() => resolve());

@@ -6,4 +6,4 @@ if (!name || !(SUBGRAPH_NAMES as readonly string[]).includes(name)) {
   console.error(`usage: npm run subgraph -- <${SUBGRAPH_NAMES.join('|')}>`);
   process.exit(2);
 }
-void import(`../subgraphs/${name}/index`);
+require(`../subgraphs/${name}/index`);

@@ -68,3 +68,11 @@ export function eventIterator<T>(attach: (push: (value: T) => void) => () => voi
     },
   };
 }
+
+/** Redis when `redisUrl` is set (several replicas), in-process otherwise. */
+export async function createPubSub(redisUrl?: string): Promise<PubSub> {
+  if (!redisUrl) return new InProcessPubSub();
+  // Loaded only when configured, so the in-process default never touches a Redis client.
+  const { RedisPubSub } = require('./pubsub-redis') as typeof import('./pubsub-redis');
+  return new RedisPubSub(redisUrl);
+}

@@ -1,6 +1,6 @@
 import { loadCityConfig, ConfigError } from './config';
 import { connectDatabase, databaseName } from './db';
-import { InProcessPubSub } from './pubsub';
+import { createPubSub } from './pubsub';
 import type { SubgraphFactory, SubgraphName } from './subgraph-deps';
 
 /** What every subgraph's `index.ts` does: read config, connect, listen, stop cleanly on a signal. */
@@ -13,7 +13,7 @@ export async function runSubgraph(name: SubgraphName, factory: SubgraphFactory):
       );
     }
     const db = await connectDatabase({ uri: config.mongodbUri, dbName: databaseName(config.dbPrefix, name), timeoutMs: config.mongodbTimeoutMs });
-    const pubsub = new InProcessPubSub();
+    const pubsub = await createPubSub(config.redisUrl);
     const server = await factory({ db, config, pubsub, clock: () => new Date() });
     const url = await server.listen(config.ports[name], config.host);
     console.log(`${name} subgraph ready at ${url}/graphql`);

@@ -5,7 +5,7 @@ export type SeedFn = (db: Database, opts: { now: Date; onProgress?: (done: numbe
 
 /** Each subgraph's seed, loaded lazily so a missing one names itself. */
 export async function loadSeed(name: SubgraphName): Promise<SeedFn> {
-  const mod = (await import(`../subgraphs/${name}/seed`)) as { seed: SeedFn };
+  const mod = require(`../subgraphs/${name}/seed`) as { seed: SeedFn };
   return mod.seed;
 }
 

@@ -5,6 +5,8 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import { readViewer, VIEWER_HEADER, type Viewer } from './auth';
 import type { Database } from './db';
 import { classifyError } from './errors';
@@ -102,6 +104,29 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   });
   httpServer.keepAliveTimeout = 65000;
 
+  // Subscriptions over graphql-ws on the same path. The gateway passes the signed viewer in the
+  // connection parameters; a connection whose viewer does not verify is refused at connect time.
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const viewerOf = (params: Readonly<Record<string, unknown>> | undefined): Viewer => {
+    const value = params?.[VIEWER_HEADER];
+    return readViewer(typeof value === 'string' ? value : undefined, options.internalSecret);
+  };
+  const wsHandle = useServer(
+    {
+      schema,
+      onConnect: (ctx) => {
+        try {
+          viewerOf(ctx.connectionParams);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: async (ctx) => options.context(viewerOf(ctx.connectionParams), ctx.extra.request),
+    },
+    wsServer,
+  );
+
   return {
     name: options.name,
     schema,
@@ -109,6 +134,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     httpServer,
     listen: (port, host) => listen(httpServer, port, host),
     async stop() {
+      await wsHandle.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
       await new Promise<void>((resolve) => {
         if (!httpServer.listening) return resolve();
         httpServer.close(() => resolve());

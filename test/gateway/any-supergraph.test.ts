@@ -69,6 +69,7 @@ describe('gateway with a supergraph that is not the city graph', () => {
       production: false,
       introspection: true,
       bodyLimitBytes: 1024 * 1024,
+      subscriptions: { maxPerClient: 10, maxTotal: 100 },
     });
     url = await gateway.listen(0);
   });

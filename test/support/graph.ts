@@ -35,7 +35,7 @@ export async function startGraph(options: { seed?: boolean; now?: Date } = {}): 
   await Promise.all(
     SUBGRAPH_NAMES.map(async (name) => {
       const db = await connectDatabase({ uri, dbName: databaseName(prefix, name), timeoutMs: 5000 });
-      const { createSubgraph } = (await import(`../../subgraphs/${name}/server`)) as { createSubgraph: SubgraphFactory };
+      const { createSubgraph } = require(`../../subgraphs/${name}/server`) as { createSubgraph: SubgraphFactory };
       const server = await createSubgraph({ db, config: testConfig, pubsub: new InProcessPubSub(), clock: () => new Date() });
       if (options.seed !== false) await (await loadSeed(name))(db, { now });
       const url = `${await server.listen(0)}/graphql`;
@@ -52,6 +52,7 @@ export async function startGraph(options: { seed?: boolean; now?: Date } = {}): 
     introspection: true,
     bodyLimitBytes: 1024 * 1024,
     cityAuth: { jwtSecret: testConfig.jwtSecret, internalSecret: testConfig.internalSecret },
+    subscriptions: { maxPerClient: 200, maxTotal: 1000 },
   });
   const gatewayUrl = `${await gateway.listen(0)}/graphql`;
   return {
