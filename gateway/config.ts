@@ -46,6 +46,8 @@ export interface GatewayOptions {
    * plain Federation 2 gateway that forwards nothing but the operation.
    */
   cityAuth?: CityAuthOptions;
+  /** Serves the community dashboard page at `/dashboard` (`DASHBOARD`, default on with the city layer). */
+  dashboard?: boolean;
   /** Subscription limits (`SUBSCRIPTIONS_MAX_PER_CLIENT`, default 50; `SUBSCRIPTIONS_MAX_TOTAL`, default 10000). */
   subscriptions: { maxPerClient: number; maxTotal: number };
 }
@@ -66,6 +68,7 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
       INTROSPECTION: z.enum(['on', 'off']).optional(),
       BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
       CITY_AUTH: z.enum(['on', 'off']).default('on'),
+      DASHBOARD: z.enum(['on', 'off']).optional(),
       SUBSCRIPTIONS_MAX_PER_CLIENT: z.coerce.number().int().min(1).max(100000).default(50),
       SUBSCRIPTIONS_MAX_TOTAL: z.coerce.number().int().min(1).max(10000000).default(10000),
     },
@@ -94,6 +97,7 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     introspection: e.INTROSPECTION ? e.INTROSPECTION === 'on' : !production,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     cityAuth: city ? { jwtSecret: city.jwtSecret, internalSecret: city.internalSecret } : undefined,
+    dashboard: e.DASHBOARD ? e.DASHBOARD === 'on' : e.CITY_AUTH === 'on',
     subscriptions: { maxPerClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT, maxTotal: e.SUBSCRIPTIONS_MAX_TOTAL },
   };
 }

@@ -8,6 +8,7 @@ import { signViewer } from '../shared/auth';
 import { contextFromAuthorization, contextFromRequest, type GatewayContext } from './auth';
 import type { GatewayOptions, SupergraphSource } from './config';
 import { createSubgraphFetcher, SubgraphDataSource } from './datasources/subgraph-datasource';
+import { serveDashboard } from './dashboard/serve';
 import { ReadinessProbe } from './health';
 import { SubscriptionHub } from './subscriptions/hub';
 import { internalsOf } from './subscriptions/planner';
@@ -127,6 +128,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       });
       return;
     }
+    if (options.dashboard && path.startsWith('/dashboard') && serveDashboard(path, req, res)) return;
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/health/ready') {
       void readiness.check().then((r) => sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', ...r }));

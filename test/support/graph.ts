@@ -53,6 +53,7 @@ export async function startGraph(options: { seed?: boolean; now?: Date } = {}): 
     bodyLimitBytes: 1024 * 1024,
     cityAuth: { jwtSecret: testConfig.jwtSecret, internalSecret: testConfig.internalSecret },
     subscriptions: { maxPerClient: 200, maxTotal: 1000 },
+    dashboard: true,
   });
   const gatewayUrl = `${await gateway.listen(0)}/graphql`;
   return {

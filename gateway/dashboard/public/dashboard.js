@@ -1,0 +1,183 @@
+/* CityGraph community dashboard: one query for the figures, subscriptions for live changes. */
+(function () {
+  'use strict';
+  var endpoint = location.origin + '/graphql';
+  var params = new URLSearchParams(location.search);
+  var select = document.getElementById('community');
+  var live = document.getElementById('live');
+  var chart;
+  var state = { code: null, lots: {}, hostels: {}, disposers: [] };
+
+  var DASHBOARD = 'query Dashboard($code: ID!) { community(code: $code) { code name street { name district { name } } ' +
+    'requestStats { received resolved resolutionRate overdueLevel1 red yellow green } ' +
+    'requestTrend(days: 14) { date received resolved } ' +
+    'parkingLots { id name freeSpacesNow releasedSpacesNow } hostels { id name freeBeds totalBeds } ' +
+    'volunteerStations { id name } volunteerHoursThisMonth } }';
+
+  function gql(query, variables) {
+    return fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: query, variables: variables || {} }),
+    }).then(function (r) { return r.json(); }).then(function (body) {
+      if (body.errors && !body.data) throw new Error(body.errors[0].message);
+      return body.data;
+    });
+  }
+
+  function setText(id, value) {
+    var el = document.getElementById(id);
+    var text = String(value);
+    if (el.textContent !== text) {
+      el.textContent = text;
+      el.classList.add('changed');
+      setTimeout(function () { el.classList.remove('changed'); }, 800);
+    }
+  }
+
+  function pct(x) { return (Math.round(x * 1000) / 10).toFixed(1) + '%'; }
+
+  function stamp() {
+    document.getElementById('updated').textContent = '更新于 ' + new Date().toLocaleTimeString('zh-CN', { hour12: false });
+  }
+
+  function showRequests(s) {
+    setText('received', s.received);
+    setText('resolved', s.resolved);
+    setText('rate', pct(s.resolutionRate));
+    setText('overdue', s.overdueLevel1);
+    setText('red', s.red);
+    setText('yellow', s.yellow);
+    setText('green', s.green);
+  }
+
+  function showParking() {
+    var lots = Object.values(state.lots);
+    var released = 0, free = 0;
+    var list = document.getElementById('lots');
+    list.innerHTML = '';
+    lots.forEach(function (l) {
+      released += l.releasedSpacesNow; free += l.freeSpacesNow;
+      var li = document.createElement('li');
+      li.innerHTML = '<span></span><span></span>';
+      li.firstChild.textContent = l.name;
+      li.lastChild.textContent = '空余 ' + l.freeSpacesNow + ' / ' + l.releasedSpacesNow;
+      li.dataset.lot = l.id;
+      list.appendChild(li);
+    });
+    setText('released', released);
+    setText('free', free);
+    setText('taken', released - free);
+  }
+
+  function showHostels() {
+    var beds = 0;
+    var list = document.getElementById('hostels');
+    list.innerHTML = '';
+    Object.values(state.hostels).forEach(function (h) {
+      beds += h.freeBeds;
+      var li = document.createElement('li');
+      li.innerHTML = '<span></span><span></span>';
+      li.firstChild.textContent = h.name;
+      li.lastChild.textContent = '空床 ' + h.freeBeds + ' / ' + h.totalBeds;
+      list.appendChild(li);
+    });
+    setText('beds', beds);
+  }
+
+  function drawTrend(trend, stats) {
+    var labels = trend.map(function (d) { return d.date.slice(5); });
+    var received = trend.map(function (d) { return d.received; });
+    var resolved = trend.map(function (d) { return d.resolved; });
+    if (chart) chart.destroy();
+    chart = new Chart(document.getElementById('trend'), {
+      type: 'line',
+      data: {
+        labels: labels,
+        datasets: [
+          { label: '受理', data: received, borderColor: '#2f6fde', backgroundColor: 'rgba(47,111,222,.15)', tension: .25, fill: true },
+          { label: '办结', data: resolved, borderColor: '#188038', backgroundColor: 'rgba(24,128,56,.12)', tension: .25, fill: true },
+        ],
+      },
+      options: { animation: false, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    });
+    state.lastStats = stats;
+  }
+
+  /** A live event moves today's point: the difference from the last figures is today's change. */
+  function bumpTrend(stats) {
+    if (!chart || !state.lastStats) return;
+    var last = chart.data.labels.length - 1;
+    chart.data.datasets[0].data[last] += stats.received - state.lastStats.received;
+    chart.data.datasets[1].data[last] += stats.resolved - state.lastStats.resolved;
+    chart.update();
+    state.lastStats = stats;
+  }
+
+  var client = graphqlWs.createClient({
+    url: endpoint.replace(/^http/, 'ws'),
+    retryAttempts: Infinity,
+    shouldRetry: function () { return true; },
+    on: {
+      connected: function () { live.dataset.state = 'open'; live.textContent = '● 实时'; },
+      closed: function () { live.dataset.state = 'closed'; live.textContent = '● 已断开，重连中'; },
+    },
+  });
+
+  function subscribe(query, variables, onData) {
+    var dispose = client.subscribe({ query: query, variables: variables }, {
+      next: function (r) { if (r.data) { onData(r.data); stamp(); } },
+      error: function (e) { console.warn('subscription error', e); },
+      complete: function () {},
+    });
+    state.disposers.push(dispose);
+  }
+
+  function load(code) {
+    state.disposers.forEach(function (d) { d(); });
+    state.disposers = [];
+    state.code = code;
+    history.replaceState(null, '', '?community=' + encodeURIComponent(code));
+    return gql(DASHBOARD, { code: code }).then(function (data) {
+      var c = data.community;
+      document.title = c.name + ' · 社区实时看板';
+      showRequests(c.requestStats);
+      drawTrend(c.requestTrend, c.requestStats);
+      state.lots = {};
+      c.parkingLots.forEach(function (l) { state.lots[l.id] = l; });
+      showParking();
+      state.hostels = {};
+      c.hostels.forEach(function (h) { state.hostels[h.id] = h; });
+      showHostels();
+      setText('hours', Math.round(c.volunteerHoursThisMonth * 10) / 10);
+      setText('stations', c.volunteerStations.length);
+      stamp();
+      subscribe('subscription($code: ID!) { requestStatsChanged(communityCode: $code) { received resolved resolutionRate overdueLevel1 red yellow green } }',
+        { code: code }, function (d) { showRequests(d.requestStatsChanged); bumpTrend(d.requestStatsChanged); });
+      c.parkingLots.forEach(function (l) {
+        subscribe('subscription($id: ID!) { parkingAvailabilityChanged(lotId: $id) { id name freeSpacesNow releasedSpacesNow } }',
+          { id: l.id }, function (d) { state.lots[l.id] = d.parkingAvailabilityChanged; showParking(); });
+      });
+      c.hostels.forEach(function (h) {
+        subscribe('subscription($id: ID!) { hostelAvailabilityChanged(hostelId: $id) { id name freeBeds totalBeds } }',
+          { id: h.id }, function (d) { state.hostels[h.id] = d.hostelAvailabilityChanged; showHostels(); });
+      });
+    });
+  }
+
+  gql('{ communities { code name street { name district { name } } } }').then(function (data) {
+    select.innerHTML = '';
+    data.communities.forEach(function (c) {
+      var option = document.createElement('option');
+      option.value = c.code;
+      option.textContent = c.street.district.name + ' · ' + c.street.name + ' · ' + c.name;
+      select.appendChild(option);
+    });
+    var wanted = params.get('community');
+    if (wanted) select.value = wanted;
+    select.addEventListener('change', function () { load(select.value); });
+    return load(select.value);
+  }).catch(function (err) {
+    document.getElementById('updated').textContent = '加载失败：' + err.message;
+  });
+})();
