@@ -48,6 +48,10 @@ export interface GatewayOptions {
   cityAuth?: CityAuthOptions;
   /** Serves the community dashboard page at `/dashboard` (`DASHBOARD`, default on with the city layer). */
   dashboard?: boolean;
+  /** Per-subgraph circuit breaker (`CIRCUIT_FAILURE_THRESHOLD`, default 5; `CIRCUIT_COOLDOWN_MS`, default 5000). */
+  circuitBreaker: { failureThreshold: number; cooldownMs: number };
+  /** Extra attempts for a failed query fetch; mutations are never retried (`SUBGRAPH_RETRIES`, default 1). */
+  subgraphRetries: number;
   /** Subscription limits (`SUBSCRIPTIONS_MAX_PER_CLIENT`, default 50; `SUBSCRIPTIONS_MAX_TOTAL`, default 10000). */
   subscriptions: { maxPerClient: number; maxTotal: number };
 }
@@ -68,6 +72,9 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
       INTROSPECTION: z.enum(['on', 'off']).optional(),
       BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
       CITY_AUTH: z.enum(['on', 'off']).default('on'),
+      CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+      CIRCUIT_COOLDOWN_MS: z.coerce.number().int().min(100).max(600000).default(5000),
+      SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
       DASHBOARD: z.enum(['on', 'off']).optional(),
       SUBSCRIPTIONS_MAX_PER_CLIENT: z.coerce.number().int().min(1).max(100000).default(50),
       SUBSCRIPTIONS_MAX_TOTAL: z.coerce.number().int().min(1).max(10000000).default(10000),
@@ -97,6 +104,8 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     introspection: e.INTROSPECTION ? e.INTROSPECTION === 'on' : !production,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     cityAuth: city ? { jwtSecret: city.jwtSecret, internalSecret: city.internalSecret } : undefined,
+    circuitBreaker: { failureThreshold: e.CIRCUIT_FAILURE_THRESHOLD, cooldownMs: e.CIRCUIT_COOLDOWN_MS },
+    subgraphRetries: e.SUBGRAPH_RETRIES,
     dashboard: e.DASHBOARD ? e.DASHBOARD === 'on' : e.CITY_AUTH === 'on',
     subscriptions: { maxPerClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT, maxTotal: e.SUBSCRIPTIONS_MAX_TOTAL },
   };

@@ -75,7 +75,13 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
-      new SubgraphDataSource({ url: resolveSubgraphUrl(name, url ?? '', options.subgraphUrls), fetcher }),
+      new SubgraphDataSource({
+        name,
+        url: resolveSubgraphUrl(name, url ?? '', options.subgraphUrls),
+        fetcher,
+        breaker: options.circuitBreaker,
+        retries: options.subgraphRetries,
+      }),
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema, coreSupergraphSdl }) => {
     apiSchema = schema;

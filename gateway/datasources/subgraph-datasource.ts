@@ -1,8 +1,10 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { VIEWER_HEADER } from '../../shared/auth';
 import type { GatewayContext } from '../auth';
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker';
 
 /**
  * A keep-alive HTTP client shared by every subgraph data source: connections to subgraphs are
@@ -15,12 +17,74 @@ export function createSubgraphFetcher(timeoutMs: number): { fetcher: Fetcher; cl
   return { fetcher, close: () => agent.close() };
 }
 
-/** Sends each subgraph fetch with the operation's signed viewer and request id. */
+export interface SubgraphDataSourceOptions {
+  name: string;
+  url: string;
+  fetcher: Fetcher;
+  breaker: CircuitBreakerOptions;
+  /** Extra attempts for queries (never mutations) after a network failure (`SUBGRAPH_RETRIES`, default 1). */
+  retries: number;
+}
+
+function isTimeout(err: unknown): boolean {
+  const e = err as { name?: string; cause?: { name?: string } };
+  return e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.cause?.name === 'TimeoutError';
+}
+
+/**
+ * A subgraph as the gateway sees it: the operation's signed viewer and request id go with every
+ * fetch; a subgraph that fails answers with an error for its part of the plan (so the rest of the
+ * response still arrives), queries are retried once, and a circuit breaker stops calls to a
+ * subgraph that keeps failing until a probe succeeds.
+ */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  readonly breaker: CircuitBreaker;
+  private readonly subgraphName: string;
+  private readonly retries: number;
+
+  constructor(options: SubgraphDataSourceOptions) {
+    super({ url: options.url, fetcher: options.fetcher });
+    this.subgraphName = options.name;
+    this.breaker = new CircuitBreaker(options.breaker);
+    this.retries = options.retries;
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const headers = request.http?.headers;
     if (!headers || !context) return;
     if (context.viewerToken) headers.set(VIEWER_HEADER, context.viewerToken);
     if (context.requestId) headers.set('x-request-id', context.requestId);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    if (!this.breaker.allow()) {
+      return this.unavailable(`The ${this.subgraphName} service is unavailable; the gateway retries it in ${Math.ceil(this.breaker.retryInMs() / 1000)} s`, 'SUBGRAPH_UNAVAILABLE');
+    }
+    const idempotent = /^\s*(query\b|\{)/.test(options.request.query ?? '');
+    let attempt = 0;
+    for (;;) {
+      try {
+        const response = await super.process(options);
+        this.breaker.success();
+        return response;
+      } catch (err) {
+        if (idempotent && attempt < this.retries && !isTimeout(err)) {
+          attempt += 1;
+          await new Promise((r) => setTimeout(r, 25 * attempt));
+          continue;
+        }
+        this.breaker.failure();
+        if (isTimeout(err)) return this.unavailable(`The ${this.subgraphName} service did not answer in time`, 'SUBGRAPH_TIMEOUT');
+        const status = (err as { extensions?: { response?: { status?: number } } }).extensions?.response?.status;
+        return this.unavailable(
+          status ? `The ${this.subgraphName} service answered HTTP ${status}` : `The ${this.subgraphName} service is unreachable`,
+          'SUBGRAPH_UNAVAILABLE',
+        );
+      }
+    }
+  }
+
+  private unavailable(message: string, code: string): GatewayGraphQLResponse {
+    return { errors: [{ message, extensions: { code, serviceName: this.subgraphName } }] as never };
   }
 }

@@ -3,6 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
+import { gatewayOptions } from '../support/gateway';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { listen, serveGraphQL } from '../../shared/http';
 
@@ -59,18 +60,14 @@ describe('gateway with a supergraph that is not the city graph', () => {
       { name: 'reviews', url: 'http://127.0.0.1:1/not-used', sdl: reviewsSdl },
     ]);
     expect(composed.errors).toEqual([]);
-    gateway = await createGatewayServer({
-      port: 0,
-      host: '127.0.0.1',
+    gateway = await createGatewayServer(
+    gatewayOptions({
       supergraph: { kind: 'sdl', sdl: composed.supergraphSdl! },
       // The routing URL in the supergraph is wrong on purpose: the override must win.
       subgraphUrls: { reviews: reviewsSub.url },
-      subgraphTimeoutMs: 5000,
-      production: false,
-      introspection: true,
-      bodyLimitBytes: 1024 * 1024,
       subscriptions: { maxPerClient: 10, maxTotal: 100 },
-    });
+    }),
+  );
     url = await gateway.listen(0);
   });
 

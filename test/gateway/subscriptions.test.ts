@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import WebSocket from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
+import { gatewayOptions } from '../support/gateway';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { listen, serveGraphQL } from '../../shared/http';
 import { InProcessPubSub } from '../../shared/pubsub';
@@ -103,17 +104,14 @@ beforeAll(async () => {
     { name: 'reviews', url: reviews.url, sdl: reviewsSdl },
   ]);
   expect(composed.errors).toEqual([]);
-  gateway = await createGatewayServer({
-    port: 0,
-    host: '127.0.0.1',
+  gateway = await createGatewayServer(
+    gatewayOptions({
     supergraph: { kind: 'sdl', sdl: composed.supergraphSdl! },
     subgraphUrls: {},
     subgraphTimeoutMs: 5000,
-    production: false,
-    introspection: true,
-    bodyLimitBytes: 1024 * 1024,
     subscriptions: { maxPerClient: 150, maxTotal: 1000 },
-  });
+    }),
+  );
   const base = await gateway.listen(0);
   httpUrl = `${base}/graphql`;
   wsUrl = httpUrl.replace('http', 'ws');

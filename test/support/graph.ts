@@ -7,6 +7,7 @@ import { ROOT_DIR } from '../../shared/schema';
 import { loadSeed } from '../../shared/seed-runner';
 import { SUBGRAPH_NAMES, type SubgraphFactory, type SubgraphName } from '../../shared/subgraph-deps';
 import type { SubgraphServer } from '../../shared/subgraph-server';
+import { gatewayOptions } from './gateway';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { testPrefix } from './db';
 import { testConfig, type GraphQLResponse } from './subgraph';
@@ -42,19 +43,16 @@ export async function startGraph(options: { seed?: boolean; now?: Date } = {}): 
       subgraphs[name] = { url, db, server };
     }),
   );
-  const gateway = await createGatewayServer({
-    port: 0,
-    host: '127.0.0.1',
+  const gateway = await createGatewayServer(
+    gatewayOptions({
     supergraph: { kind: 'sdl', sdl: readFileSync(path.join(ROOT_DIR, 'schema', 'supergraph.graphql'), 'utf8') },
     subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphs[n].url])),
     subgraphTimeoutMs: 10000,
-    production: false,
-    introspection: true,
-    bodyLimitBytes: 1024 * 1024,
     cityAuth: { jwtSecret: testConfig.jwtSecret, internalSecret: testConfig.internalSecret },
     subscriptions: { maxPerClient: 200, maxTotal: 1000 },
     dashboard: true,
-  });
+    }),
+  );
   const gatewayUrl = `${await gateway.listen(0)}/graphql`;
   return {
     gatewayUrl,
