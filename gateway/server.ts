@@ -3,7 +3,10 @@ import { createServer, type Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { randomUUID } from 'node:crypto';
 import { listen, pathOf, sendJson, serveGraphQL } from '../shared/http';
+import { createLogger } from '../shared/logger';
+import { Metrics } from '../shared/metrics';
 import { signViewer } from '../shared/auth';
 import { contextFromAuthorization, contextFromRequest, type GatewayContext } from './auth';
 import type { GatewayOptions, SupergraphSource } from './config';
@@ -27,6 +30,7 @@ export interface GatewayServer {
   apiSchema(): GraphQLSchema | undefined;
   /** Federated subscriptions: open client subscriptions and shared upstream streams. */
   subscriptions: SubscriptionHub;
+  metrics: Metrics;
   listen(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -48,9 +52,10 @@ export function loadSupergraphSdl(source: SupergraphSource): string {
   }
 }
 
-function formatGatewayError(production: boolean) {
+function formatGatewayError(production: boolean, log: ReturnType<typeof createLogger>) {
   return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
+    if (code === undefined || code === 'INTERNAL_SERVER_ERROR') log.error({ error: formatted }, 'internal error');
     if (production && (code === undefined || code === 'INTERNAL_SERVER_ERROR')) {
       return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     }
@@ -67,6 +72,8 @@ function formatGatewayError(production: boolean) {
  * `index.ts` listens on the configured port, tests on port 0.
  */
 export async function createGatewayServer(options: GatewayOptions): Promise<GatewayServer> {
+  const log = createLogger('gateway');
+  const metrics = new Metrics('gateway');
   const supergraphSdl = loadSupergraphSdl(options.supergraph);
   const { fetcher, close: closeFetcher } = createSubgraphFetcher(options.subgraphTimeoutMs);
   let endpoints: SubgraphEndpoint[] | undefined;
@@ -81,6 +88,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         fetcher,
         breaker: options.circuitBreaker,
         retries: options.subgraphRetries,
+        onFetch: (subgraph, outcome, seconds) => metrics.subgraphFetches.observe({ subgraph, outcome }, seconds),
       }),
   });
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema, coreSupergraphSdl }) => {
@@ -95,7 +103,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     gateway,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: !options.production,
-    formatError: formatGatewayError(options.production),
+    formatError: formatGatewayError(options.production, log),
+    plugins: [metrics.plugin()],
   });
   await apollo.start();
 
@@ -107,10 +116,16 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     subgraphUrl: (name) => endpoints?.find((e) => e.name === name)?.url ?? resolveSubgraphUrl(name, '', options.subgraphUrls),
     signViewer: auth ? (viewer) => signViewer(viewer, auth.internalSecret) : undefined,
   });
+  metrics.trackSubscriptions(() => hub.stats());
 
   const httpServer = createServer((req, res) => {
     const path = pathOf(req);
+    res.once('finish', () => metrics.httpRequests.inc({ route: path.length > 32 ? 'other' : path, status: String(res.statusCode) }));
     if (path === '/graphql' || path === '/') {
+      // One id follows the request through every subgraph's logs.
+      const given = req.headers['x-request-id'];
+      if (typeof given !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(given)) req.headers['x-request-id'] = randomUUID();
+      res.setHeader('x-request-id', req.headers['x-request-id'] as string);
       const context = async () => {
         try {
           return contextFromRequest(req, options.cityAuth);
@@ -120,7 +135,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         }
       };
       serveGraphQL(apollo, req, res, context, options.bodyLimitBytes).catch((err) => {
-        console.error('[gateway] request failed', err);
+        log.error({ err, requestId: req.headers['x-request-id'] }, 'request failed');
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
         else res.end();
       });
@@ -128,13 +143,20 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     }
     if (path === '/graphql/stream') {
       transports.sse(req, res).catch((err) => {
-        console.error('[gateway] event stream failed', err);
+        log.error({ err }, 'event stream failed');
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
         else res.end();
       });
       return;
     }
     if (options.dashboard && path.startsWith('/dashboard') && serveDashboard(path, req, res)) return;
+    if (path === '/metrics') {
+      void metrics.render().then(({ contentType, body }) => {
+        res.writeHead(200, { 'content-type': contentType });
+        res.end(body);
+      });
+      return;
+    }
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/health/ready') {
       void readiness.check().then((r) => sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', ...r }));
@@ -159,6 +181,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     endpoints: () => endpoints,
     apiSchema: () => apiSchema,
     subscriptions: hub,
+    metrics,
     listen: (port = options.port, host = options.host) => listen(httpServer, port, host),
     async stop() {
       await hub.close();

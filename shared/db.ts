@@ -31,10 +31,17 @@ export class CommandCounter {
   }
 }
 
+/** Connections of the driver's pool, from its monitoring events (for `/metrics`). */
+export interface PoolStats {
+  open: number;
+  inUse: number;
+}
+
 /** One subgraph's own database. */
 export interface Database {
   conn: mongoose.Connection;
   counter: CommandCounter;
+  pool: PoolStats;
   /** True when the server answers a ping now. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -65,11 +72,18 @@ export async function connectDatabase({ uri, dbName, timeoutMs = 3000 }: Connect
     maxPoolSize: 20,
   });
   const counter = new CommandCounter();
+  const pool: PoolStats = { open: 0, inUse: 0 };
+  const client = conn.getClient();
+  client.on('commandStarted', (event) => counter.record(event.commandName));
+  client.on('connectionCreated', () => (pool.open += 1));
+  client.on('connectionClosed', () => (pool.open = Math.max(0, pool.open - 1)));
+  client.on('connectionCheckedOut', () => (pool.inUse += 1));
+  client.on('connectionCheckedIn', () => (pool.inUse = Math.max(0, pool.inUse - 1)));
   await conn.asPromise();
-  conn.getClient().on('commandStarted', (event) => counter.record(event.commandName));
   return {
     conn,
     counter,
+    pool,
     async ping() {
       try {
         await conn.db!.admin().command({ ping: 1 });

@@ -11,6 +11,8 @@ import { readViewer, VIEWER_HEADER, type Viewer } from './auth';
 import type { Database } from './db';
 import { classifyError } from './errors';
 import { listen, pathOf, sendJson, serveGraphQL } from './http';
+import { createLogger } from './logger';
+import { Metrics } from './metrics';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** The subgraph's name, as in `supergraph.yaml`. */
@@ -35,12 +37,13 @@ export interface SubgraphServer {
   schema: GraphQLSchema;
   apollo: ApolloServer<BaseContext>;
   httpServer: Server;
+  metrics: Metrics;
   listen(port: number, host?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
 /** Formats errors the same way in every subgraph: known codes kept, driver errors classified. */
-export function formatSubgraphError(production: boolean) {
+export function formatSubgraphError(production: boolean, log = createLogger('subgraph')) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const classified = classifyError(original);
@@ -49,7 +52,7 @@ export function formatSubgraphError(production: boolean) {
     }
     const code = formatted.extensions?.code;
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
-      if (!(original instanceof GraphQLError)) console.error('[subgraph] unexpected error', original);
+      if (!(original instanceof GraphQLError)) log.error({ err: original, path: formatted.path }, 'unexpected error');
       if (production) return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     }
     return formatted;
@@ -60,14 +63,17 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
   const production = options.production ?? false;
+  const log = createLogger(options.name);
+  const metrics = new Metrics(options.name);
+  metrics.trackDbPool(options.db.pool);
   const schema = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> });
   const apollo = new ApolloServer<BaseContext>({
     schema,
-    formatError: formatSubgraphError(production),
+    formatError: formatSubgraphError(production, log),
     includeStacktraceInErrorResponses: !production,
     introspection: !production,
     // Inline traces (ftv1) only serve Apollo's usage reporting, which CityGraph does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.plugin()],
   });
   await apollo.start();
 
@@ -85,6 +91,14 @@ export async function createSubgraphServer<TContext extends BaseContext>(
 
   const httpServer = createServer((req, res) => {
     const path = pathOf(req);
+    res.once('finish', () => metrics.httpRequests.inc({ route: path === '/' ? '/graphql' : path.slice(0, 32), status: String(res.statusCode) }));
+    if (path === '/metrics') {
+      void metrics.render().then(({ contentType, body }) => {
+        res.writeHead(200, { 'content-type': contentType });
+        res.end(body);
+      });
+      return;
+    }
     if (path === '/health') return sendJson(res, 200, { status: 'ok', subgraph: options.name });
     if (path === '/health/ready') {
       void options.db.ping().then((ok) =>
@@ -94,7 +108,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     }
     if (path === '/graphql' || path === '/') {
       serveGraphQL(apollo, req, res, () => buildContext(req) as Promise<BaseContext>).catch((err) => {
-        console.error(`[${options.name}] request failed`, err);
+        log.error({ err, requestId: req.headers['x-request-id'] }, 'request failed');
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
         else res.end();
       });
@@ -132,6 +146,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     schema,
     apollo,
     httpServer,
+    metrics,
     listen: (port, host) => listen(httpServer, port, host),
     async stop() {
       await wsHandle.dispose();

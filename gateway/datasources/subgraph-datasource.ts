@@ -24,6 +24,8 @@ export interface SubgraphDataSourceOptions {
   breaker: CircuitBreakerOptions;
   /** Extra attempts for queries (never mutations) after a network failure (`SUBGRAPH_RETRIES`, default 1). */
   retries: number;
+  /** Called once per fetch with its outcome and duration (metrics). */
+  onFetch?: (subgraph: string, outcome: 'ok' | 'error' | 'timeout' | 'circuit_open', seconds: number) => void;
 }
 
 function isTimeout(err: unknown): boolean {
@@ -41,12 +43,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   readonly breaker: CircuitBreaker;
   private readonly subgraphName: string;
   private readonly retries: number;
+  private readonly onFetch: NonNullable<SubgraphDataSourceOptions['onFetch']>;
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url, fetcher: options.fetcher });
     this.subgraphName = options.name;
     this.breaker = new CircuitBreaker(options.breaker);
     this.retries = options.retries;
+    this.onFetch = options.onFetch ?? (() => {});
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -58,14 +62,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     if (!this.breaker.allow()) {
+      this.onFetch(this.subgraphName, 'circuit_open', 0);
       return this.unavailable(`The ${this.subgraphName} service is unavailable; the gateway retries it in ${Math.ceil(this.breaker.retryInMs() / 1000)} s`, 'SUBGRAPH_UNAVAILABLE');
     }
     const idempotent = /^\s*(query\b|\{)/.test(options.request.query ?? '');
     let attempt = 0;
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     for (;;) {
       try {
         const response = await super.process(options);
         this.breaker.success();
+        this.onFetch(this.subgraphName, 'ok', seconds());
         return response;
       } catch (err) {
         if (idempotent && attempt < this.retries && !isTimeout(err)) {
@@ -74,6 +82,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
           continue;
         }
         this.breaker.failure();
+        this.onFetch(this.subgraphName, isTimeout(err) ? 'timeout' : 'error', seconds());
         if (isTimeout(err)) return this.unavailable(`The ${this.subgraphName} service did not answer in time`, 'SUBGRAPH_TIMEOUT');
         const status = (err as { extensions?: { response?: { status?: number } } }).extensions?.response?.status;
         return this.unavailable(

@@ -104,6 +104,20 @@ describe('gateway with a supergraph that is not the city graph', () => {
     expect(((await ready.json()) as any).subgraphs).toEqual({ products: 'up', reviews: 'up' });
   });
 
+  it('exposes Prometheus metrics and a request id', async () => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'trace-me-123' },
+      body: JSON.stringify({ query: 'query Top { topProducts(first: 2) { name reviews { stars } } }' }),
+    });
+    expect(res.headers.get('x-request-id')).toBe('trace-me-123');
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/graphql_operation_duration_seconds_count\{service="gateway",operation="Top",type="query"\} [1-9]/);
+    expect(metrics).toMatch(/subgraph_fetch_duration_seconds_count\{service="gateway",subgraph="reviews",outcome="ok"\} [1-9]/);
+    expect(metrics).toMatch(/graphql_subscriptions_open\{kind="client",service="gateway"\} 0/);
+    expect(metrics).toMatch(/process_resident_memory_bytes/);
+  });
+
   it('reports not ready when a subgraph stops answering', async () => {
     reviewsSub.server.close();
     reviewsSub.server.closeAllConnections();
