@@ -18,6 +18,7 @@ import { internalsOf } from './subscriptions/planner';
 import { attachSubscriptionTransports } from './subscriptions/transports';
 import { UpstreamConnections } from './subscriptions/upstream';
 import { composeFromConfig } from './supergraph/compose';
+import { demoteSubgraphEnforcedFeatures } from './supergraph/security-features';
 import { resolveSubgraphUrl, subgraphEndpoints, type SubgraphEndpoint } from './supergraph/routing';
 
 export interface GatewayServer {
@@ -37,6 +38,10 @@ export interface GatewayServer {
 
 /** Loads the supergraph SDL from its source; composition errors stop the start with all errors listed. */
 export function loadSupergraphSdl(source: SupergraphSource): string {
+  return demoteSubgraphEnforcedFeatures(readSupergraphSource(source));
+}
+
+function readSupergraphSource(source: SupergraphSource): string {
   switch (source.kind) {
     case 'sdl':
       return source.sdl;

@@ -14,7 +14,7 @@ export async function runSubgraph(name: SubgraphName, factory: SubgraphFactory):
     }
     const db = await connectDatabase({ uri: config.mongodbUri, dbName: databaseName(config.dbPrefix, name), timeoutMs: config.mongodbTimeoutMs });
     const pubsub = await createPubSub(config.redisUrl);
-    const server = await factory({ db, config, pubsub, clock: () => new Date() });
+    const server = await factory({ db, config, pubsub, clock: () => new Date(), schedule: true });
     const url = await server.listen(config.ports[name], config.host);
     console.log(`${name} subgraph ready at ${url}/graphql`);
     const shutdown = async () => {

@@ -13,6 +13,8 @@ export interface SubgraphDeps {
   pubsub: PubSub;
   /** The current time; tests fix it to exercise time rules (windows, deadlines, no-shows). */
   clock: () => Date;
+  /** Run the subgraph's scheduled rules on timers (true when run as a process; tests call them directly). */
+  schedule?: boolean;
 }
 
 /** Each subgraph's `server.ts` exports one of these as `createSubgraph`. */

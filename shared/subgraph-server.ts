@@ -13,6 +13,7 @@ import { classifyError } from './errors';
 import { listen, pathOf, sendJson, serveGraphQL } from './http';
 import { createLogger } from './logger';
 import { Metrics } from './metrics';
+import { Scheduler, type ScheduledJob } from './scheduler';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** The subgraph's name, as in `supergraph.yaml`. */
@@ -29,6 +30,12 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   db: Database;
   /** Hides internal error messages and stack traces. */
   production?: boolean;
+  /** Time-driven rules (no-shows, supervision…), run while the server listens when `schedule` is on. */
+  jobs?: ScheduledJob[];
+  /** Runs `jobs` on their intervals (on in `index.ts`; tests call the rules directly instead). */
+  schedule?: boolean;
+  /** The current time, for the jobs. */
+  clock?: () => Date;
 }
 
 /** A subgraph HTTP server, built but not listening: tests listen on port 0, `index.ts` on its port. */
@@ -38,6 +45,8 @@ export interface SubgraphServer {
   apollo: ApolloServer<BaseContext>;
   httpServer: Server;
   metrics: Metrics;
+  /** The scheduled rules, for running one on demand. */
+  scheduler: Scheduler;
   listen(port: number, host?: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -141,14 +150,22 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     wsServer,
   );
 
+  const scheduler = new Scheduler(options.jobs ?? [], options.clock ?? (() => new Date()), log);
+
   return {
     name: options.name,
     schema,
+    scheduler,
     apollo,
     httpServer,
     metrics,
-    listen: (port, host) => listen(httpServer, port, host),
+    async listen(port, host) {
+      const url = await listen(httpServer, port, host);
+      if (options.schedule) scheduler.start();
+      return url;
+    },
     async stop() {
+      await scheduler.stop();
       await wsHandle.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
       await new Promise<void>((resolve) => {
