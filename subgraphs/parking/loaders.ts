@@ -1,0 +1,39 @@
+import { aggregateLoader, byKeyLoader, groupLoader } from '../../shared/loaders';
+import type { LotRecord, Models, ReservationRecord, VehicleRecord } from './models';
+import { takenSpaces } from './services/capacity';
+import { findBookingHistory, type HistoryRecord } from './services/history';
+
+/** A fresh set per request (and per subscription event), so nothing is cached across viewers. */
+export function createLoaders(models: Models, clock: () => Date) {
+  return {
+    lotById: byKeyLoader<string, LotRecord>((ids) => models.Lot.find({ _id: { $in: [...ids] } }).lean<LotRecord[]>(), (l) => l._id),
+    lotsByCommunity: groupLoader<string, LotRecord>(
+      (codes) => models.Lot.find({ communityCode: { $in: [...codes] } }).sort({ _id: 1 }).lean<LotRecord[]>(),
+      (l) => l.communityCode,
+    ),
+    lotsByStreet: groupLoader<string, LotRecord>(
+      (codes) => models.Lot.find({ streetCode: { $in: [...codes] } }).sort({ _id: 1 }).lean<LotRecord[]>(),
+      (l) => l.streetCode,
+    ),
+    lotsByDepartment: groupLoader<string, LotRecord>(
+      (ids) => models.Lot.find({ ownerDepartmentId: { $in: [...ids] } }).sort({ _id: 1 }).lean<LotRecord[]>(),
+      (l) => l.ownerDepartmentId ?? '',
+    ),
+    /** Spaces held per window occurrence (by occurrence key). */
+    takenByOccurrence: aggregateLoader<string, number>((keys) => takenSpaces(models, keys), 0),
+    reservationsByResident: groupLoader<string, ReservationRecord>(
+      (ids) => models.Reservation.find({ residentId: { $in: [...ids] } }).sort({ createdAt: -1 }).lean<ReservationRecord[]>(),
+      (r) => r.residentId ?? '',
+    ),
+    vehiclesByResident: groupLoader<string, VehicleRecord>(
+      (ids) => models.Vehicle.find({ residentId: { $in: [...ids] } }).sort({ createdAt: 1 }).lean<VehicleRecord[]>(),
+      (v) => v.residentId,
+    ),
+    bookingHistoryByResident: groupLoader<string, HistoryRecord>(
+      (ids) => findBookingHistory(models, ids, clock()),
+      (r) => r.residentId ?? '',
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,30 @@
+import type { Connection } from 'mongoose';
+import { lotModel, type LotModel } from './lot';
+import { reservationModel, type ReservationModel } from './reservation';
+import { spaceModel, type SpaceModel } from './space';
+import { transitionModel, type TransitionModel } from './transition';
+import { vehicleModel, type VehicleModel } from './vehicle';
+
+export interface Models {
+  Lot: LotModel;
+  Space: SpaceModel;
+  Reservation: ReservationModel;
+  Transition: TransitionModel;
+  Vehicle: VehicleModel;
+}
+
+/** The parking models bound to the subgraph's own connection (reused when already registered). */
+export function createModels(conn: Connection): Models {
+  return {
+    Lot: lotModel(conn),
+    Space: spaceModel(conn),
+    Reservation: reservationModel(conn),
+    Transition: transitionModel(conn),
+    Vehicle: vehicleModel(conn),
+  };
+}
+
+export type { LotRecord, LotWithDistance, SharingWindow, OwnerType } from './lot';
+export type { ReservationRecord, ReservationStatus } from './reservation';
+export type { SpaceRecord } from './space';
+export type { VehicleRecord } from './vehicle';

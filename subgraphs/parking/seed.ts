@@ -1,0 +1,128 @@
+import { Types } from 'mongoose';
+import { syncIndexes, type Database } from '../../shared/db';
+import { DEMO_RESIDENT, OTHER_RESIDENTS } from '../../shared/demo';
+import { addDays, addMinutes, atLocalTime } from '../../shared/time';
+import { entryWindow } from './domain/booking-rules';
+import { parkingFee } from './domain/pricing';
+import { occurrenceAt } from './domain/windows';
+import { createModels, type Models, type ReservationRecord } from './models';
+import { giveSpaceBack, occurrenceKeyOf, takeSpace } from './services/capacity';
+import { DEMO_RESERVATION_ID, DEMO_RESERVATION_LOT, LOT_SEEDS, PAST_STAYS } from './seed-data';
+
+/** Minutes after the seed's `now` the demo resident's booking arrives. */
+const DEMO_ARRIVAL_MINUTES = 45;
+
+/**
+ * Loads the shared-parking demo: Dongxiao street's 35 lots and a few elsewhere, the demo residents'
+ * cars, a few past stays, and the demo resident's upcoming booking. Idempotent: lots and vehicles
+ * are upserted by their natural keys and past stays only inserted once; the demo booking is moved
+ * to `now` + 45 min (its space moved with it) only when it is no longer ahead.
+ */
+export async function seed(db: Database, opts: { now: Date; onProgress?: (done: number, total: number) => void }): Promise<void> {
+  const { now, onProgress = () => {} } = opts;
+  const models = createModels(db.conn);
+  const total = 5;
+  await syncIndexes(db.conn);
+  onProgress(1, total);
+
+  await models.Lot.bulkWrite(
+    LOT_SEEDS.map(({ id, ...lot }) => ({
+      updateOne: { filter: { _id: id }, update: { $set: lot }, upsert: true },
+    })),
+  );
+  onProgress(2, total);
+
+  const people = [DEMO_RESIDENT, ...OTHER_RESIDENTS];
+  await models.Vehicle.bulkWrite(
+    people.map((p) => ({
+      updateOne: { filter: { plate: p.plate }, update: { $set: { residentId: p.id }, $setOnInsert: { createdAt: addDays(now, -30) } }, upsert: true },
+    })),
+  );
+  onProgress(3, total);
+
+  await seedPastStays(models, now);
+  onProgress(4, total);
+
+  await refreshDemoReservation(models, now);
+  onProgress(5, total);
+}
+
+async function seedPastStays(models: Models, now: Date): Promise<void> {
+  const lots = new Map(LOT_SEEDS.map((l) => [l.id, l]));
+  await models.Reservation.bulkWrite(
+    PAST_STAYS.map((stay) => {
+      const lot = lots.get(stay.lotId)!;
+      const resident = OTHER_RESIDENTS[stay.residentIndex];
+      const arriveAt = atLocalTime(addDays(now, -stay.daysAgo), '19:00');
+      const occ = occurrenceAt(lot.windows, arriveAt)!;
+      const window = entryWindow(arriveAt);
+      const enteredAt = addMinutes(arriveAt, 6);
+      const exitedAt = addMinutes(enteredAt, stay.hours * 60);
+      const common = {
+        lotId: lot.id,
+        residentId: resident.id,
+        plate: resident.plate,
+        walkIn: false,
+        status: stay.status,
+        arriveAt,
+        entryWindowStart: window.start,
+        entryWindowEnd: window.end,
+        mustLeaveBy: occ.mustLeaveBy,
+        windowId: occ.windowId,
+        // Past stays hold no space any more: the id of the slot they used, for the record.
+        spaceId: `${occurrenceKeyOf(lot.id, occ)}#1`,
+        createdAt: addMinutes(arriveAt, -40),
+        updatedAt: stay.status === 'COMPLETED' ? exitedAt : addMinutes(arriveAt, -35),
+      };
+      const outcome =
+        stay.status === 'COMPLETED'
+          ? { enteredAt, exitedAt, fee: parkingFee(lot, enteredAt, exitedAt), lateCancellation: false }
+          : { cancelledAt: addMinutes(arriveAt, -35), lateCancellation: false };
+      return {
+        updateOne: { filter: { _id: new Types.ObjectId(stay.id) }, update: { $setOnInsert: { ...common, ...outcome } }, upsert: true },
+      };
+    }),
+  );
+}
+
+/** Keeps the demo resident's booking ahead of `now`, with its space taken in the right occurrence. */
+async function refreshDemoReservation(models: Models, now: Date): Promise<void> {
+  const _id = new Types.ObjectId(DEMO_RESERVATION_ID);
+  const existing = await models.Reservation.findById(_id).lean<ReservationRecord>();
+  if (existing?.status === 'CONFIRMED' && existing.arriveAt && existing.arriveAt.getTime() > now.getTime()) return;
+
+  const lot = LOT_SEEDS.find((l) => l.id === DEMO_RESERVATION_LOT)!;
+  const arriveAt = addMinutes(now, DEMO_ARRIVAL_MINUTES);
+  const occ = occurrenceAt(lot.windows, arriveAt);
+  if (!occ) throw new Error(`${lot.id} must share spaces at every hour for the demo booking`);
+  if (existing && (existing.status === 'CONFIRMED' || existing.status === 'CHECKED_IN')) await giveSpaceBack(models, existing.spaceId);
+  const spaceId = await takeSpace(models, lot.id, occ, now);
+  // The refreshed booking starts a new life: earlier transitions of the same record no longer apply.
+  await models.Transition.deleteMany({ reservationId: _id });
+  if (!spaceId) throw new Error(`${lot.id} is full: the demo booking cannot be refreshed`);
+  const window = entryWindow(arriveAt);
+  await models.Reservation.updateOne(
+    { _id },
+    {
+      $set: {
+        lotId: lot.id,
+        residentId: DEMO_RESIDENT.id,
+        plate: DEMO_RESIDENT.plate,
+        walkIn: false,
+        status: 'CONFIRMED',
+        arriveAt,
+        entryWindowStart: window.start,
+        entryWindowEnd: window.end,
+        mustLeaveBy: occ.mustLeaveBy,
+        windowId: occ.windowId,
+        spaceId,
+        lateCancellation: false,
+        activePlate: DEMO_RESIDENT.plate,
+        createdAt: addMinutes(now, -5),
+        updatedAt: now,
+      },
+      $unset: { enteredAt: 1, exitedAt: 1, cancelledAt: 1, fee: 1 },
+    },
+    { upsert: true },
+  );
+}

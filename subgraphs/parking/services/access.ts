@@ -1,0 +1,34 @@
+import { isAdmin, type Viewer } from '../../../shared/auth';
+import { forbidden, unauthenticated } from '../../../shared/errors';
+
+/** A resident's own parking records: the resident themself or an admin; others FORBIDDEN. */
+export function requireSelfOrAdmin(viewer: Viewer, residentId: string): void {
+  if (viewer.role === 'anonymous') throw unauthenticated();
+  if (isAdmin(viewer) || (viewer.role === 'resident' && viewer.residentId === residentId)) return;
+  throw forbidden("Only the resident or an admin can see a resident's parking records");
+}
+
+/** A booking: its resident, admins and staff (who see it masked); others FORBIDDEN. */
+export function requireCanSeeReservation(viewer: Viewer, reservation: { residentId?: string | null }): void {
+  if (viewer.role === 'anonymous') throw unauthenticated();
+  if (isAdmin(viewer) || viewer.role === 'staff') return;
+  if (viewer.role === 'resident' && reservation.residentId && viewer.residentId === reservation.residentId) return;
+  throw forbidden("This is another person's parking reservation");
+}
+
+/** Whether the viewer may see the full plate (the booking resident or an admin). */
+export function seesFullPlate(viewer: Viewer, reservation: { residentId?: string | null }): boolean {
+  return isAdmin(viewer) || (viewer.role === 'resident' && !!reservation.residentId && viewer.residentId === reservation.residentId);
+}
+
+/**
+ * Gate events: admins, and staff unless their token limits them to another street than the lot's.
+ */
+export function requireGateOperator(viewer: Viewer, lot: { streetCode: string }): void {
+  if (viewer.role === 'anonymous') throw unauthenticated();
+  if (isAdmin(viewer)) return;
+  if (viewer.role !== 'staff') throw forbidden('Only gate staff or an admin can record entries and exits');
+  if (viewer.streetCode && viewer.streetCode !== lot.streetCode) {
+    throw forbidden(`This lot is in street ${lot.streetCode}; your account is limited to street ${viewer.streetCode}`);
+  }
+}

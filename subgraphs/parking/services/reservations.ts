@@ -1,0 +1,141 @@
+import { isAdmin, type Viewer } from '../../../shared/auth';
+import { conflict, forbidden, notFound, unauthenticated } from '../../../shared/errors';
+import * as validate from '../../../shared/validate';
+import { BOOKING_RULES, bookingStatus, checkArrival, daySlotKey, entryWindow, isLateCancellation } from '../domain/booking-rules';
+import { requireTransition } from '../domain/reservation-status';
+import { publishAvailability } from '../events';
+import type { LotRecord, ReservationRecord } from '../models';
+import { giveSpaceBack, takeSpace } from './capacity';
+import { claimTransition } from './transitions';
+import { isDuplicateKey, type ServiceDeps } from './deps';
+import { findBookingHistory } from './history';
+
+export interface ReserveInput {
+  lotId: unknown;
+  plate: unknown;
+  arriveAt: unknown;
+  idempotencyKey?: unknown;
+}
+
+/**
+ * Books a space for a resident. Order matters: every input and rule is checked before the space
+ * is taken, and once taken it is given back if the booking cannot be written.
+ */
+export async function reserveParking(deps: ServiceDeps, residentId: string, input: ReserveInput, now: Date): Promise<ReservationRecord> {
+  const { models, pubsub } = deps;
+  const lotId = validate.code('lotId', input.lotId);
+  const plate = validate.plate('plate', input.plate);
+  const arriveAt = validate.dateTime('arriveAt', input.arriveAt);
+  const key = validate.idempotencyKey('idempotencyKey', input.idempotencyKey);
+  const idempotencyScope = key ? `${residentId}|${key}` : undefined;
+
+  if (idempotencyScope) {
+    const first = await models.Reservation.findOne({ idempotencyScope }).lean<ReservationRecord>();
+    if (first) return first;
+  }
+  const lot = await models.Lot.findById(lotId).lean<LotRecord>();
+  if (!lot) throw notFound('ParkingLot', lotId);
+  const occ = checkArrival(lot.windows, arriveAt, now);
+
+  const [history, vehicle, active] = await Promise.all([
+    findBookingHistory(models, [residentId], now),
+    models.Vehicle.findOne({ plate }, { residentId: 1 }).lean(),
+    models.Reservation.exists({ activePlate: plate }),
+  ]);
+  const standing = bookingStatus(history, now);
+  if (standing.blocked) throw forbidden(standing.blockedReason!);
+  if (standing.bookingsLeftToday === 0) throw dailyLimit(standing.bookingsToday);
+  if (vehicle && vehicle.residentId !== residentId) throw forbidden(`${plate} is registered to another resident`);
+  if (active) throw activePlate(plate);
+
+  const spaceId = await takeSpace(models, lot._id, occ, now);
+  if (!spaceId) throw conflict(`${lot.name} has no free space left in that window`, { lotId });
+
+  const window = entryWindow(arriveAt);
+  const base = {
+    lotId,
+    residentId,
+    plate,
+    walkIn: false,
+    status: 'CONFIRMED' as const,
+    arriveAt,
+    entryWindowStart: window.start,
+    entryWindowEnd: window.end,
+    mustLeaveBy: occ.mustLeaveBy,
+    windowId: occ.windowId,
+    spaceId,
+    lateCancellation: false,
+    activePlate: plate,
+    createdAt: now,
+    updatedAt: now,
+    ...(key ? { idempotencyKey: key, idempotencyScope } : {}),
+  };
+  // Each booking claims a numbered slot of the day; the unique index makes a concurrent extra
+  // booking fail instead of slipping past the count read above.
+  for (let slot = standing.bookingsToday + 1; slot <= BOOKING_RULES.maxBookingsPerDay; slot += 1) {
+    try {
+      const created = await models.Reservation.create({ ...base, daySlot: daySlotKey(residentId, now, slot) });
+      await publishAvailability(pubsub, lot);
+      return created.toObject() as ReservationRecord;
+    } catch (err) {
+      if (!isDuplicateKey(err)) {
+        await giveSpaceBack(models, spaceId);
+        throw err;
+      }
+      // Which rule refused it decides the answer: a retry, a plate in use, or a taken slot.
+      if (idempotencyScope) {
+        const first = await models.Reservation.findOne({ idempotencyScope }).lean<ReservationRecord>();
+        if (first) {
+          await giveSpaceBack(models, spaceId);
+          return first;
+        }
+      }
+      if (await models.Reservation.exists({ activePlate: plate })) {
+        await giveSpaceBack(models, spaceId);
+        throw activePlate(plate);
+      }
+    }
+  }
+  await giveSpaceBack(models, spaceId);
+  throw dailyLimit(BOOKING_RULES.maxBookingsPerDay);
+}
+
+function dailyLimit(made: number) {
+  return forbidden(`At most ${BOOKING_RULES.maxBookingsPerDay} parking bookings a day; you have made ${made} today`);
+}
+
+function activePlate(plate: string) {
+  return conflict(`${plate} already has an active parking reservation`);
+}
+
+/**
+ * Cancels a CONFIRMED booking (its resident or an admin) and gives its space back. Inside the
+ * entry window it is a late cancellation; once the window has ended it is a no-show, not cancellable.
+ */
+export async function cancelReservation(deps: ServiceDeps, viewer: Viewer, id: unknown, now: Date): Promise<ReservationRecord> {
+  const { models, pubsub } = deps;
+  if (viewer.role === 'anonymous') throw unauthenticated();
+  const _id = validate.objectId('id', id);
+  const booking = await models.Reservation.findById(_id).lean<ReservationRecord>();
+  if (!booking) throw notFound('ParkingReservation', String(id));
+  if (!isAdmin(viewer) && !(viewer.role === 'resident' && viewer.residentId === booking.residentId)) {
+    throw forbidden('Only the resident who booked it or an admin can cancel this reservation');
+  }
+  requireTransition(booking.status, 'cancel');
+  if (booking.entryWindowEnd && now.getTime() >= booking.entryWindowEnd.getTime()) {
+    throw conflict('The entry window has ended: this booking is a no-show and can no longer be cancelled', { status: 'NO_SHOW' });
+  }
+  const late = booking.entryWindowStart ? isLateCancellation(booking.entryWindowStart, now) : false;
+  if (!(await claimTransition(models, _id, 'CONFIRMED', 'cancel', now))) {
+    throw conflict('The reservation was entered, expired or cancelled at the same moment', { status: booking.status });
+  }
+  const cancelled = await models.Reservation.findOneAndUpdate(
+    { _id },
+    { $set: { status: 'CANCELLED', cancelledAt: now, lateCancellation: late, updatedAt: now }, $unset: { activePlate: 1 } },
+    { returnDocument: 'after' },
+  ).lean<ReservationRecord>();
+  await giveSpaceBack(models, booking.spaceId);
+  const lot = await models.Lot.findById(booking.lotId).lean<LotRecord>();
+  if (lot) await publishAvailability(pubsub, lot);
+  return cancelled!;
+}
