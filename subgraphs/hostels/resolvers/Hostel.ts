@@ -1,0 +1,23 @@
+import { forbidden, unauthenticated } from '../../../shared/errors';
+import type { Context } from '../context';
+import type { HostelResolvers } from '../generated/graphql';
+import type { HostelDoc } from '../models/types';
+
+export const Hostel: HostelResolvers = {
+  // The representation carries the key field `id`; the stored document calls it `_id`.
+  __resolveReference: (ref: { id: string }, ctx: Context): Promise<HostelDoc | null> => ctx.loaders.hostel.load(ref.id),
+  id: (h) => h._id,
+  community: (h) => ({ code: h.communityCode }),
+  operator: (h) => (h.operatorId ? { id: h.operatorId } : null),
+  async freeBeds(h, _, ctx) {
+    if (h.freeBedsAtEvent !== undefined) return h.freeBedsAtEvent;
+    return Math.max(0, h.totalBeds - (await ctx.loaders.occupiedTonight.load(h._id)));
+  },
+  beds(h, _, ctx) {
+    const { viewer } = ctx;
+    if (viewer.role === 'anonymous') throw unauthenticated();
+    const ownDesk = viewer.role === 'staff' && !!h.operatorId && viewer.departmentId === h.operatorId;
+    if (viewer.role !== 'admin' && !ownDesk) throw forbidden('Only the hostel operator\'s staff or an admin can see its beds');
+    return ctx.loaders.bedsByHostel.load(h._id);
+  },
+};

@@ -1,0 +1,39 @@
+import { requireResident } from '../../../shared/auth';
+import { unauthenticated } from '../../../shared/errors';
+import { localDateString } from '../../../shared/time';
+import * as validate from '../../../shared/validate';
+import type { Context } from '../context';
+import { parseApplyInput } from '../domain/apply-input';
+import type { MutationResolvers } from '../generated/graphql';
+import { applyForStay, cancelStay, checkInStay, checkOutStay, type StayDeps } from '../services/stays';
+
+function deps(ctx: Context): StayDeps {
+  return { models: ctx.models, pubsub: ctx.pubsub, now: ctx.clock() };
+}
+
+function signedIn(ctx: Context): void {
+  if (ctx.viewer.role === 'anonymous') throw unauthenticated();
+}
+
+export const Mutation: MutationResolvers = {
+  applyForHostel(_, { input }, ctx) {
+    const residentId = requireResident(ctx.viewer);
+    const d = deps(ctx);
+    return applyForStay(d, residentId, parseApplyInput(input as Record<string, unknown>, localDateString(d.now)));
+  },
+
+  cancelHostelStay(_, args, ctx) {
+    signedIn(ctx);
+    return cancelStay(deps(ctx), ctx.viewer, validate.objectId('id', args.id));
+  },
+
+  checkInHostelStay(_, args, ctx) {
+    signedIn(ctx);
+    return checkInStay(deps(ctx), ctx.viewer, validate.objectId('id', args.id), args.idVerified);
+  },
+
+  checkOutHostelStay(_, args, ctx) {
+    signedIn(ctx);
+    return checkOutStay(deps(ctx), ctx.viewer, validate.objectId('id', args.id));
+  },
+};

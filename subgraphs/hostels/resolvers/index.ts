@@ -1,0 +1,24 @@
+import type { Resolvers } from '../generated/graphql';
+import { Community } from './Community';
+import { Department } from './Department';
+import { District } from './District';
+import { Hostel } from './Hostel';
+import { HostelBed } from './HostelBed';
+import { HostelStay } from './HostelStay';
+import { Mutation } from './Mutation';
+import { Query } from './Query';
+import { Resident } from './Resident';
+import { Subscription } from './Subscription';
+
+export const resolvers: Resolvers = {
+  Query,
+  Mutation,
+  Subscription,
+  Hostel,
+  HostelBed,
+  HostelStay,
+  Community,
+  District,
+  Department,
+  Resident,
+};
