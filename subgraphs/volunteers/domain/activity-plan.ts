@@ -1,0 +1,83 @@
+import type { Viewer } from '../../../shared/auth';
+import { COMMUNITIES, DEPARTMENTS } from '../../../shared/demo';
+import { badInput, forbidden } from '../../../shared/errors';
+import * as v from '../../../shared/validate';
+import type { CreateVolunteerActivityInput } from '../generated/graphql';
+import { MAX_SHIFT_HOURS } from './shift-windows';
+
+export const MAX_SHIFTS = 20;
+export const MAX_SHIFT_CAPACITY = 500;
+
+export interface ShiftPlan {
+  startsAt: Date;
+  endsAt: Date;
+  capacity: number;
+}
+
+/** A new activity's input, checked and reduced to plain values. */
+export interface ActivityPlan {
+  title: string;
+  description: string;
+  communityCode: string;
+  teamId: string | null;
+  stationId: string | null;
+  organiserId: string;
+  shifts: ShiftPlan[];
+  idempotencyKey?: string;
+}
+
+const COMMUNITY_STREET = new Map(COMMUNITIES.map((c) => [c.code, c.streetCode]));
+const DEPARTMENT_IDS = new Set(DEPARTMENTS.map((d) => d.id));
+
+/** The street office (a Department) of a community: what community workers organise as. */
+export function streetOfficeOf(communityCode: string): string {
+  return `ST-${COMMUNITY_STREET.get(communityCode)}`;
+}
+
+/**
+ * Checks who may organise what and every field of the input, before anything is written. Staff
+ * organise for their own department, community workers for their community (as its street
+ * office), admins for any department they name. Team and station existence is checked by the
+ * caller against the database.
+ */
+export function planActivity(input: CreateVolunteerActivityInput, viewer: Viewer, now: Date): ActivityPlan {
+  const title = v.text('input.title', input.title, { min: 2, max: 100 });
+  const description = v.text('input.description', input.description, { max: 2000 });
+  const communityCode = v.code('input.communityCode', input.communityCode);
+  if (!COMMUNITY_STREET.has(communityCode)) throw badInput('input.communityCode', 'is not a known community');
+  const teamId = input.teamId == null ? null : v.code('input.teamId', input.teamId);
+  const stationId = input.stationId == null ? null : v.code('input.stationId', input.stationId);
+  const named = input.organiserId == null ? undefined : v.code('input.organiserId', input.organiserId);
+  if (named !== undefined && !DEPARTMENT_IDS.has(named)) throw badInput('input.organiserId', 'is not a known department');
+
+  let organiserId: string;
+  if (viewer.role === 'staff') {
+    if (named !== undefined && named !== viewer.departmentId) throw forbidden('Staff organise activities for their own department only');
+    organiserId = viewer.departmentId!;
+  } else if (viewer.role === 'community_worker') {
+    if (communityCode !== viewer.communityCode) throw forbidden('Community workers organise activities in their own community only');
+    const office = streetOfficeOf(communityCode);
+    if (named !== undefined && named !== office) throw forbidden(`Community workers organise as their street office (${office})`);
+    organiserId = office;
+  } else {
+    if (named === undefined) throw badInput('input.organiserId', 'is required for admins');
+    organiserId = named;
+  }
+
+  if (!Array.isArray(input.shifts) || input.shifts.length < 1 || input.shifts.length > MAX_SHIFTS) {
+    throw badInput('input.shifts', `must list 1 to ${MAX_SHIFTS} shifts`);
+  }
+  const shifts = input.shifts.map((s, i) => {
+    const startsAt = v.dateTime(`input.shifts.${i}.startsAt`, s.startsAt);
+    const endsAt = v.dateTime(`input.shifts.${i}.endsAt`, s.endsAt);
+    if (startsAt <= now) throw badInput(`input.shifts.${i}.startsAt`, 'must be in the future');
+    if (endsAt <= startsAt) throw badInput(`input.shifts.${i}.endsAt`, 'must be after startsAt');
+    if (endsAt.getTime() - startsAt.getTime() > MAX_SHIFT_HOURS * 3_600_000) {
+      throw badInput(`input.shifts.${i}.endsAt`, `a shift lasts at most ${MAX_SHIFT_HOURS} hours`);
+    }
+    const capacity = v.intInRange(`input.shifts.${i}.capacity`, s.capacity, 1, MAX_SHIFT_CAPACITY);
+    return { startsAt, endsAt, capacity };
+  });
+  const idempotencyKey = v.idempotencyKey('input.idempotencyKey', input.idempotencyKey);
+  return { title, description, communityCode, teamId, stationId, organiserId, shifts, idempotencyKey };
+}

@@ -1,0 +1,139 @@
+import DataLoader from 'dataloader';
+import { Types } from 'mongoose';
+import { aggregateLoader, byKeyLoader, groupLoader } from '../../shared/loaders';
+import { startOfLocalMonth } from '../../shared/time';
+import type {
+  ActivityDoc, LedgerEntryDoc, MembershipDoc, Models, PlaceDoc, ProfileDoc, ShiftDoc, SignUpDoc, StationDoc, TeamDoc,
+} from './models';
+import { sumHours } from './domain/stars';
+
+/**
+ * Loader queries ask for everything in the first batch: the driver's default (101 documents) would
+ * add a `getMore` round trip per further batch, so the command count would grow with the data.
+ */
+const ONE_BATCH = 10_000;
+
+const ids = (keys: readonly string[]) => keys.filter((k) => Types.ObjectId.isValid(k)).map((k) => new Types.ObjectId(k));
+
+/** What a team has earned in CityGraph: verified hours and verified sign-ups. */
+export interface TeamEarned {
+  hours: number;
+  services: number;
+}
+
+/** A waitlisted sign-up, reduced to what positions and counts need. */
+export type WaitlistEntry = Pick<SignUpDoc, '_id' | 'shiftId' | 'activityId' | 'waitlistTicket'>;
+
+/** A taken place, reduced to what counts need. */
+export type TakenPlace = Pick<PlaceDoc, 'shiftId' | 'activityId'>;
+
+/**
+ * Activity lists keyed `<owner>|upcoming` or `<owner>|all`: one query per flag per tick, whatever
+ * the number of owners.
+ */
+function activityListLoader(models: Models, field: 'communityCode' | 'organiserId', now: Date) {
+  return new DataLoader<string, ActivityDoc[]>(async (keys) => {
+    const byFlag = new Map<string, string[]>();
+    for (const key of keys) {
+      const [owner, flag] = key.split('|');
+      byFlag.set(flag, [...(byFlag.get(flag) ?? []), owner]);
+    }
+    const found = new Map<string, ActivityDoc[]>();
+    await Promise.all(
+      [...byFlag].map(async ([flag, owners]) => {
+        const filter: Record<string, unknown> = { [field]: { $in: owners } };
+        if (flag === 'upcoming') filter.endsAt = { $gt: now };
+        const docs = await models.Activity.find(filter).sort({ startsAt: 1 }).batchSize(ONE_BATCH).lean<ActivityDoc[]>();
+        for (const doc of docs) {
+          const key = `${doc[field]}|${flag}`;
+          found.set(key, [...(found.get(key) ?? []), doc]);
+        }
+      }),
+    );
+    return keys.map((k) => found.get(k) ?? []);
+  });
+}
+
+/** A fresh set per request (and per subscription event), so nothing is cached across viewers or time. */
+export function createLoaders(models: Models, now: Date) {
+  return {
+    profile: byKeyLoader((keys: readonly string[]) => models.Profile.find({ _id: { $in: keys } }).batchSize(ONE_BATCH).lean<ProfileDoc[]>(), (d) => d._id),
+    team: byKeyLoader((keys: readonly string[]) => models.Team.find({ _id: { $in: keys } }).batchSize(ONE_BATCH).lean<TeamDoc[]>(), (d) => d._id),
+    station: byKeyLoader((keys: readonly string[]) => models.Station.find({ _id: { $in: keys } }).batchSize(ONE_BATCH).lean<StationDoc[]>(), (d) => d._id),
+    activity: byKeyLoader((keys: readonly string[]) => models.Activity.find({ _id: { $in: ids(keys) } }).batchSize(ONE_BATCH).lean<ActivityDoc[]>(), (d) => String(d._id)),
+    shift: byKeyLoader((keys: readonly string[]) => models.Shift.find({ _id: { $in: ids(keys) } }).batchSize(ONE_BATCH).lean<ShiftDoc[]>(), (d) => String(d._id)),
+
+    membershipsByTeam: groupLoader(
+      (keys: readonly string[]) => models.Membership.find({ teamId: { $in: keys } }).sort({ joinedAt: 1 }).batchSize(ONE_BATCH).lean<MembershipDoc[]>(),
+      (d) => d.teamId,
+    ),
+    membershipsByResident: groupLoader(
+      (keys: readonly string[]) => models.Membership.find({ residentId: { $in: keys } }).sort({ joinedAt: 1 }).batchSize(ONE_BATCH).lean<MembershipDoc[]>(),
+      (d) => d.residentId,
+    ),
+    teamsByCommunity: groupLoader(
+      (keys: readonly string[]) => models.Team.find({ communityCode: { $in: keys } }).sort({ name: 1 }).batchSize(ONE_BATCH).lean<TeamDoc[]>(),
+      (d) => d.communityCode ?? '',
+    ),
+    stationsByCommunity: groupLoader(
+      (keys: readonly string[]) => models.Station.find({ communityCode: { $in: keys } }).sort({ name: 1 }).batchSize(ONE_BATCH).lean<StationDoc[]>(),
+      (d) => d.communityCode,
+    ),
+    ledgerByStation: groupLoader(
+      (keys: readonly string[]) => models.LedgerEntry.find({ stationId: { $in: keys } }).sort({ recordedAt: -1 }).batchSize(ONE_BATCH).lean<LedgerEntryDoc[]>(),
+      (d) => d.stationId,
+    ),
+
+    shiftsByActivity: groupLoader(
+      (keys: readonly string[]) => models.Shift.find({ activityId: { $in: ids(keys) } }).sort({ index: 1 }).batchSize(ONE_BATCH).lean<ShiftDoc[]>(),
+      (d) => String(d.activityId),
+    ),
+    upcomingActivitiesByTeam: groupLoader(
+      (keys: readonly string[]) =>
+        models.Activity.find({ teamId: { $in: keys }, endsAt: { $gt: now } }).sort({ startsAt: 1 }).batchSize(ONE_BATCH).lean<ActivityDoc[]>(),
+      (d) => d.teamId ?? '',
+    ),
+    activitiesByCommunity: activityListLoader(models, 'communityCode', now),
+    activitiesByOrganiser: activityListLoader(models, 'organiserId', now),
+
+    waitlistByActivity: groupLoader(
+      (keys: readonly string[]) =>
+        models.SignUp.find({ activityId: { $in: ids(keys) }, status: 'WAITLISTED' }, { shiftId: 1, activityId: 1, waitlistTicket: 1 })
+          .sort({ waitlistTicket: 1, _id: 1 })
+          .batchSize(ONE_BATCH).lean<WaitlistEntry[]>(),
+      (d) => String(d.activityId),
+    ),
+    placesByActivity: groupLoader(
+      (keys: readonly string[]) => models.Place.find({ activityId: { $in: ids(keys) } }, { shiftId: 1, activityId: 1 }).batchSize(ONE_BATCH).lean<TakenPlace[]>(),
+      (d) => String(d.activityId),
+    ),
+    signUpsByActivity: groupLoader(
+      (keys: readonly string[]) => models.SignUp.find({ activityId: { $in: ids(keys) } }).sort({ signedUpAt: 1 }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(),
+      (d) => String(d.activityId),
+    ),
+    signUp: byKeyLoader((keys: readonly string[]) => models.SignUp.find({ _id: { $in: ids(keys) } }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(), (d) => String(d._id)),
+    signUpsByResident: groupLoader(
+      (keys: readonly string[]) => models.SignUp.find({ residentId: { $in: keys } }).sort({ shiftStartsAt: 1 }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(),
+      (d) => d.residentId,
+    ),
+
+    teamEarned: aggregateLoader<string, TeamEarned>(async (keys) => {
+      const docs = await models.SignUp.find({ teamId: { $in: keys }, status: 'VERIFIED' }, { teamId: 1, verifiedHours: 1 }).batchSize(ONE_BATCH).lean();
+      const byTeam = new Map<string, number[]>();
+      for (const d of docs) byTeam.set(d.teamId!, [...(byTeam.get(d.teamId!) ?? []), d.verifiedHours ?? 0]);
+      return new Map([...byTeam].map(([team, hours]) => [team, { hours: sumHours(hours), services: hours.length }]));
+    }, { hours: 0, services: 0 }),
+
+    hoursThisMonthByCommunity: aggregateLoader<string, number>(async (keys) => {
+      const docs = await models.SignUp.find(
+        { communityCode: { $in: keys }, status: 'VERIFIED', verifiedAt: { $gte: startOfLocalMonth(now), $lte: now } },
+        { communityCode: 1, verifiedHours: 1 },
+      ).batchSize(ONE_BATCH).lean();
+      const byCommunity = new Map<string, number[]>();
+      for (const d of docs) byCommunity.set(d.communityCode, [...(byCommunity.get(d.communityCode) ?? []), d.verifiedHours ?? 0]);
+      return new Map([...byCommunity].map(([code, hours]) => [code, sumHours(hours)]));
+    }, 0),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

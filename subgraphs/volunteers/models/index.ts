@@ -1,0 +1,40 @@
+import type { Connection } from 'mongoose';
+import { activityModel } from './activity';
+import { ledgerEntryModel } from './ledger-entry';
+import { membershipModel } from './membership';
+import { placeModel } from './place';
+import { profileModel } from './profile';
+import { shiftModel } from './shift';
+import { signUpModel } from './sign-up';
+import { stationModel } from './station';
+import { teamModel } from './team';
+import { transitionModel } from './transition';
+
+export type { ActivityDoc } from './activity';
+export type { LedgerEntryDoc } from './ledger-entry';
+export type { MembershipDoc } from './membership';
+export type { PlaceDoc } from './place';
+export type { ProfileDoc } from './profile';
+export type { ShiftDoc } from './shift';
+export type { SignUpDoc } from './sign-up';
+export type { OpeningPeriod, StationDoc } from './station';
+export type { TeamDoc, TeamRecord } from './team';
+export type { TransitionDoc } from './transition';
+
+/** The subgraph's models, bound to its own connection (idempotent per connection). */
+export function createModels(conn: Connection) {
+  return {
+    Profile: profileModel(conn),
+    Team: teamModel(conn),
+    Membership: membershipModel(conn),
+    Station: stationModel(conn),
+    LedgerEntry: ledgerEntryModel(conn),
+    Activity: activityModel(conn),
+    Shift: shiftModel(conn),
+    SignUp: signUpModel(conn),
+    Place: placeModel(conn),
+    Transition: transitionModel(conn),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;

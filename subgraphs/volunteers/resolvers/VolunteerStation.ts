@@ -1,0 +1,19 @@
+import * as v from '../../../shared/validate';
+import type { Context } from '../context';
+import { openPeriodAt } from '../domain/opening-hours';
+import type { VolunteerStationResolvers } from '../generated/graphql';
+import type { StationDoc } from '../models';
+import { residentRef, type ReferenceResolver } from './refs';
+
+export const VolunteerStation: VolunteerStationResolvers<Context> = {
+  __resolveReference: ((ref, ctx) => ctx.loaders.station.load(ref.id)) satisfies ReferenceResolver<'id', StationDoc | null>,
+  id: (s) => s._id,
+  community: (s) => ({ code: s.communityCode }),
+  openingHours: (s) => s.openingHours,
+  isOpenNow: (s, _args, ctx) => openPeriodAt(s.openingHours, ctx.clock()) !== null,
+  onDutyNow: (s, _args, ctx) => openPeriodAt(s.openingHours, ctx.clock())?.volunteerIds.map(residentRef) ?? [],
+  ledger: async (s, { limit }, ctx) => {
+    const n = v.intInRange('limit', limit ?? 20, 1, 100);
+    return (await ctx.loaders.ledgerByStation.load(s._id)).slice(0, n);
+  },
+};

@@ -1,0 +1,22 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { syncIndexes } from '../../shared/db';
+import { loadSubgraphSdl } from '../../shared/schema';
+import type { SubgraphFactory } from '../../shared/subgraph-deps';
+import { createSubgraphServer } from '../../shared/subgraph-server';
+import { createContext, type Context } from './context';
+import { createModels } from './models';
+import { resolvers } from './resolvers';
+
+export const createSubgraph: SubgraphFactory = async (deps) => {
+  createModels(deps.db.conn);
+  await syncIndexes(deps.db.conn);
+  return createSubgraphServer<Context>({
+    name: 'volunteers',
+    typeDefs: loadSubgraphSdl('volunteers'),
+    resolvers: resolvers as GraphQLResolverMap<Context>,
+    context: (viewer) => createContext(deps, viewer),
+    internalSecret: deps.config.internalSecret,
+    db: deps.db,
+    production: deps.config.env === 'production',
+  });
+};

@@ -1,0 +1,44 @@
+import { conflict, notFound } from '../../../shared/errors';
+import type { Models, ProfileDoc, TeamDoc } from '../models';
+import { isDuplicateKey } from './unique';
+
+/** Registers a resident as a volunteer; registering again returns the first profile. */
+export async function registerVolunteer(models: Models, residentId: string, now: Date): Promise<ProfileDoc> {
+  try {
+    const profile = await models.Profile.findOneAndUpdate(
+      { _id: residentId },
+      { $setOnInsert: { joinedAt: now, importedHours: 0 } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean<ProfileDoc>();
+    return profile!;
+  } catch (err) {
+    // Two first registrations at once: the loser's upsert hits the unique _id.
+    if (!isDuplicateKey(err)) throw err;
+    return (await models.Profile.findById(residentId).lean<ProfileDoc>())!;
+  }
+}
+
+async function loadTeam(models: Models, teamId: string): Promise<TeamDoc> {
+  const team = await models.Team.findById(teamId).lean<TeamDoc>();
+  if (!team) throw notFound('VolunteerTeam', teamId);
+  return team;
+}
+
+/** Joins a team (registered volunteers only). Joining again changes nothing. */
+export async function joinTeam(models: Models, residentId: string, teamId: string, now: Date): Promise<TeamDoc> {
+  const team = await loadTeam(models, teamId);
+  if (!(await models.Profile.exists({ _id: residentId }))) throw conflict('Register as a volunteer first (registerVolunteer)');
+  try {
+    await models.Membership.create({ teamId, residentId, joinedAt: now });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+  }
+  return team;
+}
+
+export async function leaveTeam(models: Models, residentId: string, teamId: string): Promise<TeamDoc> {
+  const team = await loadTeam(models, teamId);
+  const { deletedCount } = await models.Membership.deleteOne({ teamId, residentId });
+  if (deletedCount === 0) throw conflict('You are not a member of this team');
+  return team;
+}
