@@ -9,7 +9,7 @@ import { codegen } from '@graphql-codegen/core';
 import * as typescriptPlugin from '@graphql-codegen/typescript';
 import * as resolversPlugin from '@graphql-codegen/typescript-resolvers';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { filterSchema, printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse } from 'graphql';
 import { loadSubgraphSdl, ROOT_DIR } from '../shared/schema';
 import { SUBGRAPH_NAMES } from '../shared/subgraph-deps';
@@ -18,7 +18,14 @@ async function generate(name: string): Promise<void> {
   const dir = path.join(ROOT_DIR, 'subgraphs', name);
   const extraPath = path.join(dir, 'codegen.json');
   const extra = existsSync(extraPath) ? (JSON.parse(readFileSync(extraPath, 'utf8')) as Record<string, unknown>) : {};
-  const schema = buildSubgraphSchema({ typeDefs: loadSubgraphSdl(name) });
+  // The typescript-resolvers plugin adds federation's own types (`__resolveReference`, `_Any`…)
+  // itself when `federation: true`, so they are filtered out of the built schema it is given.
+  const FEDERATION_TYPES = new Set(['_Service', '_Entity', '_Any']);
+  const schema = filterSchema({
+    schema: buildSubgraphSchema({ typeDefs: loadSubgraphSdl(name) }),
+    typeFilter: (typeName) => !FEDERATION_TYPES.has(typeName),
+    rootFieldFilter: (_op, fieldName) => fieldName !== '_service' && fieldName !== '_entities',
+  });
   const output = await codegen({
     filename: 'graphql.ts',
     schema: parse(printSchemaWithDirectives(schema)),

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { errorBody, type SecurityErrorCode } from './errors';
 import type { SecurityOptions } from './options';
-import { clientKeyOf, type RateLimiter } from './rate-limit';
+import { ClientKeys, type RateLimiter } from './rate-limit';
 
 /**
  * The HTTP-level guard: `(req, res)` before the body is read (rate limit, declared body size),
@@ -56,10 +56,11 @@ export function createHttpGuard(
   jwtSecret: string | undefined,
 ): { guard: HttpGuard; clientKey: (req: IncomingMessage) => string } {
   const keys = new WeakMap<IncomingMessage, string>();
+  const clientKeys = new ClientKeys(jwtSecret, options.trustProxyHops);
   const clientKey = (req: IncomingMessage): string => {
     let key = keys.get(req);
     if (!key) {
-      key = clientKeyOf(req, jwtSecret, options.trustProxyHops);
+      key = clientKeys.of(req);
       keys.set(req, key);
     }
     return key;

@@ -22,6 +22,17 @@ interface Verdict {
   cost?: number;
 }
 
+/** The refusals of this layer: never carry a stack trace, even in development (they are not failures). */
+const REFUSAL_CODES = new Set([
+  'DEPTH_LIMIT_EXCEEDED',
+  'ALIAS_LIMIT_EXCEEDED',
+  'ROOT_FIELD_LIMIT_EXCEEDED',
+  'TOKEN_LIMIT_EXCEEDED',
+  'COST_LIMIT_EXCEEDED',
+  'PERSISTED_QUERY_NOT_ALLOWED',
+  'OPERATION_NOT_TRUSTED',
+]);
+
 /** Codes whose messages are meant for clients; in production anything else reads INTERNAL_SERVER_ERROR. */
 export const CLIENT_ERROR_CODES = new Set([
   'BAD_USER_INPUT',
@@ -67,6 +78,10 @@ export function rewriteErrors(
     }
     if (code === 'GRAPHQL_VALIDATION_FAILED' && INTROSPECTION_MESSAGE.test(e.message)) {
       return { message: 'Introspection is disabled on this gateway', locations: e.locations, extensions: { code: 'INTROSPECTION_DISABLED' } };
+    }
+    if (typeof code === 'string' && REFUSAL_CODES.has(code) && e.extensions && 'stacktrace' in e.extensions) {
+      const { stacktrace: _s, ...rest } = e.extensions;
+      return { ...e, extensions: rest };
     }
     if (!options.production) return e;
     if (typeof code !== 'string' || !CLIENT_ERROR_CODES.has(code)) {

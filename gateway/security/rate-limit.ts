@@ -79,7 +79,16 @@ export class RedisRateLimitStore implements RateLimitStore {
     private readonly timeoutMs = 250,
   ) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: timeoutMs, lazyConnect: false });
-    this.redis.on('error', (err) => this.log?.warn({ err: err.message }, 'rate limit store: redis error'));
+    // One warning per outage, not one per reconnection attempt.
+    let down = false;
+    this.redis.on('error', (err) => {
+      if (!down) this.log?.warn({ err: err.message }, 'rate limit store: redis unavailable, counting in-process');
+      down = true;
+    });
+    this.redis.on('ready', () => {
+      if (down) this.log?.info('rate limit store: redis back');
+      down = false;
+    });
     this.redis.defineCommand('citygraphRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     this.fallback = new MemoryRateLimitStore(windowMs);
   }
@@ -99,8 +108,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       const [count, ttl] = (await (this.redis as unknown as { citygraphRateHit(k: string, c: number, w: number): Promise<[number, number]> })
         .citygraphRateHit(this.prefix + key, cost, windowMs)) ?? [0, 0];
       return { count: Number(count), resetMs: Number(ttl) };
-    } catch (err) {
-      this.log?.warn({ err: (err as Error).message }, 'rate limit store: counting in-process');
+    } catch {
       return this.fallback.hitSync(key, cost, windowMs);
     }
   }
@@ -142,21 +150,54 @@ export function clientIp(req: IncomingMessage, hops: number): string {
 }
 
 /**
- * Who counts against the rate limit: `sub:<subject>` of a valid bearer token, else `ip:<address>`.
- * A forged or expired token counts against its IP, so made-up subjects cannot dodge the limit.
+ * Who counts against the rate limit: `sub:<role>:<subject>` of a valid bearer token, else
+ * `ip:<address>`. A forged or expired token counts against its IP, so made-up subjects cannot
+ * dodge the limit. Verified tokens are remembered until they expire (verifying one costs far more
+ * than counting a request), so the hot path verifies each token once.
  */
-export function clientKeyOf(req: IncomingMessage, jwtSecret: string | undefined, hops: number): string {
-  const authorization = req.headers.authorization;
-  if (jwtSecret && authorization) {
-    const m = /^Bearer\s+(.+)$/i.exec(authorization.trim());
-    if (m) {
-      try {
-        const viewer = verifyUserToken(m[1], jwtSecret);
-        if (viewer.subject) return `sub:${viewer.role}:${viewer.subject}`;
-      } catch {
-        // counted by IP below
+export class ClientKeys {
+  private readonly tokens = new Map<string, { key: string; expiresAt: number }>();
+
+  constructor(
+    private readonly jwtSecret: string | undefined,
+    private readonly hops: number,
+    private readonly maxTokens = 10_000,
+  ) {}
+
+  of(req: IncomingMessage): string {
+    const authorization = req.headers.authorization;
+    if (this.jwtSecret && authorization) {
+      const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+      if (m) {
+        const key = this.subjectKey(m[1]);
+        if (key) return key;
       }
     }
+    return `ip:${clientIp(req, this.hops)}`;
   }
-  return `ip:${clientIp(req, hops)}`;
+
+  private subjectKey(token: string): string | undefined {
+    const now = Date.now();
+    const known = this.tokens.get(token);
+    if (known && known.expiresAt > now) return known.key;
+    if (known) this.tokens.delete(token);
+    try {
+      const viewer = verifyUserToken(token, this.jwtSecret!);
+      if (!viewer.subject) return undefined;
+      const key = `sub:${viewer.role}:${viewer.subject}`;
+      const exp = Number((JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp);
+      if (Number.isFinite(exp)) {
+        if (this.tokens.size >= this.maxTokens) this.tokens.delete(this.tokens.keys().next().value as string);
+        this.tokens.set(token, { key, expiresAt: exp * 1000 });
+      }
+      return key;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** One-off form of ClientKeys.of (no cache). */
+export function clientKeyOf(req: IncomingMessage, jwtSecret: string | undefined, hops: number): string {
+  return new ClientKeys(jwtSecret, hops).of(req);
 }

@@ -25,7 +25,6 @@ export type Scalars = {
   federation__Scope: { input: any; output: any; }
   federation__Policy: { input: any; output: any; }
   federation__ContextFieldValue: { input: any; output: any; }
-  _Any: { input: any; output: any; }
 };
 
 /**
@@ -196,8 +195,6 @@ export type Query = {
   hostel?: Maybe<Hostel>;
   /** A stay, for its resident, admins and the operator's staff; null when there is none. */
   hostelStay?: Maybe<HostelStay>;
-  _entities: Array<Maybe<_Entity>>;
-  _service: _Service;
 };
 
 
@@ -215,11 +212,6 @@ export type QueryHostelArgs = {
 
 export type QueryHostelStayArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-export type Query_EntitiesArgs = {
-  representations: Array<Scalars['_Any']['input']>;
 };
 
 export type Mutation = {
@@ -271,13 +263,6 @@ export type Link__Purpose =
   | 'SECURITY'
   /** `EXECUTION` features provide metadata necessary for operation execution. */
   | 'EXECUTION';
-
-export type _Service = {
-  __typename?: '_Service';
-  sdl?: Maybe<Scalars['String']['output']>;
-};
-
-export type _Entity = Community | Department | District | Hostel | Resident;
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -347,10 +332,6 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
-/** Mapping of union types */
-export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
-  _Entity: ( CommunityRef ) | ( DepartmentRef ) | ( DistrictRef ) | ( HostelParent ) | ( ResidentRef );
-}>;
 
 
 /** Mapping between all available schema types and the resolvers types */
@@ -358,10 +339,7 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Hostel: ResolverTypeWrapper<HostelParent>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   HostelBedGender: HostelBedGender;
   HostelBed: ResolverTypeWrapper<HostelBedDoc>;
   HostelStayStatus: HostelStayStatus;
@@ -382,9 +360,9 @@ export type ResolversTypes = ResolversObject<{
   federation__Scope: ResolverTypeWrapper<Scalars['federation__Scope']['output']>;
   federation__Policy: ResolverTypeWrapper<Scalars['federation__Policy']['output']>;
   federation__ContextFieldValue: ResolverTypeWrapper<Scalars['federation__ContextFieldValue']['output']>;
-  _Any: ResolverTypeWrapper<Scalars['_Any']['output']>;
-  _Service: ResolverTypeWrapper<_Service>;
-  _Entity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['_Entity']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -392,10 +370,7 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Hostel: HostelParent;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
-  Int: Scalars['Int']['output'];
-  Boolean: Scalars['Boolean']['output'];
   HostelBed: HostelBedDoc;
   HostelStay: HostelStayDoc;
   HostelEligibility: HostelEligibilityParent;
@@ -413,9 +388,9 @@ export type ResolversParentTypes = ResolversObject<{
   federation__Scope: Scalars['federation__Scope']['output'];
   federation__Policy: Scalars['federation__Policy']['output'];
   federation__ContextFieldValue: Scalars['federation__ContextFieldValue']['output'];
-  _Any: Scalars['_Any']['output'];
-  _Service: _Service;
-  _Entity: ResolversUnionTypes<ResolversParentTypes>['_Entity'];
+  String: Scalars['String']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
 
 export type LinkDirectiveArgs = {
@@ -624,8 +599,6 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   hostels?: Resolver<Array<ResolversTypes['Hostel']>, ParentType, ContextType, Partial<QueryHostelsArgs>>;
   hostel?: Resolver<Maybe<ResolversTypes['Hostel']>, ParentType, ContextType, RequireFields<QueryHostelArgs, 'id'>>;
   hostelStay?: Resolver<Maybe<ResolversTypes['HostelStay']>, ParentType, ContextType, RequireFields<QueryHostelStayArgs, 'id'>>;
-  _entities?: Resolver<Array<Maybe<ResolversTypes['_Entity']>>, ParentType, ContextType, RequireFields<Query_EntitiesArgs, 'representations'>>;
-  _service?: Resolver<ResolversTypes['_Service'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -659,19 +632,6 @@ export interface Federation__ContextFieldValueScalarConfig extends GraphQLScalar
   name: 'federation__ContextFieldValue';
 }
 
-export interface _AnyScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['_Any'], any> {
-  name: '_Any';
-}
-
-export type _ServiceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['_Service'] = ResolversParentTypes['_Service']> = ResolversObject<{
-  sdl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
-}>;
-
-export type _EntityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['_Entity'] = ResolversParentTypes['_Entity']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'Community' | 'Department' | 'District' | 'Hostel' | 'Resident', ParentType, ContextType>;
-}>;
-
 export type Resolvers<ContextType = Context> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Hostel?: HostelResolvers<ContextType>;
@@ -691,9 +651,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   federation__Scope?: GraphQLScalarType;
   federation__Policy?: GraphQLScalarType;
   federation__ContextFieldValue?: GraphQLScalarType;
-  _Any?: GraphQLScalarType;
-  _Service?: _ServiceResolvers<ContextType>;
-  _Entity?: _EntityResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{

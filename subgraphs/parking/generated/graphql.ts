@@ -30,7 +30,6 @@ export type Scalars = {
   federation__Scope: { input: any; output: any; }
   federation__Policy: { input: any; output: any; }
   federation__ContextFieldValue: { input: any; output: any; }
-  _Any: { input: any; output: any; }
 };
 
 /** Who owns the spaces a lot shares outside its own peak. */
@@ -249,8 +248,6 @@ export type Query = {
   parkingLotsNear: Array<ParkingLot>;
   /** The booking resident, staff and admins. */
   parkingReservation?: Maybe<ParkingReservation>;
-  _entities: Array<Maybe<_Entity>>;
-  _service: _Service;
 };
 
 
@@ -275,11 +272,6 @@ export type QueryParkingLotsNearArgs = {
 
 export type QueryParkingReservationArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-export type Query_EntitiesArgs = {
-  representations: Array<Scalars['_Any']['input']>;
 };
 
 export type Mutation = {
@@ -363,13 +355,6 @@ export type Link__Purpose =
   /** `EXECUTION` features provide metadata necessary for operation execution. */
   | 'EXECUTION';
 
-export type _Service = {
-  __typename?: '_Service';
-  sdl?: Maybe<Scalars['String']['output']>;
-};
-
-export type _Entity = Community | Department | ParkingLot | Resident | Street;
-
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -438,10 +423,6 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
-/** Mapping of union types */
-export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
-  _Entity: ( CommunityRef ) | ( DepartmentRef ) | ( LotWithDistance ) | ( ResidentRef ) | ( StreetRef );
-}>;
 
 
 /** Mapping between all available schema types and the resolvers types */
@@ -451,13 +432,10 @@ export type ResolversTypes = ResolversObject<{
   ParkingReservationStatus: ParkingReservationStatus;
   ParkingLot: ResolverTypeWrapper<LotWithDistance>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ParkingSharingWindow: ResolverTypeWrapper<SharingWindow>;
   ParkingWindowOccurrence: ResolverTypeWrapper<Occurrence>;
   ParkingReservation: ResolverTypeWrapper<ReservationRecord>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ParkingVehicle: ResolverTypeWrapper<VehicleRecord>;
   ParkingBookingStatus: ResolverTypeWrapper<BookingStatus>;
   Community: ResolverTypeWrapper<CommunityRef>;
@@ -475,9 +453,9 @@ export type ResolversTypes = ResolversObject<{
   federation__Scope: ResolverTypeWrapper<Scalars['federation__Scope']['output']>;
   federation__Policy: ResolverTypeWrapper<Scalars['federation__Policy']['output']>;
   federation__ContextFieldValue: ResolverTypeWrapper<Scalars['federation__ContextFieldValue']['output']>;
-  _Any: ResolverTypeWrapper<Scalars['_Any']['output']>;
-  _Service: ResolverTypeWrapper<_Service>;
-  _Entity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['_Entity']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -485,13 +463,10 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   ParkingLot: LotWithDistance;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
-  Int: Scalars['Int']['output'];
   ParkingSharingWindow: SharingWindow;
   ParkingWindowOccurrence: Occurrence;
   ParkingReservation: ReservationRecord;
-  Boolean: Scalars['Boolean']['output'];
   ParkingVehicle: VehicleRecord;
   ParkingBookingStatus: BookingStatus;
   Community: CommunityRef;
@@ -508,9 +483,9 @@ export type ResolversParentTypes = ResolversObject<{
   federation__Scope: Scalars['federation__Scope']['output'];
   federation__Policy: Scalars['federation__Policy']['output'];
   federation__ContextFieldValue: Scalars['federation__ContextFieldValue']['output'];
-  _Any: Scalars['_Any']['output'];
-  _Service: _Service;
-  _Entity: ResolversUnionTypes<ResolversParentTypes>['_Entity'];
+  String: Scalars['String']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
 
 export type LinkDirectiveArgs = {
@@ -741,8 +716,6 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   parkingLot?: Resolver<Maybe<ResolversTypes['ParkingLot']>, ParentType, ContextType, RequireFields<QueryParkingLotArgs, 'id'>>;
   parkingLotsNear?: Resolver<Array<ResolversTypes['ParkingLot']>, ParentType, ContextType, RequireFields<QueryParkingLotsNearArgs, 'lat' | 'lng' | 'radiusMeters' | 'onlyAvailable'>>;
   parkingReservation?: Resolver<Maybe<ResolversTypes['ParkingReservation']>, ParentType, ContextType, RequireFields<QueryParkingReservationArgs, 'id'>>;
-  _entities?: Resolver<Array<Maybe<ResolversTypes['_Entity']>>, ParentType, ContextType, RequireFields<Query_EntitiesArgs, 'representations'>>;
-  _service?: Resolver<ResolversTypes['_Service'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -779,19 +752,6 @@ export interface Federation__ContextFieldValueScalarConfig extends GraphQLScalar
   name: 'federation__ContextFieldValue';
 }
 
-export interface _AnyScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['_Any'], any> {
-  name: '_Any';
-}
-
-export type _ServiceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['_Service'] = ResolversParentTypes['_Service']> = ResolversObject<{
-  sdl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
-}>;
-
-export type _EntityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['_Entity'] = ResolversParentTypes['_Entity']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'Community' | 'Department' | 'ParkingLot' | 'Resident' | 'Street', ParentType, ContextType>;
-}>;
-
 export type Resolvers<ContextType = Context> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   ParkingLot?: ParkingLotResolvers<ContextType>;
@@ -812,9 +772,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   federation__Scope?: GraphQLScalarType;
   federation__Policy?: GraphQLScalarType;
   federation__ContextFieldValue?: GraphQLScalarType;
-  _Any?: GraphQLScalarType;
-  _Service?: _ServiceResolvers<ContextType>;
-  _Entity?: _EntityResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{

@@ -26,7 +26,6 @@ export type Scalars = {
   federation__Scope: { input: any; output: any; }
   federation__Policy: { input: any; output: any; }
   federation__ContextFieldValue: { input: any; output: any; }
-  _Any: { input: any; output: any; }
 };
 
 /**
@@ -340,8 +339,6 @@ export type Query = {
    */
   volunteerActivities: Array<VolunteerActivity>;
   volunteerActivity?: Maybe<VolunteerActivity>;
-  _entities: Array<Maybe<_Entity>>;
-  _service: _Service;
 };
 
 
@@ -376,11 +373,6 @@ export type QueryVolunteerActivitiesArgs = {
 
 export type QueryVolunteerActivityArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-export type Query_EntitiesArgs = {
-  representations: Array<Scalars['_Any']['input']>;
 };
 
 export type Mutation = {
@@ -485,13 +477,6 @@ export type Link__Purpose =
   /** `EXECUTION` features provide metadata necessary for operation execution. */
   | 'EXECUTION';
 
-export type _Service = {
-  __typename?: '_Service';
-  sdl?: Maybe<Scalars['String']['output']>;
-};
-
-export type _Entity = Community | Department | Resident | VolunteerActivity | VolunteerStation | VolunteerTeam;
-
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -560,10 +545,6 @@ export type DirectiveResolverFn<TResult = {}, TParent = {}, TContext = {}, TArgs
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
-/** Mapping of union types */
-export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
-  _Entity: ( CommunityRef ) | ( DepartmentRef ) | ( ResidentRef ) | ( ActivityDoc ) | ( StationDoc ) | ( TeamDoc );
-}>;
 
 
 /** Mapping between all available schema types and the resolvers types */
@@ -571,15 +552,12 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Resident: ResolverTypeWrapper<ResidentRef>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Community: ResolverTypeWrapper<CommunityRef>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Department: ResolverTypeWrapper<DepartmentRef>;
   VolunteerTeamKind: VolunteerTeamKind;
   VolunteerProfile: ResolverTypeWrapper<ProfileDoc>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   VolunteerTeam: ResolverTypeWrapper<TeamDoc>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   VolunteerStationHours: ResolverTypeWrapper<OpeningPeriod>;
   VolunteerStation: ResolverTypeWrapper<StationDoc>;
   VolunteerLedgerEntry: ResolverTypeWrapper<LedgerEntryDoc>;
@@ -598,9 +576,9 @@ export type ResolversTypes = ResolversObject<{
   federation__Scope: ResolverTypeWrapper<Scalars['federation__Scope']['output']>;
   federation__Policy: ResolverTypeWrapper<Scalars['federation__Policy']['output']>;
   federation__ContextFieldValue: ResolverTypeWrapper<Scalars['federation__ContextFieldValue']['output']>;
-  _Any: ResolverTypeWrapper<Scalars['_Any']['output']>;
-  _Service: ResolverTypeWrapper<_Service>;
-  _Entity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['_Entity']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -608,14 +586,11 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Resident: ResidentRef;
   ID: Scalars['ID']['output'];
-  Boolean: Scalars['Boolean']['output'];
   Community: CommunityRef;
   Float: Scalars['Float']['output'];
   Department: DepartmentRef;
   VolunteerProfile: ProfileDoc;
-  Int: Scalars['Int']['output'];
   VolunteerTeam: TeamDoc;
-  String: Scalars['String']['output'];
   VolunteerStationHours: OpeningPeriod;
   VolunteerStation: StationDoc;
   VolunteerLedgerEntry: LedgerEntryDoc;
@@ -632,9 +607,9 @@ export type ResolversParentTypes = ResolversObject<{
   federation__Scope: Scalars['federation__Scope']['output'];
   federation__Policy: Scalars['federation__Policy']['output'];
   federation__ContextFieldValue: Scalars['federation__ContextFieldValue']['output'];
-  _Any: Scalars['_Any']['output'];
-  _Service: _Service;
-  _Entity: ResolversUnionTypes<ResolversParentTypes>['_Entity'];
+  String: Scalars['String']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
 
 export type LinkDirectiveArgs = {
@@ -888,8 +863,6 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   volunteerStation?: Resolver<Maybe<ResolversTypes['VolunteerStation']>, ParentType, ContextType, RequireFields<QueryVolunteerStationArgs, 'id'>>;
   volunteerActivities?: Resolver<Array<ResolversTypes['VolunteerActivity']>, ParentType, ContextType, RequireFields<QueryVolunteerActivitiesArgs, 'upcoming' | 'limit'>>;
   volunteerActivity?: Resolver<Maybe<ResolversTypes['VolunteerActivity']>, ParentType, ContextType, RequireFields<QueryVolunteerActivityArgs, 'id'>>;
-  _entities?: Resolver<Array<Maybe<ResolversTypes['_Entity']>>, ParentType, ContextType, RequireFields<Query_EntitiesArgs, 'representations'>>;
-  _service?: Resolver<ResolversTypes['_Service'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -929,19 +902,6 @@ export interface Federation__ContextFieldValueScalarConfig extends GraphQLScalar
   name: 'federation__ContextFieldValue';
 }
 
-export interface _AnyScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['_Any'], any> {
-  name: '_Any';
-}
-
-export type _ServiceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['_Service'] = ResolversParentTypes['_Service']> = ResolversObject<{
-  sdl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
-}>;
-
-export type _EntityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['_Entity'] = ResolversParentTypes['_Entity']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'Community' | 'Department' | 'Resident' | 'VolunteerActivity' | 'VolunteerStation' | 'VolunteerTeam', ParentType, ContextType>;
-}>;
-
 export type Resolvers<ContextType = Context> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Resident?: ResidentResolvers<ContextType>;
@@ -963,9 +923,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   federation__Scope?: GraphQLScalarType;
   federation__Policy?: GraphQLScalarType;
   federation__ContextFieldValue?: GraphQLScalarType;
-  _Any?: GraphQLScalarType;
-  _Service?: _ServiceResolvers<ContextType>;
-  _Entity?: _EntityResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
