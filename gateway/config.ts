@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { loadCityConfig, parseEnv } from '../shared/config';
 import { ROOT_DIR } from '../shared/schema';
+import { loadSecurityOptions, type SecurityOptions } from './security/options';
 
 /** Where the gateway's supergraph comes from. */
 export type SupergraphSource =
@@ -52,6 +53,10 @@ export interface GatewayOptions {
   circuitBreaker: { failureThreshold: number; cooldownMs: number };
   /** Extra attempts for a failed query fetch; mutations are never retried (`SUBGRAPH_RETRIES`, default 1). */
   subgraphRetries: number;
+  /** Hardening against abusive clients: document limits, rate limits, batching, trusted operations (see gateway/security). */
+  security: SecurityOptions;
+  /** Redis for state shared across gateway replicas (rate limits); in-process when unset (`REDIS_URL`). */
+  redisUrl?: string;
   /** Subscription limits (`SUBSCRIPTIONS_MAX_PER_CLIENT`, default 50; `SUBSCRIPTIONS_MAX_TOTAL`, default 10000). */
   subscriptions: { maxPerClient: number; maxTotal: number };
 }
@@ -72,6 +77,7 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
       INTROSPECTION: z.enum(['on', 'off']).optional(),
       BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
       CITY_AUTH: z.enum(['on', 'off']).default('on'),
+      REDIS_URL: z.string().trim().optional().transform((v) => (v ? v : undefined)).pipe(z.url().optional()),
       CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
       CIRCUIT_COOLDOWN_MS: z.coerce.number().int().min(100).max(600000).default(5000),
       SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
@@ -94,6 +100,7 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     supergraph = { kind: 'compose', configPath: DEFAULT_SUPERGRAPH_CONFIG };
   }
   const city = e.CITY_AUTH === 'on' ? loadCityConfig(env) : undefined;
+  const introspection = e.INTROSPECTION ? e.INTROSPECTION === 'on' : !production;
   return {
     port: e.PORT,
     host: e.HOST,
@@ -101,12 +108,14 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     subgraphUrls: {},
     subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
     production,
-    introspection: e.INTROSPECTION ? e.INTROSPECTION === 'on' : !production,
+    introspection,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     cityAuth: city ? { jwtSecret: city.jwtSecret, internalSecret: city.internalSecret } : undefined,
     circuitBreaker: { failureThreshold: e.CIRCUIT_FAILURE_THRESHOLD, cooldownMs: e.CIRCUIT_COOLDOWN_MS },
     subgraphRetries: e.SUBGRAPH_RETRIES,
     dashboard: e.DASHBOARD ? e.DASHBOARD === 'on' : e.CITY_AUTH === 'on',
+    security: loadSecurityOptions(env, { production, introspection, bodyLimitBytes: e.BODY_LIMIT_BYTES }),
+    redisUrl: e.REDIS_URL,
     subscriptions: { maxPerClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT, maxTotal: e.SUBSCRIPTIONS_MAX_TOTAL },
   };
 }

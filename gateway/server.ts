@@ -4,7 +4,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { randomUUID } from 'node:crypto';
-import { listen, pathOf, sendJson, serveGraphQL } from '../shared/http';
+import { listen, pathOf, sendJson } from '../shared/http';
 import { createLogger } from '../shared/logger';
 import { Metrics } from '../shared/metrics';
 import { signViewer } from '../shared/auth';
@@ -13,6 +13,7 @@ import type { GatewayOptions, SupergraphSource } from './config';
 import { createSubgraphFetcher, SubgraphDataSource } from './datasources/subgraph-datasource';
 import { serveDashboard } from './dashboard/serve';
 import { ReadinessProbe } from './health';
+import { createSecurityLayer } from './security';
 import { SubscriptionHub } from './subscriptions/hub';
 import { internalsOf } from './subscriptions/planner';
 import { attachSubscriptionTransports } from './subscriptions/transports';
@@ -104,12 +105,16 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     }));
   });
 
+  const security = createSecurityLayer<GatewayContext>(options.security, {
+    redisUrl: options.redisUrl,
+    jwtSecret: options.cityAuth?.jwtSecret,
+    logger: log,
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    introspection: options.introspection,
-    includeStacktraceInErrorResponses: !options.production,
+    ...security.apolloConfig,
     formatError: formatGatewayError(options.production, log),
-    plugins: [metrics.plugin()],
+    plugins: [metrics.plugin(), ...(security.apolloConfig.plugins ?? [])],
   });
   await apollo.start();
 
@@ -133,13 +138,13 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       res.setHeader('x-request-id', req.headers['x-request-id'] as string);
       const context = async () => {
         try {
-          return contextFromRequest(req, options.cityAuth);
+          return { ...contextFromRequest(req, options.cityAuth), clientKey: security.clientKey(req) };
         } catch (err) {
           const e = err as GraphQLError;
           throw new GraphQLError(e.message, { extensions: { ...e.extensions, http: { status: 401 } } });
         }
       };
-      serveGraphQL(apollo, req, res, context, options.bodyLimitBytes).catch((err) => {
+      security.serve(apollo, req, res, context).catch((err) => {
         log.error({ err, requestId: req.headers['x-request-id'] }, 'request failed');
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
         else res.end();
@@ -191,6 +196,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     async stop() {
       await hub.close();
       await transports.close();
+      await security.close();
       await new Promise<void>((resolve) => {
         if (!httpServer.listening) return resolve();
         httpServer.close(() => resolve());

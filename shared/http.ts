@@ -4,24 +4,57 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 /** Default request body limit: GraphQL documents are small; anything larger is refused early. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-export class BodyTooLargeError extends Error {}
+/**
+ * A check before the body is read (`body` undefined: rate limits, declared size) and after it is
+ * parsed (batching). Resolves true when it has answered the request itself (a refusal).
+ */
+export type HttpGuard = (req: IncomingMessage, res: ServerResponse, body?: unknown) => Promise<boolean>;
 
-/** Reads a request body up to `limit` bytes. */
-export function readBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT): Promise<string> {
+/**
+ * Answers 413 and closes the connection. The client may finish sending (so it reads the answer
+ * instead of a reset) while the bytes are discarded; one that keeps sending far past the limit
+ * is cut off.
+ */
+export function answerTooLarge(req: IncomingMessage, res: ServerResponse, limit: number, declared?: number): true {
+  const extensions = declared !== undefined ? { code: 'PAYLOAD_TOO_LARGE', limit, actual: declared } : { code: 'PAYLOAD_TOO_LARGE', limit };
+  const payload = JSON.stringify({ errors: [{ message: `The request body is larger than ${limit} bytes`, extensions }] });
+  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), connection: 'close' });
+  res.end(payload);
+  let drained = 0;
+  const cap = Math.max(limit * 16, 16 * 1024 * 1024);
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > cap) req.destroy();
+  });
+  req.resume();
+  setTimeout(() => req.destroy(), 10_000).unref();
+  return true;
+}
+
+/** Reads the body up to `limit` bytes; undefined when larger (the 413 is then already answered). */
+export function readBody(req: IncomingMessage, res: ServerResponse, limit = DEFAULT_BODY_LIMIT): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    let over = false;
+    const onData = (chunk: Buffer) => {
+      if (over) return;
       size += chunk.length;
       if (size > limit) {
-        reject(new BodyTooLargeError(`request body is larger than ${limit} bytes`));
-        req.destroy();
+        over = true;
+        chunks.length = 0;
+        req.off('data', onData);
+        answerTooLarge(req, res, limit);
+        resolve(undefined);
         return;
       }
       chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('error', (err) => (over ? undefined : reject(err)));
   });
 }
 
@@ -45,20 +78,17 @@ export async function serveGraphQL<TContext extends BaseContext>(
   res: ServerResponse,
   context: () => Promise<TContext>,
   bodyLimit = DEFAULT_BODY_LIMIT,
+  guard?: HttpGuard,
 ): Promise<void> {
+  if (guard && (await guard(req, res))) return;
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
   let body: unknown;
   if (req.method === 'POST') {
-    let raw: string;
-    try {
-      raw = await readBody(req, bodyLimit);
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) return graphqlError(res, 413, 'PAYLOAD_TOO_LARGE', err.message);
-      throw err;
-    }
+    const raw = await readBody(req, res, bodyLimit);
+    if (raw === undefined) return;
     if ((headers.get('content-type') ?? '').includes('application/json')) {
       try {
         body = raw.length ? JSON.parse(raw) : undefined;
@@ -68,6 +98,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
     } else {
       body = raw;
     }
+    if (guard && (await guard(req, res, body))) return;
   }
   const url = req.url ?? '/';
   const q = url.indexOf('?');

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { answerTooLarge as refuseTooLarge, type HttpGuard } from '../../shared/http';
 import { errorBody, type SecurityErrorCode } from './errors';
 import type { SecurityOptions } from './options';
 import { ClientKeys, type RateLimiter } from './rate-limit';
@@ -9,7 +9,7 @@ import { ClientKeys, type RateLimiter } from './rate-limit';
  * `(req, res, body)` once the JSON body is parsed (batching; a batch counts as one request per
  * operation). Resolves true when it has answered the request (a refusal): the caller stops there.
  */
-export type HttpGuard = (req: IncomingMessage, res: ServerResponse, body?: unknown) => Promise<boolean>;
+export type { HttpGuard };
 
 function refuse(
   res: ServerResponse,
@@ -28,28 +28,6 @@ function refuse(
 }
 
 /** Answers 413 and closes the connection without reading an oversized body into memory. */
-export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, limit: number, declared?: number): true {
-  refuse(
-    res,
-    413,
-    'PAYLOAD_TOO_LARGE',
-    `The request body is larger than ${limit} bytes`,
-    declared !== undefined ? { limit, actual: declared } : { limit },
-    { connection: 'close' },
-  );
-  // Let the client finish sending (so it reads the answer instead of a reset), discarding the
-  // bytes; a client that keeps sending far past the limit is cut off.
-  let drained = 0;
-  const cap = Math.max(limit * 16, 16 * 1024 * 1024);
-  req.on('data', (chunk: Buffer) => {
-    drained += chunk.length;
-    if (drained > cap) req.destroy();
-  });
-  req.resume();
-  setTimeout(() => req.destroy(), 10_000).unref();
-  return true;
-}
-
 export function createHttpGuard(
   options: SecurityOptions,
   limiter: RateLimiter | undefined,
@@ -105,83 +83,4 @@ export function createHttpGuard(
     return false;
   };
   return { guard, clientKey };
-}
-
-/** Reads the body up to `limit` bytes; undefined when larger (the 413 is then already answered). */
-function readLimited(req: IncomingMessage, res: ServerResponse, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    const onData = (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        req.off('data', onData);
-        refuseTooLarge(req, res, limit);
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.on('end', () => {
-      if (!over) resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', (err) => (over ? undefined : reject(err)));
-  });
-}
-
-/**
- * Serves one GraphQL HTTP request with Apollo Server on plain node:http, like `serveGraphQL` of
- * shared/http.ts, with the security guard at both of its points and an oversized body answered
- * with 413 (and the connection closed) instead of being read.
- */
-export async function serveSecuredGraphQL<TContext extends BaseContext>(
-  server: ApolloServer<TContext>,
-  req: IncomingMessage,
-  res: ServerResponse,
-  context: () => Promise<TContext>,
-  guard: HttpGuard,
-  bodyLimit: number,
-): Promise<void> {
-  if (await guard(req, res)) return;
-  const headers = new HeaderMap();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-  }
-  let body: unknown;
-  if (req.method === 'POST') {
-    const raw = await readLimited(req, res, bodyLimit);
-    if (raw === undefined) return;
-    if ((headers.get('content-type') ?? '').includes('application/json')) {
-      try {
-        body = raw.length ? JSON.parse(raw) : undefined;
-      } catch {
-        const payload = JSON.stringify({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
-        res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
-        res.end(payload);
-        return;
-      }
-    } else {
-      body = raw;
-    }
-    if (await guard(req, res, body)) return;
-  }
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  const result = await server.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: q >= 0 ? url.slice(q) : '', body },
-    context,
-  });
-  for (const [key, value] of result.headers) res.setHeader(key, value);
-  res.statusCode = result.status ?? 200;
-  if (result.body.kind === 'complete') {
-    res.end(result.body.string);
-    return;
-  }
-  for await (const chunk of result.body.asyncIterator) res.write(chunk);
-  res.end();
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer, ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import { createLogger, type Logger } from '../../shared/logger';
-import { createHttpGuard, serveSecuredGraphQL, type HttpGuard } from './http';
+import { serveGraphQL } from '../../shared/http';
+import { createHttpGuard, type HttpGuard } from './http';
 import type { SecurityOptions } from './options';
 import { securityPlugin } from './plugin';
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from './rate-limit';
@@ -88,7 +89,7 @@ export function createSecurityLayer<TContext extends BaseContext = BaseContext>(
       parseOptions: options.maxTokens ? { maxTokens: options.maxTokens } : {},
     },
     httpGuard: guard,
-    serve: (apollo, req, res, context) => serveSecuredGraphQL(apollo, req, res, context, guard, options.bodyLimitBytes),
+    serve: (apollo, req, res, context) => serveGraphQL(apollo, req, res, context, options.bodyLimitBytes, guard),
     clientKey,
     trusted,
     close: async () => {
