@@ -4,10 +4,11 @@ import type { SubgraphFactory } from '../../shared/subgraph-deps';
 import { createSubgraphServer } from '../../shared/subgraph-server';
 import { createContext, type Context } from './context';
 import { createModels } from './models';
+import { markHostelNoShows } from './services/no-shows';
 import { resolvers } from './resolvers';
 
 export const createSubgraph: SubgraphFactory = async (deps) => {
-  createModels(deps.db.conn);
+  const models = createModels(deps.db.conn);
   await syncIndexes(deps.db.conn);
   return createSubgraphServer<Context>({
     name: 'hostels',
@@ -17,5 +18,9 @@ export const createSubgraph: SubgraphFactory = async (deps) => {
     internalSecret: deps.config.internalSecret,
     db: deps.db,
     production: deps.config.env === 'production',
+    // Time-driven rules; each claims its items with unique inserts, so replicas never double-process.
+    jobs: [{ name: 'hostels.no-shows', everyMs: 60_000, run: (now) => markHostelNoShows(models, deps.pubsub, now) }],
+    schedule: deps.schedule,
+    clock: deps.clock,
   });
 };
