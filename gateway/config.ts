@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { loadCityConfig, parseEnv } from '../shared/config';
+import { ConfigError, loadCityConfig, parseEnv } from '../shared/config';
 import { ROOT_DIR } from '../shared/schema';
 import { loadSecurityOptions, type SecurityOptions } from './security/options';
 
@@ -13,6 +13,27 @@ export type SupergraphSource =
   | { kind: 'file'; path: string }
   /** A rover `supergraph.yaml` composed with @apollo/composition at start. */
   | { kind: 'compose'; configPath: string };
+
+/** Where and how the schema registry runs. */
+export interface RegistryOptions {
+  /** The database holding `<prefix>_registry`. */
+  mongodbUri: string;
+  dbPrefix: string;
+  /** Admins' tokens are verified with this secret (the city `JWT_SECRET`). */
+  jwtSecret: string;
+  /** Redis carries launch nudges between gateway replicas (`REDIS_URL`); in-process otherwise. */
+  redisUrl?: string;
+  /** How often each gateway reads the current launch (`REGISTRY_POLL_MS`, default 2000; 0: pub/sub only). */
+  pollIntervalMs: number;
+  /** Days of recorded operations that checks protect (`REGISTRY_OPERATION_WINDOW_DAYS`, default 7). */
+  operationWindowDays: number;
+  /** How often recorded usage is written (`REGISTRY_USAGE_FLUSH_MS`, default 5000). */
+  usageFlushIntervalMs: number;
+  /** Seed the registry from `supergraph.yaml` when it is empty (`REGISTRY_SEED`, default on). */
+  seedConfigPath?: string;
+  /** This instance's name on launches (`REGISTRY_INSTANCE`). */
+  instance?: string;
+}
 
 /** The city layer: identity from bearer tokens, forwarded to subgraphs as a signed viewer. */
 export interface CityAuthOptions {
@@ -57,6 +78,14 @@ export interface GatewayOptions {
   security: SecurityOptions;
   /** Redis for state shared across gateway replicas (rate limits); in-process when unset (`REDIS_URL`). */
   redisUrl?: string;
+  /**
+   * The schema registry the gateway serves launches from (on by default when `MONGODB_URI` is
+   * set: `SCHEMA_REGISTRY=on|off`). Off, the supergraph comes from `supergraph` and, for a file,
+   * is reloaded when the file changes (`SUPERGRAPH_WATCH`, default on).
+   */
+  registry?: RegistryOptions;
+  /** Reload a supergraph file when it changes (no registry). */
+  watchSupergraph: boolean;
   /** Subscription limits (`SUBSCRIPTIONS_MAX_PER_CLIENT`, default 50; `SUBSCRIPTIONS_MAX_TOTAL`, default 10000). */
   subscriptions: { maxPerClient: number; maxTotal: number };
 }
@@ -82,6 +111,13 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
       CIRCUIT_COOLDOWN_MS: z.coerce.number().int().min(100).max(600000).default(5000),
       SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
       DASHBOARD: z.enum(['on', 'off']).optional(),
+      SCHEMA_REGISTRY: z.enum(['on', 'off']).optional(),
+      REGISTRY_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+      REGISTRY_OPERATION_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+      REGISTRY_USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+      REGISTRY_SEED: z.enum(['on', 'off']).default('on'),
+      REGISTRY_INSTANCE: z.string().max(200).optional(),
+      SUPERGRAPH_WATCH: z.enum(['on', 'off']).default('on'),
       SUBSCRIPTIONS_MAX_PER_CLIENT: z.coerce.number().int().min(1).max(100000).default(50),
       SUBSCRIPTIONS_MAX_TOTAL: z.coerce.number().int().min(1).max(10000000).default(10000),
     },
@@ -100,6 +136,24 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     supergraph = { kind: 'compose', configPath: DEFAULT_SUPERGRAPH_CONFIG };
   }
   const city = e.CITY_AUTH === 'on' ? loadCityConfig(env) : undefined;
+  const cityConfig = city ?? loadCityConfig(env);
+  const registryOn = e.SCHEMA_REGISTRY ? e.SCHEMA_REGISTRY === 'on' : Boolean(cityConfig.mongodbUri);
+  if (registryOn && !cityConfig.mongodbUri) {
+    throw new ConfigError('Invalid configuration (environment variables):\n  SCHEMA_REGISTRY: "on" needs MONGODB_URI (the registry is stored in MongoDB)');
+  }
+  const registry: RegistryOptions | undefined = registryOn
+    ? {
+        mongodbUri: cityConfig.mongodbUri!,
+        dbPrefix: cityConfig.dbPrefix,
+        jwtSecret: cityConfig.jwtSecret,
+        redisUrl: cityConfig.redisUrl,
+        pollIntervalMs: e.REGISTRY_POLL_MS,
+        operationWindowDays: e.REGISTRY_OPERATION_WINDOW_DAYS,
+        usageFlushIntervalMs: e.REGISTRY_USAGE_FLUSH_MS,
+        seedConfigPath: e.REGISTRY_SEED === 'on' ? (e.SUPERGRAPH_CONFIG ? path.resolve(e.SUPERGRAPH_CONFIG) : DEFAULT_SUPERGRAPH_CONFIG) : undefined,
+        instance: e.REGISTRY_INSTANCE,
+      }
+    : undefined;
   const introspection = e.INTROSPECTION ? e.INTROSPECTION === 'on' : !production;
   return {
     port: e.PORT,
@@ -114,6 +168,8 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     circuitBreaker: { failureThreshold: e.CIRCUIT_FAILURE_THRESHOLD, cooldownMs: e.CIRCUIT_COOLDOWN_MS },
     subgraphRetries: e.SUBGRAPH_RETRIES,
     dashboard: e.DASHBOARD ? e.DASHBOARD === 'on' : e.CITY_AUTH === 'on',
+    registry,
+    watchSupergraph: e.SUPERGRAPH_WATCH === 'on',
     security: loadSecurityOptions(env, { production, introspection, bodyLimitBytes: e.BODY_LIMIT_BYTES }),
     redisUrl: e.REDIS_URL,
     subscriptions: { maxPerClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT, maxTotal: e.SUBSCRIPTIONS_MAX_TOTAL },

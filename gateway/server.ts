@@ -13,7 +13,10 @@ import type { GatewayOptions, SupergraphSource } from './config';
 import { createSubgraphFetcher, SubgraphDataSource } from './datasources/subgraph-datasource';
 import { serveDashboard } from './dashboard/serve';
 import { ReadinessProbe } from './health';
+import { openSchemaRegistry, type SchemaRegistry } from './registry';
 import { createSecurityLayer } from './security';
+import { FileSupergraphManager } from './supergraph/file-manager';
+import { createPubSub } from '../shared/pubsub';
 import { SubscriptionHub } from './subscriptions/hub';
 import { internalsOf } from './subscriptions/planner';
 import { attachSubscriptionTransports } from './subscriptions/transports';
@@ -30,6 +33,8 @@ export interface GatewayServer {
   endpoints(): SubgraphEndpoint[] | undefined;
   /** The API schema clients see (the supergraph minus federation internals). */
   apiSchema(): GraphQLSchema | undefined;
+  /** The schema registry, when configured. */
+  registry?: SchemaRegistry;
   /** Federated subscriptions: open client subscriptions and shared upstream streams. */
   subscriptions: SubscriptionHub;
   metrics: Metrics;
@@ -80,10 +85,33 @@ function formatGatewayError(production: boolean, log: ReturnType<typeof createLo
 export async function createGatewayServer(options: GatewayOptions): Promise<GatewayServer> {
   const log = createLogger('gateway');
   const metrics = new Metrics('gateway');
-  const supergraphSdl = loadSupergraphSdl(options.supergraph);
   const { fetcher, close: closeFetcher } = createSubgraphFetcher(options.subgraphTimeoutMs);
   let endpoints: SubgraphEndpoint[] | undefined;
   let apiSchema: GraphQLSchema | undefined;
+
+  const resolveUrl = (name: string, url: string) => resolveSubgraphUrl(name, url, options.subgraphUrls);
+  const registryPubSub = options.registry ? await createPubSub(options.registry.redisUrl) : undefined;
+  const registry = options.registry
+    ? await openSchemaRegistry({
+        database: { uri: options.registry.mongodbUri, dbPrefix: options.registry.dbPrefix },
+        jwtSecret: options.registry.jwtSecret,
+        production: options.production,
+        pubsub: registryPubSub,
+        pollIntervalMs: options.registry.pollIntervalMs,
+        operationWindowDays: options.registry.operationWindowDays,
+        usageFlushIntervalMs: options.registry.usageFlushIntervalMs,
+        seedConfigPath: options.registry.seedConfigPath,
+        fallbackSdl: () => loadSupergraphSdl(options.supergraph),
+        resolveUrl,
+        instance: options.registry.instance,
+      })
+    : undefined;
+  // A registry's launches, else a watched file (reloaded safely on change), else a fixed SDL.
+  const supergraphSdl = registry
+    ? registry.supergraphManager
+    : options.supergraph.kind === 'file' && options.watchSupergraph
+      ? new FileSupergraphManager({ path: options.supergraph.path, resolveUrl })
+      : loadSupergraphSdl(options.supergraph);
 
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -114,7 +142,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     gateway,
     ...security.apolloConfig,
     formatError: formatGatewayError(options.production, log),
-    plugins: [metrics.plugin(), ...(security.apolloConfig.plugins ?? [])],
+    plugins: [metrics.plugin(), ...(security.apolloConfig.plugins ?? []), ...(registry ? [registry.usagePlugin<GatewayContext>()] : [])],
   });
   await apollo.start();
 
@@ -160,6 +188,13 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       return;
     }
     if (options.dashboard && path.startsWith('/dashboard') && serveDashboard(path, req, res)) return;
+    if (path === '/admin/graphql' && registry) {
+      registry.admin.handler(req, res).catch((err) => {
+        log.error({ err }, 'admin request failed');
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
+      });
+      return;
+    }
     if (path === '/metrics') {
       void metrics.render().then(({ contentType, body }) => {
         res.writeHead(200, { 'content-type': contentType });
@@ -192,6 +227,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     apiSchema: () => apiSchema,
     subscriptions: hub,
     metrics,
+    registry,
     listen: (port = options.port, host = options.host) => listen(httpServer, port, host),
     async stop() {
       await hub.close();
@@ -203,6 +239,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         httpServer.closeIdleConnections();
       });
       await apollo.stop();
+      await registry?.close();
+      await registryPubSub?.close();
       await closeFetcher();
     },
   };

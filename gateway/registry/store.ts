@@ -8,10 +8,16 @@ type AnyBulkWriteOperation<T extends mongo.Document> = mongo.AnyBulkWriteOperati
 
 /**
  * The schema registry's storage, in its own database (`<prefix>_registry`). Nothing relies on
- * transactions: ids come from atomic counters, "which launch is live" is one pointer document
- * moved with a conditional update (compare-and-set on the previous launch id), and launches and
- * versions are written before the pointer moves to them, so a reader never sees a pointer to a
- * launch that does not exist.
+ * transactions, nor on read-modify-write updates being atomic (on FerretDB 1.24 two concurrent
+ * conditional `updateOne`s can both match, and `$inc` can lose increments: measured). What is
+ * atomic everywhere is a unique key, so:
+ * - ids (`L7`, `parking@3`) are proposed by a counter and made unique by the `_id` insert;
+ * - launches form a chain: moving the current launch from P to L inserts the link `{ _id: P,
+ *   launchId: L }`, so exactly one launch can ever follow P (the others get a duplicate key and
+ *   retry on top of the winner); the `current` pointer document is a cache of the chain's tip,
+ *   written by the winner and repaired by anyone who finds it behind;
+ * - launches and versions are written before they are linked, so a reader never sees a pointer
+ *   to a launch that does not exist.
  */
 
 /** One published SDL of one subgraph. Ids read `<subgraph>@<n>` (`parking@3`). */
@@ -51,6 +57,8 @@ export interface LaunchDoc {
   author: string;
   message: string;
   createdAt: Date;
+  /** When the current-launch pointer moved to it (ids are allocated before, so their order may differ). */
+  launchedAt?: Date;
   /** The launch that was current when this one was made. */
   previousLaunchId: string | null;
   /** For rollbacks: the launch whose set was restored. */
@@ -78,8 +86,22 @@ interface PointerDoc {
   _id: 'current';
   launchId: string;
   seq: number;
+  /** Position of the launch in the chain (1 for the first launch). */
+  position: number;
   updatedAt: Date;
 }
+
+/** "The launch after `_id` is `launchId`": the unique key that makes moving the pointer safe. */
+interface ChainLinkDoc {
+  /** The previous launch id, or ROOT for the first launch. */
+  _id: string;
+  launchId: string;
+  seq: number;
+  position: number;
+  at: Date;
+}
+
+const ROOT = '(root)';
 
 interface CounterDoc {
   _id: string;
@@ -108,6 +130,7 @@ export class RegistryStore {
   readonly launches: Collection<LaunchDoc>;
   readonly operationsSeen: Collection<OperationDoc>;
   private readonly pointer: Collection<PointerDoc>;
+  private readonly chain: Collection<ChainLinkDoc>;
   private readonly counters: Collection<CounterDoc>;
 
   private constructor(private readonly db: Db, private readonly owned?: Database) {
@@ -115,18 +138,19 @@ export class RegistryStore {
     this.launches = db.collection<LaunchDoc>('launches');
     this.operationsSeen = db.collection<OperationDoc>('operations');
     this.pointer = db.collection<PointerDoc>('current_launch');
+    this.chain = db.collection<ChainLinkDoc>('launch_chain');
     this.counters = db.collection<CounterDoc>('counters');
   }
 
   /** Opens the store on a connected database (its own, e.g. `citygraph_registry`) and creates its indexes. */
-  static async open(database: Database): Promise<RegistryStore> {
-    const store = new RegistryStore(database.conn.db!, database);
+  static async open(database: Database, options: { closeDatabase?: boolean } = {}): Promise<RegistryStore> {
+    const store = new RegistryStore(database.conn.db!, options.closeDatabase ? database : undefined);
     await store.ensureIndexes();
     return store;
   }
 
   private async ensureIndexes(): Promise<void> {
-    for (const name of ['subgraph_versions', 'launches', 'operations', 'current_launch', 'counters']) {
+    for (const name of ['subgraph_versions', 'launches', 'operations', 'current_launch', 'launch_chain', 'counters']) {
       await this.db.createCollection(name).catch((err: { code?: number; codeName?: string }) => {
         if (err.code !== 48 && err.codeName !== 'NamespaceExists') throw err;
       });
@@ -140,13 +164,31 @@ export class RegistryStore {
     await this.owned?.close();
   }
 
-  private async next(counter: string): Promise<number> {
-    const doc = await this.counters.findOneAndUpdate(
-      { _id: counter },
-      { $inc: { seq: 1 } },
-      { upsert: true, returnDocument: 'after' },
-    );
-    return doc!.seq;
+  /**
+   * Allocates the next number of a counter and inserts the document made with it. The counter
+   * only proposes a number (FerretDB does not make `$inc` in findAndModify atomic); the unique
+   * `_id` is what guarantees that two writers never get the same id: a duplicate-key error means
+   * someone else took that number, so take the next one.
+   */
+  private async insertNumbered<T extends { _id: string }>(counter: string, collection: Collection<T>, make: (seq: number) => T): Promise<T> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      let seq: number;
+      try {
+        const doc = await this.counters.findOneAndUpdate({ _id: counter }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' });
+        seq = doc!.seq;
+      } catch (err) {
+        if ((err as { code?: number }).code === 11000) continue; // two first upserts at once
+        throw err;
+      }
+      const doc = make(seq);
+      try {
+        await collection.insertOne(doc as never);
+        return doc;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+      }
+    }
+    throw new Error(`could not allocate a number from counter ${counter}`);
   }
 
   // ---- versions ----
@@ -173,16 +215,13 @@ export class RegistryStore {
   }
 
   async insertVersion(v: Omit<SubgraphVersionDoc, '_id' | 'seq' | 'createdAt' | 'hash'>): Promise<SubgraphVersionDoc> {
-    const seq = await this.next(`version:${v.subgraph}`);
-    const doc: SubgraphVersionDoc = {
+    return this.insertNumbered(`version:${v.subgraph}`, this.versions, (seq) => ({
+      ...v,
       _id: `${v.subgraph}@${seq}`,
       seq,
-      ...v,
       hash: sha256(`${v.routingUrl}\n${v.sdl}`),
       createdAt: new Date(),
-    };
-    await this.versions.insertOne(doc);
-    return doc;
+    }));
   }
 
   async deleteVersion(id: string): Promise<void> {
@@ -196,31 +235,29 @@ export class RegistryStore {
   }
 
   async listLaunches(limit = 50): Promise<LaunchDoc[]> {
-    return this.launches.find({ status: 'launched' }).sort({ seq: -1 }).limit(limit).toArray();
+    return this.launches.find({ status: 'launched' }).sort({ launchedAt: -1, seq: -1 }).limit(limit).toArray();
   }
 
   async insertLaunch(l: Omit<LaunchDoc, '_id' | 'seq' | 'createdAt' | 'status' | 'rejectedBy' | 'appliedBy' | 'supergraphHash'>): Promise<LaunchDoc> {
-    const seq = await this.next('launch');
-    const doc: LaunchDoc = {
+    return this.insertNumbered('launch', this.launches, (seq) => ({
+      ...l,
       _id: `L${seq}`,
       seq,
-      status: 'pending',
-      ...l,
+      status: 'pending' as const,
       supergraphHash: sha256(l.supergraphSdl),
       createdAt: new Date(),
       rejectedBy: [],
       appliedBy: [],
-    };
-    await this.launches.insertOne(doc);
-    return doc;
+    }));
   }
 
   async deleteLaunch(id: string): Promise<void> {
     await this.launches.deleteOne({ _id: id, status: 'pending' });
   }
 
+  /** After the pointer moved to it (a launch the pointer names is launched even if this never ran: see currentLaunch). */
   async markLaunched(id: string): Promise<void> {
-    await this.launches.updateOne({ _id: id }, { $set: { status: 'launched' } });
+    await this.launches.updateOne({ _id: id, status: 'pending' }, { $set: { status: 'launched', launchedAt: new Date() } });
   }
 
   async reportRejected(id: string, report: LaunchReport): Promise<void> {
@@ -239,29 +276,55 @@ export class RegistryStore {
 
   async currentLaunch(): Promise<LaunchDoc | null> {
     const id = await this.currentLaunchId();
-    return id ? this.launch(id) : null;
+    if (!id) return null;
+    const launch = await this.launch(id);
+    if (launch && launch.status === 'pending') {
+      // The publisher stopped between moving the pointer and marking its launch: finish it.
+      await this.markLaunched(id);
+      launch.status = 'launched';
+    }
+    return launch;
   }
 
   /**
-   * Moves the pointer from `expected` (null: the registry is empty) to `launch`, atomically:
-   * false when another publish moved it first (nothing was changed then).
+   * Moves the current launch from `expected` (null: the registry is empty) to `launch`. Exactly
+   * one caller can move it from a given launch (unique chain link); false means another publish
+   * moved it first and nothing was changed.
    */
   async compareAndSetCurrent(expected: string | null, launch: LaunchDoc): Promise<boolean> {
-    const updatedAt = new Date();
-    if (expected === null) {
-      try {
-        await this.pointer.insertOne({ _id: 'current', launchId: launch._id, seq: launch.seq, updatedAt });
-        return true;
-      } catch (err) {
-        if ((err as { code?: number }).code === 11000) return false;
-        throw err;
-      }
+    const pointer = await this.pointer.findOne({ _id: 'current' });
+    if ((pointer?.launchId ?? null) !== expected) return false;
+    const position = (pointer?.position ?? 0) + 1;
+    try {
+      await this.chain.insertOne({ _id: expected ?? ROOT, launchId: launch._id, seq: launch.seq, position, at: new Date() });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      // Someone else linked a launch after `expected`; make sure the pointer shows it (they may have stopped).
+      await this.repairPointer();
+      return false;
     }
-    const result = await this.pointer.updateOne(
-      { _id: 'current', launchId: expected },
-      { $set: { launchId: launch._id, seq: launch.seq, updatedAt } },
-    );
-    return result.modifiedCount === 1;
+    await this.writePointer(launch._id, launch.seq, position);
+    return true;
+  }
+
+  private async writePointer(launchId: string, seq: number, position: number): Promise<void> {
+    const updatedAt = new Date();
+    if (position === 1) {
+      await this.pointer.insertOne({ _id: 'current', launchId, seq, position, updatedAt }).catch((err: { code?: number }) => {
+        if (err.code !== 11000) throw err;
+      });
+      return;
+    }
+    await this.pointer.updateOne({ _id: 'current', position: { $lt: position } }, { $set: { launchId, seq, position, updatedAt } });
+  }
+
+  /** Moves the pointer to the tip of the chain when it is behind (a publisher stopped after linking). */
+  async repairPointer(): Promise<void> {
+    const pointer = await this.pointer.findOne({ _id: 'current' });
+    let link = await this.chain.findOne({ _id: pointer?.launchId ?? ROOT });
+    if (!link) return;
+    for (let next = link; next; next = (await this.chain.findOne({ _id: next.launchId }))!) link = next;
+    await this.writePointer(link.launchId, link.seq, link.position);
   }
 
   // ---- operations seen ----
@@ -281,7 +344,16 @@ export class RegistryStore {
         upsert: true,
       },
     }));
-    await this.operationsSeen.bulkWrite(ops, { ordered: false });
+    try {
+      await this.operationsSeen.bulkWrite(ops, { ordered: false });
+    } catch (err) {
+      // Two gateways inserting the same new operation at once: one upsert loses with a duplicate
+      // key; run those again (the document exists now, so they update it).
+      const writeErrors = (err as { writeErrors?: Array<{ index: number; code: number }> | { index: number; code: number } }).writeErrors;
+      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+      if (!list.length || list.some((e) => e.code !== 11000)) throw err;
+      await this.operationsSeen.bulkWrite(list.map((e) => ops[e.index]), { ordered: false });
+    }
   }
 
   async operationsSince(since: Date, limit = 5000): Promise<OperationDoc[]> {

@@ -1,0 +1,314 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { GraphQLError, GraphQLScalarType, Kind, type GraphQLFormattedError } from 'graphql';
+import { requireRole, verifyUserToken, type Viewer } from '../../shared/auth';
+import { classifyError, unauthenticated } from '../../shared/errors';
+import { sendJson, serveGraphQL } from '../../shared/http';
+import { createLogger } from '../../shared/logger';
+import type { ChangeResult, RegistryService } from './service';
+import type { LaunchDoc, OperationDoc, SubgraphVersionDoc } from './store';
+
+export const adminTypeDefs = /* GraphQL */ `
+  "ISO-8601 date and time."
+  scalar DateTime
+
+  "One published SDL of one subgraph. Ids read subgraph@n."
+  type SubgraphVersion {
+    id: ID!
+    subgraph: String!
+    sdl: String!
+    routingUrl: String!
+    author: String!
+    message: String!
+    hash: String!
+    createdAt: DateTime!
+  }
+
+  "A subgraph of the current launch with its live version."
+  type RegistrySubgraph {
+    name: String!
+    routingUrl: String!
+    version: SubgraphVersion!
+  }
+
+  enum LaunchKind { SEED PUBLISH ROLLBACK }
+
+  "A gateway instance that applied a launch, or did not (with why)."
+  type LaunchReport {
+    instance: String!
+    at: DateTime!
+    reason: String
+  }
+
+  "A composed, accepted set of subgraph versions. Ids read L<n>."
+  type Launch {
+    id: ID!
+    kind: LaunchKind!
+    current: Boolean!
+    versions: [SubgraphVersionRef!]!
+    supergraphSdl: String!
+    author: String!
+    message: String!
+    createdAt: DateTime!
+    previousLaunchId: ID
+    rolledBackTo: String
+    "Breaking changes used by recorded operations were accepted with force."
+    forced: Boolean!
+    "Gateway instances whose health check refused this launch."
+    rejectedBy: [LaunchReport!]!
+    appliedBy: [LaunchReport!]!
+  }
+
+  type SubgraphVersionRef {
+    subgraph: String!
+    versionId: ID!
+  }
+
+  "An operation the gateway served, per client."
+  type RecordedOperation {
+    signatureHash: String!
+    name: String
+    body: String!
+    clientName: String!
+    count: Int!
+    firstSeen: DateTime!
+    lastSeen: DateTime!
+  }
+
+  "A recorded operation a change would break, and why."
+  type AffectedOperation {
+    signatureHash: String!
+    name: String
+    clientName: String!
+    count: Int!
+    lastSeen: DateTime!
+    reasons: [String!]!
+  }
+
+  type BreakingChange {
+    type: String!
+    description: String!
+    coordinate: String
+    "Recorded operations that use what changed; empty means the change is allowed."
+    operations: [AffectedOperation!]!
+  }
+
+  enum ChangeOutcome {
+    "check only: the change composes and breaks no recorded operation (or force was given)"
+    PASSED
+    PUBLISHED
+    NO_CHANGE
+    COMPOSITION_ERRORS
+    BREAKING_CHANGES
+  }
+
+  "The answer to a check, publish, seed or rollback. ok false: refused, nothing was changed."
+  type SchemaChangeResult {
+    ok: Boolean!
+    outcome: ChangeOutcome!
+    summary: String!
+    forced: Boolean!
+    compositionErrors: [String!]!
+    breakingChanges: [BreakingChange!]!
+    dangerousChanges: [String!]!
+    affectedOperations: [AffectedOperation!]!
+    operationsChecked: Int!
+    launch: Launch
+    versions: [SubgraphVersion!]!
+  }
+
+  input SeedSubgraphInput {
+    name: String!
+    sdl: String!
+    routingUrl: String!
+  }
+
+  type Query {
+    "The subgraphs of the current launch."
+    subgraphs: [RegistrySubgraph!]!
+    "Versions of one subgraph (newest first), or of all."
+    subgraphVersions(name: String, limit: Int = 100): [SubgraphVersion!]!
+    launches(limit: Int = 50): [Launch!]!
+    currentLaunch: Launch
+    launch(id: ID!): Launch
+    "Operations the gateway served in the last sinceDays days."
+    operations(sinceDays: Float = 7): [RecordedOperation!]!
+    "What publishSchema would answer, without changing anything."
+    checkSchema(subgraph: String!, sdl: String, introspectUrl: String, routingUrl: String, newSubgraph: Boolean = false): SchemaChangeResult!
+  }
+
+  type Mutation {
+    publishSchema(
+      subgraph: String!
+      sdl: String
+      "Ask the running subgraph for its SDL instead."
+      introspectUrl: String
+      routingUrl: String
+      message: String
+      force: Boolean = false
+      newSubgraph: Boolean = false
+    ): SchemaChangeResult!
+    "Makes a new launch from an earlier launch's versions."
+    rollback(launchId: ID!, message: String): SchemaChangeResult!
+    "Puts one subgraph back on an earlier version (composed with the current others)."
+    rollbackSubgraph(subgraph: String!, versionId: ID!, message: String): SchemaChangeResult!
+    "Seeds or updates the registry from a set of subgraphs (npm run schema -- seed sends supergraph.yaml's)."
+    seedRegistry(subgraphs: [SeedSubgraphInput!]!, message: String, force: Boolean = false): SchemaChangeResult!
+  }
+`;
+
+export interface AdminContext {
+  viewer: Viewer;
+}
+
+const DateTime = new GraphQLScalarType({
+  name: 'DateTime',
+  serialize: (v) => (v instanceof Date ? v.toISOString() : String(v)),
+  parseValue: (v) => new Date(String(v)),
+  parseLiteral: (ast) => (ast.kind === Kind.STRING ? new Date(ast.value) : null),
+});
+
+const author = (ctx: AdminContext) => ctx.viewer.subject ?? ctx.viewer.role;
+
+function versionOut(v: SubgraphVersionDoc) {
+  return { ...v, id: v._id };
+}
+
+function opOut(o: OperationDoc) {
+  return { ...o, name: o.operationName };
+}
+
+function resultOut(r: ChangeResult) {
+  const affected = (a: ChangeResult['affectedOperations'][number]) => ({ ...a, name: a.operationName });
+  return {
+    ...r,
+    breakingChanges: r.breakingChanges.map((c) => ({ ...c, operations: c.operations.map(affected) })),
+    affectedOperations: r.affectedOperations.map(affected),
+    versions: r.versions.map(versionOut),
+  };
+}
+
+function adminResolvers(service: RegistryService) {
+  const launchOut = (l: LaunchDoc | null | undefined, currentId: string | null | undefined) =>
+    l ? { ...l, id: l._id, kind: l.kind.toUpperCase(), current: !!currentId && currentId === l._id } : null;
+  return {
+    DateTime,
+    SchemaChangeResult: {
+      launch: async (r: { launch?: LaunchDoc }) => (r.launch ? launchOut(r.launch, await service.store.currentLaunchId()) : null),
+    },
+    Query: {
+      subgraphs: async () =>
+        (await service.subgraphs()).map((v) => ({ name: v.subgraph, routingUrl: v.routingUrl, version: versionOut(v) })),
+      subgraphVersions: async (_: unknown, a: { name?: string | null; limit: number }) =>
+        (await service.history(a.name ?? undefined, a.limit)).map(versionOut),
+      launches: async (_: unknown, a: { limit: number }) => {
+        const currentId = await service.store.currentLaunchId();
+        return (await service.launches(a.limit)).map((l) => launchOut(l, currentId));
+      },
+      currentLaunch: async () => {
+        const l = await service.currentLaunch();
+        return launchOut(l, l?._id);
+      },
+      launch: async (_: unknown, a: { id: string }) => launchOut(await service.store.launch(a.id), await service.store.currentLaunchId()),
+      operations: async (_: unknown, a: { sinceDays: number }) => (await service.operations(a.sinceDays)).map(opOut),
+      checkSchema: async (_: unknown, a: { subgraph: string; sdl?: string; introspectUrl?: string; routingUrl?: string; newSubgraph: boolean }, ctx: AdminContext) =>
+        resultOut(await service.check({ ...nullsOut(a), author: author(ctx) })),
+    },
+    Mutation: {
+      publishSchema: async (
+        _: unknown,
+        a: { subgraph: string; sdl?: string; introspectUrl?: string; routingUrl?: string; message?: string; force: boolean; newSubgraph: boolean },
+        ctx: AdminContext,
+      ) => resultOut(await service.publish({ ...nullsOut(a), author: author(ctx) })),
+      rollback: async (_: unknown, a: { launchId: string; message?: string }, ctx: AdminContext) =>
+        resultOut(await service.rollback({ launchId: a.launchId, message: a.message ?? undefined, author: author(ctx) })),
+      rollbackSubgraph: async (_: unknown, a: { subgraph: string; versionId: string; message?: string }, ctx: AdminContext) =>
+        resultOut(await service.rollback({ subgraph: a.subgraph, versionId: a.versionId, message: a.message ?? undefined, author: author(ctx) })),
+      seedRegistry: async (_: unknown, a: { subgraphs: Array<{ name: string; sdl: string; routingUrl: string }>; message?: string; force: boolean }, ctx: AdminContext) =>
+        resultOut(await service.seed({ subgraphs: a.subgraphs, message: a.message ?? undefined, force: a.force, author: author(ctx) })),
+    },
+  };
+}
+
+/** GraphQL gives absent optional arguments as null; the service wants undefined. */
+function nullsOut<T extends object>(a: T): { [K in keyof T]: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(a).filter(([, v]) => v !== null)) as never;
+}
+
+export interface AdminApiOptions {
+  service: RegistryService;
+  /** HS256 secret of bearer tokens (the gateway's `JWT_SECRET`). */
+  jwtSecret: string;
+  /** Hides internal error details (`NODE_ENV=production`). */
+  production?: boolean;
+  bodyLimitBytes?: number;
+}
+
+export interface AdminApi {
+  /** The node:http handler to mount at `/admin/graphql`. */
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  apollo: ApolloServer<AdminContext>;
+  stop(): Promise<void>;
+}
+
+function httpError(err: GraphQLError, status: number): GraphQLError {
+  return new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status } } });
+}
+
+/**
+ * The registry's admin GraphQL API: a standalone Apollo Server (not part of the city graph),
+ * admin role only. A missing or invalid bearer token answers 401 `UNAUTHENTICATED`, any other
+ * role 403 `FORBIDDEN`, before anything is parsed or executed.
+ */
+export async function createAdminApi(options: AdminApiOptions): Promise<AdminApi> {
+  const log = createLogger('registry');
+  const apollo = new ApolloServer<AdminContext>({
+    typeDefs: adminTypeDefs,
+    resolvers: adminResolvers(options.service) as never,
+    introspection: true,
+    includeStacktraceInErrorResponses: !options.production,
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+    formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+      const original = (error as { originalError?: unknown })?.originalError;
+      const classified = classifyError(original);
+      if (classified) return { ...formatted, message: classified.message, extensions: { ...classified.extensions } };
+      const code = formatted.extensions?.code;
+      if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+        log.error({ error: formatted }, 'admin API internal error');
+        if (options.production) return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      }
+      return formatted;
+    },
+  });
+  await apollo.start();
+
+  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const context = async (): Promise<AdminContext> => {
+      const header = req.headers.authorization;
+      const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+      if (!match) throw httpError(unauthenticated('The admin API needs an admin bearer token (Authorization: Bearer …)'), 401);
+      let viewer: Viewer;
+      try {
+        viewer = verifyUserToken(match[1], options.jwtSecret);
+      } catch (err) {
+        throw httpError(err as GraphQLError, 401);
+      }
+      try {
+        requireRole(viewer, 'admin');
+      } catch (err) {
+        throw httpError(err as GraphQLError, 403);
+      }
+      return { viewer };
+    };
+    try {
+      await serveGraphQL(apollo, req, res, context, options.bodyLimitBytes ?? 4 * 1024 * 1024);
+    } catch (err) {
+      log.error({ err }, 'admin request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    }
+  };
+
+  return { handler, apollo, stop: () => apollo.stop() };
+}

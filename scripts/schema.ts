@@ -1,0 +1,329 @@
+/**
+ * `npm run schema -- <command>`: the schema registry from a terminal or a CI pipeline, through the
+ * gateway's admin API (`CITYGRAPH_ADMIN_URL`, default http://127.0.0.1:4000/admin/graphql).
+ *
+ *   check <subgraph> <file|url>      compose and check a subgraph schema without publishing it
+ *   publish <subgraph> <file|url>    publish it (--force, --message "…", --url <routingUrl>, --new)
+ *   history [subgraph]               versions of a subgraph, or launches and the live versions
+ *   rollback <launchId>              a new launch from an earlier launch's versions (L3 or 3)
+ *   rollback <subgraph>@<n>          one subgraph back to an earlier version
+ *   operations [--days 7]            the operations clients sent (what checks protect)
+ *   seed [--config supergraph.yaml]  seed or update the registry from rover's supergraph.yaml
+ *
+ * A <file> is an SDL file; an http(s) URL instead asks the running subgraph for its SDL.
+ * The token is `CITYGRAPH_TOKEN` (an admin's), or outside production one is made with JWT_SECRET
+ * (or the development secret). --json prints the raw answer.
+ * Exit codes: 0 done or passed; 1 refused (composition errors, breaking changes, bad input,
+ * not allowed); 2 usage error; 3 the admin API could not be reached.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { signUserToken } from '../shared/auth';
+import { loadCityConfig } from '../shared/config';
+import { readSupergraphConfig } from '../gateway/supergraph/compose';
+import { ROOT_DIR } from '../shared/schema';
+
+const USAGE = `usage: npm run schema -- <command> [options]
+  check <subgraph> <file|url> [--url routingUrl] [--new]
+  publish <subgraph> <file|url> [--force] [--message "…"] [--url routingUrl] [--new]
+  history [subgraph] [--limit N]
+  rollback <launchId> | rollback <subgraph>@<n>   [--message "…"]
+  operations [--days 7]
+  seed [--config supergraph.yaml] [--force]
+options: --json (raw answer)   env: CITYGRAPH_ADMIN_URL, CITYGRAPH_TOKEN`;
+
+class UsageError extends Error {}
+
+const EXIT = { ok: 0, refused: 1, usage: 2, unreachable: 3 } as const;
+
+interface Args {
+  positional: string[];
+  flags: Record<string, string | true>;
+}
+
+const VALUE_FLAGS = new Set(['message', 'url', 'days', 'config', 'limit']);
+const BOOLEAN_FLAGS = new Set(['force', 'new', 'json']);
+
+function parseArgs(argv: string[]): Args {
+  const positional: string[] = [];
+  const flags: Args['flags'] = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const [name, inline] = a.slice(2).split(/=(.*)/s, 2);
+    if (VALUE_FLAGS.has(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      flags[name] = value;
+    } else if (BOOLEAN_FLAGS.has(name)) {
+      flags[name] = true;
+    } else {
+      throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  return { positional, flags };
+}
+
+const RESULT = `ok outcome summary forced compositionErrors dangerousChanges operationsChecked
+  breakingChanges { type description coordinate operations { name clientName count lastSeen reasons } }
+  affectedOperations { name clientName count lastSeen reasons }
+  launch { id kind versions { subgraph versionId } }
+  versions { id subgraph routingUrl }`;
+
+interface GraphQLAnswer {
+  data?: any;
+  errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }>;
+}
+
+class Unreachable extends Error {}
+
+function adminToken(): string {
+  if (process.env.CITYGRAPH_TOKEN) return process.env.CITYGRAPH_TOKEN;
+  if (process.env.NODE_ENV === 'production') throw new UsageError('set CITYGRAPH_TOKEN to an admin token (npm run token -- admin)');
+  let config: ReturnType<typeof loadCityConfig>;
+  try {
+    config = loadCityConfig();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return signUserToken({ role: 'admin', subject: `cli:${os.userInfo().username}` }, config.jwtSecret, 3600);
+}
+
+async function call(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer> {
+  const url = process.env.CITYGRAPH_ADMIN_URL || 'http://127.0.0.1:4000/admin/graphql';
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken()}`, 'apollographql-client-name': 'citygraph-schema-cli' },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(Number(process.env.CITYGRAPH_ADMIN_TIMEOUT_MS ?? 60000)),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    throw new Unreachable(`cannot reach the admin API at ${url}: ${cause?.code ?? (err as Error).message}`);
+  }
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as GraphQLAnswer;
+  } catch {
+    throw new Unreachable(`the admin API at ${url} answered HTTP ${res.status} with something that is not GraphQL: ${text.slice(0, 200)}`);
+  }
+}
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const when = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+
+function printErrors(answer: GraphQLAnswer): void {
+  for (const e of answer.errors ?? []) {
+    const code = e.extensions?.code ? `[${e.extensions.code}] ` : '';
+    process.stderr.write(`error: ${code}${e.message}\n`);
+  }
+}
+
+function printResult(r: any): void {
+  out(`${r.ok ? 'OK' : 'REFUSED'}  ${r.summary}`);
+  if (r.compositionErrors.length) {
+    out('\nComposition errors:');
+    r.compositionErrors.forEach((e: string, i: number) => out(`  ${i + 1}. ${e}`));
+  }
+  if (r.breakingChanges.length) {
+    out(`\nBreaking changes (checked against ${r.operationsChecked} recorded operation(s)):`);
+    for (const c of r.breakingChanges) {
+      out(`  - ${c.description}  [${c.type}]`);
+      if (!c.operations.length) out('      no recorded operation uses it: allowed');
+      for (const o of c.operations) {
+        out(`      breaks ${o.name ?? '(anonymous operation)'}  client ${o.clientName}, ${o.count} request(s), last seen ${when(o.lastSeen)}`);
+        for (const reason of o.reasons) out(`        ${reason}`);
+      }
+    }
+  }
+  if (r.dangerousChanges.length) {
+    out('\nDangerous changes (allowed):');
+    for (const d of r.dangerousChanges) out(`  - ${d}`);
+  }
+  if (r.versions.length) out(`\nNew version(s): ${r.versions.map((v: any) => `${v.id} (${v.routingUrl})`).join(', ')}`);
+  if (r.launch && r.outcome === 'PUBLISHED') {
+    out(`Launch ${r.launch.id} (${r.launch.kind.toLowerCase()}): ${r.launch.versions.map((v: any) => v.versionId).join(', ')}`);
+  }
+}
+
+function readSchemaSource(file: string): { sdl?: string; introspectUrl?: string } {
+  if (/^https?:\/\//.test(file)) return { introspectUrl: file };
+  try {
+    return { sdl: readFileSync(file, 'utf8') };
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+async function change(kind: 'check' | 'publish', args: Args): Promise<number> {
+  const [subgraph, file, extra] = args.positional;
+  if (!subgraph || !file || extra) throw new UsageError(`${kind} needs a subgraph name and an SDL file (or the subgraph's URL)`);
+  if (kind === 'check' && (args.flags.force || args.flags.message)) throw new UsageError('check takes no --force or --message');
+  const variables = {
+    subgraph,
+    ...readSchemaSource(file),
+    routingUrl: args.flags.url,
+    newSubgraph: !!args.flags.new,
+    ...(kind === 'publish' ? { message: args.flags.message, force: !!args.flags.force } : {}),
+  };
+  const answer =
+    kind === 'check'
+      ? await call(
+          `query Check($subgraph: String!, $sdl: String, $introspectUrl: String, $routingUrl: String, $newSubgraph: Boolean) {
+            result: checkSchema(subgraph: $subgraph, sdl: $sdl, introspectUrl: $introspectUrl, routingUrl: $routingUrl, newSubgraph: $newSubgraph) { ${RESULT} } }`,
+          variables,
+        )
+      : await call(
+          `mutation Publish($subgraph: String!, $sdl: String, $introspectUrl: String, $routingUrl: String, $message: String, $force: Boolean, $newSubgraph: Boolean) {
+            result: publishSchema(subgraph: $subgraph, sdl: $sdl, introspectUrl: $introspectUrl, routingUrl: $routingUrl, message: $message, force: $force, newSubgraph: $newSubgraph) { ${RESULT} } }`,
+          variables,
+        );
+  return finish(answer, args);
+}
+
+function finish(answer: GraphQLAnswer, args: Args, print = (data: any) => printResult(data.result)): number {
+  if (args.flags.json) out(JSON.stringify(answer, null, 2));
+  if (answer.errors?.length || !answer.data) {
+    if (!args.flags.json) printErrors(answer);
+    return EXIT.refused;
+  }
+  if (!args.flags.json) print(answer.data);
+  return answer.data.result && answer.data.result.ok === false ? EXIT.refused : EXIT.ok;
+}
+
+async function history(args: Args): Promise<number> {
+  const [subgraph, extra] = args.positional;
+  if (extra) throw new UsageError('history takes at most one subgraph name');
+  const limit = args.flags.limit ? Number(args.flags.limit) : 20;
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
+  if (subgraph) {
+    const answer = await call(
+      'query History($name: String, $limit: Int) { subgraphVersions(name: $name, limit: $limit) { id routingUrl author message createdAt hash } currentLaunch { versions { versionId } } }',
+      { name: subgraph, limit },
+    );
+    return finish(answer, args, (data) => {
+      const live = new Set((data.currentLaunch?.versions ?? []).map((v: any) => v.versionId));
+      out(`Versions of ${subgraph} (newest first):`);
+      for (const v of data.subgraphVersions) {
+        out(`  ${live.has(v.id) ? '*' : ' '} ${v.id.padEnd(16)} ${when(v.createdAt)}  ${v.author}  ${v.message || '-'}  ${v.routingUrl}`);
+      }
+      out('  (* live)');
+    });
+  }
+  const answer = await call(
+    `query Launches($limit: Int) {
+      launches(limit: $limit) { id kind current author message createdAt forced rolledBackTo versions { versionId } rejectedBy { instance reason } }
+      subgraphs { name routingUrl version { id } }
+    }`,
+    { limit },
+  );
+  return finish(answer, args, (data) => {
+    out('Live subgraphs:');
+    for (const s of data.subgraphs) out(`  ${s.name.padEnd(14)} ${s.version.id.padEnd(16)} ${s.routingUrl}`);
+    out('\nLaunches (newest first):');
+    for (const l of data.launches) {
+      const flags = [l.current ? 'CURRENT' : '', l.forced ? 'forced' : '', l.rolledBackTo ? `rollback to ${l.rolledBackTo}` : ''].filter(Boolean).join(', ');
+      out(`  ${l.id.padEnd(6)} ${l.kind.toLowerCase().padEnd(9)} ${when(l.createdAt)}  ${l.author}  ${l.message || '-'}${flags ? `  (${flags})` : ''}`);
+      out(`         ${l.versions.map((v: any) => v.versionId).join(', ')}`);
+      for (const r of l.rejectedBy) out(`         not applied by ${r.instance}: ${r.reason}`);
+    }
+  });
+}
+
+async function rollback(args: Args): Promise<number> {
+  const [target, extra] = args.positional;
+  if (!target || extra) throw new UsageError('rollback needs a launch id (L3) or a subgraph version (parking@2)');
+  const at = target.indexOf('@');
+  const answer =
+    at > 0
+      ? await call(`mutation Rollback($subgraph: String!, $versionId: ID!, $message: String) { result: rollbackSubgraph(subgraph: $subgraph, versionId: $versionId, message: $message) { ${RESULT} } }`, {
+          subgraph: target.slice(0, at),
+          versionId: target,
+          message: args.flags.message,
+        })
+      : await call(`mutation Rollback($launchId: ID!, $message: String) { result: rollback(launchId: $launchId, message: $message) { ${RESULT} } }`, {
+          launchId: target,
+          message: args.flags.message,
+        });
+  return finish(answer, args);
+}
+
+async function operations(args: Args): Promise<number> {
+  if (args.positional.length) throw new UsageError('operations takes no arguments (only --days N)');
+  const days = args.flags.days ? Number(args.flags.days) : 7;
+  if (!Number.isFinite(days) || days <= 0) throw new UsageError('--days must be a positive number');
+  const answer = await call('query Ops($days: Float) { operations(sinceDays: $days) { name clientName count firstSeen lastSeen signatureHash body } }', { days });
+  return finish(answer, args, (data) => {
+    out(`${data.operations.length} operation(s) seen in the last ${days} day(s):`);
+    for (const o of data.operations) {
+      out(`  ${(o.name ?? '(anonymous)').padEnd(28)} client ${o.clientName.padEnd(20)} ${String(o.count).padStart(8)}x  last ${when(o.lastSeen)}  ${o.signatureHash.slice(0, 12)}`);
+    }
+  });
+}
+
+async function seed(args: Args): Promise<number> {
+  if (args.positional.length) throw new UsageError('seed takes no arguments (only --config FILE, --force)');
+  const configPath = path.resolve(typeof args.flags.config === 'string' ? args.flags.config : path.join(ROOT_DIR, 'supergraph.yaml'));
+  let subgraphs: Array<{ name: string; sdl: string; routingUrl: string }>;
+  try {
+    subgraphs = readSupergraphConfig(configPath).subgraphs.map((s) => ({ name: s.name, routingUrl: s.routingUrl, sdl: readFileSync(s.schemaFile, 'utf8') }));
+  } catch (err) {
+    throw new UsageError(`cannot read ${configPath}: ${(err as Error).message}`);
+  }
+  const answer = await call(`mutation Seed($subgraphs: [SeedSubgraphInput!]!, $message: String, $force: Boolean) { result: seedRegistry(subgraphs: $subgraphs, message: $message, force: $force) { ${RESULT} } }`, {
+    subgraphs,
+    message: args.flags.message ?? `seed from ${path.relative(process.cwd(), configPath) || configPath}`,
+    force: !!args.flags.force,
+  });
+  return finish(answer, args);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const args = parseArgs(rest);
+  switch (command) {
+    case 'check':
+    case 'publish':
+      return change(command, args);
+    case 'history':
+    case 'launches':
+      return history(args);
+    case 'rollback':
+      return rollback(args);
+    case 'operations':
+      return operations(args);
+    case 'seed':
+      return seed(args);
+    case undefined:
+    case 'help':
+    case '--help':
+      out(USAGE);
+      return command ? EXIT.ok : EXIT.usage;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n\n${USAGE}\n`);
+      process.exitCode = EXIT.usage;
+    } else if (err instanceof Unreachable) {
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = EXIT.unreachable;
+    } else {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = EXIT.refused;
+    }
+  },
+);

@@ -1,0 +1,169 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'graphql';
+import { testDatabase } from '../support/db';
+import type { Database } from '../../shared/db';
+import { listen, pathOf, sendJson } from '../../shared/http';
+import { ROOT_DIR } from '../../shared/schema';
+import { testConfig } from '../support/subgraph';
+import { openSchemaRegistry, type SchemaRegistry } from '../../gateway/registry';
+import { adminToken, productsV1, productsV2, productsV3, reviewsV1, startProducts, startReviews, type TinySubgraph } from './support';
+
+/** `npm run schema -- …` against an in-process admin endpoint: output and exit codes. */
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe('npm run schema (the registry CLI)', () => {
+  let db: Database;
+  let registry: SchemaRegistry;
+  let server: Server;
+  let adminUrl: string;
+  let dir: string;
+  let productsSub: TinySubgraph;
+  let reviewsSub: TinySubgraph;
+
+  const cli = (args: string[], env: Record<string, string> = {}): Promise<Run> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(path.join(ROOT_DIR, 'node_modules', '.bin', 'tsx'), [path.join(ROOT_DIR, 'scripts', 'schema.ts'), ...args], {
+        cwd: dir,
+        env: { ...process.env, NODE_ENV: 'test', CITYGRAPH_ADMIN_URL: adminUrl, ...env },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  const file = (name: string, text: string) => {
+    const p = path.join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'citygraph-cli-'));
+    db = await testDatabase('registry_cli');
+    productsSub = await startProducts();
+    reviewsSub = await startReviews();
+    registry = await openSchemaRegistry({ database: db, jwtSecret: testConfig.jwtSecret, production: false, pollIntervalMs: 0 });
+    server = createServer((req, res) => {
+      if (pathOf(req) === '/admin/graphql') return void registry.admin.handler(req, res);
+      sendJson(res, 404, {});
+    });
+    adminUrl = `${await listen(server, 0)}/admin/graphql`;
+    file('products.graphql', productsV1);
+    file('reviews.graphql', reviewsV1);
+    file(
+      'supergraph.yaml',
+      `federation_version: =2.9.3\nsubgraphs:\n  products:\n    routing_url: ${productsSub.url}\n    schema:\n      file: ./products.graphql\n  reviews:\n    routing_url: ${reviewsSub.url}\n    schema:\n      file: ./reviews.graphql\n`,
+    );
+    file('v2.graphql', productsV2);
+    file('v3.graphql', productsV3);
+    file('broken.graphql', 'type Product { upc: String!');
+  });
+
+  afterAll(async () => {
+    if (server) await new Promise<void>((r) => server.close(() => r()));
+    await registry?.close();
+    await productsSub?.stop();
+    await reviewsSub?.stop();
+    await db?.conn.dropDatabase().catch(() => {});
+    await db?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exits 2 on usage errors, naming the problem', async () => {
+    const runs = await Promise.all([
+      cli([]),
+      cli(['publish', 'products']),
+      cli(['publish', 'products', 'missing.graphql']),
+      cli(['frobnicate']),
+      cli(['operations', '--days', 'soon']),
+      cli(['check', 'products', 'v2.graphql', '--bogus']),
+    ]);
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(runs[1].stderr).toMatch(/publish needs a subgraph name and an SDL file/);
+    expect(runs[2].stderr).toMatch(/cannot read missing\.graphql: ENOENT/);
+    expect(runs[3].stderr).toMatch(/unknown command "frobnicate"/);
+    expect(runs[5].stderr).toMatch(/unknown option --bogus/);
+  });
+
+  it('runs the whole cycle: seed, check, publish, refused breaking change, force, rollback, history', async () => {
+    const seeded = await cli(['seed', '--config', 'supergraph.yaml']);
+    expect(seeded.stderr).toBe('');
+    expect(seeded.code).toBe(0);
+    expect(seeded.stdout).toMatch(/^OK {2}Launched L1/);
+
+    const check = await cli(['check', 'products', 'v2.graphql']);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/OK {2}Check passed: composes; no breaking changes/);
+
+    const publish = await cli(['publish', 'products', 'v2.graphql', '--message', 'add inStock']);
+    expect(publish.code).toBe(0);
+    expect(publish.stdout).toMatch(/OK {2}Launched L2/);
+    expect(publish.stdout).toMatch(/New version\(s\): products@2/);
+
+    // A client's operation that reads price, as the gateway records it.
+    registry.usage.record(parse('query ProductPrices { topProducts(first: 10) { name price } }'), 'ProductPrices', 'ios-app');
+    await registry.usage.flush();
+
+    const refusedCheck = await cli(['check', 'products', 'v3.graphql']);
+    expect(refusedCheck.code).toBe(1);
+    expect(refusedCheck.stdout).toMatch(/REFUSED {2}Refused: 1 breaking change/);
+    expect(refusedCheck.stdout).toMatch(/- Product\.price was removed\. {2}\[FIELD_REMOVED\]/);
+    expect(refusedCheck.stdout).toMatch(/breaks ProductPrices {2}client ios-app, 1 request\(s\)/);
+    expect(refusedCheck.stdout).toMatch(/Cannot query field "price" on type "Product"/);
+
+    const refused = await cli(['publish', 'products', 'v3.graphql']);
+    expect(refused.code).toBe(1);
+    expect((await registry.service.currentLaunch())?._id).toBe('L2');
+
+    const forced = await cli(['publish', 'products', 'v3.graphql', '--force', '--message', 'drop price']);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(/OK {2}Launched L3: .*\(forced\)/);
+
+    const rollback = await cli(['rollback', 'L2']);
+    expect(rollback.code).toBe(0);
+    expect(rollback.stdout).toMatch(/OK {2}Launched L4: rolled back to L2/);
+
+    const history = await cli(['history']);
+    expect(history.code).toBe(0);
+    expect(history.stdout).toMatch(/L4 +rollback .*\(CURRENT, rollback to L2\)/);
+    expect(history.stdout).toMatch(/products +products@2/);
+
+    const versions = await cli(['history', 'products']);
+    expect(versions.code).toBe(0);
+    expect(versions.stdout).toMatch(/\* products@2/);
+    expect(versions.stdout).toMatch(/products@3 .*drop price/);
+
+    const ops = await cli(['operations', '--days', '7']);
+    expect(ops.code).toBe(0);
+    expect(ops.stdout).toMatch(/ProductPrices +client ios-app/);
+
+    const json = await cli(['check', 'products', 'v3.graphql', '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).data.result.outcome).toBe('BREAKING_CHANGES');
+  });
+
+  it('exits 1 on refusals: bad SDL, a non-admin token; 3 when the admin API is unreachable', async () => {
+    const broken = await cli(['publish', 'products', 'broken.graphql']);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/\[BAD_USER_INPUT\] sdl: is not valid GraphQL SDL/);
+
+    const resident = await cli(['history'], { CITYGRAPH_TOKEN: adminToken({ role: 'resident', subject: 'R-1', residentId: 'R-1' }) });
+    expect(resident.code).toBe(1);
+    expect(resident.stderr).toMatch(/\[FORBIDDEN\]/);
+
+    const down = await cli(['history'], { CITYGRAPH_ADMIN_URL: 'http://127.0.0.1:9/admin/graphql' });
+    expect(down.code).toBe(3);
+    expect(down.stderr).toMatch(/cannot reach the admin API/);
+  });
+});
