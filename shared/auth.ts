@@ -96,8 +96,11 @@ export function signViewer(viewer: Viewer, secret: string): string {
  * Reads the viewer a subgraph request carries. No header means anonymous; a header that does
  * not verify is refused, so forged claims never reach a resolver.
  */
-export function readViewer(header: string | undefined, secret: string): Viewer {
-  if (!header) return ANONYMOUS;
+export function readViewer(header: string | undefined, secret: string, requireSignature = false): Viewer {
+  if (!header) {
+    if (requireSignature) throw unauthenticated('This service only answers the gateway: the request carries no gateway-signed identity');
+    return ANONYMOUS;
+  }
   let payload: { sub?: string; role?: string };
   try {
     payload = jwt.verify(header, secret, { algorithms: ['HS256'], audience: INTERNAL_AUDIENCE }) as typeof payload;

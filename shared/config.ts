@@ -55,6 +55,8 @@ const cityShape = {
   HOSTELS_PORT: port(4003),
   VOLUNTEERS_PORT: port(4004),
   HOST: z.string().default('127.0.0.1'),
+  /** Subgraphs refuse requests without a gateway-signed identity (default: on in production). */
+  REQUIRE_GATEWAY_SIGNATURE: z.enum(['on', 'off']).optional(),
 };
 
 export interface CityConfig {
@@ -66,6 +68,8 @@ export interface CityConfig {
   internalSecret: string;
   mongodbTimeoutMs: number;
   host: string;
+  /** Subgraphs answer only requests the gateway signed. */
+  requireGatewaySignature: boolean;
   ports: { requests: number; parking: number; hostels: number; volunteers: number };
 }
 
@@ -93,6 +97,7 @@ export function loadCityConfig(env: NodeJS.ProcessEnv = process.env): CityConfig
     internalSecret: e.INTERNAL_SECRET ?? DEVELOPMENT_INTERNAL_SECRET,
     mongodbTimeoutMs: e.MONGODB_TIMEOUT_MS,
     host: e.HOST,
+    requireGatewaySignature: e.REQUIRE_GATEWAY_SIGNATURE ? e.REQUIRE_GATEWAY_SIGNATURE === 'on' : production,
     ports: {
       requests: e.REQUESTS_PORT,
       parking: e.PARKING_PORT,

@@ -30,6 +30,12 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   db: Database;
   /** Hides internal error messages and stack traces. */
   production?: boolean;
+  /**
+   * Refuses requests that carry no gateway-signed identity, so only the gateway can call the
+   * subgraph (`REQUIRE_GATEWAY_SIGNATURE`; on in production by default). Off, an unsigned request
+   * is anonymous; a forged one is refused either way.
+   */
+  requireGatewaySignature?: boolean;
   /** Time-driven rules (no-shows, supervision…), run while the server listens when `schedule` is on. */
   jobs?: ScheduledJob[];
   /** Runs `jobs` on their intervals (on in `index.ts`; tests call the rules directly instead). */
@@ -72,6 +78,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
   const production = options.production ?? false;
+  const strict = options.requireGatewaySignature ?? production;
   const log = createLogger(options.name);
   const metrics = new Metrics(options.name);
   metrics.trackDbPool(options.db.pool);
@@ -90,7 +97,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     const header = req.headers[VIEWER_HEADER];
     let viewer: Viewer;
     try {
-      viewer = readViewer(Array.isArray(header) ? header[0] : header, options.internalSecret);
+      viewer = readViewer(Array.isArray(header) ? header[0] : header, options.internalSecret, strict);
     } catch (err) {
       const e = err as GraphQLError;
       throw new GraphQLError(e.message, { extensions: { ...e.extensions, http: { status: 401 } } });
@@ -132,7 +139,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const viewerOf = (params: Readonly<Record<string, unknown>> | undefined): Viewer => {
     const value = params?.[VIEWER_HEADER];
-    return readViewer(typeof value === 'string' ? value : undefined, options.internalSecret);
+    return readViewer(typeof value === 'string' ? value : undefined, options.internalSecret, strict);
   };
   const wsHandle = useServer(
     {

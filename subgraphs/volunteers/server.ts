@@ -19,6 +19,7 @@ export const createSubgraph: SubgraphFactory = async (deps) => {
     internalSecret: deps.config.internalSecret,
     db: deps.db,
     production: deps.config.env === 'production',
+    requireGatewaySignature: deps.config.requireGatewaySignature,
     // Time-driven rules; each claims its items with unique inserts, so replicas never double-process.
     jobs: [{ name: 'volunteers.no-shows', everyMs: 60_000, run: (now) => markVolunteerNoShows(models, deps.pubsub, now) }],
     schedule: deps.schedule,

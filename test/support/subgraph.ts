@@ -43,12 +43,12 @@ export interface RunningSubgraph {
 export async function startSubgraph(
   label: string,
   factory: SubgraphFactory,
-  options: { now?: Date; db?: Database } = {},
+  options: { now?: Date; db?: Database; config?: Partial<typeof testConfig> } = {},
 ): Promise<RunningSubgraph> {
   const db = options.db ?? (await testDatabase(label));
   const pubsub = new InProcessPubSub();
   let now: Date | undefined = options.now;
-  const server = await factory({ db, config: testConfig, pubsub, clock: () => now ?? new Date() });
+  const server = await factory({ db, config: { ...testConfig, ...options.config }, pubsub, clock: () => now ?? new Date() });
   const url = await server.listen(0);
   return {
     url,

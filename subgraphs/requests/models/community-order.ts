@@ -1,0 +1,39 @@
+import { Schema, Types, type Connection, type Model } from 'mongoose';
+
+export interface CommunityOrderDoc {
+  _id: Types.ObjectId;
+  communityCode: string;
+  streetCode: string;
+  districtCode: string;
+  departmentId: string;
+  subject: string;
+  issuedBy: string;
+  issuedAt: Date;
+  reportBy: Date;
+  status: 'ISSUED' | 'REPORTED';
+  reportedAt?: Date | null;
+  reportNote?: string | null;
+  onTime?: boolean | null;
+}
+
+const orderSchema = new Schema<CommunityOrderDoc>(
+  {
+    communityCode: { type: String, required: true, index: true },
+    streetCode: { type: String, required: true },
+    districtCode: { type: String, required: true },
+    departmentId: { type: String, required: true, index: true },
+    subject: { type: String, required: true },
+    issuedBy: { type: String, required: true },
+    issuedAt: { type: Date, required: true },
+    reportBy: { type: Date, required: true },
+    status: { type: String, required: true },
+    reportedAt: Date,
+    reportNote: String,
+    onTime: Boolean,
+  },
+  { versionKey: false },
+);
+
+export function communityOrderModel(conn: Connection): Model<CommunityOrderDoc> {
+  return (conn.models.CommunityOrder as Model<CommunityOrderDoc>) ?? conn.model<CommunityOrderDoc>('CommunityOrder', orderSchema, 'community_orders');
+}

@@ -1,0 +1,42 @@
+import type { Connection } from 'mongoose';
+import { categoryModel, itemModel } from './catalog';
+import { claimModel } from './claim';
+import { communityOrderModel } from './community-order';
+import { departmentModel } from './department';
+import { communityModel, districtModel, streetModel } from './places';
+import { counterModel, returnModel, supervisionModel } from './records';
+import { requestModel } from './request';
+import { residentModel } from './resident';
+import { policyPushModel, welfarePolicyModel } from './welfare';
+
+/** Binds every model to the subgraph's own connection; calling it twice reuses the same models. */
+export function createModels(conn: Connection) {
+  return {
+    District: districtModel(conn),
+    Street: streetModel(conn),
+    Community: communityModel(conn),
+    Department: departmentModel(conn),
+    Resident: residentModel(conn),
+    Category: categoryModel(conn),
+    Item: itemModel(conn),
+    Request: requestModel(conn),
+    Return: returnModel(conn),
+    Supervision: supervisionModel(conn),
+    Counter: counterModel(conn),
+    CommunityOrder: communityOrderModel(conn),
+    WelfarePolicy: welfarePolicyModel(conn),
+    PolicyPush: policyPushModel(conn),
+    Claim: claimModel(conn),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;
+
+export type { CategoryDoc, ItemDoc } from './catalog';
+export type { CommunityOrderDoc } from './community-order';
+export type { DepartmentDoc } from './department';
+export type { CommunityDoc, DistrictDoc, StreetDoc } from './places';
+export type { ReturnDoc, SupervisionDoc } from './records';
+export type { RequestDoc, RequestEventDoc } from './request';
+export type { ResidentDoc } from './resident';
+export type { PolicyPushDoc, WelfarePolicyDoc } from './welfare';

@@ -1,0 +1,30 @@
+import { forbidden, unauthenticated } from '../../../shared/errors';
+import type { DepartmentBoardResolvers, DepartmentResolvers } from '../generated/graphql';
+import { isStaffOf } from '../domain/permissions';
+
+export const Department: DepartmentResolvers = {
+  __resolveReference: (ref, ctx) => ctx.loaders.department.load((ref as unknown as { id: string }).id),
+  id: (d) => d._id,
+  kind: (d) => d.kind,
+  district: (d, _, ctx) => (d.districtCode ? ctx.loaders.district.load(d.districtCode) : null),
+  street: (d, _, ctx) => (d.streetCode ? ctx.loaders.street.load(d.streetCode) : null),
+  requestStats: (d, _, ctx) => ctx.loaders.statsByDepartment.load(d._id),
+  board: (d, _, ctx) => {
+    if (ctx.viewer.role === 'anonymous') throw unauthenticated();
+    if (ctx.viewer.role !== 'admin' && !isStaffOf(ctx.viewer, d._id)) throw forbidden("Only the department's own staff and admins see its board");
+    return { departmentId: d._id };
+  },
+};
+
+export const DepartmentBoard: DepartmentBoardResolvers = {
+  department: async (b, _, ctx) => (await ctx.loaders.department.load(b.departmentId))!,
+  byStatus: async (b, _, ctx) => (await ctx.loaders.statsByDepartment.load(b.departmentId)).byStatus,
+  returnsTotal: async (b, _, ctx) => (await ctx.loaders.returnsByDepartment.load(b.departmentId)).total,
+  returnsUpheld: async (b, _, ctx) => (await ctx.loaders.returnsByDepartment.load(b.departmentId)).upheld,
+  urges: async (b, _, ctx) => (await ctx.loaders.supervisionByDepartment.load(b.departmentId)).urges,
+  escalations: async (b, _, ctx) => (await ctx.loaders.supervisionByDepartment.load(b.departmentId)).escalations,
+  evaluated: async (b, _, ctx) => (await ctx.loaders.statsByDepartment.load(b.departmentId)).evaluated,
+  satisfactionRate: async (b, _, ctx) => (await ctx.loaders.statsByDepartment.load(b.departmentId)).satisfactionRate,
+  overdue: (b, _, ctx) => ctx.loaders.overdueByDepartment.load(b.departmentId),
+  communityOrders: (b, _, ctx) => ctx.loaders.ordersByDepartment.load(b.departmentId),
+};

@@ -1,0 +1,12 @@
+import type { CategoryResolvers, ResponsibilityItemResolvers } from '../generated/graphql';
+
+export const Category: CategoryResolvers = {
+  code: (c) => c._id,
+  items: (c, _, ctx) => ctx.loaders.itemsByCategory.load(c._id),
+};
+
+export const ResponsibilityItem: ResponsibilityItemResolvers = {
+  code: (i) => i._id,
+  category: async (i, _, ctx) => (await ctx.loaders.category.load(i.categoryCode))!,
+  departmentKind: (i) => i.departmentKind,
+};

@@ -1,0 +1,184 @@
+import { Types } from 'mongoose';
+import type { Viewer } from '../../../shared/auth';
+import { badInput, conflict, forbidden, unauthenticated } from '../../../shared/errors';
+import * as validate from '../../../shared/validate';
+import { channelAllowed, type Channel } from '../domain/channels';
+import { classify } from '../domain/classify';
+import { currentDeadline, dispatchDeadlines, submissionDeadlines } from '../domain/deadlines';
+import { gradeRequest } from '../domain/grading';
+import type { RequestStatus } from '../domain/lifecycle';
+import { numberDay, requestNumber } from '../domain/numbering';
+import { streetOfficeId } from '../domain/permissions';
+import type { CommunityDoc, DepartmentDoc, ItemDoc, Models, RequestDoc, RequestEventDoc } from '../models';
+
+export interface SubmitInput {
+  title: string;
+  description: string;
+  channel: Channel;
+  communityCode: string;
+  itemCode?: string | null;
+  peopleInvolved?: number | null;
+  amountAtStake?: number | null;
+  parkingLotId?: string | null;
+  urgent?: boolean | null;
+  lat?: number | null;
+  lng?: number | null;
+  address?: string | null;
+  idempotencyKey?: string | null;
+}
+
+/** Checks every field before anything is read or written; returns plain values only. */
+export function validateSubmitInput(input: SubmitInput) {
+  const title = validate.text('input.title', input.title, { max: 100 });
+  const description = validate.text('input.description', input.description, { max: 2000 });
+  const communityCode = validate.code('input.communityCode', input.communityCode);
+  const itemCode = input.itemCode == null ? null : validate.code('input.itemCode', input.itemCode);
+  const peopleInvolved = input.peopleInvolved == null ? null : validate.intInRange('input.peopleInvolved', input.peopleInvolved, 1, 1_000_000);
+  const amountAtStake = input.amountAtStake == null ? null : validate.numberInRange('input.amountAtStake', input.amountAtStake, 0, 1e12);
+  let parkingLotId: string | null = null;
+  if (input.parkingLotId != null) {
+    parkingLotId = validate.code('input.parkingLotId', input.parkingLotId);
+    if (!/^PL-[A-Za-z0-9]+-\d{2,}$/.test(parkingLotId)) throw badInput('input.parkingLotId', 'is not a parking lot id such as PL-DX-01');
+  }
+  if ((input.lat == null) !== (input.lng == null)) throw badInput(input.lat == null ? 'input.lat' : 'input.lng', 'lat and lng go together');
+  const lat = input.lat == null ? null : validate.numberInRange('input.lat', input.lat, 22.4, 22.9);
+  const lng = input.lng == null ? null : validate.numberInRange('input.lng', input.lng, 113.7, 114.65);
+  const address = validate.optionalText('input.address', input.address, { max: 200 }) ?? null;
+  const idempotencyKey = validate.idempotencyKey('input.idempotencyKey', input.idempotencyKey) ?? null;
+  return { title, description, channel: input.channel, communityCode, itemCode, peopleInvolved, amountAtStake, parkingLotId, urgent: input.urgent === true, lat, lng, address, idempotencyKey };
+}
+
+/** The department of the item's kind in the community's district; the street office for street work. */
+async function responsibleDepartment(models: Models, item: ItemDoc, community: CommunityDoc): Promise<DepartmentDoc | null> {
+  if (item.departmentKind !== 'STREET_OFFICE') {
+    const dept = await models.Department.findOne({ kind: item.departmentKind, districtCode: community.districtCode }).lean();
+    if (dept) return dept;
+  }
+  return models.Department.findById(streetOfficeId(community.streetCode)).lean();
+}
+
+/** The next number of the Shenzhen day; retried because concurrent first upserts of a day can collide. */
+async function nextNumber(models: Models, now: Date): Promise<string> {
+  const day = numberDay(now);
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const counter = await models.Counter.findOneAndUpdate({ _id: day }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+      return requestNumber(now, counter!.seq);
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000 || attempt >= 5) throw err;
+    }
+  }
+}
+
+const NUMBER_ATTEMPTS = 10;
+
+const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
+
+export interface SubmitResult {
+  request: RequestDoc;
+  /** False when an idempotency key found the first request. */
+  created: boolean;
+  /** What the submission already read, so the response needs no second look-up. */
+  read?: { community: CommunityDoc; item: ItemDoc; department: DepartmentDoc | null };
+}
+
+/**
+ * Files a request: classifies it (itemCode or keywords), grades it, and dispatches it at once to
+ * the responsible department when the item is known; unclassified text waits for the street
+ * office as SUBMITTED. The same idempotency key from the same submitter returns the first request.
+ */
+export async function submitRequest(models: Models, viewer: Viewer, rawInput: SubmitInput, now: Date): Promise<SubmitResult> {
+  if (viewer.role === 'anonymous' || !viewer.subject) throw unauthenticated();
+  const input = validateSubmitInput(rawInput);
+  if (!channelAllowed(viewer.role, input.channel)) throw forbidden(`A ${viewer.role} cannot file through ${input.channel}`);
+  const submitterId = viewer.subject;
+
+  if (input.idempotencyKey) {
+    const first = await models.Request.findOne({ submitterId, idempotencyKey: input.idempotencyKey }).lean<RequestDoc>();
+    if (first) return { request: first, created: false };
+  }
+
+  const community = await models.Community.findById(input.communityCode).lean();
+  if (!community) throw badInput('input.communityCode', 'is not a known community');
+  let item: ItemDoc | null;
+  let classified: boolean;
+  if (input.itemCode) {
+    item = await models.Item.findById(input.itemCode).lean();
+    if (!item) throw badInput('input.itemCode', 'is not an item of the responsibility list');
+    classified = true;
+  } else {
+    const items = await models.Item.find().sort({ _id: 1 }).lean();
+    const match = classify(input.title, input.description, items);
+    classified = match !== null;
+    item = match ?? items.find((i) => i.fallback) ?? null;
+    if (!item) throw new Error('The responsibility list has no fallback item: run the seed');
+  }
+  const department = await responsibleDepartment(models, item, community);
+
+  const level = gradeRequest({ peopleInvolved: input.peopleInvolved, amountAtStake: input.amountAtStake, urgent: input.urgent, emergencyItem: item.emergency });
+  const submitted = submissionDeadlines(now, level, item.emergency);
+  const dispatchNow = classified && department !== null;
+  const status: RequestStatus = dispatchNow ? 'DISPATCHED' : 'SUBMITTED';
+  const actor = { actor: submitterId, role: viewer.role };
+  const timeline: RequestEventDoc[] = [{ at: now, action: 'SUBMITTED', ...actor, status: 'SUBMITTED', note: `${item.name}`, toDepartmentId: null, fromDepartmentId: null }];
+  let deadlines: Partial<RequestDoc> = { dueAt: submitted.dueAt, handlingDays: 5 };
+  if (dispatchNow) {
+    // Automatic dispatch by the responsibility list, recorded as a step of the system.
+    timeline.push({ at: now, action: 'DISPATCHED', actor: 'system', role: 'system', status: 'DISPATCHED', note: '按权责清单自动派单', toDepartmentId: department!._id, fromDepartmentId: null });
+    deadlines = { ...dispatchDeadlines(now, level), dispatchedAt: now };
+  }
+
+  const _id = new Types.ObjectId();
+  const doc: RequestDoc = {
+    _id,
+    number: await nextNumber(models, now),
+    submitterId,
+    residentId: viewer.role === 'resident' ? viewer.residentId : null,
+    idempotencyKey: input.idempotencyKey ?? `auto:${_id.toHexString()}`,
+    title: input.title,
+    description: input.description,
+    channel: input.channel,
+    status,
+    level,
+    urgent: input.urgent,
+    peopleInvolved: input.peopleInvolved,
+    amountAtStake: input.amountAtStake,
+    categoryCode: item.categoryCode,
+    itemCode: item._id,
+    departmentId: department?._id ?? null,
+    communityCode: community._id,
+    streetCode: community.streetCode,
+    districtCode: community.districtCode,
+    parkingLotId: input.parkingLotId,
+    parentId: null,
+    lat: input.lat ?? community.lat ?? null,
+    lng: input.lng ?? community.lng ?? null,
+    address: input.address,
+    submittedAt: now,
+    reviewDueAt: submitted.reviewDueAt,
+    dispatchDueAt: submitted.dispatchDueAt,
+    extended: false,
+    urgeCount: 0,
+    escalated: false,
+    timeline,
+    version: 0,
+    ...(deadlines as Pick<RequestDoc, 'dueAt' | 'handlingDays'>),
+  };
+  doc.currentDeadline = currentDeadline(doc);
+  // The day counter is a plain $inc, which FerretDB does not serialise: a number taken twice is
+  // refused by the unique index on `number`, and the request simply takes the next one.
+  for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt += 1) {
+    try {
+      await models.Request.collection.insertOne(doc);
+      return { request: doc, created: true, read: { community, item, department } };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      if (input.idempotencyKey) {
+        const first = await models.Request.findOne({ submitterId, idempotencyKey: input.idempotencyKey }).lean<RequestDoc>();
+        if (first) return { request: first, created: false };
+      }
+      doc.number = await nextNumber(models, now);
+    }
+  }
+  throw conflict('Could not allocate a request number; try again');
+}

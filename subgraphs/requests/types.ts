@@ -1,0 +1,11 @@
+/** Parent shapes of GraphQL types that are not stored documents. */
+
+/** A department board is computed from the department's id by its field resolvers. */
+export interface DepartmentBoardParent {
+  departmentId: string;
+}
+
+/** This subgraph knows a parking lot only by its id; the parking subgraph owns the rest. */
+export interface ParkingLotRef {
+  id: string;
+}

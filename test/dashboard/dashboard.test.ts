@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { startGraph, type RunningGraph } from '../support/graph';
+
+/**
+ * The live dashboard in a real browser (Debian's Chromium): it shows Shuibei's figures, and a
+ * request submitted through the gateway changes "received" on the page without a reload.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
+
+let graph: RunningGraph;
+let browser: Browser;
+
+beforeAll(async () => {
+  graph = await startGraph();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 120000);
+
+afterAll(async () => {
+  await browser?.close();
+  await graph?.stop();
+});
+
+it('updates the received count live when a request is submitted', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'zh-CN' });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const base = graph.gatewayUrl.replace(/\/graphql$/, '');
+  await page.goto(`${base}/dashboard?community=${SHUIBEI}`);
+  await page.waitForFunction(() => document.getElementById('received')?.textContent !== '–');
+  await page.waitForFunction(() => document.getElementById('live')?.dataset.state === 'open');
+  expect(await page.locator('#community').inputValue()).toBe(SHUIBEI);
+  expect(await page.locator('#community option:checked').textContent()).toContain('水贝社区');
+  const before = Number(await page.locator('#received').textContent());
+  expect(before).toBeGreaterThan(0);
+  expect(Number(await page.locator('#hours').textContent())).toBeGreaterThan(0);
+
+  // Give the subscription a moment to be registered upstream before the change happens.
+  await new Promise((r) => setTimeout(r, 300));
+  const token = graph.token({ role: 'resident', subject: DEMO_RESIDENT_ID, residentId: DEMO_RESIDENT_ID });
+  const submitted = await graph.query(
+    `mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { id } }`,
+    { input: { title: '楼道灯坏了', description: '水贝一坊3栋楼道灯坏了一周，晚上很黑。', channel: 'WECHAT', communityCode: SHUIBEI } },
+    token,
+  );
+  expect(submitted.errors).toBeUndefined();
+
+  await page.waitForFunction((n) => Number(document.getElementById('received')?.textContent) === n + 1, before, { timeout: 10000 });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+  expect(pageErrors).toEqual([]);
+});
