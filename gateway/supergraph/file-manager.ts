@@ -1,3 +1,4 @@
+import { Coalesced } from './coalesce';
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -41,8 +42,7 @@ export class FileSupergraphManager implements SupergraphManager {
   private hooks?: SupergraphSdlHookOptions;
   private watcher?: FSWatcher;
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
+  private readonly runs = new Coalesced(() => this.reloadOnce(), () => this.stopped);
   private stopped = false;
   private applied = '';
   private lastRejection?: string;
@@ -81,21 +81,7 @@ export class FileSupergraphManager implements SupergraphManager {
 
   /** Reads the file and applies it if it changed and is healthy. Concurrent calls coalesce. */
   reload(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.reloadOnce();
-        } while (this.again && !this.stopped);
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+    return this.runs.run();
   }
 
   private async reloadOnce(): Promise<void> {
@@ -143,6 +129,6 @@ export class FileSupergraphManager implements SupergraphManager {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.watcher?.close();
-    await this.running?.catch(() => {});
+    await this.runs.settled();
   }
 }

@@ -1,3 +1,4 @@
+import { Coalesced } from './coalesce';
 import os from 'node:os';
 import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
 
@@ -51,8 +52,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
   private hooks?: SupergraphSdlHookOptions;
   private timer?: NodeJS.Timeout;
   private subscription?: AsyncIterableIterator<unknown>;
-  private running?: Promise<void>;
-  private again = false;
+  private readonly runs = new Coalesced(() => this.refreshOnce(), () => this.stopped);
   private stopped = false;
   private applied: string | null = null;
   private readonly rejected = new Map<string, string>();
@@ -114,21 +114,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
 
   /** Reads the current launch and applies it if it is new and healthy. Concurrent calls coalesce. */
   refresh(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.refreshOnce();
-        } while (this.again && !this.stopped);
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+    return this.runs.run();
   }
 
   private async refreshOnce(): Promise<void> {
@@ -190,6 +176,6 @@ export class RegistrySupergraphManager implements SupergraphManager {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.subscription?.return?.();
-    await this.running?.catch(() => {});
+    await this.runs.settled();
   }
 }

@@ -1,28 +1,13 @@
 import type { Viewer } from '../../shared/auth';
-import type { Database } from '../../shared/db';
-import type { PubSub } from '../../shared/pubsub';
+import { subgraphContext, type SubgraphContext } from '../../shared/context';
 import type { SubgraphDeps } from '../../shared/subgraph-deps';
 import { createLoaders, type Loaders } from './loaders';
 import { createModels, type Models } from './models';
 
-export interface Context {
-  viewer: Viewer;
-  models: Models;
-  /** Replaced for every subscription event (see resolvers/Subscription.ts). */
-  loaders: Loaders;
-  pubsub: PubSub;
-  clock: () => Date;
-  db: Database;
-}
+/** `loaders` are replaced for every subscription event (see resolvers/Subscription.ts). */
+export type Context = SubgraphContext<Models, Loaders>;
 
+/** One context per operation: the subgraph's models and a fresh set of loaders. */
 export function createContext(deps: SubgraphDeps, viewer: Viewer): Context {
-  const models = createModels(deps.db.conn);
-  return {
-    viewer,
-    models,
-    loaders: createLoaders(models, deps.clock),
-    pubsub: deps.pubsub,
-    clock: deps.clock,
-    db: deps.db,
-  };
+  return subgraphContext(deps, viewer, createModels, (models) => createLoaders(models, deps.clock));
 }
