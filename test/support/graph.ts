@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { signUserToken, type Viewer } from '../../shared/auth';
 import { connectDatabase, databaseName, type Database } from '../../shared/db';
-import { InProcessPubSub } from '../../shared/pubsub';
+import { InProcessPubSub, type PubSub } from '../../shared/pubsub';
 import { ROOT_DIR } from '../../shared/schema';
 import { loadSeed } from '../../shared/seed-runner';
 import { SUBGRAPH_NAMES, type SubgraphFactory, type SubgraphName } from '../../shared/subgraph-deps';
@@ -15,7 +15,7 @@ import { testConfig, type GraphQLResponse } from './subgraph';
 export interface RunningGraph {
   gatewayUrl: string;
   gateway: GatewayServer;
-  subgraphs: Record<SubgraphName, { url: string; db: Database; server: SubgraphServer }>;
+  subgraphs: Record<SubgraphName, { url: string; db: Database; server: SubgraphServer; pubsub: PubSub }>;
   /** A bearer token for `viewer`, signed with the test configuration's secret. */
   token(viewer: Viewer): string;
   /** Sends an operation to the gateway over HTTP, with a bearer token when given. */
@@ -28,7 +28,7 @@ export interface RunningGraph {
  * database on the test run's FerretDB, and the gateway serving the committed supergraph with
  * routing URLs pointed at them. All traffic is real HTTP.
  */
-export async function startGraph(options: { seed?: boolean; now?: Date } = {}): Promise<RunningGraph> {
+export async function startGraph(options: { seed?: boolean; now?: Date; pubsub?: (name: SubgraphName) => PubSub } = {}): Promise<RunningGraph> {
   const uri = process.env.TEST_MONGODB_URI!;
   const prefix = testPrefix('graph');
   const now = options.now ?? new Date();
@@ -37,10 +37,11 @@ export async function startGraph(options: { seed?: boolean; now?: Date } = {}): 
     SUBGRAPH_NAMES.map(async (name) => {
       const db = await connectDatabase({ uri, dbName: databaseName(prefix, name), timeoutMs: 5000 });
       const { createSubgraph } = require(`../../subgraphs/${name}/server`) as { createSubgraph: SubgraphFactory };
-      const server = await createSubgraph({ db, config: testConfig, pubsub: new InProcessPubSub(), clock: () => new Date() });
+      const pubsub = options.pubsub?.(name) ?? new InProcessPubSub();
+      const server = await createSubgraph({ db, config: testConfig, pubsub, clock: () => new Date() });
       if (options.seed !== false) await (await loadSeed(name))(db, { now });
       const url = `${await server.listen(0)}/graphql`;
-      subgraphs[name] = { url, db, server };
+      subgraphs[name] = { url, db, server, pubsub };
     }),
   );
   const gateway = await createGatewayServer(
@@ -72,6 +73,7 @@ export async function startGraph(options: { seed?: boolean; now?: Date } = {}): 
         SUBGRAPH_NAMES.map(async (name) => {
           const s = subgraphs[name];
           await s.server.stop();
+          await s.pubsub.close();
           await s.db.conn.dropDatabase().catch(() => {});
           await s.db.close();
         }),
