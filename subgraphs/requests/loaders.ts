@@ -94,6 +94,16 @@ export function createLoaders(models: Models, clock: () => Date) {
       (r) => r.departmentId ?? '',
     ),
 
+    /** Keys are `<departmentId>|<residentId>`: does the department handle a request of the resident? */
+    departmentHandlesResident: new DataLoader<string, boolean>(async (keys) => {
+      const pairs = keys.map((k) => k.split('|') as [string, string]);
+      const rows = await models.Request.find(
+        { departmentId: { $in: [...new Set(pairs.map(([d]) => d))] }, residentId: { $in: [...new Set(pairs.map(([, r]) => r))] } },
+        { departmentId: 1, residentId: 1 },
+      ).lean<Array<{ departmentId: string; residentId: string }>>();
+      const found = new Set(rows.map((r) => `${r.departmentId}|${r.residentId}`));
+      return keys.map((k) => found.has(k));
+    }),
     statsByCommunity: statsLoader(models, 'communityCode', clock),
     /** Keys are `<communityCode>|<days>`; one query per distinct window length. */
     trendByCommunity: new DataLoader<string, DayCount[]>(async (keys) => {

@@ -28,11 +28,6 @@ export function canReadResident(viewer: Viewer, resident: { _id: string; homeCom
   return false;
 }
 
-/** Only the owner and admins see a resident's full phone number. */
-export function canSeeFullPhone(viewer: Viewer, residentId: string): boolean {
-  return viewer.role === 'admin' || (viewer.role === 'resident' && viewer.residentId === residentId);
-}
-
 /** Who filed a request is personal: the submitter, the handling side and admins. */
 export function canSeeSubmitter(viewer: Viewer, request: { residentId?: string | null; departmentId?: string | null; communityCode: string }): boolean {
   if (viewer.role === 'admin' || viewer.role === 'staff') return true;

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { accessLogModel } from './access-log';
 import { categoryModel, itemModel } from './catalog';
 import { claimModel } from './claim';
 import { communityOrderModel } from './community-order';
@@ -27,11 +28,13 @@ export function createModels(conn: Connection) {
     WelfarePolicy: welfarePolicyModel(conn),
     PolicyPush: policyPushModel(conn),
     Claim: claimModel(conn),
+    AccessLog: accessLogModel(conn),
   };
 }
 
 export type Models = ReturnType<typeof createModels>;
 
+export type { AccessLogDoc } from './access-log';
 export type { CategoryDoc, ItemDoc } from './catalog';
 export type { CommunityOrderDoc } from './community-order';
 export type { DepartmentDoc } from './department';

@@ -1,5 +1,7 @@
+import { requireRole } from '../../../shared/auth';
 import { forbidden, unauthenticated } from '../../../shared/errors';
 import * as validate from '../../../shared/validate';
+import type { AccessLogDoc } from '../models';
 import type { QueryResolvers } from '../generated/graphql';
 import { canReadResident } from '../domain/permissions';
 import type { RequestDoc } from '../models';
@@ -40,6 +42,12 @@ export const Query: QueryResolvers = {
   me: (_, __, ctx) => {
     if (ctx.viewer.role === 'anonymous') throw unauthenticated();
     return ctx.viewer.role === 'resident' && ctx.viewer.residentId ? ctx.loaders.resident.load(ctx.viewer.residentId) : null;
+  },
+  personalDataAccessLog: async (_, { residentId, limit }, ctx) => {
+    requireRole(ctx.viewer, 'admin');
+    const max = validate.intInRange('limit', limit ?? 50, 1, 500);
+    const filter = residentId ? { residentId: validate.code('residentId', residentId) } : {};
+    return ctx.models.AccessLog.find(filter).sort({ at: -1 }).limit(max).lean<AccessLogDoc[]>().exec();
   },
   resident: async (_, { id }, ctx) => {
     if (ctx.viewer.role === 'anonymous') throw unauthenticated();

@@ -1,8 +1,8 @@
 import { forbidden, unauthenticated } from '../../../shared/errors';
-import { maskPhone } from '../../../shared/mask';
-import type { ResidentResolvers } from '../generated/graphql';
+import type { PersonalDataAccessResolvers, ResidentResolvers } from '../generated/graphql';
 import { openFilterOf } from '../loaders';
-import { canReadResident, canSeeFullPhone } from '../domain/permissions';
+import { canReadResident } from '../domain/permissions';
+import { personalField } from '../services/personal-data';
 import type { Context } from '../context';
 import type { ResidentDoc } from '../models';
 
@@ -14,7 +14,8 @@ function requireReader(resident: ResidentDoc, ctx: Context): void {
 export const Resident: ResidentResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.resident.load((ref as unknown as { id: string }).id),
   id: (r) => r._id,
-  phone: (r, _, ctx) => (canSeeFullPhone(ctx.viewer, r._id) ? (r.phone ?? null) : maskPhone(r.phone)),
+  phone: (r, _, ctx) => personalField(r, 'phone', ctx),
+  idNumber: (r, _, ctx) => personalField(r, 'idNumber', ctx),
   homeCommunity: (r, _, ctx) => (r.homeCommunityCode ? ctx.loaders.community.load(r.homeCommunityCode) : null),
   requests: (r, { open }, ctx) => {
     requireReader(r, ctx);
@@ -24,4 +25,11 @@ export const Resident: ResidentResolvers = {
     requireReader(r, ctx);
     return ctx.loaders.pushesByResident.load(r._id);
   },
+};
+
+export const PersonalDataAccess: PersonalDataAccessResolvers = {
+  viewer: (a) => a.viewerSubject,
+  role: (a) => a.viewerRole,
+  department: (a, _, ctx) => (a.departmentId ? ctx.loaders.department.load(a.departmentId) : null),
+  resident: async (a, _, ctx) => (await ctx.loaders.resident.load(a.residentId))!,
 };

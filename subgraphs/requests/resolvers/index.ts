@@ -8,7 +8,7 @@ import { ParkingLot } from './ParkingLot';
 import { Community, District, Street } from './places';
 import { Query } from './Query';
 import { Request, RequestEvent } from './Request';
-import { Resident } from './Resident';
+import { PersonalDataAccess, Resident } from './Resident';
 import { Subscription } from './Subscription';
 import { WelfarePolicy, WelfarePolicyPush } from './welfare';
 
@@ -23,6 +23,7 @@ export const resolvers: Resolvers = {
   Department,
   DepartmentBoard,
   Resident,
+  PersonalDataAccess,
   Category,
   ResponsibilityItem,
   Request,
