@@ -100,7 +100,7 @@ describe('me and residents', () => {
 
   it('masks the phone for others, and only lets the resident, staff and admins read their requests', async () => {
     const q = 'query($id: ID!) { resident(id: $id) { id phone requests { id } } }';
-    const asStaff = await ok(sg, q, { id: DEMO_RESIDENT_ID }, staffViewer('LH-URBAN'));
+    const asStaff = await ok(sg, q, { id: DEMO_RESIDENT_ID }, staffViewer('GM-WATER'));
     expect(asStaff.resident.phone).toBe('138****5678');
     expect(asStaff.resident.requests.length).toBeGreaterThan(0);
     expect((await ok(sg, q, { id: DEMO_RESIDENT_ID }, adminViewer)).resident.phone).toBe(DEMO_RESIDENT.phone);
