@@ -129,3 +129,27 @@ describe('mutations', () => {
     expect(await outcomeOf(signUp, { id: shiftId }, 'staff')).toBe('FORBIDDEN');
   });
 });
+
+describe('operator injection', () => {
+  it.each([
+    ['an operator object as an ID', 'query($c: ID!) { community(code: $c) { code } }', { c: { $gt: '' } }, undefined],
+    ['an operator object as a String', 'mutation($lot: ID!, $p: String!, $t: DateTime!) { a: reserveParking(lotId: $lot, plate: $p, arriveAt: $t) { id } }', { lot: 'PL-DX-01', p: { $ne: null }, t: new Date().toISOString() }, 'resident'],
+    ['an operator in an id string', 'query($c: ID!) { community(code: $c) { code } }', { c: '{"$where":"sleep(1000)"}' }, undefined],
+    ['a $where key in an input object', 'mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { id } }', { input: { title: 't', description: 'd', channel: 'WECHAT', communityCode: SHUIBEI, $where: '1' } }, 'resident'],
+  ] as const)('refuses %s with BAD_USER_INPUT and reads nothing it should not', async (_label, query, variables, role) => {
+    const res = await graph.query(query, variables as Record<string, unknown>, role ? tokens[role as RoleName] : undefined);
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.data?.community ?? null).toBeNull();
+  });
+
+  it('stores operator-looking text as plain text', async () => {
+    const res = await graph.query(
+      'mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { id } }',
+      { input: { title: '{"$gt": ""}', description: '$where: function() { return true }', channel: 'WECHAT', communityCode: SHUIBEI } },
+      tokens.resident,
+    );
+    expect(res.errors).toBeUndefined();
+    const stored = await graph.query('query($id: ID!) { request(id: $id) { title description } }', { id: res.data.submitRequest.id }, tokens.admin);
+    expect(stored.data.request).toEqual({ title: '{"$gt": ""}', description: '$where: function() { return true }' });
+  });
+});
