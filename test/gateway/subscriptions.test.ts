@@ -62,6 +62,7 @@ const pubsub = new InProcessPubSub();
 let upstreamSubscribes = 0;
 let upstreamOpen = 0;
 let reviewFetches = 0;
+let failReviews = false;
 
 let products: TinySubgraph;
 let reviews: TinySubgraph;
@@ -95,6 +96,7 @@ beforeAll(async () => {
       __resolveReference: (ref: { upc: string }) => ref,
       reviews: (p: { upc: string }) => {
         reviewFetches += 1;
+        if (failReviews) throw new Error('reviews store is down');
         return [{ stars: Number(p.upc) + 3 }];
       },
     },
@@ -209,6 +211,24 @@ it('shares one upstream subscription and one entity fetch per event among 100 id
   subs.forEach((s) => s.dispose());
   await Promise.all(clients.map((c) => c.dispose()));
   await until(() => upstreamOpen === 0 && gateway.subscriptions.stats().subscriptions === 0);
+});
+
+it("puts a failed entity fetch into that event's errors and goes on with the stream", async () => {
+  const client = wsClient();
+  const sub = collect(client, '2', 2);
+  await until(() => upstreamOpen === 1);
+  failReviews = true;
+  await pubsub.publish('price:2', { upc: '2', name: 'P2', price: 201 });
+  await until(() => sub.results.length === 1);
+  failReviews = false;
+  await pubsub.publish('price:2', { upc: '2', name: 'P2', price: 202 });
+  await sub.finished;
+  expect(sub.results[0].data).toBeNull();
+  expect(sub.results[0].errors[0].message).toMatch(/reviews store is down/);
+  expect(sub.results[1]).toEqual({ data: { priceChanged: { upc: '2', name: 'P2', price: 202, reviews: [{ stars: 5 }] } } });
+  sub.dispose();
+  await until(() => upstreamOpen === 0);
+  await client.dispose();
 });
 
 it('refuses subscriptions over the per-client limit with a clear error', async () => {
