@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ConfigError, loadCityConfig, parseEnv } from '../shared/config';
 import { ROOT_DIR } from '../shared/schema';
 import { loadSecurityOptions, type SecurityOptions } from './security/options';
+import { loadPerfOptions, type PerfOptions } from './perf/options';
 
 /** Where the gateway's supergraph comes from. */
 export type SupergraphSource =
@@ -88,6 +89,8 @@ export interface GatewayOptions {
   watchSupergraph: boolean;
   /** Subscription limits (`SUBSCRIPTIONS_MAX_PER_CLIENT`, default 50; `SUBSCRIPTIONS_MAX_TOTAL`, default 10000). */
   subscriptions: { maxPerClient: number; maxTotal: number };
+  /** Performance levers: subgraph HTTP client, public response cache (`gateway/perf`); defaults when absent. */
+  perf?: PerfOptions;
 }
 
 const DEFAULT_SUPERGRAPH = path.join(ROOT_DIR, 'schema', 'supergraph.graphql');
@@ -173,5 +176,6 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     security: loadSecurityOptions(env, { production, introspection, bodyLimitBytes: e.BODY_LIMIT_BYTES }),
     redisUrl: e.REDIS_URL,
     subscriptions: { maxPerClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT, maxTotal: e.SUBSCRIPTIONS_MAX_TOTAL },
+    perf: loadPerfOptions(env),
   };
 }

@@ -1,4 +1,8 @@
 import { ConfigError } from '../shared/config';
+import { runClustered } from './cluster';
+import { createLogger } from '../shared/logger';
+import { pathOf } from '../shared/http';
+import { installGracefulShutdown } from '../shared/shutdown';
 import { loadGatewayOptions } from './config';
 import { createGatewayServer } from './server';
 
@@ -9,15 +13,18 @@ async function main(): Promise<void> {
   const server = await createGatewayServer(options);
   const url = await server.listen();
   console.log(`gateway ready at ${url}/graphql`);
-  const shutdown = async () => {
-    await server.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  // SIGTERM / SIGINT: refuse new connections, finish requests in progress, then end subscriptions
+  // (graphql-ws close 1001, event streams completed) and exit 0.
+  installGracefulShutdown({
+    name: 'gateway',
+    servers: [server.httpServer],
+    log: createLogger('gateway'),
+    isLongLived: (req) => pathOf(req) === '/graphql/stream',
+    stop: () => server.stop(),
+  });
 }
 
-main().catch((err) => {
+runClustered(main).catch((err) => {
   console.error(err instanceof ConfigError ? err.message : err);
   process.exit(1);
 });

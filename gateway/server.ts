@@ -8,9 +8,12 @@ import { listen, pathOf, sendJson } from '../shared/http';
 import { createLogger } from '../shared/logger';
 import { Metrics } from '../shared/metrics';
 import { signViewer } from '../shared/auth';
-import { contextFromAuthorization, contextFromRequest, type GatewayContext } from './auth';
+import { contextFromAuthorization, type GatewayContext } from './auth';
 import type { GatewayOptions, SupergraphSource } from './config';
 import { createSubgraphFetcher, SubgraphDataSource } from './datasources/subgraph-datasource';
+import { ResponseCache } from './perf/response-cache';
+import { dedupeFetcher } from './perf/dedupe';
+import { ViewerCache } from './perf/viewer-cache';
 import { serveDashboard } from './dashboard/serve';
 import { ReadinessProbe } from './health';
 import { openSchemaRegistry, type SchemaRegistry } from './registry';
@@ -86,6 +89,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   const log = createLogger('gateway');
   const metrics = new Metrics('gateway');
   const { fetcher, close: closeFetcher } = createSubgraphFetcher(options.subgraphTimeoutMs);
+  const queryFetcher = options.perf?.dedupe === false ? fetcher : dedupeFetcher(fetcher);
   let endpoints: SubgraphEndpoint[] | undefined;
   let apiSchema: GraphQLSchema | undefined;
 
@@ -119,7 +123,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       new SubgraphDataSource({
         name,
         url: resolveSubgraphUrl(name, url ?? '', options.subgraphUrls),
-        fetcher,
+        fetcher: options.perf?.fetcher === 'default' ? undefined : queryFetcher,
         breaker: options.circuitBreaker,
         retries: options.subgraphRetries,
         onFetch: (subgraph, outcome, seconds) => metrics.subgraphFetches.observe({ subgraph, outcome }, seconds),
@@ -138,11 +142,14 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     jwtSecret: options.cityAuth?.jwtSecret,
     logger: log,
   });
+  const responseCache = options.perf?.responseCache.ttlMs ? new ResponseCache(options.perf.responseCache) : undefined;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     ...security.apolloConfig,
+    // shared/shutdown.ts drains in-flight requests first, then stops Apollo Server.
+    stopOnTerminationSignals: false,
     formatError: formatGatewayError(options.production, log),
-    plugins: [metrics.plugin(), ...(security.apolloConfig.plugins ?? []), ...(registry ? [registry.usagePlugin<GatewayContext>()] : [])],
+    plugins: [metrics.plugin(), ...(security.apolloConfig.plugins ?? []), ...(registry ? [registry.usagePlugin<GatewayContext>()] : []), ...(responseCache ? [responseCache.plugin()] : [])],
   });
   await apollo.start();
 
@@ -156,6 +163,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   });
   metrics.trackSubscriptions(() => hub.stats());
 
+  const viewers = new ViewerCache(options.cityAuth);
   const httpServer = createServer((req, res) => {
     const path = pathOf(req);
     res.once('finish', () => metrics.httpRequests.inc({ route: path.length > 32 ? 'other' : path, status: String(res.statusCode) }));
@@ -166,7 +174,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       res.setHeader('x-request-id', req.headers['x-request-id'] as string);
       const context = async () => {
         try {
-          return { ...contextFromRequest(req, options.cityAuth), clientKey: security.clientKey(req) };
+          return { ...viewers.context(req), clientKey: security.clientKey(req) };
         } catch (err) {
           const e = err as GraphQLError;
           throw new GraphQLError(e.message, { extensions: { ...e.extensions, http: { status: 401 } } });

@@ -1,6 +1,8 @@
 import { loadCityConfig, ConfigError } from './config';
 import { connectDatabase, databaseName } from './db';
+import { createLogger } from './logger';
 import { createPubSub } from './pubsub';
+import { installGracefulShutdown } from './shutdown';
 import type { SubgraphFactory, SubgraphName } from './subgraph-deps';
 
 /** What every subgraph's `index.ts` does: read config, connect, listen, stop cleanly on a signal. */
@@ -17,14 +19,18 @@ export async function runSubgraph(name: SubgraphName, factory: SubgraphFactory):
     const server = await factory({ db, config, pubsub, clock: () => new Date(), schedule: true });
     const url = await server.listen(config.ports[name], config.host);
     console.log(`${name} subgraph ready at ${url}/graphql`);
-    const shutdown = async () => {
-      await server.stop();
-      await pubsub.close();
-      await db.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    // SIGTERM / SIGINT: refuse new connections, finish requests in progress, close subscriptions
+    // (1001), wait for running scheduled rules, then close pub/sub and the database and exit 0.
+    installGracefulShutdown({
+      name,
+      servers: [server.httpServer],
+      log: createLogger(name),
+      stop: async () => {
+        await server.stop();
+        await pubsub.close();
+        await db.close();
+      },
+    });
   } catch (err) {
     console.error(err instanceof ConfigError ? err.message : err);
     process.exit(1);

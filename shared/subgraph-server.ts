@@ -88,6 +88,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     formatError: formatSubgraphError(production, log),
     includeStacktraceInErrorResponses: !production,
     introspection: !production,
+    // shared/shutdown.ts drains in-flight requests first, then stops Apollo Server.
+    stopOnTerminationSignals: false,
     // Inline traces (ftv1) only serve Apollo's usage reporting, which CityGraph does not use.
     plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.plugin()],
   });

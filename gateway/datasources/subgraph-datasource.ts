@@ -20,7 +20,8 @@ export function createSubgraphFetcher(timeoutMs: number): { fetcher: Fetcher; cl
 export interface SubgraphDataSourceOptions {
   name: string;
   url: string;
-  fetcher: Fetcher;
+  /** The HTTP client; Apollo Gateway's default (make-fetch-happen) when undefined. */
+  fetcher?: Fetcher;
   breaker: CircuitBreakerOptions;
   /** Extra attempts for queries (never mutations) after a network failure (`SUBGRAPH_RETRIES`, default 1). */
   retries: number;
@@ -46,7 +47,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly onFetch: NonNullable<SubgraphDataSourceOptions['onFetch']>;
 
   constructor(options: SubgraphDataSourceOptions) {
-    super({ url: options.url, fetcher: options.fetcher });
+    super(options.fetcher ? { url: options.url, fetcher: options.fetcher } : { url: options.url });
     this.subgraphName = options.name;
     this.breaker = new CircuitBreaker(options.breaker);
     this.retries = options.retries;

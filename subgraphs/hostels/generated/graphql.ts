@@ -37,7 +37,7 @@ export type Hostel = {
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   address: Scalars['String']['output'];
-  community: Community;
+  community?: Maybe<Community>;
   lat?: Maybe<Scalars['Float']['output']>;
   lng?: Maybe<Scalars['Float']['output']>;
   /** The front desk's telephone number. */
@@ -136,28 +136,28 @@ export type Community = {
   __typename?: 'Community';
   code: Scalars['ID']['output'];
   /** The youth hostels in the community. */
-  hostels: Array<Hostel>;
+  hostels?: Maybe<Array<Hostel>>;
 };
 
 export type District = {
   __typename?: 'District';
   code: Scalars['ID']['output'];
   /** The youth hostels in the district. */
-  hostels: Array<Hostel>;
+  hostels?: Maybe<Array<Hostel>>;
 };
 
 export type Department = {
   __typename?: 'Department';
   id: Scalars['ID']['output'];
   /** The youth hostels the department runs. */
-  hostels: Array<Hostel>;
+  hostels?: Maybe<Array<Hostel>>;
 };
 
 export type Resident = {
   __typename?: 'Resident';
   id: Scalars['ID']['output'];
   /** The resident's hostel stays, newest first (the resident, admins, or staff of the hostels' operator). */
-  hostelStays: Array<HostelStay>;
+  hostelStays?: Maybe<Array<HostelStay>>;
   /**
    * Whether the resident may apply now. With `graduationDate` the check uses it; otherwise the date
    * given in the last application.
@@ -513,7 +513,7 @@ export type HostelResolvers<ContextType = Context, ParentType extends ResolversP
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   address?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  community?: Resolver<ResolversTypes['Community'], ParentType, ContextType>;
+  community?: Resolver<Maybe<ResolversTypes['Community']>, ParentType, ContextType>;
   lat?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   lng?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -571,25 +571,25 @@ export type HostelProfileResolvers<ContextType = Context, ParentType extends Res
 
 export type CommunityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Community'] = ResolversParentTypes['Community']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  hostels?: Resolver<Array<ResolversTypes['Hostel']>, ParentType, ContextType>;
+  hostels?: Resolver<Maybe<Array<ResolversTypes['Hostel']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type DistrictResolvers<ContextType = Context, ParentType extends ResolversParentTypes['District'] = ResolversParentTypes['District']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  hostels?: Resolver<Array<ResolversTypes['Hostel']>, ParentType, ContextType>;
+  hostels?: Resolver<Maybe<Array<ResolversTypes['Hostel']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type DepartmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Department'] = ResolversParentTypes['Department']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  hostels?: Resolver<Array<ResolversTypes['Hostel']>, ParentType, ContextType>;
+  hostels?: Resolver<Maybe<Array<ResolversTypes['Hostel']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ResidentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  hostelStays?: Resolver<Array<ResolversTypes['HostelStay']>, ParentType, ContextType>;
+  hostelStays?: Resolver<Maybe<Array<ResolversTypes['HostelStay']>>, ParentType, ContextType>;
   hostelEligibility?: Resolver<Maybe<ResolversTypes['HostelEligibility']>, ParentType, ContextType, Partial<ResidentHostelEligibilityArgs>>;
   hostelProfile?: Resolver<Maybe<ResolversTypes['HostelProfile']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;

@@ -65,7 +65,7 @@ export type ParkingLot = {
   address: Scalars['String']['output'];
   lat: Scalars['Float']['output'];
   lng: Scalars['Float']['output'];
-  community: Community;
+  community?: Maybe<Community>;
   street: Street;
   ownerType: ParkingOwnerType;
   /** The estate, park, building or office that shares the spaces. */
@@ -178,31 +178,31 @@ export type ParkingBookingStatus = {
 export type Community = {
   __typename?: 'Community';
   code: Scalars['ID']['output'];
-  parkingLots: Array<ParkingLot>;
+  parkingLots?: Maybe<Array<ParkingLot>>;
 };
 
 export type Street = {
   __typename?: 'Street';
   code: Scalars['ID']['output'];
-  parkingLots: Array<ParkingLot>;
+  parkingLots?: Maybe<Array<ParkingLot>>;
 };
 
 export type Department = {
   __typename?: 'Department';
   id: Scalars['ID']['output'];
   /** Lots owned by this department (government offices). */
-  parkingLots: Array<ParkingLot>;
+  parkingLots?: Maybe<Array<ParkingLot>>;
 };
 
 export type Resident = {
   __typename?: 'Resident';
   id: Scalars['ID']['output'];
   /** Only the resident or an admin. upcoming: booked and not yet ended, or parked now. */
-  parkingReservations: Array<ParkingReservation>;
+  parkingReservations?: Maybe<Array<ParkingReservation>>;
   /** Only the resident or an admin. */
-  vehicles: Array<ParkingVehicle>;
+  vehicles?: Maybe<Array<ParkingVehicle>>;
   /** Only the resident or an admin. */
-  parkingBookingStatus: ParkingBookingStatus;
+  parkingBookingStatus?: Maybe<ParkingBookingStatus>;
 };
 
 
@@ -610,7 +610,7 @@ export type ParkingLotResolvers<ContextType = Context, ParentType extends Resolv
   address?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lat?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   lng?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  community?: Resolver<ResolversTypes['Community'], ParentType, ContextType>;
+  community?: Resolver<Maybe<ResolversTypes['Community']>, ParentType, ContextType>;
   street?: Resolver<ResolversTypes['Street'], ParentType, ContextType>;
   ownerType?: Resolver<ResolversTypes['ParkingOwnerType'], ParentType, ContextType>;
   ownerName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -687,27 +687,27 @@ export type ParkingBookingStatusResolvers<ContextType = Context, ParentType exte
 
 export type CommunityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Community'] = ResolversParentTypes['Community']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  parkingLots?: Resolver<Array<ResolversTypes['ParkingLot']>, ParentType, ContextType>;
+  parkingLots?: Resolver<Maybe<Array<ResolversTypes['ParkingLot']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type StreetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Street'] = ResolversParentTypes['Street']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  parkingLots?: Resolver<Array<ResolversTypes['ParkingLot']>, ParentType, ContextType>;
+  parkingLots?: Resolver<Maybe<Array<ResolversTypes['ParkingLot']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type DepartmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Department'] = ResolversParentTypes['Department']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  parkingLots?: Resolver<Array<ResolversTypes['ParkingLot']>, ParentType, ContextType>;
+  parkingLots?: Resolver<Maybe<Array<ResolversTypes['ParkingLot']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ResidentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  parkingReservations?: Resolver<Array<ResolversTypes['ParkingReservation']>, ParentType, ContextType, RequireFields<ResidentParkingReservationsArgs, 'upcoming'>>;
-  vehicles?: Resolver<Array<ResolversTypes['ParkingVehicle']>, ParentType, ContextType>;
-  parkingBookingStatus?: Resolver<ResolversTypes['ParkingBookingStatus'], ParentType, ContextType>;
+  parkingReservations?: Resolver<Maybe<Array<ResolversTypes['ParkingReservation']>>, ParentType, ContextType, RequireFields<ResidentParkingReservationsArgs, 'upcoming'>>;
+  vehicles?: Resolver<Maybe<Array<ResolversTypes['ParkingVehicle']>>, ParentType, ContextType>;
+  parkingBookingStatus?: Resolver<Maybe<ResolversTypes['ParkingBookingStatus']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 

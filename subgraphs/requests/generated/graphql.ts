@@ -394,7 +394,7 @@ export type ParkingLot = {
   __typename?: 'ParkingLot';
   id: Scalars['ID']['output'];
   /** Requests about this lot that are not finished (resolved, closed or duplicate). */
-  openRequests: Array<Request>;
+  openRequests?: Maybe<Array<Request>>;
 };
 
 export type RequestStatusCount = {
@@ -1248,7 +1248,7 @@ export type RequestResolvers<ContextType = Context, ParentType extends Resolvers
 export type ParkingLotResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ParkingLot'] = ResolversParentTypes['ParkingLot']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ParkingLot']>, { __typename: 'ParkingLot' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  openRequests?: Resolver<Array<ResolversTypes['Request']>, ParentType, ContextType>;
+  openRequests?: Resolver<Maybe<Array<ResolversTypes['Request']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 

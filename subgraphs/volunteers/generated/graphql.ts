@@ -45,7 +45,7 @@ export type Resident = {
    * The resident's shift sign-ups, soonest shift first. The resident and admins see all of them; an
    * organiser sees only the sign-ups for activities they organise.
    */
-  volunteerSignUps: Array<VolunteerSignUp>;
+  volunteerSignUps?: Maybe<Array<VolunteerSignUp>>;
 };
 
 
@@ -63,19 +63,19 @@ export type Community = {
   __typename?: 'Community';
   code: Scalars['ID']['output'];
   /** The volunteer service U-stations in the community. */
-  volunteerStations: Array<VolunteerStation>;
+  volunteerStations?: Maybe<Array<VolunteerStation>>;
   /**
    * Verified volunteer hours credited during the current Shenzhen calendar month for activities held
    * in the community (counted by the time the organiser verified them).
    */
-  volunteerHoursThisMonth: Scalars['Float']['output'];
+  volunteerHoursThisMonth?: Maybe<Scalars['Float']['output']>;
   /**
    * Volunteer activities held in the community, soonest first; only those not yet ended when
    * `upcoming` is true (the default).
    */
-  volunteerActivities: Array<VolunteerActivity>;
+  volunteerActivities?: Maybe<Array<VolunteerActivity>>;
   /** Volunteer teams based in the community. */
-  volunteerTeams: Array<VolunteerTeam>;
+  volunteerTeams?: Maybe<Array<VolunteerTeam>>;
 };
 
 
@@ -92,7 +92,7 @@ export type Department = {
    * Volunteer activities the department organises, soonest first; only those not yet ended when
    * `upcoming` is true (the default).
    */
-  organisedVolunteerActivities: Array<VolunteerActivity>;
+  organisedVolunteerActivities?: Maybe<Array<VolunteerActivity>>;
 };
 
 
@@ -185,7 +185,7 @@ export type VolunteerStation = {
   __typename?: 'VolunteerStation';
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
-  community: Community;
+  community?: Maybe<Community>;
   address: Scalars['String']['output'];
   lat: Scalars['Float']['output'];
   lng: Scalars['Float']['output'];
@@ -224,7 +224,7 @@ export type VolunteerActivity = {
   description: Scalars['String']['output'];
   team?: Maybe<VolunteerTeam>;
   station?: Maybe<VolunteerStation>;
-  community: Community;
+  community?: Maybe<Community>;
   organiser: Department;
   /** Start of the first shift. */
   startsAt: Scalars['DateTime']['output'];
@@ -731,22 +731,22 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type ResidentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   volunteerProfile?: Resolver<Maybe<ResolversTypes['VolunteerProfile']>, ParentType, ContextType>;
-  volunteerSignUps?: Resolver<Array<ResolversTypes['VolunteerSignUp']>, ParentType, ContextType, Partial<ResidentVolunteerSignUpsArgs>>;
+  volunteerSignUps?: Resolver<Maybe<Array<ResolversTypes['VolunteerSignUp']>>, ParentType, ContextType, Partial<ResidentVolunteerSignUpsArgs>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CommunityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Community'] = ResolversParentTypes['Community']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  volunteerStations?: Resolver<Array<ResolversTypes['VolunteerStation']>, ParentType, ContextType>;
-  volunteerHoursThisMonth?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
-  volunteerActivities?: Resolver<Array<ResolversTypes['VolunteerActivity']>, ParentType, ContextType, RequireFields<CommunityVolunteerActivitiesArgs, 'upcoming'>>;
-  volunteerTeams?: Resolver<Array<ResolversTypes['VolunteerTeam']>, ParentType, ContextType>;
+  volunteerStations?: Resolver<Maybe<Array<ResolversTypes['VolunteerStation']>>, ParentType, ContextType>;
+  volunteerHoursThisMonth?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  volunteerActivities?: Resolver<Maybe<Array<ResolversTypes['VolunteerActivity']>>, ParentType, ContextType, RequireFields<CommunityVolunteerActivitiesArgs, 'upcoming'>>;
+  volunteerTeams?: Resolver<Maybe<Array<ResolversTypes['VolunteerTeam']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type DepartmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Department'] = ResolversParentTypes['Department']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  organisedVolunteerActivities?: Resolver<Array<ResolversTypes['VolunteerActivity']>, ParentType, ContextType, RequireFields<DepartmentOrganisedVolunteerActivitiesArgs, 'upcoming'>>;
+  organisedVolunteerActivities?: Resolver<Maybe<Array<ResolversTypes['VolunteerActivity']>>, ParentType, ContextType, RequireFields<DepartmentOrganisedVolunteerActivitiesArgs, 'upcoming'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -789,7 +789,7 @@ export type VolunteerStationHoursResolvers<ContextType = Context, ParentType ext
 export type VolunteerStationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VolunteerStation'] = ResolversParentTypes['VolunteerStation']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  community?: Resolver<ResolversTypes['Community'], ParentType, ContextType>;
+  community?: Resolver<Maybe<ResolversTypes['Community']>, ParentType, ContextType>;
   address?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lat?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   lng?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -816,7 +816,7 @@ export type VolunteerActivityResolvers<ContextType = Context, ParentType extends
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   team?: Resolver<Maybe<ResolversTypes['VolunteerTeam']>, ParentType, ContextType>;
   station?: Resolver<Maybe<ResolversTypes['VolunteerStation']>, ParentType, ContextType>;
-  community?: Resolver<ResolversTypes['Community'], ParentType, ContextType>;
+  community?: Resolver<Maybe<ResolversTypes['Community']>, ParentType, ContextType>;
   organiser?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
   startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   endsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { parseEnv } from '../../shared/config';
+import type { ResponseCacheOptions } from './response-cache';
+
+/** The gateway's performance levers (see BENCHMARKS.md for what each gave). */
+export interface PerfOptions {
+  /**
+   * The HTTP client to subgraphs (`SUBGRAPH_FETCHER`): `undici` (default) is a shared keep-alive pool;
+   * `default` is Apollo Gateway's own make-fetch-happen, kept for comparison.
+   */
+  fetcher: 'undici' | 'default';
+  /** Identical subgraph queries in flight share one fetch (`SUBGRAPH_DEDUPE`, default on). */
+  dedupe: boolean;
+  /** Whole answers to public (anonymous) queries, reused for a short time; off unless `RESPONSE_CACHE_TTL_MS` > 0. */
+  responseCache: ResponseCacheOptions;
+}
+
+/** Reads the performance settings from the environment (fails fast naming the bad variable). */
+export function loadPerfOptions(env: NodeJS.ProcessEnv = process.env): PerfOptions {
+  const e = parseEnv(
+    {
+      SUBGRAPH_FETCHER: z.enum(['undici', 'default']).default('undici'),
+      SUBGRAPH_DEDUPE: z.enum(['on', 'off']).default('on'),
+      RESPONSE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+      RESPONSE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+    },
+    env,
+  );
+  return { fetcher: e.SUBGRAPH_FETCHER, dedupe: e.SUBGRAPH_DEDUPE === 'on', responseCache: { ttlMs: e.RESPONSE_CACHE_TTL_MS, maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES } };
+}
