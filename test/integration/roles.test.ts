@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import jwt from 'jsonwebtoken';
 import path from 'node:path';
 import type { Viewer } from '../../shared/auth';
 import { COMMUNITIES, DEMO_RESIDENT_ID, DONGXIAO_STREET, SHUIBEI } from '../../shared/demo';
 import { startGraph, type RunningGraph } from '../support/graph';
+import { testConfig } from '../support/subgraph';
 
 /**
  * Every role against every contract operation and the main mutations, through the gateway:
@@ -151,5 +153,23 @@ describe('operator injection', () => {
     expect(res.errors).toBeUndefined();
     const stored = await graph.query('query($id: ID!) { request(id: $id) { title description } }', { id: res.data.submitRequest.id }, tokens.admin);
     expect(stored.data.request).toEqual({ title: '{"$gt": ""}', description: '$where: function() { return true }' });
+  });
+});
+
+describe('bad tokens at the gateway', () => {
+  it.each([
+    ['forged (signed with another key)', () => jwt.sign({ sub: DEMO_RESIDENT_ID, role: 'admin' }, 'another-key-that-is-long-enough-0123456789', { audience: 'citygraph' })],
+    ['expired', () => jwt.sign({ sub: DEMO_RESIDENT_ID, role: 'resident', exp: Math.floor(Date.now() / 1000) - 60 }, testConfig.jwtSecret, { audience: 'citygraph' })],
+    ['unsigned (alg none)', () => jwt.sign({ sub: 'x', role: 'admin' }, '', { algorithm: 'none', audience: 'citygraph' })],
+    ['not a JWT', () => 'hello'],
+  ])('answers a %s token with 401 UNAUTHENTICATED and stays healthy', async (_label, make) => {
+    const res = await fetch(graph.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${make()}` },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await fetch(graph.gatewayUrl.replace('/graphql', '/health'))).status).toBe(200);
   });
 });
