@@ -8,7 +8,10 @@ import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type Graph
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { readViewer, VIEWER_HEADER, type Viewer } from './auth';
-import type { Database } from './db';
+import type { Connection } from 'mongoose';
+import { syncIndexes, type Database } from './db';
+import { loadSubgraphSdl } from './schema';
+import type { SubgraphDeps, SubgraphName } from './subgraph-deps';
 import { classifyError } from './errors';
 import { listen, pathOf, sendJson, serveGraphQL } from './http';
 import { createLogger } from './logger';
@@ -185,4 +188,39 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       await apollo.stop();
     },
   };
+}
+
+/** What a city subgraph's `server.ts` names; everything else comes from its deps. */
+export interface CitySubgraphSpec<TModels, TContext extends BaseContext> {
+  name: SubgraphName;
+  resolvers: unknown;
+  createModels: (conn: Connection) => TModels;
+  createContext: (deps: SubgraphDeps, viewer: Viewer) => TContext;
+  /** Time-driven rules over the subgraph's models (each claims its items with unique inserts). */
+  jobs?: (models: TModels, deps: SubgraphDeps) => ScheduledJob[];
+}
+
+/**
+ * Builds a city subgraph from its deps: models on its own connection, the indexes its rules rest
+ * on (created before it serves), its SDL from `schema/<name>.graphql`, and its scheduled rules.
+ */
+export async function createCitySubgraph<TModels, TContext extends BaseContext>(
+  deps: SubgraphDeps,
+  spec: CitySubgraphSpec<TModels, TContext>,
+): Promise<SubgraphServer> {
+  const models = spec.createModels(deps.db.conn);
+  await syncIndexes(deps.db.conn);
+  return createSubgraphServer<TContext>({
+    name: spec.name,
+    typeDefs: loadSubgraphSdl(spec.name),
+    resolvers: spec.resolvers as GraphQLResolverMap<TContext>,
+    context: (viewer) => spec.createContext(deps, viewer),
+    internalSecret: deps.config.internalSecret,
+    db: deps.db,
+    production: deps.config.env === 'production',
+    requireGatewaySignature: deps.config.requireGatewaySignature,
+    jobs: spec.jobs?.(models, deps),
+    schedule: deps.schedule,
+    clock: deps.clock,
+  });
 }

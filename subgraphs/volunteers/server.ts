@@ -1,28 +1,16 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { syncIndexes } from '../../shared/db';
-import { loadSubgraphSdl } from '../../shared/schema';
 import type { SubgraphFactory } from '../../shared/subgraph-deps';
-import { createSubgraphServer } from '../../shared/subgraph-server';
-import { createContext, type Context } from './context';
+import { createCitySubgraph } from '../../shared/subgraph-server';
+import { createContext } from './context';
 import { createModels } from './models';
-import { markVolunteerNoShows } from './services/no-shows';
 import { resolvers } from './resolvers';
+import { markVolunteerNoShows } from './services/no-shows';
 
-export const createSubgraph: SubgraphFactory = async (deps) => {
-  const models = createModels(deps.db.conn);
-  await syncIndexes(deps.db.conn);
-  return createSubgraphServer<Context>({
+export const createSubgraph: SubgraphFactory = (deps) =>
+  createCitySubgraph(deps, {
     name: 'volunteers',
-    typeDefs: loadSubgraphSdl('volunteers'),
-    resolvers: resolvers as GraphQLResolverMap<Context>,
-    context: (viewer) => createContext(deps, viewer),
-    internalSecret: deps.config.internalSecret,
-    db: deps.db,
-    production: deps.config.env === 'production',
-    requireGatewaySignature: deps.config.requireGatewaySignature,
+    resolvers,
+    createModels,
+    createContext,
     // Time-driven rules; each claims its items with unique inserts, so replicas never double-process.
-    jobs: [{ name: 'volunteers.no-shows', everyMs: 60_000, run: (now) => markVolunteerNoShows(models, deps.pubsub, now) }],
-    schedule: deps.schedule,
-    clock: deps.clock,
+    jobs: (models) => [{ name: 'volunteers.no-shows', everyMs: 60_000, run: (now) => markVolunteerNoShows(models, deps.pubsub, now) }],
   });
-};
