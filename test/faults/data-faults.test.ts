@@ -118,15 +118,12 @@ async function gatewaySeesBack(kind: Kind): Promise<void> {
 }
 
 /**
- * Known defect, reported: a retry that arrives while the first attempt with the same key is still
- * being processed passes the key lookup (nothing written yet), then hits the "one at a time" guard
- * the first attempt just took — reserveParking's active-plate check, applyForHostel's active stay
- * slot, signUpForShift's one-sign-up-per-shift rule
- * — and answers CONFLICT instead of looking the key up again and returning the first record.
- * Never a second record (the unique indexes hold), but the app sees an error for a retry. Remove
- * a name once its service re-reads the idempotency key on that path.
+ * A retry that arrives while the first attempt with the same key is still being processed must
+ * get the first record, not a CONFLICT from a "one at a time" rule the first attempt just took
+ * (reserveParking's active plate, applyForHostel's active stay, signUpForShift's one sign-up per
+ * shift): each of those paths looks the key up again. Nothing is exempt any more.
  */
-const KNOWN_IN_FLIGHT_RETRY_CONFLICT = new Set(['reserveParking', 'applyForHostel', 'signUpForShift']);
+const KNOWN_IN_FLIGHT_RETRY_CONFLICT = new Set<string>();
 
 const freshResident = () => `R-FT-${String(100 + seq++)}`;
 

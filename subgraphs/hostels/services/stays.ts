@@ -39,10 +39,20 @@ export async function applyForStay({ models, pubsub, now }: StayDeps, residentId
 
   const stayId = new Types.ObjectId();
   if (!(await claimActiveSlot(models, residentId, stayId, now))) {
-    // A retry racing its own first attempt finds it here once that one has been written.
+    // A retry racing its own first attempt finds it here once that one has been written; while
+    // the slot's stay is still being written (claimed, not yet stored), wait for it briefly.
     const first = await byKey();
     if (first) return first;
     const slot = await models.ActiveSlot.findById(residentId).lean();
+    if (input.idempotencyKey && slot && !(await models.Stay.exists({ _id: slot.stayId }))) {
+      for (let i = 0; i < 20; i += 1) {
+        await new Promise((r) => setTimeout(r, 100));
+        const stored = await models.Stay.exists({ _id: slot.stayId });
+        const landed = await byKey();
+        if (landed) return landed;
+        if (stored) break;
+      }
+    }
     throw conflict('You already have a reserved or current stay: one stay at a time', { stayId: slot?.stayId.toHexString() });
   }
 

@@ -29,10 +29,11 @@ export async function reserveParking(deps: ServiceDeps, residentId: string, inpu
   const key = validate.idempotencyKey('idempotencyKey', input.idempotencyKey);
   const idempotencyScope = key ? `${residentId}|${key}` : undefined;
 
-  if (idempotencyScope) {
-    const first = await models.Reservation.findOne({ idempotencyScope }).lean<ReservationRecord>();
-    if (first) return first;
-  }
+  // A retry returns the first booking, also when the first attempt lands while this one runs.
+  const firstAttempt = () =>
+    idempotencyScope ? models.Reservation.findOne({ idempotencyScope }).lean<ReservationRecord>() : Promise.resolve(null);
+  const first = await firstAttempt();
+  if (first) return first;
   const lot = await models.Lot.findById(lotId).lean<LotRecord>();
   if (!lot) throw notFound('ParkingLot', lotId);
   const occ = checkArrival(lot.windows, arriveAt, now);
@@ -44,9 +45,12 @@ export async function reserveParking(deps: ServiceDeps, residentId: string, inpu
   ]);
   const standing = bookingStatus(history, now);
   if (standing.blocked) throw forbidden(standing.blockedReason!);
-  if (standing.bookingsLeftToday === 0) throw dailyLimit(standing.bookingsToday);
   if (vehicle && vehicle.residentId !== residentId) throw forbidden(`${plate} is registered to another resident`);
-  if (active) throw activePlate(plate);
+  if (standing.bookingsLeftToday === 0 || active) {
+    const landed = await firstAttempt();
+    if (landed) return landed;
+    throw standing.bookingsLeftToday === 0 ? dailyLimit(standing.bookingsToday) : activePlate(plate);
+  }
 
   const spaceId = await takeSpace(models, lot._id, occ, now);
   if (!spaceId) throw conflict(`${lot.name} has no free space left in that window`, { lotId });
@@ -83,12 +87,10 @@ export async function reserveParking(deps: ServiceDeps, residentId: string, inpu
         throw err;
       }
       // Which rule refused it decides the answer: a retry, a plate in use, or a taken slot.
-      if (idempotencyScope) {
-        const first = await models.Reservation.findOne({ idempotencyScope }).lean<ReservationRecord>();
-        if (first) {
-          await giveSpaceBack(models, spaceId);
-          return first;
-        }
+      const landed = await firstAttempt();
+      if (landed) {
+        await giveSpaceBack(models, spaceId);
+        return landed;
       }
       if (await models.Reservation.exists({ activePlate: plate })) {
         await giveSpaceBack(models, spaceId);

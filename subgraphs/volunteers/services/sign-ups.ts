@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { KeyedLock } from '../../../shared/keyed-lock';
 import type { Viewer } from '../../../shared/auth';
 import { conflict, forbidden, notFound, unauthenticated } from '../../../shared/errors';
 import { isOrganiser } from '../domain/access';
@@ -44,7 +45,14 @@ export interface SignUpRequest {
  * unique index); after a cancellation the same sign-up is reopened. The same idempotency key
  * returns the first sign-up.
  */
-export async function signUpForShift(models: Models, req: SignUpRequest): Promise<SignUpDoc> {
+/** A shift's places and waitlist change one operation at a time in this process (see KeyedLock). */
+const shiftLock = new KeyedLock();
+
+export function signUpForShift(models: Models, req: SignUpRequest): Promise<SignUpDoc> {
+  return shiftLock.run(String(req.shiftId), () => signUpForShiftNow(models, req));
+}
+
+async function signUpForShiftNow(models: Models, req: SignUpRequest): Promise<SignUpDoc> {
   const { residentId, shiftId, idempotencyKey, now } = req;
   if (idempotencyKey) {
     const first = await models.SignUp.findOne({ residentId, idempotencyKey }).lean<SignUpDoc>();
@@ -58,6 +66,8 @@ export async function signUpForShift(models: Models, req: SignUpRequest): Promis
     throw conflict('Register as a volunteer first (registerVolunteer)');
   }
   const existing = await models.SignUp.findOne({ shiftId, residentId }).lean<SignUpDoc>();
+  // A retry whose first attempt landed after the key lookup above gets that first sign-up.
+  if (existing && idempotencyKey && existing.idempotencyKey === idempotencyKey) return existing;
   if (existing && existing.status !== 'CANCELLED') {
     throw conflict('You have already signed up for this shift', { signUpId: String(existing._id), status: existing.status });
   }
@@ -122,9 +132,11 @@ export async function cancelSignUp(models: Models, viewer: Viewer, id: Types.Obj
   if (!isBeforeStart(shiftOf(signUp), now)) throw conflict('A sign-up cannot be cancelled once its shift has started');
   const cancelled = await transition(models, signUp, 'CANCELLED', 'cancel', { cancelledAt: now, waitlistTicket: null }, now, viewer.subject ?? viewer.role);
   if (HOLDS_PLACE.has(signUp.status)) {
-    const shift = await models.Shift.findById(signUp.shiftId).lean<ShiftDoc>();
-    if (shift) await handOverPlace(models, shift, signUp._id, now);
-    else await releasePlace(models, signUp._id);
+    await shiftLock.run(String(signUp.shiftId), async () => {
+      const shift = await models.Shift.findById(signUp.shiftId).lean<ShiftDoc>();
+      if (shift) await handOverPlace(models, shift, signUp._id, now);
+      else await releasePlace(models, signUp._id);
+    });
   }
   return cancelled;
 }
