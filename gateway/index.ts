@@ -3,6 +3,7 @@ import { runClustered } from './cluster';
 import { createLogger } from '../shared/logger';
 import { pathOf } from '../shared/http';
 import { installGracefulShutdown } from '../shared/shutdown';
+import { initTracing } from '../shared/tracing';
 import { loadGatewayOptions } from './config';
 import { createGatewayServer } from './server';
 
@@ -10,6 +11,7 @@ process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
 async function main(): Promise<void> {
   const options = loadGatewayOptions();
+  initTracing('gateway');
   const server = await createGatewayServer(options);
   const url = await server.listen();
   console.log(`gateway ready at ${url}/graphql`);

@@ -3,12 +3,14 @@ import { connectDatabase, databaseName } from './db';
 import { createLogger } from './logger';
 import { createPubSub } from './pubsub';
 import { installGracefulShutdown } from './shutdown';
+import { initTracing } from './tracing';
 import type { SubgraphFactory, SubgraphName } from './subgraph-deps';
 
 /** What every subgraph's `index.ts` does: read config, connect, listen, stop cleanly on a signal. */
 export async function runSubgraph(name: SubgraphName, factory: SubgraphFactory): Promise<void> {
   try {
     const config = loadCityConfig();
+    initTracing(name);
     if (!config.mongodbUri) {
       throw new ConfigError(
         'Invalid configuration (environment variables):\n  MONGODB_URI: required to run a subgraph alone (`npm start` runs an embedded FerretDB for you)',

@@ -17,6 +17,7 @@ import { listen, pathOf, sendJson, serveGraphQL } from './http';
 import { createLogger } from './logger';
 import { Metrics } from './metrics';
 import { Scheduler, type ScheduledJob } from './scheduler';
+import { withServerSpan } from './tracing';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** The subgraph's name, as in `supergraph.yaml`. */
@@ -128,7 +129,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       return;
     }
     if (path === '/graphql' || path === '/') {
-      serveGraphQL(apollo, req, res, () => buildContext(req) as Promise<BaseContext>).catch((err) => {
+      withServerSpan(`${options.name} graphql`, req, () => serveGraphQL(apollo, req, res, () => buildContext(req) as Promise<BaseContext>)).catch((err) => {
         log.error({ err, requestId: req.headers['x-request-id'] }, 'request failed');
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
         else res.end();

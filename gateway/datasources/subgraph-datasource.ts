@@ -3,6 +3,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { VIEWER_HEADER } from '../../shared/auth';
+import { injectTraceHeaders } from '../../shared/tracing';
 import type { GatewayContext } from '../auth';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker';
 
@@ -59,6 +60,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (!headers || !context) return;
     if (context.viewerToken) headers.set(VIEWER_HEADER, context.viewerToken);
     if (context.requestId) headers.set('x-request-id', context.requestId);
+    injectTraceHeaders((name, value) => headers.set(name, value));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
