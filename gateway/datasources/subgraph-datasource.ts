@@ -30,6 +30,12 @@ export interface SubgraphDataSourceOptions {
   onFetch?: (subgraph: string, outcome: 'ok' | 'error' | 'timeout' | 'circuit_open', seconds: number) => void;
 }
 
+/** A 4xx other than 429: the subgraph is up and refused this request; retrying will not help. */
+function isRefusal(err: unknown): boolean {
+  const status = (err as { extensions?: { response?: { status?: number } } }).extensions?.response?.status;
+  return status !== undefined && status >= 400 && status < 500 && status !== 429;
+}
+
 function isTimeout(err: unknown): boolean {
   const e = err as { name?: string; cause?: { name?: string } };
   return e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.cause?.name === 'TimeoutError';
@@ -79,10 +85,19 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         this.onFetch(this.subgraphName, 'ok', seconds());
         return response;
       } catch (err) {
-        if (idempotent && attempt < this.retries && !isTimeout(err)) {
+        if (idempotent && attempt < this.retries && !isTimeout(err) && !isRefusal(err)) {
           attempt += 1;
           await new Promise((r) => setTimeout(r, 25 * attempt));
           continue;
+        }
+        const response = (err as { extensions?: { response?: { status?: number; body?: unknown } } }).extensions?.response;
+        if (response?.status && isRefusal(err)) {
+          // The subgraph is up and refused this request (e.g. a field it does not know yet):
+          // its own errors are the answer, and its circuit stays closed.
+          this.onFetch(this.subgraphName, 'error', seconds());
+          const body = response.body as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } | undefined;
+          if (body && Array.isArray(body.errors) && body.errors.length) return { errors: body.errors as never };
+          return this.unavailable(`The ${this.subgraphName} service refused the request (HTTP ${response.status})`, 'SUBGRAPH_REQUEST_REFUSED');
         }
         this.breaker.failure();
         this.onFetch(this.subgraphName, isTimeout(err) ? 'timeout' : 'error', seconds());

@@ -20,7 +20,7 @@ const statsSdl = `
   type User @key(fields: "id") { id: ID! score: Int }
 `;
 
-let mode: 'ok' | 'hang' | 'garbage' | 'down' = 'ok';
+let mode: 'ok' | 'hang' | 'garbage' | 'down' | 'refuse' = 'ok';
 let statsCalls = 0;
 
 async function start(sdl: string, resolvers: any, intercept = false): Promise<{ url: string; server: Server }> {
@@ -33,6 +33,11 @@ async function start(sdl: string, resolvers: any, intercept = false): Promise<{ 
       if (mode === 'garbage') {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('<html>oops');
+        return;
+      }
+      if (mode === 'refuse') {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ message: 'Cannot query field "score" on type "User".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] }));
         return;
       }
       if (mode === 'down') {
@@ -125,6 +130,21 @@ it('opens the circuit after repeated failures, then recovers by itself', async (
   await new Promise((r) => setTimeout(r, 450));
   expect((await ask()).data.users[0].score).toBe(10);
   expect(breaker.current).toBe('closed');
+});
+
+it("passes a subgraph's refusal (HTTP 400) through without retrying or opening its circuit", async () => {
+  mode = 'refuse';
+  const breaker = (gateway.gateway as any).serviceMap.stats.dataSource.breaker as CircuitBreaker;
+  breaker.success();
+  const before = statsCalls;
+  for (let i = 0; i < 4; i++) {
+    const body = await ask();
+    expect(body.data.users.map((u: any) => u.name)).toEqual(['Ada', 'Lin']);
+    expect(body.errors[0]).toMatchObject({ message: 'Cannot query field "score" on type "User".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', serviceName: 'stats' } });
+  }
+  expect(statsCalls - before).toBe(4);
+  expect(breaker.current).toBe('closed');
+  mode = 'ok';
 });
 
 describe('CircuitBreaker', () => {
