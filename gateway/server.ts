@@ -8,7 +8,7 @@ import { listen, pathOf, sendJson } from '../shared/http';
 import { createLogger } from '../shared/logger';
 import { Metrics } from '../shared/metrics';
 import { signViewer } from '../shared/auth';
-import { contextFromAuthorization, type GatewayContext } from './auth';
+import type { GatewayContext } from './auth';
 import type { GatewayOptions, SupergraphSource } from './config';
 import { createSubgraphFetcher, SubgraphDataSource } from './datasources/subgraph-datasource';
 import { ResponseCache } from './perf/response-cache';
@@ -224,7 +224,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     apollo,
     hub,
     schema: () => internalsOf(gateway).schema!,
-    context: (authorization) => contextFromAuthorization(authorization, auth),
+    context: (authorization) => viewers.fromAuthorization(authorization),
   });
 
   return {

@@ -15,7 +15,6 @@ const MAX_TOKENS = 10_000;
  *   `exp`, so a client sending the same token again is not re-verified; a token that failed is
  *   never remembered, and an expired one is verified again (and refused);
  * - the viewer signed for the subgraphs is reused for 60 s per identity (it is valid 300 s).
- * Same answers as `contextFromRequest` in gateway/auth.ts, which it replaces on the hot path.
  */
 export class ViewerCache {
   private readonly verified = new Map<string, { viewer: Viewer; expiresAt: number }>();
@@ -49,12 +48,21 @@ export class ViewerCache {
     return token;
   }
 
-  /** The context of an HTTP request, as `contextFromRequest` builds it. */
+  /**
+   * The context for an Authorization value (HTTP header, or a WebSocket's `connection_init`):
+   * none means anonymous; a bad token throws UNAUTHENTICATED, because a person who sent a token
+   * expects to act as themselves, not silently as anonymous.
+   */
+  fromAuthorization(authorization: string | undefined, requestId?: string): GatewayContext {
+    if (!this.auth) return { viewer: ANONYMOUS, requestId };
+    const viewer = this.viewerOf(authorization);
+    return { viewer, viewerToken: this.signedFor(viewer), requestId };
+  }
+
+  /** The context of an HTTP request (Authorization and X-Request-Id headers). */
   context(req: IncomingMessage): GatewayContext {
     const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : undefined;
-    if (!this.auth) return { viewer: ANONYMOUS, requestId };
-    const viewer = this.viewerOf(req.headers.authorization);
-    return { viewer, viewerToken: this.signedFor(viewer), requestId };
+    return this.fromAuthorization(req.headers.authorization, requestId);
   }
 }
 

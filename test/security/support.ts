@@ -4,7 +4,8 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse } from 'graphql';
-import { contextFromRequest, type GatewayContext } from '../../gateway/auth';
+import type { GatewayContext } from '../../gateway/auth';
+import { ViewerCache } from '../../gateway/perf/viewer-cache';
 import { createSecurityLayer, loadSecurityOptions, type SecurityLayer } from '../../gateway/security';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
 import { listen, pathOf, sendJson, serveGraphQL } from '../../shared/http';
@@ -119,6 +120,7 @@ export interface GatewaySetup {
 export async function startSecuredGateway(supergraphSdl: string, setup: GatewaySetup = {}): Promise<SecuredGateway> {
   const production = setup.production ?? false;
   const cityAuth = { jwtSecret: JWT_SECRET, internalSecret: 'security-test-internal-secret-at-least-32-chars' };
+  const viewers = new ViewerCache(cityAuth);
 
   // --- the wiring gateway/server.ts does ---
   const securityOptions = loadSecurityOptions(setup.env ?? {}, {
@@ -139,7 +141,7 @@ export async function startSecuredGateway(supergraphSdl: string, setup: GatewayS
     if (path === '/graphql' || path === '/') {
       const context = async () => {
         try {
-          return { ...contextFromRequest(req, cityAuth), clientKey: security.clientKey(req) };
+          return { ...viewers.context(req), clientKey: security.clientKey(req) };
         } catch (err) {
           const e = err as GraphQLError;
           throw new GraphQLError(e.message, { extensions: { ...e.extensions, http: { status: 401 } } });
