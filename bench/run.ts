@@ -48,7 +48,7 @@ interface Flags {
   gatewaysGiven: boolean;
 }
 
-const ALL_GATEWAYS = ['citygraph', 'citygraph-cache', 'citygraph-2w', 'baseline', 'hive', 'floor'];
+const ALL_GATEWAYS = ['citygraph', 'citygraph-nocache', 'citygraph-2w', 'baseline', 'hive', 'floor'];
 
 function parseFlags(argv: string[]): Flags {
   const flags: Flags = {
@@ -315,7 +315,7 @@ async function main(): Promise<void> {
       return {
         citygraph: cityGraph(1),
         'citygraph-2w': cityGraph(2),
-        'citygraph-cache': cityGraph(1, { RESPONSE_CACHE_TTL_MS: '1000' }, 'citygraph-cache', 'CityGraph, public response cache 1 s'),
+        'citygraph-nocache': cityGraph(1, { RESPONSE_CACHE: 'off' }, 'citygraph-nocache', 'CityGraph, response cache off'),
         baseline: {
           id: 'baseline',
           title: 'Apollo Gateway (defaults)',
@@ -445,7 +445,7 @@ async function main(): Promise<void> {
       );
       children.push(replayChild);
       await waitUntil('replay server', async () => (await fetch(`http://127.0.0.1:${replayPort}/stats`)).ok, replayChild);
-      replay = await runMode('replay', targetsFor((n) => `http://127.0.0.1:${replayPort}/${n}/graphql`, 'replay'), flags.gateways.filter((g) => (g !== 'citygraph-cache' && g !== 'floor') || flags.gatewaysGiven), flags.connections);
+      replay = await runMode('replay', targetsFor((n) => `http://127.0.0.1:${replayPort}/${n}/graphql`, 'replay'), flags.gateways.filter((g) => (g !== 'citygraph-nocache' && g !== 'floor') || flags.gatewaysGiven), flags.connections);
     }
     const loadAfter = loadAverage();
     const order = flags.gateways;

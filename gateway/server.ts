@@ -11,6 +11,7 @@ import { signViewer } from '../shared/auth';
 import type { GatewayContext } from './auth';
 import type { GatewayOptions, SupergraphSource } from './config';
 import { createSubgraphFetcher, SubgraphDataSource } from './datasources/subgraph-datasource';
+import { CacheInvalidationBus } from './perf/invalidation';
 import { ResponseCache } from './perf/response-cache';
 import { dedupeFetcher } from './perf/dedupe';
 import { ViewerCache } from './perf/viewer-cache';
@@ -40,6 +41,8 @@ export interface GatewayServer {
   registry?: SchemaRegistry;
   /** Federated subscriptions: open client subscriptions and shared upstream streams. */
   subscriptions: SubscriptionHub;
+  /** The response cache, unless `RESPONSE_CACHE=off`. */
+  responseCache?: ResponseCache;
   metrics: Metrics;
   listen(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
@@ -142,7 +145,9 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     jwtSecret: options.cityAuth?.jwtSecret,
     logger: log,
   });
-  const responseCache = options.perf?.responseCache.ttlMs ? new ResponseCache(options.perf.responseCache) : undefined;
+  const responseCache = options.perf?.responseCache.enabled ? new ResponseCache(options.perf.responseCache) : undefined;
+  const invalidation = responseCache && options.redisUrl ? new CacheInvalidationBus(options.redisUrl, responseCache) : undefined;
+  await invalidation?.start();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     ...security.apolloConfig,
@@ -234,6 +239,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     endpoints: () => endpoints,
     apiSchema: () => apiSchema,
     subscriptions: hub,
+    responseCache,
     metrics,
     registry,
     listen: (port = options.port, host = options.host) => listen(httpServer, port, host),
@@ -241,6 +247,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       await hub.close();
       await transports.close();
       await security.close();
+      await invalidation?.close();
       await new Promise<void>((resolve) => {
         if (!httpServer.listening) return resolve();
         httpServer.close(() => resolve());

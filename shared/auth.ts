@@ -1,5 +1,21 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { forbidden, unauthenticated } from './errors';
+
+const secretKeys = new Map<string, KeyObject>();
+
+/**
+ * The HMAC secret as a KeyObject. Given a string, jsonwebtoken first tries it as a PEM key and
+ * catches the throw, on every sign and verify (~13% of the gateway's CPU in the profile).
+ */
+function hmacKey(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    secretKeys.set(secret, key);
+  }
+  return key;
+}
 
 export type Role = 'anonymous' | 'resident' | 'staff' | 'community_worker' | 'admin';
 
@@ -64,7 +80,7 @@ function fromClaims(payload: unknown): Viewer {
 
 /** Issues a bearer token for a person (used by `npm run token` and tests). */
 export function signUserToken(viewer: Viewer, secret: string, expiresInSeconds = 12 * 3600): string {
-  return jwt.sign(toClaims(viewer), secret, {
+  return jwt.sign(toClaims(viewer), hmacKey(secret), {
     algorithm: 'HS256',
     audience: USER_AUDIENCE,
     expiresIn: expiresInSeconds,
@@ -75,7 +91,7 @@ export function signUserToken(viewer: Viewer, secret: string, expiresInSeconds =
 export function verifyUserToken(token: string, secret: string): Viewer {
   let payload: unknown;
   try {
-    payload = jwt.verify(token, secret, { algorithms: ['HS256'], audience: USER_AUDIENCE });
+    payload = jwt.verify(token, hmacKey(secret), { algorithms: ['HS256'], audience: USER_AUDIENCE });
   } catch (err) {
     const reason = (err as Error).name === 'TokenExpiredError' ? 'The token has expired' : 'The token is not valid';
     throw unauthenticated(reason);
@@ -85,7 +101,7 @@ export function verifyUserToken(token: string, secret: string): Viewer {
 
 /** Signs the viewer for one hop gateway → subgraph. Short-lived: it is made per request. */
 export function signViewer(viewer: Viewer, secret: string): string {
-  return jwt.sign(viewer.role === 'anonymous' ? { sub: '', role: 'anonymous' } : toClaims(viewer), secret, {
+  return jwt.sign(viewer.role === 'anonymous' ? { sub: '', role: 'anonymous' } : toClaims(viewer), hmacKey(secret), {
     algorithm: 'HS256',
     audience: INTERNAL_AUDIENCE,
     expiresIn: 300,
@@ -103,7 +119,7 @@ export function readViewer(header: string | undefined, secret: string, requireSi
   }
   let payload: { sub?: string; role?: string };
   try {
-    payload = jwt.verify(header, secret, { algorithms: ['HS256'], audience: INTERNAL_AUDIENCE }) as typeof payload;
+    payload = jwt.verify(header, hmacKey(secret), { algorithms: ['HS256'], audience: INTERNAL_AUDIENCE }) as typeof payload;
   } catch {
     throw unauthenticated('The forwarded identity is not signed by the gateway');
   }

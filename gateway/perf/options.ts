@@ -11,7 +11,7 @@ export interface PerfOptions {
   fetcher: 'undici' | 'default';
   /** Identical subgraph queries in flight share one fetch (`SUBGRAPH_DEDUPE`, default on). */
   dedupe: boolean;
-  /** Whole answers to public (anonymous) queries, reused for a short time; off unless `RESPONSE_CACHE_TTL_MS` > 0. */
+  /** Whole answers reused as long as the subgraphs' cache hints allow (`RESPONSE_CACHE`, default on). */
   responseCache: ResponseCacheOptions;
 }
 
@@ -21,10 +21,19 @@ export function loadPerfOptions(env: NodeJS.ProcessEnv = process.env): PerfOptio
     {
       SUBGRAPH_FETCHER: z.enum(['undici', 'default']).default('undici'),
       SUBGRAPH_DEDUPE: z.enum(['on', 'off']).default('on'),
-      RESPONSE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+      RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
+      RESPONSE_CACHE_MAX_TTL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
       RESPONSE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
     },
     env,
   );
-  return { fetcher: e.SUBGRAPH_FETCHER, dedupe: e.SUBGRAPH_DEDUPE === 'on', responseCache: { ttlMs: e.RESPONSE_CACHE_TTL_MS, maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES } };
+  return {
+    fetcher: e.SUBGRAPH_FETCHER,
+    dedupe: e.SUBGRAPH_DEDUPE === 'on',
+    responseCache: {
+      enabled: e.RESPONSE_CACHE === 'on',
+      maxTtlMs: e.RESPONSE_CACHE_MAX_TTL_MS,
+      maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES,
+    },
+  };
 }

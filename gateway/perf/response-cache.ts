@@ -1,40 +1,65 @@
 import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLResponse } from '@apollo/server';
 import type { GatewayContext } from '../auth';
 
-/** Settings of the public response cache (`RESPONSE_CACHE_TTL_MS`, `RESPONSE_CACHE_MAX_ENTRIES`). */
+/** Settings of the response cache (`RESPONSE_CACHE`, `RESPONSE_CACHE_MAX_TTL_MS`, `RESPONSE_CACHE_MAX_ENTRIES`). */
 export interface ResponseCacheOptions {
-  /** How long an answer is reused, in ms; 0 turns the cache off (the default). */
-  ttlMs: number;
+  /** Reuse whole answers for as long as the subgraphs' cache hints allow (default on). */
+  enabled: boolean;
+  /** Upper bound of any answer's life in ms, whatever the hints say. */
+  maxTtlMs: number;
   /** Most answers kept; the oldest goes first. */
   maxEntries: number;
 }
 
+type SingleResult = Extract<GraphQLResponse['body'], { kind: 'single' }>['singleResult'];
+
 interface Entry {
   expires: number;
-  result: Extract<GraphQLResponse['body'], { kind: 'single' }>['singleResult'];
+  scope: 'PUBLIC' | 'PRIVATE';
+  result: SingleResult;
 }
 
 /**
- * A short-lived cache of whole answers to public queries: queries sent without a token (the
- * anonymous viewer) whose answer has no error. Nothing a token could change is ever cached:
- * a request with any viewer other than anonymous neither reads nor fills it. The key is the
- * document's hash, the operation name, the variables and the viewer class (`anonymous`).
+ * Whole answers to queries, reused for as long as the subgraphs say their data may be reused.
+ *
+ * Each subgraph declares cache hints in its SDL (`@cacheControl(maxAge, scope)`, Apollo Server's
+ * cache control); Apollo Gateway folds the `Cache-Control` header of every subgraph fetch of an
+ * operation into the operation's overall policy, so an answer is cacheable only when every part
+ * of it is, for the shortest of their lifetimes. Anything without a hint has maxAge 0 and is
+ * never cached: caching is opted into by the subgraph that owns the data.
+ *
+ * Answers are never shared between viewers: the key holds the viewer's verified identity (every
+ * anonymous caller shares one), so a PRIVATE answer (masked phone numbers, a resident's own
+ * requests) is only ever replayed to the viewer it was made for, whatever the hints say. For a
+ * caller with a token the HTTP `Cache-Control` is downgraded to `private`, so a shared HTTP cache
+ * never keeps it either.
+ *
+ * Invalidation: a mutation through this gateway empties the cache when it starts and again when
+ * it has finished, and an answer computed across an invalidation is not stored. `invalidate()` is
+ * also called on subgraph events (`gateway/perf/invalidation.ts`, with Redis). Changes nobody
+ * announces (scheduled rules without Redis) show within the hint's maxAge.
  *
  * It runs as an Apollo Server plugin after parsing, validation and `didResolveOperation`, so the
- * security layer's limits still apply to every request; a hit skips planning and every subgraph
- * fetch. A mutation through this gateway empties the cache (its effects show at once); changes
- * made elsewhere (scheduled rules, another replica) show within the TTL. `invalidate()` empties
- * it on demand (e.g. from subgraph events).
+ * security layer's limits still apply to every request; a hit skips planning and every fetch.
  */
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
+  /** Bumped by every invalidation: an answer begun under an older generation is not stored. */
+  private generation = 0;
+  private readonly listeners: Array<() => void> = [];
   hits = 0;
   misses = 0;
 
   constructor(readonly options: ResponseCacheOptions, private readonly now: () => number = Date.now) {}
 
   invalidate(): void {
+    this.generation += 1;
     this.entries.clear();
+  }
+
+  /** Called after a mutation through this gateway has finished (to tell other replicas). */
+  onMutation(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   get size(): number {
@@ -42,11 +67,18 @@ export class ResponseCache {
   }
 
   private keyOf(ctx: GraphQLRequestContext<GatewayContext>): string | undefined {
-    if (ctx.operation?.operation !== 'query') return undefined;
+    if (ctx.operation?.operation !== 'query' || !ctx.queryHash) return undefined;
     const viewer = ctx.contextValue?.viewer;
-    if (!viewer || viewer.role !== 'anonymous') return undefined;
-    if (!ctx.queryHash) return undefined;
-    return `anonymous\n${ctx.queryHash}\n${ctx.operationName ?? ''}\n${JSON.stringify(ctx.request.variables ?? {})}`;
+    if (!viewer) return undefined;
+    return `${JSON.stringify(viewer)}\n${ctx.queryHash}\n${ctx.operationName ?? ''}\n${JSON.stringify(ctx.request.variables ?? {})}`;
+  }
+
+  private store(key: string, entry: Entry): void {
+    if (this.entries.size >= this.options.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(key, entry);
   }
 
   plugin(): ApolloServerPlugin<GatewayContext> {
@@ -55,33 +87,50 @@ export class ResponseCache {
       async requestDidStart() {
         let key: string | undefined;
         let hit = false;
+        let mutation = false;
+        let startedAt = 0;
         return {
           async didResolveOperation(ctx) {
-            if (ctx.operation?.operation === 'mutation') cache.invalidate();
+            if (ctx.operation?.operation === 'mutation') {
+              mutation = true;
+              cache.invalidate();
+            }
+            // A shared HTTP cache must never keep what a signed-in viewer was shown.
+            if (ctx.contextValue?.viewer && ctx.contextValue.viewer.role !== 'anonymous') {
+              ctx.overallCachePolicy.restrict({ scope: 'PRIVATE' });
+            }
           },
           async responseForOperation(ctx) {
             key = cache.keyOf(ctx);
             if (!key) return null;
             const entry = cache.entries.get(key);
-            if (entry && entry.expires > cache.now()) {
+            const now = cache.now();
+            if (entry && entry.expires > now) {
               hit = true;
               cache.hits += 1;
+              ctx.overallCachePolicy.replace({ maxAge: Math.max(0, Math.floor((entry.expires - now) / 1000)), scope: entry.scope });
               return { http: ctx.response.http, body: { kind: 'single', singleResult: entry.result } };
             }
             if (entry) cache.entries.delete(key);
             cache.misses += 1;
+            startedAt = cache.generation;
             return null;
           },
           async willSendResponse(ctx) {
-            if (!key || hit) return;
+            if (mutation) {
+              cache.invalidate();
+              for (const listener of cache.listeners) listener();
+              return;
+            }
+            if (!key || hit || startedAt !== cache.generation) return;
+            const policy = ctx.overallCachePolicy.policyIfCacheable();
+            if (!policy) return;
             const body = ctx.response.body;
             if (body.kind !== 'single' || body.singleResult.errors?.length || body.singleResult.data == null) return;
             if (ctx.response.http.status !== undefined && ctx.response.http.status !== 200) return;
-            if (cache.entries.size >= cache.options.maxEntries) {
-              const oldest = cache.entries.keys().next().value;
-              if (oldest !== undefined) cache.entries.delete(oldest);
-            }
-            cache.entries.set(key, { expires: cache.now() + cache.options.ttlMs, result: body.singleResult });
+            const ttl = Math.min(policy.maxAge * 1000, cache.options.maxTtlMs);
+            if (ttl <= 0) return;
+            cache.store(key, { expires: cache.now() + ttl, scope: policy.scope, result: body.singleResult });
           },
         };
       },

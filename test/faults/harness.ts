@@ -195,6 +195,9 @@ export class FaultGraph {
         SUPERGRAPH_WATCH: 'off',
         SCHEMA_REGISTRY: 'off',
         RATE_LIMIT_MAX: '0',
+        // These tests watch every answer go through the subgraph fetch path while a subgraph fails;
+        // a replayed answer (within its 5 s hint) would hide the fault they provoke.
+        RESPONSE_CACHE: 'off',
         SUBGRAPH_TIMEOUT_MS: '1500',
         CIRCUIT_FAILURE_THRESHOLD: '5',
         CIRCUIT_COOLDOWN_MS: '1000',

@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import Redis from 'ioredis';
+import { COMMUNITIES, DEMO_RESIDENT_ID, DONGXIAO_STREET, OTHER_RESIDENTS, SHUIBEI } from '../../shared/demo';
+import { ROOT_DIR } from '../../shared/schema';
+import { SUBGRAPH_NAMES } from '../../shared/subgraph-deps';
+import { createGatewayServer, type GatewayServer } from '../../gateway/server';
+import { gatewayOptions } from '../support/gateway';
+import { startGraph, type RunningGraph } from '../support/graph';
+import { testConfig } from '../support/subgraph';
+
+/**
+ * The gateway's response cache follows the subgraphs' `@cacheControl` hints through real HTTP:
+ * cacheable answers are replayed without touching a subgraph, uncacheable ones never are, answers
+ * never cross viewers, and mutations (here or, through Redis, on another replica) empty it.
+ */
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const contract = readFileSync(path.join(ROOT_DIR, 'test', 'contract', 'operations.graphql'), 'utf8');
+const centre = COMMUNITIES.find((c) => c.streetCode === DONGXIAO_STREET)!;
+const LOTS_OF_DONGXIAO = `query Lots($code: ID!) { community(code: $code) { name parkingLots { id name freeSpacesNow } } }`;
+
+let graph: RunningGraph;
+let residentToken: string;
+let otherToken: string;
+
+function commands(): number {
+  return SUBGRAPH_NAMES.reduce((n, s) => n + graph.subgraphs[s].db.counter.total, 0);
+}
+
+async function post(url: string, query: string, variables: Record<string, unknown>, token?: string, operationName?: string) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables, operationName }) });
+  return { cacheControl: res.headers.get('cache-control'), body: (await res.json()) as { data?: any; errors?: any[] } };
+}
+
+beforeAll(async () => {
+  graph = await startGraph();
+  residentToken = graph.token({ role: 'resident', subject: DEMO_RESIDENT_ID, residentId: DEMO_RESIDENT_ID });
+  otherToken = graph.token({ role: 'resident', subject: OTHER_RESIDENTS[0].id, residentId: OTHER_RESIDENTS[0].id });
+}, 120000);
+
+afterAll(async () => {
+  await graph?.stop();
+});
+
+it('replays a public dashboard answer for its hint (max-age=5, public) without any subgraph work', async () => {
+  const first = await post(graph.gatewayUrl, contract, { code: SHUIBEI }, undefined, 'CommunityDashboard');
+  expect(first.body.errors).toBeUndefined();
+  // Every part is hinted; the live figures (free spaces, beds, stats, hours) allow 5 s.
+  expect(first.cacheControl).toBe('max-age=5, public');
+  const before = commands();
+  const hits = graph.gateway.responseCache!.hits;
+  const second = await post(graph.gatewayUrl, contract, { code: SHUIBEI }, undefined, 'CommunityDashboard');
+  expect(second.body).toEqual(first.body);
+  expect(commands()).toBe(before);
+  expect(graph.gateway.responseCache!.hits).toBe(hits + 1);
+  expect(second.cacheControl).toMatch(/^max-age=[0-5], public$/);
+});
+
+it('never caches an answer with an unhinted part (a resident\'s own page)', async () => {
+  const first = await post(graph.gatewayUrl, contract, {}, residentToken, 'MyCity');
+  expect(first.body.errors).toBeUndefined();
+  expect(first.cacheControl).toBe('no-store');
+  const before = commands();
+  await post(graph.gatewayUrl, contract, {}, residentToken, 'MyCity');
+  expect(commands()).toBeGreaterThan(before);
+});
+
+it('keeps answers per viewer and marks a signed-in viewer\'s answer private', async () => {
+  const anonymous = await post(graph.gatewayUrl, LOTS_OF_DONGXIAO, { code: centre.code });
+  expect(anonymous.body.errors).toBeUndefined();
+  expect(anonymous.cacheControl).toBe('max-age=5, public');
+
+  // The same query from a resident is not served the anonymous entry: it is computed for them.
+  let before = commands();
+  const resident = await post(graph.gatewayUrl, LOTS_OF_DONGXIAO, { code: centre.code }, residentToken);
+  expect(commands()).toBeGreaterThan(before);
+  expect(resident.cacheControl).toBe('max-age=5, private');
+  // ...and then replayed to that resident only.
+  before = commands();
+  await post(graph.gatewayUrl, LOTS_OF_DONGXIAO, { code: centre.code }, residentToken);
+  expect(commands()).toBe(before);
+  await post(graph.gatewayUrl, LOTS_OF_DONGXIAO, { code: centre.code }, otherToken);
+  expect(commands()).toBeGreaterThan(before);
+});
+
+it('a mutation through the gateway empties the cache: the next answer shows it at once', async () => {
+  const near = await post(graph.gatewayUrl, contract, { lat: centre.lat, lng: centre.lng, radiusMeters: 1000 }, undefined, 'NearbyParking');
+  expect(near.body.errors).toBeUndefined();
+  // Open requests may differ per viewer (PRIVATE), so the shortest hint and the narrowest scope win.
+  expect(near.cacheControl).toBe('max-age=5, private');
+  const lot = near.body.data.parkingLotsNear[0];
+  const cached = await post(graph.gatewayUrl, contract, { lat: centre.lat, lng: centre.lng, radiusMeters: 1000 }, undefined, 'NearbyParking');
+  expect(cached.body).toEqual(near.body);
+
+  const arriveAt = new Date(Date.now() + 30 * 60000).toISOString();
+  const reserved = await post(graph.gatewayUrl, contract, { lotId: lot.id, plate: '粤B7C101', arriveAt }, residentToken, 'ReserveParking');
+  expect(reserved.body.errors).toBeUndefined();
+  expect(reserved.cacheControl).toBe('no-store');
+
+  const after = await post(graph.gatewayUrl, contract, { lat: centre.lat, lng: centre.lng, radiusMeters: 1000 }, undefined, 'NearbyParking');
+  const again = after.body.data.parkingLotsNear.find((l: any) => l.id === lot.id);
+  expect(again?.freeSpacesNow ?? 0).toBe(lot.freeSpacesNow - 1);
+});
+
+it('does not cache answers with errors', async () => {
+  const bad = await post(graph.gatewayUrl, `{ parkingLotsNear(lat: 22.5, lng: 114.1, radiusMeters: 999999) { id } }`, {});
+  expect(bad.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  const size = graph.gateway.responseCache!.size;
+  await post(graph.gatewayUrl, `{ parkingLotsNear(lat: 22.5, lng: 114.1, radiusMeters: 999999) { id } }`, {});
+  expect(graph.gateway.responseCache!.size).toBe(size);
+});
+
+describe('two gateway replicas with Redis', () => {
+  let a: GatewayServer;
+  let b: GatewayServer;
+  let aUrl: string;
+  let bUrl: string;
+
+  beforeAll(async () => {
+    const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    await redis.quit();
+    const replica = () =>
+      createGatewayServer(
+        gatewayOptions({
+          supergraph: { kind: 'sdl', sdl: readFileSync(path.join(ROOT_DIR, 'schema', 'supergraph.graphql'), 'utf8') },
+          subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, graph.subgraphs[n].url])),
+          cityAuth: { jwtSecret: testConfig.jwtSecret, internalSecret: testConfig.internalSecret },
+          redisUrl: REDIS_URL,
+        }),
+      );
+    [a, b] = await Promise.all([replica(), replica()]);
+    aUrl = `${await a.listen(0)}/graphql`;
+    bUrl = `${await b.listen(0)}/graphql`;
+  });
+
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+  });
+
+  it('a mutation served by one replica empties the other replica\'s cache', async () => {
+    const first = await post(bUrl, LOTS_OF_DONGXIAO, { code: centre.code });
+    expect(first.body.errors).toBeUndefined();
+    const lot = first.body.data.community.parkingLots.find((l: any) => l.freeSpacesNow > 0);
+    expect(b.responseCache!.size).toBeGreaterThan(0);
+
+    const arriveAt = new Date(Date.now() + 40 * 60000).toISOString();
+    const reserved = await post(aUrl, contract, { lotId: lot.id, plate: '粤B7C102', arriveAt }, otherToken, 'ReserveParking');
+    expect(reserved.body.errors).toBeUndefined();
+
+    // The invalidation travels through Redis; B answers fresh data within moments, not after 5 s.
+    const deadline = Date.now() + 2000;
+    let seen = -1;
+    while (Date.now() < deadline) {
+      const now = await post(bUrl, LOTS_OF_DONGXIAO, { code: centre.code });
+      seen = now.body.data.community.parkingLots.find((l: any) => l.id === lot.id).freeSpacesNow;
+      if (seen === lot.freeSpacesNow - 1) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(seen).toBe(lot.freeSpacesNow - 1);
+  });
+});
