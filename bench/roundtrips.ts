@@ -38,8 +38,9 @@ export async function countRoundTrips(
     const server = await createSubgraph({ db, config, pubsub: new InProcessPubSub(), clock: () => new Date() });
     subgraphs[name] = { db, server, url: `${await server.listen(0, '127.0.0.1')}/graphql` };
   }
+  // The cache off: what is counted is the work one answer costs the subgraphs, not a replay.
   const gateway = await createGatewayServer({
-    ...loadGatewayOptions({ NODE_ENV: 'production', JWT_SECRET: config.jwtSecret, INTERNAL_SECRET: config.internalSecret, SCHEMA_REGISTRY: 'off', RATE_LIMIT_MAX: '0', SUPERGRAPH_WATCH: 'off' }),
+    ...loadGatewayOptions({ NODE_ENV: 'production', JWT_SECRET: config.jwtSecret, INTERNAL_SECRET: config.internalSecret, SCHEMA_REGISTRY: 'off', RATE_LIMIT_MAX: '0', SUPERGRAPH_WATCH: 'off', RESPONSE_CACHE: 'off' }),
     port: 0,
     subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphs[n].url])),
   });

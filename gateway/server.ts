@@ -165,6 +165,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     limits: options.subscriptions,
     subgraphUrl: (name) => endpoints?.find((e) => e.name === name)?.url ?? resolveSubgraphUrl(name, '', options.subgraphUrls),
     signViewer: auth ? (viewer) => signViewer(viewer, auth.internalSecret) : undefined,
+    onUpstreamEvent: responseCache ? () => responseCache.invalidate() : undefined,
   });
   metrics.trackSubscriptions(() => hub.stats());
 

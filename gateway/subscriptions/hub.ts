@@ -20,6 +20,11 @@ export interface HubOptions {
   subgraphUrl: (serviceName: string) => string;
   /** Signs the viewer for subgraphs; undefined when the city layer is off. */
   signViewer?: (viewer: Viewer) => string;
+  /**
+   * Called for every event a subgraph sends on an upstream subscription: its data has changed
+   * (the response cache empties, so answers never lag behind the live stream).
+   */
+  onUpstreamEvent?: () => void;
 }
 
 export interface SubscribeArgs {
@@ -108,6 +113,7 @@ class SharedStream {
       { query: primary.operation, operationName: primary.operationName, variables },
       {
         next: (payload) => {
+          this.options.onUpstreamEvent?.();
           this.queue = this.queue.then(() => this.handle(payload as ExecutionResult));
         },
         error: (err) => {

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createClient as createWsClient } from 'graphql-ws';
 import Redis from 'ioredis';
+import WebSocket from 'ws';
+import { createModels } from '../../subgraphs/parking/models';
+import { publishAvailability } from '../../subgraphs/parking/events';
 import { COMMUNITIES, DEMO_RESIDENT_ID, DONGXIAO_STREET, OTHER_RESIDENTS, SHUIBEI } from '../../shared/demo';
 import { ROOT_DIR } from '../../shared/schema';
 import { SUBGRAPH_NAMES } from '../../shared/subgraph-deps';
@@ -110,6 +114,37 @@ it('does not cache answers with errors', async () => {
   const size = graph.gateway.responseCache!.size;
   await post(graph.gatewayUrl, `{ parkingLotsNear(lat: 22.5, lng: 114.1, radiusMeters: 999999) { id } }`, {});
   expect(graph.gateway.responseCache!.size).toBe(size);
+});
+
+it('an event a subgraph streams to the gateway empties the cache, without Redis (a change behind the gateway)', async () => {
+  const filled = await post(graph.gatewayUrl, LOTS_OF_DONGXIAO, { code: centre.code });
+  const lotId = filled.body.data.community.parkingLots[0].id;
+  expect(graph.gateway.responseCache!.size).toBeGreaterThan(0);
+
+  const client = createWsClient({ url: graph.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+  const events: unknown[] = [];
+  const subscribed = new Promise<void>((resolve) => {
+    client.on('connected', () => setTimeout(resolve, 300));
+  });
+  const dispose = client.subscribe(
+    { query: 'subscription($id: ID!) { parkingAvailabilityChanged(lotId: $id) { id freeSpacesNow } }', variables: { id: lotId } },
+    { next: (e) => void events.push(e), error: () => {}, complete: () => {} },
+  );
+  try {
+    await subscribed;
+    await post(graph.gatewayUrl, LOTS_OF_DONGXIAO, { code: centre.code });
+    expect(graph.gateway.responseCache!.size).toBeGreaterThan(0);
+    // What a scheduled rule does after freeing a space: publish on the subgraph's own pub/sub.
+    const lot = await createModels(graph.subgraphs.parking.db.conn).Lot.findById(lotId).lean();
+    await publishAvailability(graph.subgraphs.parking.pubsub, lot as never);
+    const deadline = Date.now() + 3000;
+    while (events.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(events.length).toBe(1);
+    expect(graph.gateway.responseCache!.size).toBe(0);
+  } finally {
+    dispose();
+    await client.dispose();
+  }
 });
 
 describe('two gateway replicas with Redis', () => {
