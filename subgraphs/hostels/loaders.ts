@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { aggregateLoader, byKeyLoader, groupLoader } from '../../shared/loaders';
+import { aggregateLoader, byKeyLoader, groupLoader, idFilter } from '../../shared/loaders';
 import { localDateString } from '../../shared/time';
 import type { Models } from './models';
 import { occupiedOn } from './services/beds';
@@ -11,7 +11,7 @@ import { occupiedOn } from './services/beds';
 export function createLoaders(models: Models, now: Date) {
   const tonight = localDateString(now);
   return {
-    hostel: byKeyLoader((ids: readonly string[]) => models.Hostel.find({ _id: { $in: [...ids] } }).lean(), (h) => h._id),
+    hostel: byKeyLoader((ids: readonly string[]) => models.Hostel.find({ _id: idFilter(ids) }).lean(), (h) => h._id),
     hostelsByCommunity: groupLoader(
       (codes: readonly string[]) => models.Hostel.find({ communityCode: { $in: [...codes] } }).sort({ _id: 1 }).lean(),
       (h) => h.communityCode,
@@ -26,13 +26,13 @@ export function createLoaders(models: Models, now: Date) {
     ),
     /** Beds held tonight per hostel; freeBeds = totalBeds − this. */
     occupiedTonight: aggregateLoader((ids: readonly string[]) => occupiedOn(models, ids, tonight), 0),
-    bed: byKeyLoader((ids: readonly string[]) => models.Bed.find({ _id: { $in: [...ids] } }).lean(), (b) => b._id),
+    bed: byKeyLoader((ids: readonly string[]) => models.Bed.find({ _id: idFilter(ids) }).lean(), (b) => b._id),
     bedsByHostel: groupLoader(
       (ids: readonly string[]) => models.Bed.find({ hostelId: { $in: [...ids] } }).sort({ hostelId: 1, code: 1 }).lean(),
       (b) => b.hostelId,
     ),
     stay: byKeyLoader(
-      (ids: readonly string[]) => models.Stay.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }).lean(),
+      (ids: readonly string[]) => models.Stay.find({ _id: idFilter(ids.map((id) => new Types.ObjectId(id))) }).lean(),
       (s) => s._id.toHexString(),
     ),
     staysByResident: groupLoader(

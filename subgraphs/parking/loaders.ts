@@ -1,4 +1,4 @@
-import { aggregateLoader, byKeyLoader, groupLoader } from '../../shared/loaders';
+import { aggregateLoader, byKeyLoader, groupLoader, idFilter } from '../../shared/loaders';
 import type { LotRecord, Models, ReservationRecord, VehicleRecord } from './models';
 import { takenSpaces } from './services/capacity';
 import { findBookingHistory, type HistoryRecord } from './services/history';
@@ -6,7 +6,7 @@ import { findBookingHistory, type HistoryRecord } from './services/history';
 /** A fresh set per request (and per subscription event), so nothing is cached across viewers. */
 export function createLoaders(models: Models, clock: () => Date) {
   return {
-    lotById: byKeyLoader<string, LotRecord>((ids) => models.Lot.find({ _id: { $in: [...ids] } }).lean<LotRecord[]>(), (l) => l._id),
+    lotById: byKeyLoader<string, LotRecord>((ids) => models.Lot.find({ _id: idFilter(ids) }).lean<LotRecord[]>(), (l) => l._id),
     lotsByCommunity: groupLoader<string, LotRecord>(
       (codes) => models.Lot.find({ communityCode: { $in: [...codes] } }).sort({ _id: 1 }).lean<LotRecord[]>(),
       (l) => l.communityCode,

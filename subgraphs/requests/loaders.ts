@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { Types } from 'mongoose';
-import { aggregateLoader, byKeyLoader, groupLoader } from '../../shared/loaders';
+import { aggregateLoader, byKeyLoader, groupLoader, idFilter } from '../../shared/loaders';
 import { OPEN_STATUSES, FINISHED_STATUSES } from './domain/lifecycle';
 import { EMPTY_STATS, type RequestStatsValue } from './domain/stats';
 import type { CategoryDoc, CommunityDoc, DepartmentDoc, DistrictDoc, ItemDoc, Models, RequestDoc, ResidentDoc, StreetDoc, WelfarePolicyDoc } from './models';
@@ -58,16 +58,16 @@ function statsLoader(models: Models, field: StatsField, clock: () => Date) {
 /** A fresh set of loaders per operation: each entity and child list costs one batched query per tick. */
 export function createLoaders(models: Models, clock: () => Date) {
   return {
-    district: byKeyLoader((keys: readonly string[]) => models.District.find({ _id: { $in: keys } }).batchSize(ONE_BATCH).lean<DistrictDoc[]>().exec(), (d) => d._id),
-    street: byKeyLoader((keys: readonly string[]) => models.Street.find({ _id: { $in: keys } }).batchSize(ONE_BATCH).lean<StreetDoc[]>().exec(), (d) => d._id),
-    community: byKeyLoader((keys: readonly string[]) => models.Community.find({ _id: { $in: keys } }).batchSize(ONE_BATCH).lean<CommunityDoc[]>().exec(), (d) => d._id),
-    department: byKeyLoader((keys: readonly string[]) => models.Department.find({ _id: { $in: keys } }).batchSize(ONE_BATCH).lean<DepartmentDoc[]>().exec(), (d) => d._id),
-    resident: byKeyLoader((keys: readonly string[]) => models.Resident.find({ _id: { $in: keys } }).batchSize(ONE_BATCH).lean<ResidentDoc[]>().exec(), (d) => d._id),
-    category: byKeyLoader((keys: readonly string[]) => models.Category.find({ _id: { $in: keys } }).batchSize(ONE_BATCH).lean<CategoryDoc[]>().exec(), (d) => d._id),
-    item: byKeyLoader((keys: readonly string[]) => models.Item.find({ _id: { $in: keys } }).batchSize(ONE_BATCH).lean<ItemDoc[]>().exec(), (d) => d._id),
-    policy: byKeyLoader((keys: readonly string[]) => models.WelfarePolicy.find({ _id: { $in: keys } }).batchSize(ONE_BATCH).lean<WelfarePolicyDoc[]>().exec(), (d) => d._id),
+    district: byKeyLoader((keys: readonly string[]) => models.District.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<DistrictDoc[]>().exec(), (d) => d._id),
+    street: byKeyLoader((keys: readonly string[]) => models.Street.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<StreetDoc[]>().exec(), (d) => d._id),
+    community: byKeyLoader((keys: readonly string[]) => models.Community.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<CommunityDoc[]>().exec(), (d) => d._id),
+    department: byKeyLoader((keys: readonly string[]) => models.Department.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<DepartmentDoc[]>().exec(), (d) => d._id),
+    resident: byKeyLoader((keys: readonly string[]) => models.Resident.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<ResidentDoc[]>().exec(), (d) => d._id),
+    category: byKeyLoader((keys: readonly string[]) => models.Category.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<CategoryDoc[]>().exec(), (d) => d._id),
+    item: byKeyLoader((keys: readonly string[]) => models.Item.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<ItemDoc[]>().exec(), (d) => d._id),
+    policy: byKeyLoader((keys: readonly string[]) => models.WelfarePolicy.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<WelfarePolicyDoc[]>().exec(), (d) => d._id),
     request: byKeyLoader(
-      (keys: readonly string[]) => models.Request.find({ _id: { $in: validObjectIds(keys) } }).batchSize(ONE_BATCH).lean<RequestDoc[]>(),
+      (keys: readonly string[]) => models.Request.find({ _id: idFilter(validObjectIds(keys)) }).batchSize(ONE_BATCH).lean<RequestDoc[]>(),
       (d) => String(d._id),
     ),
 

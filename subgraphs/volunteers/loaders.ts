@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { Types } from 'mongoose';
-import { aggregateLoader, byKeyLoader, groupLoader } from '../../shared/loaders';
+import { aggregateLoader, byKeyLoader, groupLoader, idFilter } from '../../shared/loaders';
 import { startOfLocalMonth } from '../../shared/time';
 import type {
   ActivityDoc, LedgerEntryDoc, MembershipDoc, Models, PlaceDoc, ProfileDoc, ShiftDoc, SignUpDoc, StationDoc, TeamDoc,
@@ -57,11 +57,11 @@ function activityListLoader(models: Models, field: 'communityCode' | 'organiserI
 /** A fresh set per request (and per subscription event), so nothing is cached across viewers or time. */
 export function createLoaders(models: Models, now: Date) {
   return {
-    profile: byKeyLoader((keys: readonly string[]) => models.Profile.find({ _id: { $in: keys } }).batchSize(ONE_BATCH).lean<ProfileDoc[]>(), (d) => d._id),
-    team: byKeyLoader((keys: readonly string[]) => models.Team.find({ _id: { $in: keys } }).batchSize(ONE_BATCH).lean<TeamDoc[]>(), (d) => d._id),
-    station: byKeyLoader((keys: readonly string[]) => models.Station.find({ _id: { $in: keys } }).batchSize(ONE_BATCH).lean<StationDoc[]>(), (d) => d._id),
-    activity: byKeyLoader((keys: readonly string[]) => models.Activity.find({ _id: { $in: ids(keys) } }).batchSize(ONE_BATCH).lean<ActivityDoc[]>(), (d) => String(d._id)),
-    shift: byKeyLoader((keys: readonly string[]) => models.Shift.find({ _id: { $in: ids(keys) } }).batchSize(ONE_BATCH).lean<ShiftDoc[]>(), (d) => String(d._id)),
+    profile: byKeyLoader((keys: readonly string[]) => models.Profile.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<ProfileDoc[]>(), (d) => d._id),
+    team: byKeyLoader((keys: readonly string[]) => models.Team.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<TeamDoc[]>(), (d) => d._id),
+    station: byKeyLoader((keys: readonly string[]) => models.Station.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<StationDoc[]>(), (d) => d._id),
+    activity: byKeyLoader((keys: readonly string[]) => models.Activity.find({ _id: idFilter(ids(keys)) }).batchSize(ONE_BATCH).lean<ActivityDoc[]>(), (d) => String(d._id)),
+    shift: byKeyLoader((keys: readonly string[]) => models.Shift.find({ _id: idFilter(ids(keys)) }).batchSize(ONE_BATCH).lean<ShiftDoc[]>(), (d) => String(d._id)),
 
     membershipsByTeam: groupLoader(
       (keys: readonly string[]) => models.Membership.find({ teamId: { $in: keys } }).sort({ joinedAt: 1 }).batchSize(ONE_BATCH).lean<MembershipDoc[]>(),
@@ -111,7 +111,7 @@ export function createLoaders(models: Models, now: Date) {
       (keys: readonly string[]) => models.SignUp.find({ activityId: { $in: ids(keys) } }).sort({ signedUpAt: 1 }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(),
       (d) => String(d.activityId),
     ),
-    signUp: byKeyLoader((keys: readonly string[]) => models.SignUp.find({ _id: { $in: ids(keys) } }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(), (d) => String(d._id)),
+    signUp: byKeyLoader((keys: readonly string[]) => models.SignUp.find({ _id: idFilter(ids(keys)) }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(), (d) => String(d._id)),
     signUpsByResident: groupLoader(
       (keys: readonly string[]) => models.SignUp.find({ residentId: { $in: keys } }).sort({ shiftStartsAt: 1 }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(),
       (d) => d.residentId,

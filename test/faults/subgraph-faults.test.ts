@@ -189,7 +189,9 @@ it('(b) a hanging parking subgraph (SIGSTOP): answers arrive within the subgraph
     expectParkingOutage(during, ['SUBGRAPH_TIMEOUT', 'SUBGRAPH_UNAVAILABLE']);
     const timedOut = during.filter((s) => s.answer.errors!.some((e) => e.extensions?.code === 'SUBGRAPH_TIMEOUT'));
     expect(timedOut.length).toBeGreaterThan(0);
-    for (const s of timedOut) expect(s.answer.ms).toBeGreaterThanOrEqual(SUBGRAPH_TIMEOUT_MS - 100);
+    // The fetch that met the hang waited the whole timeout; identical queries that joined it while
+    // in flight (the gateway's in-flight dedupe) share its end, so they may wait less.
+    expect(Math.max(...timedOut.map((s) => s.answer.ms))).toBeGreaterThanOrEqual(SUBGRAPH_TIMEOUT_MS - 100);
     expect((await graph.getJson(`${graph.gateway!.url}/health`)).status).toBe(200);
 
     parking.signal('SIGCONT');
@@ -201,6 +203,8 @@ it('(b) a hanging parking subgraph (SIGSTOP): answers arrive within the subgraph
     expect(Date.now() - resumedAt).toBeLessThan(20000);
     console.log(`(b) parking hung: ${timedOut.length} SUBGRAPH_TIMEOUT answers, ${during.length - timedOut.length} fast circuit-open answers; recovered ${Date.now() - resumedAt} ms after SIGCONT`);
   } finally {
+    // Never leave the subgraph stopped for the tests after this one, whatever failed above.
+    parking.signal('SIGCONT');
     await load.stop();
   }
 });

@@ -1,3 +1,4 @@
+import { idFilter } from '../../../shared/loaders';
 import type { PubSub } from '../../../shared/pubsub';
 import { publishAvailability } from '../events';
 import type { LotRecord, Models, ReservationRecord } from '../models';
@@ -38,7 +39,7 @@ export async function expireParkingReservations(models: Models, pubsub: PubSub, 
     }
   }
   if (touched.size) {
-    const lots = await models.Lot.find({ _id: { $in: [...touched] } }).lean<LotRecord[]>();
+    const lots = await models.Lot.find({ _id: idFilter([...touched]) }).lean<LotRecord[]>();
     for (const lot of lots) await publishAvailability(pubsub, lot);
   }
   return expired;
