@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createClient as createWsClient } from 'graphql-ws';
 import Redis from 'ioredis';
@@ -144,6 +145,33 @@ it('an event a subgraph streams to the gateway empties the cache, without Redis 
   } finally {
     dispose();
     await client.dispose();
+  }
+});
+
+it('a new supergraph empties the cache: no answer made under the old one is replayed', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'citygraph-cache-'));
+  const file = path.join(dir, 'supergraph.graphql');
+  const sdl = readFileSync(path.join(ROOT_DIR, 'schema', 'supergraph.graphql'), 'utf8');
+  writeFileSync(file, sdl);
+  const watched = await createGatewayServer(
+    gatewayOptions({
+      supergraph: { kind: 'file', path: file },
+      watchSupergraph: true,
+      subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, graph.subgraphs[n].url])),
+      cityAuth: { jwtSecret: testConfig.jwtSecret, internalSecret: testConfig.internalSecret },
+    }),
+  );
+  try {
+    const url = `${await watched.listen(0)}/graphql`;
+    await post(url, LOTS_OF_DONGXIAO, { code: centre.code });
+    expect(watched.responseCache!.size).toBe(1);
+    writeFileSync(file, `${sdl}\n# recomposed\n`);
+    const deadline = Date.now() + 5000;
+    while (watched.responseCache!.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(watched.responseCache!.size).toBe(0);
+  } finally {
+    await watched.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
