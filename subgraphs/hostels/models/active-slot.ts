@@ -9,6 +9,7 @@ export const activeSlotSchema = new Schema<ActiveSlotDoc>(
     _id: { type: String, required: true },
     stayId: { type: Schema.Types.ObjectId, required: true },
     since: { type: Date, required: true },
+    idempotencyKey: { type: String },
   },
   { collection: 'hostel_active_slots', versionKey: false },
 );

@@ -75,6 +75,8 @@ export interface ActiveSlotDoc {
   _id: string;
   stayId: Types.ObjectId;
   since: Date;
+  /** The idempotency key of the application that claimed it, so its own retry can recognise it. */
+  idempotencyKey?: string;
 }
 
 /**

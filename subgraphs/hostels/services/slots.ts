@@ -5,14 +5,29 @@ import type { Models } from '../models';
 import { isDuplicateKey } from './beds';
 
 /** Claims the resident's single active slot for `stayId`; false when another stay holds it. */
-export async function claimActiveSlot(models: Models, residentId: string, stayId: Types.ObjectId, now: Date): Promise<boolean> {
+export async function claimActiveSlot(models: Models, residentId: string, stayId: Types.ObjectId, now: Date, idempotencyKey?: string): Promise<boolean> {
   try {
-    await models.ActiveSlot.create({ _id: residentId, stayId, since: now });
+    await models.ActiveSlot.create({ _id: residentId, stayId, since: now, ...(idempotencyKey ? { idempotencyKey } : {}) });
     return true;
   } catch (err) {
     if (isDuplicateKey(err)) return false;
     throw err;
   }
+}
+
+/**
+ * How long a claimed slot may stay without its stay before it counts as orphaned: an application
+ * writes its stay within seconds of claiming, so a slot this old with no stay belongs to one that
+ * died in between (a crash), and would otherwise block the resident for good.
+ */
+export const ORPHANED_SLOT_MS = 60_000;
+
+/** Frees a slot whose stay was never written and that is older than ORPHANED_SLOT_MS. */
+export async function releaseIfOrphaned(models: Models, slot: { _id: string; stayId: Types.ObjectId; since: Date }, now: Date): Promise<boolean> {
+  if (now.getTime() - slot.since.getTime() < ORPHANED_SLOT_MS) return false;
+  if (await models.Stay.exists({ _id: slot.stayId })) return false;
+  const { deletedCount } = await models.ActiveSlot.deleteOne({ _id: slot._id, stayId: slot.stayId });
+  return deletedCount === 1;
 }
 
 /** Frees the slot, only if `stayId` holds it (a repeat or a stale caller frees nothing). */

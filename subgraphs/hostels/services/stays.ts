@@ -13,7 +13,7 @@ import { publishAvailability, touchesTonight } from '../events';
 import type { Models } from '../models';
 import type { HostelDoc, HostelStayDoc } from '../models/types';
 import { allocateBed, isDuplicateKey, releaseNights } from './beds';
-import { claimActiveSlot, nightsCountedFor, releaseActiveSlot } from './slots';
+import { claimActiveSlot, releaseIfOrphaned, nightsCountedFor, releaseActiveSlot } from './slots';
 import { takeStep } from './transitions';
 
 export interface StayDeps {
@@ -38,22 +38,15 @@ export async function applyForStay({ models, pubsub, now }: StayDeps, residentId
   if (!hostel) throw notFound('Hostel', input.hostelId);
 
   const stayId = new Types.ObjectId();
-  if (!(await claimActiveSlot(models, residentId, stayId, now))) {
-    // A retry racing its own first attempt finds it here once that one has been written; while
-    // the slot's stay is still being written (claimed, not yet stored), wait for it briefly.
+  for (let attempt = 1; !(await claimActiveSlot(models, residentId, stayId, now, input.idempotencyKey)); attempt += 1) {
     const first = await byKey();
     if (first) return first;
-    const slot = await models.ActiveSlot.findById(residentId).lean();
-    if (input.idempotencyKey && slot && !(await models.Stay.exists({ _id: slot.stayId }))) {
-      for (let i = 0; i < 20; i += 1) {
-        await new Promise((r) => setTimeout(r, 100));
-        const stored = await models.Stay.exists({ _id: slot.stayId });
-        const landed = await byKey();
-        if (landed) return landed;
-        if (stored) break;
-      }
+    const settled = await awaitSlotHolder(models, residentId, input.idempotencyKey, byKey, now);
+    if (settled.kind === 'landed') return settled.stay;
+    if (settled.kind === 'held' || attempt >= 3) {
+      throw conflict('You already have a reserved or current stay: one stay at a time', settled.kind === 'held' ? { stayId: settled.stayId } : {});
     }
-    throw conflict('You already have a reserved or current stay: one stay at a time', { stayId: slot?.stayId.toHexString() });
+    // 'free': the holder gave the slot back (its application failed) or it was orphaned: claim again.
   }
 
   let stay: HostelStayDoc | null = null;
@@ -91,6 +84,37 @@ export async function applyForStay({ models, pubsub, now }: StayDeps, residentId
   }
   if (touchesTonight(stay, now)) await publishAvailability(models, pubsub, hostel._id, now);
   return stay;
+}
+
+/** How long a retry waits for its own first attempt (same idempotency key) to land or let go. */
+const OWN_ATTEMPT_WAIT_MS = 15_000;
+
+type SlotOutcome = { kind: 'landed'; stay: HostelStayDoc } | { kind: 'held'; stayId?: string } | { kind: 'free' };
+
+/**
+ * The slot is taken. By another stay of the resident's: `held`. By this very application's first
+ * attempt (a retry with the same key that overtook it, e.g. after a client timeout): wait until
+ * that attempt has written its stay (`landed`, the answer to the retry) or given the slot back
+ * (`free`), instead of refusing the retry with a CONFLICT about its own application.
+ */
+async function awaitSlotHolder(
+  models: Models,
+  residentId: string,
+  idempotencyKey: string | undefined,
+  byKey: () => Promise<HostelStayDoc | null> | null,
+  now: Date,
+): Promise<SlotOutcome> {
+  const deadline = Date.now() + OWN_ATTEMPT_WAIT_MS;
+  for (;;) {
+    const slot = await models.ActiveSlot.findById(residentId).lean();
+    if (!slot) return { kind: 'free' };
+    if (await releaseIfOrphaned(models, slot, now)) return { kind: 'free' };
+    const own = idempotencyKey !== undefined && slot.idempotencyKey === idempotencyKey;
+    if (!own || Date.now() > deadline) return { kind: 'held', stayId: slot.stayId.toHexString() };
+    await new Promise((r) => setTimeout(r, 100));
+    const landed = await byKey();
+    if (landed) return { kind: 'landed', stay: landed };
+  }
 }
 
 async function loadStay(models: Models, id: Types.ObjectId): Promise<{ stay: HostelStayDoc; hostel: HostelDoc }> {
