@@ -67,6 +67,30 @@ export class Metrics {
     });
   }
 
+  /** Reports the gateway's response cache (entries now; hits, misses and emptyings so far) at each scrape. */
+  trackResponseCache(cache: { size: number; hits: number; misses: number; invalidations: number }): void {
+    new Gauge({
+      name: 'gateway_response_cache_entries',
+      help: 'Answers held by the response cache',
+      registers: [this.registry],
+      collect() {
+        this.set(cache.size);
+      },
+    });
+    new Counter({
+      name: 'gateway_response_cache_events_total',
+      help: 'Response cache lookups by result (hit, miss), and emptyings (invalidation)',
+      labelNames: ['event'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ event: 'hit' }, cache.hits);
+        this.inc({ event: 'miss' }, cache.misses);
+        this.inc({ event: 'invalidation' }, cache.invalidations);
+      },
+    });
+  }
+
   operationLabel(name: string | null | undefined): string {
     if (!name) return 'anonymous';
     if (this.names.has(name)) return name;

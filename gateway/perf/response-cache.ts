@@ -49,10 +49,12 @@ export class ResponseCache {
   private readonly listeners: Array<() => void> = [];
   hits = 0;
   misses = 0;
+  invalidations = 0;
 
   constructor(readonly options: ResponseCacheOptions, private readonly now: () => number = Date.now) {}
 
   invalidate(): void {
+    this.invalidations += 1;
     this.generation += 1;
     this.entries.clear();
   }

@@ -61,6 +61,11 @@ it('replays a public dashboard answer for its hint (max-age=5, public) without a
   expect(commands()).toBe(before);
   expect(graph.gateway.responseCache!.hits).toBe(hits + 1);
   expect(second.cacheControl).toMatch(/^max-age=[0-5], public$/);
+
+  // Operators see it at /metrics.
+  const metrics = await (await fetch(graph.gatewayUrl.replace(/\/graphql$/, '/metrics'))).text();
+  expect(metrics).toMatch(/^gateway_response_cache_events_total\{[^}]*event="hit"[^}]*\} [1-9]/m);
+  expect(metrics).toMatch(/^gateway_response_cache_entries(\{[^}]*\})? [1-9]/m);
 });
 
 it('never caches an answer with an unhinted part (a resident\'s own page)', async () => {
