@@ -24,6 +24,7 @@ export function loadPerfOptions(env: NodeJS.ProcessEnv = process.env): PerfOptio
       RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
       RESPONSE_CACHE_MAX_TTL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
       RESPONSE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+      RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(1024).max(4_294_967_296).default(64 * 1024 * 1024),
     },
     env,
   );
@@ -34,6 +35,7 @@ export function loadPerfOptions(env: NodeJS.ProcessEnv = process.env): PerfOptio
       enabled: e.RESPONSE_CACHE === 'on',
       maxTtlMs: e.RESPONSE_CACHE_MAX_TTL_MS,
       maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES,
+      maxBytes: e.RESPONSE_CACHE_MAX_BYTES,
     },
   };
 }

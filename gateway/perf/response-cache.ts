@@ -9,12 +9,15 @@ export interface ResponseCacheOptions {
   maxTtlMs: number;
   /** Most answers kept; the oldest goes first. */
   maxEntries: number;
+  /** Most bytes kept (answers measured as JSON); the oldest go first, and a larger answer is not kept. */
+  maxBytes: number;
 }
 
 type SingleResult = Extract<GraphQLResponse['body'], { kind: 'single' }>['singleResult'];
 
 interface Entry {
   expires: number;
+  bytes: number;
   scope: 'PUBLIC' | 'PRIVATE';
   result: SingleResult;
 }
@@ -44,6 +47,7 @@ interface Entry {
  */
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
   /** Bumped by every invalidation: an answer begun under an older generation is not stored. */
   private generation = 0;
   private readonly listeners: Array<() => void> = [];
@@ -57,6 +61,7 @@ export class ResponseCache {
     this.invalidations += 1;
     this.generation += 1;
     this.entries.clear();
+    this.bytes = 0;
   }
 
   /** Called after a mutation through this gateway has finished (to tell other replicas). */
@@ -68,6 +73,11 @@ export class ResponseCache {
     return this.entries.size;
   }
 
+  /** Bytes held (the kept answers as JSON). */
+  get heldBytes(): number {
+    return this.bytes;
+  }
+
   private keyOf(ctx: GraphQLRequestContext<GatewayContext>): string | undefined {
     if (ctx.operation?.operation !== 'query' || !ctx.queryHash) return undefined;
     const viewer = ctx.contextValue?.viewer;
@@ -75,12 +85,21 @@ export class ResponseCache {
     return `${JSON.stringify(viewer)}\n${ctx.queryHash}\n${ctx.operationName ?? ''}\n${JSON.stringify(ctx.request.variables ?? {})}`;
   }
 
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.bytes -= entry.bytes;
+    this.entries.delete(key);
+  }
+
   private store(key: string, entry: Entry): void {
-    if (this.entries.size >= this.options.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
+    if (entry.bytes > this.options.maxBytes) return;
+    this.drop(key);
+    while (this.entries.size > 0 && (this.entries.size >= this.options.maxEntries || this.bytes + entry.bytes > this.options.maxBytes)) {
+      this.drop(this.entries.keys().next().value!);
     }
     this.entries.set(key, entry);
+    this.bytes += entry.bytes;
   }
 
   plugin(): ApolloServerPlugin<GatewayContext> {
@@ -113,7 +132,7 @@ export class ResponseCache {
               ctx.overallCachePolicy.replace({ maxAge: Math.max(0, Math.floor((entry.expires - now) / 1000)), scope: entry.scope });
               return { http: ctx.response.http, body: { kind: 'single', singleResult: entry.result } };
             }
-            if (entry) cache.entries.delete(key);
+            if (entry) cache.drop(key);
             cache.misses += 1;
             startedAt = cache.generation;
             return null;
@@ -132,7 +151,9 @@ export class ResponseCache {
             if (ctx.response.http.status !== undefined && ctx.response.http.status !== 200) return;
             const ttl = Math.min(policy.maxAge * 1000, cache.options.maxTtlMs);
             if (ttl <= 0) return;
-            cache.store(key, { expires: cache.now() + ttl, scope: policy.scope, result: body.singleResult });
+            // UTF-16 length: close enough to bound memory without encoding the answer twice.
+            const bytes = JSON.stringify(body.singleResult).length;
+            cache.store(key, { expires: cache.now() + ttl, bytes, scope: policy.scope, result: body.singleResult });
           },
         };
       },

@@ -180,6 +180,52 @@ it('a new supergraph empties the cache: no answer made under the old one is repl
   }
 });
 
+it('holds at most RESPONSE_CACHE_MAX_BYTES: the oldest answers go first, a larger answer is not kept', async () => {
+  // The sizes of two answers, as the cache measures them.
+  const sized = graph.gateway.responseCache!;
+  sized.invalidate();
+  await post(graph.gatewayUrl, LOTS_OF_DONGXIAO, { code: centre.code });
+  const lotsBytes = sized.heldBytes;
+  await post(graph.gatewayUrl, contract, { code: SHUIBEI }, undefined, 'CommunityDashboard');
+  const dashboardBytes = sized.heldBytes - lotsBytes;
+  expect(lotsBytes).toBeGreaterThan(100);
+  expect(dashboardBytes).toBeGreaterThan(100);
+
+  const bounded = async (maxBytes: number) => {
+    const defaults = gatewayOptions({});
+    const server = await createGatewayServer(
+      gatewayOptions({
+        supergraph: { kind: 'sdl', sdl: readFileSync(path.join(ROOT_DIR, 'schema', 'supergraph.graphql'), 'utf8') },
+        subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, graph.subgraphs[n].url])),
+        cityAuth: { jwtSecret: testConfig.jwtSecret, internalSecret: testConfig.internalSecret },
+        perf: { ...defaults.perf!, responseCache: { ...defaults.perf!.responseCache, maxBytes } },
+      }),
+    );
+    return { server, url: `${await server.listen(0)}/graphql` };
+  };
+
+  // Room for either answer but not both: the second pushes the first out.
+  const both = await bounded(lotsBytes + dashboardBytes - 1);
+  try {
+    await post(both.url, LOTS_OF_DONGXIAO, { code: centre.code });
+    await post(both.url, contract, { code: SHUIBEI }, undefined, 'CommunityDashboard');
+    expect(both.server.responseCache!.size).toBe(1);
+    expect(both.server.responseCache!.heldBytes).toBe(dashboardBytes);
+  } finally {
+    await both.server.stop();
+  }
+  // Room for the smaller answer only: the larger one is answered but never kept.
+  const small = await bounded(Math.min(lotsBytes, dashboardBytes));
+  try {
+    await post(small.url, LOTS_OF_DONGXIAO, { code: centre.code });
+    await post(small.url, contract, { code: SHUIBEI }, undefined, 'CommunityDashboard');
+    expect(small.server.responseCache!.size).toBe(1);
+    expect(small.server.responseCache!.heldBytes).toBe(Math.min(lotsBytes, dashboardBytes));
+  } finally {
+    await small.server.stop();
+  }
+});
+
 describe('two gateway replicas with Redis', () => {
   let a: GatewayServer;
   let b: GatewayServer;
