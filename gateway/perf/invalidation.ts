@@ -22,19 +22,32 @@ export class CacheInvalidationBus {
     const options = { maxRetriesPerRequest: 2, enableOfflineQueue: true };
     this.subscriber = new Redis(redisUrl, options);
     this.publisher = new Redis(redisUrl, options);
-    // Errors surface as missed invalidations, bounded by the hints' maxAge; the clients reconnect.
-    this.subscriber.on('error', () => {});
+    // While Redis is away, events are missed: answers then live at most their hint's maxAge.
     this.publisher.on('error', () => {});
+    this.subscriber.on('error', () => {});
     this.subscriber.on('pmessage', () => {
       this.heard += 1;
       cache.invalidate();
     });
+    // On every (re)connection: subscribe, and forget what may have changed unheard meanwhile.
+    this.subscriber.on('ready', () => {
+      cache.invalidate();
+      this.subscriber.psubscribe(`${PREFIX}*`).then(() => this.onSubscribed(), () => {});
+    });
     cache.onMutation(() => void this.publisher.publish(GATEWAY_MUTATION, '{}').catch(() => {}));
   }
 
-  /** Resolves once the pattern subscription is in place. */
-  async start(): Promise<void> {
-    await this.subscriber.psubscribe(`${PREFIX}*`);
+  private onSubscribed: () => void = () => {};
+  private readonly subscribed = new Promise<boolean>((resolve) => {
+    this.onSubscribed = () => resolve(true);
+  });
+
+  /**
+   * Waits (at most `timeoutMs`) for the pattern subscription; never fails, so a gateway starts and
+   * serves while Redis is down (true when subscribed).
+   */
+  async start(timeoutMs = 2000): Promise<boolean> {
+    return Promise.race([this.subscribed, new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref())]);
   }
 
   async close(): Promise<void> {

@@ -226,6 +226,28 @@ it('holds at most RESPONSE_CACHE_MAX_BYTES: the oldest answers go first, a large
   }
 });
 
+it('starts and serves with its cache when Redis is unreachable', async () => {
+  const started = Date.now();
+  const lonely = await createGatewayServer(
+    gatewayOptions({
+      supergraph: { kind: 'sdl', sdl: readFileSync(path.join(ROOT_DIR, 'schema', 'supergraph.graphql'), 'utf8') },
+      subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, graph.subgraphs[n].url])),
+      cityAuth: { jwtSecret: testConfig.jwtSecret, internalSecret: testConfig.internalSecret },
+      redisUrl: 'redis://127.0.0.1:9', // nothing listens there
+    }),
+  );
+  try {
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const url = `${await lonely.listen(0)}/graphql`;
+    const first = await post(url, LOTS_OF_DONGXIAO, { code: centre.code });
+    expect(first.body.errors).toBeUndefined();
+    await post(url, LOTS_OF_DONGXIAO, { code: centre.code });
+    expect(lonely.responseCache!.hits).toBe(1);
+  } finally {
+    await lonely.stop();
+  }
+});
+
 describe('two gateway replicas with Redis', () => {
   let a: GatewayServer;
   let b: GatewayServer;
