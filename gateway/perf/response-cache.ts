@@ -39,8 +39,10 @@ interface Entry {
  *
  * Invalidation: a mutation through this gateway empties the cache when it starts and again when
  * it has finished, and an answer computed across an invalidation is not stored. `invalidate()` is
- * also called on subgraph events (`gateway/perf/invalidation.ts`, with Redis). Changes nobody
- * announces (scheduled rules without Redis) show within the hint's maxAge.
+ * also called by the server on a new supergraph, on every event a subgraph streams to a
+ * subscription, and with Redis on every subgraph event and other replicas' mutations
+ * (`gateway/perf/invalidation.ts`). Changes nobody announces (scheduled rules without Redis) show
+ * within the hint's maxAge.
  *
  * It runs as an Apollo Server plugin after parsing, validation and `didResolveOperation`, so the
  * security layer's limits still apply to every request; a hit skips planning and every fetch.
