@@ -1,4 +1,5 @@
 import { createClient } from 'graphql-ws';
+import { Types } from 'mongoose';
 import WebSocket from 'ws';
 import { signViewer } from '../../shared/auth';
 import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
@@ -331,8 +332,6 @@ describe('subscription', () => {
 });
 
 describe('the one-active-stay slot', () => {
-  const { Types } = require('mongoose') as typeof import('mongoose');
-
   it('a slot left by an application that died before writing its stay is taken back after a minute', async () => {
     await addHostel(models, 'HS-T8', 2);
     // A crash between claiming the slot and writing the stay leaves this behind.
