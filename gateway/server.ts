@@ -146,9 +146,11 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     logger: log,
   });
   const responseCache = options.perf?.responseCache.enabled ? new ResponseCache(options.perf.responseCache) : undefined;
-  // An answer made under the previous supergraph may not be what the new one would give.
-  if (responseCache) gateway.onSchemaLoadOrUpdate(() => responseCache.invalidate());
-  if (responseCache) metrics.trackResponseCache(responseCache);
+  if (responseCache) {
+    // An answer made under the previous supergraph may not be what the new one would give.
+    gateway.onSchemaLoadOrUpdate(() => responseCache.invalidate());
+    metrics.trackResponseCache(responseCache);
+  }
   const invalidation = responseCache && options.redisUrl ? new CacheInvalidationBus(options.redisUrl, responseCache) : undefined;
   await invalidation?.start();
   const apollo = new ApolloServer<GatewayContext>({

@@ -1,6 +1,9 @@
 import Redis from 'ioredis';
 import { eventIterator, type PubSub } from './pubsub';
 
+/** What every CityGraph process's Redis channels start with; a listener to all of them uses `${CHANNEL_PREFIX}*`. */
+export const CHANNEL_PREFIX = 'citygraph:';
+
 /**
  * Pub/sub through Redis, so an event published by one replica reaches subscribers connected to
  * another. One connection publishes; one subscribes on behalf of every local listener, and each
@@ -11,7 +14,7 @@ export class RedisPubSub implements PubSub {
   private readonly subscriber: Redis;
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
 
-  constructor(url: string, private readonly prefix = 'citygraph:') {
+  constructor(url: string, private readonly prefix = CHANNEL_PREFIX) {
     const options = { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true };
     this.publisher = new Redis(url, options);
     this.subscriber = new Redis(url, options);

@@ -1,9 +1,8 @@
 import Redis from 'ioredis';
+import { CHANNEL_PREFIX } from '../../shared/pubsub-redis';
 import type { ResponseCache } from './response-cache';
 
-/** The channel prefix every CityGraph process publishes its events under (shared/pubsub-redis.ts). */
-const PREFIX = 'citygraph:';
-const GATEWAY_MUTATION = `${PREFIX}gateway.mutation`;
+const GATEWAY_MUTATION = `${CHANNEL_PREFIX}gateway.mutation`;
 
 /**
  * Keeps the response caches of several gateway replicas honest through Redis: every event a
@@ -15,8 +14,6 @@ const GATEWAY_MUTATION = `${PREFIX}gateway.mutation`;
 export class CacheInvalidationBus {
   private readonly subscriber: Redis;
   private readonly publisher: Redis;
-  /** Events heard, for tests and metrics. */
-  heard = 0;
 
   constructor(redisUrl: string, cache: ResponseCache) {
     const options = { maxRetriesPerRequest: 2, enableOfflineQueue: true };
@@ -25,14 +22,11 @@ export class CacheInvalidationBus {
     // While Redis is away, events are missed: answers then live at most their hint's maxAge.
     this.publisher.on('error', () => {});
     this.subscriber.on('error', () => {});
-    this.subscriber.on('pmessage', () => {
-      this.heard += 1;
-      cache.invalidate();
-    });
+    this.subscriber.on('pmessage', () => cache.invalidate());
     // On every (re)connection: subscribe, and forget what may have changed unheard meanwhile.
     this.subscriber.on('ready', () => {
       cache.invalidate();
-      this.subscriber.psubscribe(`${PREFIX}*`).then(() => this.onSubscribed(), () => {});
+      this.subscriber.psubscribe(`${CHANNEL_PREFIX}*`).then(() => this.onSubscribed(), () => {});
     });
     cache.onMutation(() => void this.publisher.publish(GATEWAY_MUTATION, '{}').catch(() => {}));
   }

@@ -50,18 +50,16 @@ interface Entry {
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
-  /** Bumped by every invalidation: an answer begun under an older generation is not stored. */
-  private generation = 0;
   private readonly listeners: Array<() => void> = [];
   hits = 0;
   misses = 0;
+  /** Emptyings so far; an answer begun before one of them is not stored. */
   invalidations = 0;
 
   constructor(readonly options: ResponseCacheOptions, private readonly now: () => number = Date.now) {}
 
   invalidate(): void {
     this.invalidations += 1;
-    this.generation += 1;
     this.entries.clear();
     this.bytes = 0;
   }
@@ -111,7 +109,7 @@ export class ResponseCache {
         let key: string | undefined;
         let hit = false;
         let mutation = false;
-        let startedAt = 0;
+        let invalidationsAtStart = 0;
         return {
           async didResolveOperation(ctx) {
             if (ctx.operation?.operation === 'mutation') {
@@ -136,7 +134,7 @@ export class ResponseCache {
             }
             if (entry) cache.drop(key);
             cache.misses += 1;
-            startedAt = cache.generation;
+            invalidationsAtStart = cache.invalidations;
             return null;
           },
           async willSendResponse(ctx) {
@@ -145,7 +143,7 @@ export class ResponseCache {
               for (const listener of cache.listeners) listener();
               return;
             }
-            if (!key || hit || startedAt !== cache.generation) return;
+            if (!key || hit || invalidationsAtStart !== cache.invalidations) return;
             const policy = ctx.overallCachePolicy.policyIfCacheable();
             if (!policy) return;
             const body = ctx.response.body;

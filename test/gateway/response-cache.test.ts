@@ -9,10 +9,9 @@ import { publishAvailability } from '../../subgraphs/parking/events';
 import { COMMUNITIES, DEMO_RESIDENT_ID, DONGXIAO_STREET, OTHER_RESIDENTS, SHUIBEI } from '../../shared/demo';
 import { ROOT_DIR } from '../../shared/schema';
 import { SUBGRAPH_NAMES } from '../../shared/subgraph-deps';
-import { createGatewayServer, type GatewayServer } from '../../gateway/server';
+import type { GatewayServer } from '../../gateway/server';
 import { gatewayOptions } from '../support/gateway';
 import { startGraph, type RunningGraph } from '../support/graph';
-import { testConfig } from '../support/subgraph';
 
 /**
  * The gateway's response cache follows the subgraphs' `@cacheControl` hints through real HTTP:
@@ -158,16 +157,8 @@ it('a new supergraph empties the cache: no answer made under the old one is repl
   const file = path.join(dir, 'supergraph.graphql');
   const sdl = readFileSync(path.join(ROOT_DIR, 'schema', 'supergraph.graphql'), 'utf8');
   writeFileSync(file, sdl);
-  const watched = await createGatewayServer(
-    gatewayOptions({
-      supergraph: { kind: 'file', path: file },
-      watchSupergraph: true,
-      subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, graph.subgraphs[n].url])),
-      cityAuth: { jwtSecret: testConfig.jwtSecret, internalSecret: testConfig.internalSecret },
-    }),
-  );
+  const { server: watched, url } = await graph.startGateway({ supergraph: { kind: 'file', path: file }, watchSupergraph: true });
   try {
-    const url = `${await watched.listen(0)}/graphql`;
     await post(url, LOTS_OF_DONGXIAO, { code: centre.code });
     expect(watched.responseCache!.size).toBe(1);
     writeFileSync(file, `${sdl}\n# recomposed\n`);
@@ -193,15 +184,7 @@ it('holds at most RESPONSE_CACHE_MAX_BYTES: the oldest answers go first, a large
 
   const bounded = async (maxBytes: number) => {
     const defaults = gatewayOptions({});
-    const server = await createGatewayServer(
-      gatewayOptions({
-        supergraph: { kind: 'sdl', sdl: readFileSync(path.join(ROOT_DIR, 'schema', 'supergraph.graphql'), 'utf8') },
-        subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, graph.subgraphs[n].url])),
-        cityAuth: { jwtSecret: testConfig.jwtSecret, internalSecret: testConfig.internalSecret },
-        perf: { ...defaults.perf!, responseCache: { ...defaults.perf!.responseCache, maxBytes } },
-      }),
-    );
-    return { server, url: `${await server.listen(0)}/graphql` };
+    return graph.startGateway({ perf: { ...defaults.perf!, responseCache: { ...defaults.perf!.responseCache, maxBytes } } });
   };
 
   // Room for either answer but not both: the second pushes the first out.
@@ -228,17 +211,9 @@ it('holds at most RESPONSE_CACHE_MAX_BYTES: the oldest answers go first, a large
 
 it('starts and serves with its cache when Redis is unreachable', async () => {
   const started = Date.now();
-  const lonely = await createGatewayServer(
-    gatewayOptions({
-      supergraph: { kind: 'sdl', sdl: readFileSync(path.join(ROOT_DIR, 'schema', 'supergraph.graphql'), 'utf8') },
-      subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, graph.subgraphs[n].url])),
-      cityAuth: { jwtSecret: testConfig.jwtSecret, internalSecret: testConfig.internalSecret },
-      redisUrl: 'redis://127.0.0.1:9', // nothing listens there
-    }),
-  );
+  const { server: lonely, url } = await graph.startGateway({ redisUrl: 'redis://127.0.0.1:9' }); // nothing listens there
   try {
     expect(Date.now() - started).toBeLessThan(10_000);
-    const url = `${await lonely.listen(0)}/graphql`;
     const first = await post(url, LOTS_OF_DONGXIAO, { code: centre.code });
     expect(first.body.errors).toBeUndefined();
     await post(url, LOTS_OF_DONGXIAO, { code: centre.code });
@@ -258,18 +233,10 @@ describe('two gateway replicas with Redis', () => {
     const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await redis.connect();
     await redis.quit();
-    const replica = () =>
-      createGatewayServer(
-        gatewayOptions({
-          supergraph: { kind: 'sdl', sdl: readFileSync(path.join(ROOT_DIR, 'schema', 'supergraph.graphql'), 'utf8') },
-          subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, graph.subgraphs[n].url])),
-          cityAuth: { jwtSecret: testConfig.jwtSecret, internalSecret: testConfig.internalSecret },
-          redisUrl: REDIS_URL,
-        }),
-      );
-    [a, b] = await Promise.all([replica(), replica()]);
-    aUrl = `${await a.listen(0)}/graphql`;
-    bUrl = `${await b.listen(0)}/graphql`;
+    [{ server: a, url: aUrl }, { server: b, url: bUrl }] = await Promise.all([
+      graph.startGateway({ redisUrl: REDIS_URL }),
+      graph.startGateway({ redisUrl: REDIS_URL }),
+    ]);
   });
 
   afterAll(async () => {

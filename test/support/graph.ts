@@ -7,6 +7,7 @@ import { ROOT_DIR } from '../../shared/schema';
 import { loadSeed } from '../../shared/seed-runner';
 import { SUBGRAPH_NAMES, type SubgraphFactory, type SubgraphName } from '../../shared/subgraph-deps';
 import type { SubgraphServer } from '../../shared/subgraph-server';
+import type { GatewayOptions } from '../../gateway/config';
 import { gatewayOptions } from './gateway';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { testPrefix } from './db';
@@ -16,6 +17,11 @@ export interface RunningGraph {
   gatewayUrl: string;
   gateway: GatewayServer;
   subgraphs: Record<SubgraphName, { url: string; db: Database; server: SubgraphServer; pubsub: PubSub }>;
+  /**
+   * Another gateway over the same subgraphs (the caller stops it), with options overridden: a
+   * second replica, another supergraph source, other limits.
+   */
+  startGateway(overrides?: Partial<GatewayOptions>): Promise<{ server: GatewayServer; url: string }>;
   /** A bearer token for `viewer`, signed with the test configuration's secret. */
   token(viewer: Viewer): string;
   /** Sends an operation to the gateway over HTTP, with a bearer token when given. */
@@ -44,21 +50,26 @@ export async function startGraph(options: { seed?: boolean; now?: Date; pubsub?:
       subgraphs[name] = { url, db, server, pubsub };
     }),
   );
-  const gateway = await createGatewayServer(
-    gatewayOptions({
-    supergraph: { kind: 'sdl', sdl: readFileSync(path.join(ROOT_DIR, 'schema', 'supergraph.graphql'), 'utf8') },
-    subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphs[n].url])),
-    subgraphTimeoutMs: 10000,
-    cityAuth: { jwtSecret: testConfig.jwtSecret, internalSecret: testConfig.internalSecret },
-    subscriptions: { maxPerClient: 200, maxTotal: 1000 },
-    dashboard: true,
-    }),
-  );
-  const gatewayUrl = `${await gateway.listen(0)}/graphql`;
+  const startGateway: RunningGraph['startGateway'] = async (overrides = {}) => {
+    const server = await createGatewayServer(
+      gatewayOptions({
+        supergraph: { kind: 'sdl', sdl: readFileSync(path.join(ROOT_DIR, 'schema', 'supergraph.graphql'), 'utf8') },
+        subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphs[n].url])),
+        subgraphTimeoutMs: 10000,
+        cityAuth: { jwtSecret: testConfig.jwtSecret, internalSecret: testConfig.internalSecret },
+        subscriptions: { maxPerClient: 200, maxTotal: 1000 },
+        dashboard: true,
+        ...overrides,
+      }),
+    );
+    return { server, url: `${await server.listen(0)}/graphql` };
+  };
+  const { server: gateway, url: gatewayUrl } = await startGateway();
   return {
     gatewayUrl,
     gateway,
     subgraphs,
+    startGateway,
     token: (viewer) => signUserToken(viewer, testConfig.jwtSecret),
     async query(query, variables = {}, token, operationName) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
