@@ -87,8 +87,14 @@ export interface GatewayOptions {
   registry?: RegistryOptions;
   /** Reload a supergraph file when it changes (no registry). */
   watchSupergraph: boolean;
-  /** Subscription limits (`SUBSCRIPTIONS_MAX_PER_CLIENT`, default 50; `SUBSCRIPTIONS_MAX_TOTAL`, default 10000). */
-  subscriptions: { maxPerClient: number; maxTotal: number };
+  /**
+   * Subscription limits (`SUBSCRIPTIONS_MAX_PER_CLIENT`, default 50; `SUBSCRIPTIONS_MAX_TOTAL`,
+   * default 10000; `SUBSCRIPTION_QUEUE_MAX`, default 100: events a subscriber may leave unread
+   * before it is ended with SLOW_CONSUMER).
+   */
+  subscriptions: { maxPerClient: number; maxTotal: number; maxQueue: number };
+  /** Internal errors keep their stack traces in answers (`DEBUG_ERRORS=on`; never in production). */
+  debugErrors: boolean;
   /** Performance levers: subgraph HTTP client, public response cache (`gateway/perf`); defaults when absent. */
   perf?: PerfOptions;
 }
@@ -123,6 +129,8 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
       SUPERGRAPH_WATCH: z.enum(['on', 'off']).default('on'),
       SUBSCRIPTIONS_MAX_PER_CLIENT: z.coerce.number().int().min(1).max(100000).default(50),
       SUBSCRIPTIONS_MAX_TOTAL: z.coerce.number().int().min(1).max(10000000).default(10000),
+      SUBSCRIPTION_QUEUE_MAX: z.coerce.number().int().min(1).max(100000).default(100),
+      DEBUG_ERRORS: z.enum(['on', 'off']).default('off'),
     },
     env,
   );
@@ -175,7 +183,8 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     watchSupergraph: e.SUPERGRAPH_WATCH === 'on',
     security: loadSecurityOptions(env, { production, introspection, bodyLimitBytes: e.BODY_LIMIT_BYTES }),
     redisUrl: e.REDIS_URL,
-    subscriptions: { maxPerClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT, maxTotal: e.SUBSCRIPTIONS_MAX_TOTAL },
+    subscriptions: { maxPerClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT, maxTotal: e.SUBSCRIPTIONS_MAX_TOTAL, maxQueue: e.SUBSCRIPTION_QUEUE_MAX },
+    debugErrors: e.DEBUG_ERRORS === 'on' && !production,
     perf: loadPerfOptions(env),
   };
 }

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { randomUUID } from 'node:crypto';
+import type { GraphQLSchema } from 'graphql';
 import { listen, pathOf, sendJson } from '../shared/http';
 import { createLogger } from '../shared/logger';
 import { Metrics } from '../shared/metrics';
@@ -14,16 +13,20 @@ import { createSubgraphFetcher, SubgraphDataSource } from './datasources/subgrap
 import { CacheInvalidationBus } from './perf/invalidation';
 import { ResponseCache } from './perf/response-cache';
 import { dedupeFetcher } from './perf/dedupe';
-import { ViewerCache } from './perf/viewer-cache';
 import { serveDashboard } from './dashboard/serve';
 import { ReadinessProbe } from './health';
 import { openSchemaRegistry, type SchemaRegistry } from './registry';
-import { createSecurityLayer } from './security';
+import { createSecurityState, type TrustedOperations } from './security';
+import { RequestPipeline, type Door, type Identity } from './pipeline';
+import { createIdentityResolver } from './pipeline/stages/identity';
+import { createHttpDoor } from './transports/http';
+import { attachWebSocketDoor } from './transports/ws';
+import { createSseDoor } from './transports/sse';
+import { createAdminDoor } from './transports/admin';
 import { FileSupergraphManager } from './supergraph/file-manager';
 import { createPubSub } from '../shared/pubsub';
 import { SubscriptionHub } from './subscriptions/hub';
 import { internalsOf } from './subscriptions/planner';
-import { attachSubscriptionTransports } from './subscriptions/transports';
 import { UpstreamConnections } from './subscriptions/upstream';
 import { composeFromConfig } from './supergraph/compose';
 import { demoteSubgraphEnforcedFeatures } from './supergraph/security-features';
@@ -41,6 +44,8 @@ export interface GatewayServer {
   registry?: SchemaRegistry;
   /** Federated subscriptions: open client subscriptions and shared upstream streams. */
   subscriptions: SubscriptionHub;
+  /** The trusted operations, when `TRUSTED_OPERATIONS=on`. */
+  trustedOperations?: TrustedOperations;
   /** The response cache, unless `RESPONSE_CACHE=off`. */
   responseCache?: ResponseCache;
   metrics: Metrics;
@@ -67,21 +72,6 @@ function readSupergraphSource(source: SupergraphSource): string {
       return outcome.supergraphSdl;
     }
   }
-}
-
-function formatGatewayError(production: boolean, log: ReturnType<typeof createLogger>) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    if (code === undefined || code === 'INTERNAL_SERVER_ERROR') log.error({ error: formatted }, 'internal error');
-    if (production && (code === undefined || code === 'INTERNAL_SERVER_ERROR')) {
-      return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-    }
-    if (production && formatted.extensions && 'stacktrace' in formatted.extensions) {
-      const { stacktrace: _drop, ...rest } = formatted.extensions;
-      return { ...formatted, extensions: rest };
-    }
-    return formatted;
-  };
 }
 
 /**
@@ -140,11 +130,17 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     }));
   });
 
-  const security = createSecurityLayer<GatewayContext>(options.security, {
-    redisUrl: options.redisUrl,
-    jwtSecret: options.cityAuth?.jwtSecret,
+  const security = createSecurityState(options.security, { redisUrl: options.redisUrl, logger: log });
+  const pipeline = new RequestPipeline({
+    security: options.security,
+    inFlight: { maxInFlight: options.security.maxInFlight, maxQueued: options.security.maxQueued },
+    debugErrors: options.debugErrors,
+    trusted: security.trusted,
+    limiter: security.limiter,
+    identity: createIdentityResolver(options.cityAuth, options.security.trustProxyHops),
     logger: log,
   });
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => pipeline.onSupergraph(coreSupergraphSdl));
   const responseCache = options.perf?.responseCache.enabled ? new ResponseCache(options.perf.responseCache) : undefined;
   if (responseCache) {
     // An answer made under the previous supergraph may not be what the new one would give.
@@ -155,11 +151,18 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   await invalidation?.start();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    ...security.apolloConfig,
+    // The pipeline has parsed, limited, trusted, counted and validated every operation before
+    // Apollo Server sees it; Apollo executes, and its errors go through the same formatter.
+    introspection: options.security.introspection,
+    includeStacktraceInErrorResponses: options.debugErrors,
+    hideSchemaDetailsFromClientErrors: options.production,
+    csrfPrevention: false,
+    persistedQueries: false,
+    allowBatchedHttpRequests: false,
     // shared/shutdown.ts drains in-flight requests first, then stops Apollo Server.
     stopOnTerminationSignals: false,
-    formatError: formatGatewayError(options.production, log),
-    plugins: [metrics.plugin(), ...(security.apolloConfig.plugins ?? []), ...(registry ? [registry.usagePlugin<GatewayContext>()] : []), ...(responseCache ? [responseCache.plugin()] : [])],
+    formatError: (formatted) => pipeline.format(formatted),
+    plugins: [metrics.plugin(), ...(registry ? [registry.usagePlugin<GatewayContext>()] : []), ...(responseCache ? [responseCache.plugin()] : [])],
   });
   await apollo.start();
 
@@ -174,44 +177,49 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   });
   metrics.trackSubscriptions(() => hub.stats());
 
-  const viewers = new ViewerCache(options.cityAuth);
+  const gatewayContext = (who: Identity): GatewayContext => ({
+    viewer: who.viewer,
+    viewerToken: who.viewerToken,
+    requestId: who.requestId,
+    clientKey: who.clientKey,
+  });
+  const cityDoor = (transport: 'http' | 'ws' | 'sse'): Door => ({
+    transport,
+    schema: () => apiSchema,
+    trusted: true,
+    subscriptions: transport !== 'http',
+  });
+  const doorOptions = { pipeline, bodyLimitBytes: options.bodyLimitBytes, apollo, context: gatewayContext };
+  const graphqlHttp = createHttpDoor({
+    ...doorOptions,
+    door: cityDoor('http'),
+    batchMax: options.security.batchMax,
+    csrfPrevention: options.security.csrfPrevention,
+  });
+  const graphqlSse = createSseDoor({ ...doorOptions, door: cityDoor('sse'), hub });
+  const adminHttp = registry
+    ? createAdminDoor({ admin: registry.admin, pipeline, bodyLimitBytes: options.bodyLimitBytes, csrfPrevention: options.security.csrfPrevention })
+    : undefined;
+  const failed = (what: string) => (err: unknown, res: import('node:http').ServerResponse) => {
+    log.error({ err }, `${what} failed`);
+    if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    else res.end();
+  };
+
   const httpServer = createServer((req, res) => {
     const path = pathOf(req);
     res.once('finish', () => metrics.httpRequests.inc({ route: path.length > 32 ? 'other' : path, status: String(res.statusCode) }));
     if (path === '/graphql' || path === '/') {
-      // One id follows the request through every subgraph's logs.
-      const given = req.headers['x-request-id'];
-      if (typeof given !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(given)) req.headers['x-request-id'] = randomUUID();
-      res.setHeader('x-request-id', req.headers['x-request-id'] as string);
-      const context = async () => {
-        try {
-          return { ...viewers.context(req), clientKey: security.clientKey(req) };
-        } catch (err) {
-          const e = err as GraphQLError;
-          throw new GraphQLError(e.message, { extensions: { ...e.extensions, http: { status: 401 } } });
-        }
-      };
-      security.serve(apollo, req, res, context).catch((err) => {
-        log.error({ err, requestId: req.headers['x-request-id'] }, 'request failed');
-        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-        else res.end();
-      });
+      graphqlHttp(req, res).catch((err) => failed('request')(err, res));
       return;
     }
     if (path === '/graphql/stream') {
-      transports.sse(req, res).catch((err) => {
-        log.error({ err }, 'event stream failed');
-        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
-        else res.end();
-      });
+      graphqlSse(req, res).catch((err) => failed('event stream')(err, res));
       return;
     }
     if (options.dashboard && path.startsWith('/dashboard') && serveDashboard(path, req, res)) return;
-    if (path === '/admin/graphql' && registry) {
-      registry.admin.handler(req, res).catch((err) => {
-        log.error({ err }, 'admin request failed');
-        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error' }] });
-      });
+    if (path === '/admin/graphql' && adminHttp) {
+      adminHttp(req, res).catch((err) => failed('admin request')(err, res));
       return;
     }
     if (path === '/metrics') {
@@ -230,13 +238,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   });
   httpServer.keepAliveTimeout = 65_000;
 
-  const transports = attachSubscriptionTransports({
-    httpServer,
-    apollo,
-    hub,
-    schema: () => internalsOf(gateway).schema!,
-    context: (authorization) => viewers.fromAuthorization(authorization),
-  });
+  const websockets = attachWebSocketDoor({ ...doorOptions, httpServer, door: cityDoor('ws'), hub });
 
   return {
     gateway,
@@ -246,12 +248,14 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     apiSchema: () => apiSchema,
     subscriptions: hub,
     responseCache,
+    trustedOperations: security.trusted,
     metrics,
     registry,
     listen: (port = options.port, host = options.host) => listen(httpServer, port, host),
     async stop() {
       await hub.close();
-      await transports.close();
+      await websockets.close();
+      await pipeline.close();
       await security.close();
       await invalidation?.close();
       await new Promise<void>((resolve) => {

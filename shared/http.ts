@@ -5,12 +5,6 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
- * A check before the body is read (`body` undefined: rate limits, declared size) and after it is
- * parsed (batching). Resolves true when it has answered the request itself (a refusal).
- */
-export type HttpGuard = (req: IncomingMessage, res: ServerResponse, body?: unknown) => Promise<boolean>;
-
-/**
  * Answers 413 and closes the connection. The client may finish sending (so it reads the answer
  * instead of a reset) while the bytes are discarded; one that keeps sending far past the limit
  * is cut off.
@@ -78,9 +72,7 @@ export async function serveGraphQL<TContext extends BaseContext>(
   res: ServerResponse,
   context: () => Promise<TContext>,
   bodyLimit = DEFAULT_BODY_LIMIT,
-  guard?: HttpGuard,
 ): Promise<void> {
-  if (guard && (await guard(req, res))) return;
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -98,7 +90,6 @@ export async function serveGraphQL<TContext extends BaseContext>(
     } else {
       body = raw;
     }
-    if (guard && (await guard(req, res, body))) return;
   }
   const url = req.url ?? '/';
   const q = url.indexOf('?');

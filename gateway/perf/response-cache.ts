@@ -111,11 +111,14 @@ export class ResponseCache {
         let mutation = false;
         let invalidationsAtStart = 0;
         return {
-          async didResolveOperation(ctx) {
+          async executionDidStart(ctx) {
+            // Only a mutation that runs can change data: one refused before execution empties nothing.
             if (ctx.operation?.operation === 'mutation') {
               mutation = true;
               cache.invalidate();
             }
+          },
+          async didResolveOperation(ctx) {
             // A shared HTTP cache must never keep what a signed-in viewer was shown.
             if (ctx.contextValue?.viewer && ctx.contextValue.viewer.role !== 'anonymous') {
               ctx.overallCachePolicy.restrict({ scope: 'PRIVATE' });

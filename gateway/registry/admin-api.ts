@@ -1,11 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, GraphQLScalarType, Kind, type GraphQLFormattedError } from 'graphql';
-import { requireRole, verifyUserToken, type Viewer } from '../../shared/auth';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { GraphQLError, GraphQLScalarType, Kind, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { requireRole, type Viewer } from '../../shared/auth';
 import { classifyError, unauthenticated } from '../../shared/errors';
-import { sendJson, serveGraphQL } from '../../shared/http';
-import { createLogger } from '../../shared/logger';
 import type { ChangeResult, RegistryService } from './service';
 import type { LaunchDoc, OperationDoc, SubgraphVersionDoc } from './store';
 
@@ -238,18 +236,30 @@ function nullsOut<T extends object>(a: T): { [K in keyof T]: Exclude<T[K], null>
 
 export interface AdminApiOptions {
   service: RegistryService;
-  /** HS256 secret of bearer tokens (the gateway's `JWT_SECRET`). */
-  jwtSecret: string;
   /** Hides internal error details (`NODE_ENV=production`). */
   production?: boolean;
-  bodyLimitBytes?: number;
 }
 
 export interface AdminApi {
-  /** The node:http handler to mount at `/admin/graphql`. */
-  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** The schema the admin door validates against. */
+  schema: GraphQLSchema;
+  /** Executes admitted admin operations; the gateway's admin door serves it at `/admin/graphql`. */
   apollo: ApolloServer<AdminContext>;
   stop(): Promise<void>;
+}
+
+/**
+ * Who may use the admin API: admins only. Anonymous and bad tokens answer 401 `UNAUTHENTICATED`,
+ * any other role 403 `FORBIDDEN`, before anything is parsed or executed.
+ */
+export function adminRefusal(viewer: Viewer): GraphQLError | undefined {
+  if (viewer.role === 'anonymous') return httpError(unauthenticated('The admin API needs an admin bearer token (Authorization: Bearer …)'), 401);
+  try {
+    requireRole(viewer, 'admin');
+    return undefined;
+  } catch (err) {
+    return httpError(err as GraphQLError, 403);
+  }
 }
 
 function httpError(err: GraphQLError, status: number): GraphQLError {
@@ -257,58 +267,21 @@ function httpError(err: GraphQLError, status: number): GraphQLError {
 }
 
 /**
- * The registry's admin GraphQL API: a standalone Apollo Server (not part of the city graph),
- * admin role only. A missing or invalid bearer token answers 401 `UNAUTHENTICATED`, any other
- * role 403 `FORBIDDEN`, before anything is parsed or executed.
+ * The registry's admin GraphQL API: its own schema and Apollo Server (not part of the city
+ * graph). Requests reach it through the gateway's request pipeline like every other door; here
+ * database failures become SERVICE_UNAVAILABLE before the pipeline's formatter sees them.
  */
 export async function createAdminApi(options: AdminApiOptions): Promise<AdminApi> {
-  const log = createLogger('registry');
+  const schema = makeExecutableSchema({ typeDefs: adminTypeDefs, resolvers: adminResolvers(options.service) as never });
   const apollo = new ApolloServer<AdminContext>({
-    typeDefs: adminTypeDefs,
-    resolvers: adminResolvers(options.service) as never,
+    schema,
     introspection: true,
-    includeStacktraceInErrorResponses: !options.production,
     plugins: [ApolloServerPluginLandingPageDisabled()],
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-      const original = (error as { originalError?: unknown })?.originalError;
-      const classified = classifyError(original);
-      if (classified) return { ...formatted, message: classified.message, extensions: { ...classified.extensions } };
-      const code = formatted.extensions?.code;
-      if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
-        log.error({ error: formatted }, 'admin API internal error');
-        if (options.production) return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-      }
-      return formatted;
+      const classified = classifyError((error as { originalError?: unknown })?.originalError);
+      return classified ? { ...formatted, message: classified.message, extensions: { ...classified.extensions } } : formatted;
     },
   });
   await apollo.start();
-
-  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const context = async (): Promise<AdminContext> => {
-      const header = req.headers.authorization;
-      const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-      if (!match) throw httpError(unauthenticated('The admin API needs an admin bearer token (Authorization: Bearer …)'), 401);
-      let viewer: Viewer;
-      try {
-        viewer = verifyUserToken(match[1], options.jwtSecret);
-      } catch (err) {
-        throw httpError(err as GraphQLError, 401);
-      }
-      try {
-        requireRole(viewer, 'admin');
-      } catch (err) {
-        throw httpError(err as GraphQLError, 403);
-      }
-      return { viewer };
-    };
-    try {
-      await serveGraphQL(apollo, req, res, context, options.bodyLimitBytes ?? 4 * 1024 * 1024);
-    } catch (err) {
-      log.error({ err }, 'admin request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      else res.end();
-    }
-  };
-
-  return { handler, apollo, stop: () => apollo.stop() };
+  return { schema, apollo, stop: () => apollo.stop() };
 }

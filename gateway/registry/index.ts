@@ -9,7 +9,7 @@ import { UsageRecorder } from './usage-plugin';
 
 export { RegistryService, LAUNCH_TOPIC } from './service';
 export { RegistryStore } from './store';
-export { createAdminApi } from './admin-api';
+export { adminRefusal, createAdminApi } from './admin-api';
 export { UsageRecorder, createUsagePlugin } from './usage-plugin';
 export { RegistrySupergraphManager } from '../supergraph/registry-manager';
 export { FileSupergraphManager } from '../supergraph/file-manager';
@@ -51,7 +51,7 @@ export interface SchemaRegistry {
   usage: UsageRecorder;
   /** Add to the gateway's Apollo Server `plugins`. */
   usagePlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext>;
-  /** Mount `admin.handler` at `/admin/graphql`. */
+  /** The admin API's schema and executor; the gateway serves it at `/admin/graphql` through its pipeline. */
   admin: AdminApi;
   /** Call after the gateway's Apollo Server stopped (it flushes usage and stops the manager). */
   close(): Promise<void>;
@@ -91,7 +91,7 @@ export async function openSchemaRegistry(options: SchemaRegistryOptions): Promis
       : undefined,
   });
   const usage = new UsageRecorder(store, { flushIntervalMs: options.usageFlushIntervalMs });
-  const admin = await createAdminApi({ service, jwtSecret: options.jwtSecret, production: options.production });
+  const admin = await createAdminApi({ service, production: options.production });
   return {
     store,
     service,

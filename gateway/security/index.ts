@@ -1,68 +1,28 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApolloServer, ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import { createLogger, type Logger } from '../../shared/logger';
-import { serveGraphQL } from '../../shared/http';
-import { createHttpGuard, type HttpGuard } from './http';
 import type { SecurityOptions } from './options';
-import { securityPlugin } from './plugin';
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from './rate-limit';
-import { BoundedStringCache, PersistedQueryCache, TrustedOperations } from './trusted';
+import { TrustedOperations } from './trusted';
 
 export { loadSecurityOptions, type SecurityOptions, type GatewayBase } from './options';
-export type { HttpGuard } from './http';
 export { TrustedOperations } from './trusted';
 
-/** The Apollo Server options the layer sets; spread them into `new ApolloServer({...})`. */
-export type SecurityApolloConfig<TContext extends BaseContext> = Pick<
-  ApolloServerOptionsWithGateway<TContext>,
-  | 'plugins'
-  | 'introspection'
-  | 'includeStacktraceInErrorResponses'
-  | 'hideSchemaDetailsFromClientErrors'
-  | 'csrfPrevention'
-  | 'persistedQueries'
-  | 'allowBatchedHttpRequests'
-  | 'parseOptions'
->;
-
-export interface SecurityLayer<TContext extends BaseContext = BaseContext> {
-  /** Spread into the ApolloServer options (merge `plugins` with your own). */
-  apolloConfig: SecurityApolloConfig<TContext> & { plugins: NonNullable<SecurityApolloConfig<TContext>['plugins']> };
-  /** The HTTP guard: `(req, res)` before reading the body, `(req, res, body)` after parsing it; true = answered. */
-  httpGuard: HttpGuard;
-  /**
-   * Serves a /graphql request with the guard in place: a drop-in for
-   * `serveGraphQL(apollo, req, res, context, bodyLimit)` of shared/http.ts.
-   */
-  serve(apollo: ApolloServer<TContext>, req: IncomingMessage, res: ServerResponse, context: () => Promise<TContext>): Promise<void>;
-  /** Who counts against the rate limit: `sub:<role>:<subject>` of a valid token, else `ip:<address>`. */
-  clientKey(req: IncomingMessage): string;
+/** The shared state the request pipeline's security stages need. */
+export interface SecurityState {
+  /** Requests per client per window; undefined when `RATE_LIMIT_MAX=0`. */
+  limiter?: RateLimiter;
   /** The trusted operations when trusted mode is on. */
   trusted?: TrustedOperations;
-  /** Closes the Redis connection and timers. */
   close(): Promise<void>;
 }
 
-export interface SecurityDeps {
-  /** Shared rate-limit counters across replicas (`REDIS_URL`); in-process when unset. */
-  redisUrl?: string;
-  /** Verifies bearer tokens so the rate limit counts per subject (the city layer's `JWT_SECRET`); IP only when unset. */
-  jwtSecret?: string;
-  logger?: Logger;
-}
-
 /**
- * Builds the gateway's hardening layer: Apollo Server options (document limits, trusted
- * operations, APQ, CSRF prevention, introspection, error masking) and the HTTP guard (body size,
- * batching, rate limit). Fails fast when trusted mode is on and the manifest cannot be read.
+ * The rate limiter (in Redis when `REDIS_URL` is set, so replicas share it; in-process otherwise)
+ * and the trusted-operations manifest. Fails fast when trusted mode is on and the manifest cannot
+ * be read.
  */
-export function createSecurityLayer<TContext extends BaseContext = BaseContext>(
-  options: SecurityOptions,
-  deps: SecurityDeps = {},
-): SecurityLayer<TContext> {
+export function createSecurityState(options: SecurityOptions, deps: { redisUrl?: string; logger?: Logger } = {}): SecurityState {
   const log = deps.logger ?? createLogger('gateway-security');
   const trusted = options.trustedOperations ? TrustedOperations.fromFile(options.trustedOperationsManifest) : undefined;
-
   let limiter: RateLimiter | undefined;
   if (options.rateLimitMax > 0) {
     const store = deps.redisUrl
@@ -70,30 +30,5 @@ export function createSecurityLayer<TContext extends BaseContext = BaseContext>(
       : new MemoryRateLimitStore(options.rateLimitWindowMs);
     limiter = new RateLimiter(store, options.rateLimitMax, options.rateLimitWindowMs);
   }
-  const { guard, clientKey } = createHttpGuard(options, limiter, deps.jwtSecret);
-
-  const persistedQueries =
-    trusted || options.apq
-      ? { cache: new PersistedQueryCache(trusted, options.apq && !trusted ? new BoundedStringCache() : undefined) }
-      : (false as const);
-
-  return {
-    apolloConfig: {
-      plugins: [securityPlugin<TContext>(options, { trusted })],
-      introspection: options.introspection,
-      includeStacktraceInErrorResponses: !options.production,
-      hideSchemaDetailsFromClientErrors: options.production,
-      csrfPrevention: options.csrfPrevention,
-      persistedQueries,
-      allowBatchedHttpRequests: options.batchMax > 0,
-      parseOptions: options.maxTokens ? { maxTokens: options.maxTokens } : {},
-    },
-    httpGuard: guard,
-    serve: (apollo, req, res, context) => serveGraphQL(apollo, req, res, context, options.bodyLimitBytes, guard),
-    clientKey,
-    trusted,
-    close: async () => {
-      await limiter?.close();
-    },
-  };
+  return { limiter, trusted, close: async () => limiter?.close() };
 }

@@ -37,6 +37,10 @@ export interface SecurityOptions {
   rateLimitMax: number;
   /** The rate limit window in milliseconds (`RATE_LIMIT_WINDOW_MS`, default 10000). */
   rateLimitWindowMs: number;
+  /** Operations one client may have executing at once (`CLIENT_MAX_IN_FLIGHT`, default 8; 0 = no limit). */
+  maxInFlight: number;
+  /** Operations one client may have waiting for a slot; past that, 429 RATE_LIMITED (`CLIENT_MAX_QUEUED`, default 16). */
+  maxQueued: number;
   /**
    * Proxies in front of the gateway whose `X-Forwarded-For` entries are trusted to name the client
    * (`TRUST_PROXY_HOPS`, default 0: the socket's address is the client).
@@ -85,6 +89,8 @@ export function loadSecurityOptions(env: NodeJS.ProcessEnv, gateway: GatewayBase
       BATCH_MAX: limit(0, 1000),
       RATE_LIMIT_MAX: limit(300, 10_000_000),
       RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+      CLIENT_MAX_IN_FLIGHT: limit(8, 100_000),
+      CLIENT_MAX_QUEUED: limit(16, 100_000),
       TRUST_PROXY_HOPS: limit(0, 10),
       CSRF_PREVENTION: onOff('on'),
       APQ: onOff('on'),
@@ -108,6 +114,8 @@ export function loadSecurityOptions(env: NodeJS.ProcessEnv, gateway: GatewayBase
     batchMax: e.BATCH_MAX,
     rateLimitMax: e.RATE_LIMIT_MAX,
     rateLimitWindowMs: e.RATE_LIMIT_WINDOW_MS,
+    maxInFlight: e.CLIENT_MAX_IN_FLIGHT,
+    maxQueued: e.CLIENT_MAX_QUEUED,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     csrfPrevention: e.CSRF_PREVENTION === 'on',
     apq: e.APQ === 'on',

@@ -12,6 +12,8 @@ export interface SubscriptionLimits {
   maxPerClient: number;
   /** Open subscriptions the gateway holds in total. */
   maxTotal: number;
+  /** Events one subscriber may leave unread before it is ended with SLOW_CONSUMER. */
+  maxQueue: number;
 }
 
 export interface HubOptions {
@@ -37,6 +39,16 @@ export interface SubscribeArgs {
 
 function limitError(message: string, extensions: Record<string, unknown>): ExecutionResult {
   return { errors: [new GraphQLError(message, { extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', ...extensions } })] };
+}
+
+function slowConsumer(maxQueue: number): ExecutionResult {
+  return {
+    errors: [
+      new GraphQLError(`Subscription ended: the client left ${maxQueue} events unread. Read faster, or subscribe again.`, {
+        extensions: { code: 'SLOW_CONSUMER', limit: maxQueue },
+      }),
+    ],
+  };
 }
 
 function stableStringify(value: unknown): string {
@@ -264,7 +276,7 @@ export class SubscriptionHub {
       else this.perClient.set(args.clientKey, n);
       shared.subscribers.delete(subscriber);
       if (shared.subscribers.size === 0) shared.close();
-    }) as Subscriber;
+    }, { maxQueue: this.options.limits.maxQueue, overflow: () => slowConsumer(this.options.limits.maxQueue) }) as Subscriber;
     subscriber.clientKey = args.clientKey;
     shared.subscribers.add(subscriber);
     return subscriber;

@@ -65,7 +65,7 @@ describe('gateway with a supergraph that is not the city graph', () => {
       supergraph: { kind: 'sdl', sdl: composed.supergraphSdl! },
       // The routing URL in the supergraph is wrong on purpose: the override must win.
       subgraphUrls: { reviews: reviewsSub.url },
-      subscriptions: { maxPerClient: 10, maxTotal: 100 },
+      subscriptions: { maxPerClient: 10, maxTotal: 100, maxQueue: 100 },
     }),
   );
     url = await gateway.listen(0);

@@ -111,7 +111,7 @@ beforeAll(async () => {
     supergraph: { kind: 'sdl', sdl: composed.supergraphSdl! },
     subgraphUrls: {},
     subgraphTimeoutMs: 5000,
-    subscriptions: { maxPerClient: 150, maxTotal: 1000 },
+    subscriptions: { maxPerClient: 150, maxTotal: 1000, maxQueue: 100 },
     }),
   );
   const base = await gateway.listen(0);

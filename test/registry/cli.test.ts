@@ -9,6 +9,7 @@ import type { Database } from '../../shared/db';
 import { listen, pathOf, sendJson } from '../../shared/http';
 import { ROOT_DIR } from '../../shared/schema';
 import { testConfig } from '../support/subgraph';
+import { adminDoor } from '../support/gateway';
 import { openSchemaRegistry, type SchemaRegistry } from '../../gateway/registry';
 import { adminToken, productsV1, productsV2, productsV3, reviewsV1, startProducts, startReviews, type TinySubgraph } from './support';
 
@@ -54,8 +55,9 @@ describe('npm run schema (the registry CLI)', () => {
     productsSub = await startProducts();
     reviewsSub = await startReviews();
     registry = await openSchemaRegistry({ database: db, jwtSecret: testConfig.jwtSecret, production: false, pollIntervalMs: 0 });
+    const admin = adminDoor(registry.admin, testConfig.jwtSecret);
     server = createServer((req, res) => {
-      if (pathOf(req) === '/admin/graphql') return void registry.admin.handler(req, res);
+      if (pathOf(req) === '/admin/graphql') return void admin(req, res);
       sendJson(res, 404, {});
     });
     adminUrl = `${await listen(server, 0)}/admin/graphql`;

@@ -12,6 +12,7 @@ import { createSubgraphFetcher, SubgraphDataSource } from '../../gateway/datasou
 import { openSchemaRegistry, type SchemaRegistry } from '../../gateway/registry';
 import { resolveSubgraphUrl } from '../../gateway/supergraph/routing';
 import { testConfig } from '../support/subgraph';
+import { adminDoor } from '../support/gateway';
 
 /** Small subgraphs (not the city's): products and reviews, in versions. */
 const link = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
@@ -137,6 +138,7 @@ export async function startRegistryGateway(
     usageFlushIntervalMs: options.usageFlushIntervalMs ?? 5000,
     resolveUrl: (name, url) => resolveSubgraphUrl(name, url, {}),
   });
+  const admin = adminDoor(registry.admin, testConfig.jwtSecret);
   if (options.seed) {
     const seeded = await registry.service.seed({ subgraphs: options.seed, author: 'test' });
     if (!seeded.ok) throw new Error(seeded.summary);
@@ -165,7 +167,7 @@ export async function startRegistryGateway(
       });
       return;
     }
-    if (path === '/admin/graphql') return void registry.admin.handler(req, res);
+    if (path === '/admin/graphql') return void admin(req, res);
     sendJson(res, 404, { error: 'not found' });
   });
   const base = await listen(server, 0);

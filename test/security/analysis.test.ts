@@ -11,7 +11,7 @@ import {
 import { ConfigError } from '../../shared/config';
 import { DEFAULT_MANIFEST, loadSecurityOptions } from '../../gateway/security/options';
 import { PersistedQueryCache, sha256, TrustedOperations } from '../../gateway/security/trusted';
-import { rewriteErrors } from '../../gateway/security/plugin';
+import { createErrorFormatter } from '../../gateway/pipeline/errors';
 import { aliasQuery, deepQuery } from './support';
 
 /** Pure checks over parsed documents: no server. */
@@ -137,22 +137,37 @@ describe('token limit', () => {
   });
 });
 
-describe('error rewriting', () => {
-  it('masks internal errors in production and keeps client-facing codes', () => {
-    const errors = [
-      { message: 'connect ECONNREFUSED 10.0.0.7', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } },
-      { message: 'weird', extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'places' } },
-      { message: 'no code' },
-      { message: 'Too deep', extensions: { code: 'DEPTH_LIMIT_EXCEEDED', limit: 12, actual: 50, stacktrace: ['at y'] } },
-    ];
-    const out = rewriteErrors(errors, { production: true, maxTokens: 3000 });
+describe('the error formatter', () => {
+  const errors = [
+    { message: 'connect ECONNREFUSED 10.0.0.7', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } },
+    { message: 'weird', extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'places' } },
+    { message: 'no code' },
+    { message: 'Too deep', extensions: { code: 'DEPTH_LIMIT_EXCEEDED', limit: 12, actual: 50, stacktrace: ['at y'] } },
+    { message: 'The places service is unreachable', path: ['hello'], extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'places' } },
+    { message: 'Cannot query field "nam" on type "Community". Did you mean "name"?', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+  ];
+
+  it('masks internal errors in production, keeps client codes and subgraph outages, and drops schema hints', () => {
+    const format = createErrorFormatter({ production: true, debugErrors: false });
+    const out = errors.map(format);
     expect(out.slice(0, 3).map((e) => e.message)).toEqual(['Internal server error', 'Internal server error', 'Internal server error']);
     expect(out.slice(0, 3).every((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR' && !('stacktrace' in e.extensions))).toBe(true);
     expect(out[3]).toEqual({ message: 'Too deep', extensions: { code: 'DEPTH_LIMIT_EXCEEDED', limit: 12, actual: 50 } });
-    // development: internal errors keep their details; refusals never carry a stack trace
-    const devOut = rewriteErrors(errors, { production: false, maxTokens: 3000 });
-    expect(devOut.slice(0, 3)).toEqual(errors.slice(0, 3));
-    expect(devOut[3]).toEqual(out[3]);
+    expect(out[4]).toEqual({ message: 'The places service is unreachable', path: ['hello'], extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'places' } });
+    expect(out[5].message).toBe('Cannot query field "nam" on type "Community".');
+    // formatting twice changes nothing
+    expect(out.map(format)).toEqual(out);
+  });
+
+  it('in development keeps messages, and stack traces only when DEBUG_ERRORS asks', () => {
+    const plain = errors.map(createErrorFormatter({ production: false, debugErrors: false }));
+    expect(plain[0]).toEqual({ message: 'connect ECONNREFUSED 10.0.0.7', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(plain[5].message).toMatch(/Did you mean "name"\?/);
+    const debug = errors.map(createErrorFormatter({ production: false, debugErrors: true }));
+    expect(debug[0].extensions?.stacktrace).toEqual(['at x']);
+    // refusals never carry a stack trace
+    expect(debug[3]).toEqual(plain[3]);
+    expect(plain[3]).toEqual({ message: 'Too deep', extensions: { code: 'DEPTH_LIMIT_EXCEEDED', limit: 12, actual: 50 } });
   });
 });
 

@@ -1,19 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import http from 'node:http';
-import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { GraphQLError, parse } from 'graphql';
-import type { GatewayContext } from '../../gateway/auth';
-import { ViewerCache } from '../../gateway/perf/viewer-cache';
-import { createSecurityLayer, loadSecurityOptions, type SecurityLayer } from '../../gateway/security';
+import { parse } from 'graphql';
+import { loadSecurityOptions } from '../../gateway/security';
+import { createGatewayServer, type GatewayServer } from '../../gateway/server';
+import { gatewayOptions } from '../support/gateway';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
-import { listen, pathOf, sendJson, serveGraphQL } from '../../shared/http';
+import { listen, serveGraphQL } from '../../shared/http';
 
 /*
- * A small city graph (two subgraphs) behind a gateway wired exactly as gateway/server.ts should
- * wire the security layer: Apollo Server gets `...security.apolloConfig` (plugins merged), and
- * /graphql is served by `security.serve(...)` instead of `serveGraphQL(...)`.
+ * A small city graph (two subgraphs) behind the real gateway, for the hostile cases.
  */
 
 export const JWT_SECRET = 'security-test-jwt-secret-at-least-32-characters';
@@ -102,7 +99,7 @@ export async function startSubgraphs(): Promise<Subgraphs> {
 
 export interface SecuredGateway {
   url: string;
-  security: SecurityLayer<GatewayContext>;
+  server: GatewayServer;
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any }>;
   stop(): Promise<void>;
 }
@@ -116,52 +113,29 @@ export interface GatewaySetup {
   redisUrl?: string;
 }
 
-/** Starts a gateway over `supergraphSdl` with the security layer, on port 0. */
+export const CITY_AUTH = { jwtSecret: JWT_SECRET, internalSecret: 'security-test-internal-secret-at-least-32-chars' };
+
+/** Starts the real gateway (createGatewayServer) over `supergraphSdl` with these security settings, on port 0. */
 export async function startSecuredGateway(supergraphSdl: string, setup: GatewaySetup = {}): Promise<SecuredGateway> {
   const production = setup.production ?? false;
-  const cityAuth = { jwtSecret: JWT_SECRET, internalSecret: 'security-test-internal-secret-at-least-32-chars' };
-  const viewers = new ViewerCache(cityAuth);
-
-  // --- the wiring gateway/server.ts does ---
-  const securityOptions = loadSecurityOptions(setup.env ?? {}, {
-    production,
-    introspection: setup.introspection ?? !production,
-    bodyLimitBytes: setup.bodyLimitBytes ?? 1024 * 1024,
-  });
-  const security = createSecurityLayer<GatewayContext>(securityOptions, { redisUrl: setup.redisUrl, jwtSecret: cityAuth.jwtSecret });
-  const gateway = new ApolloGateway({ supergraphSdl });
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway,
-    ...security.apolloConfig,
-    plugins: [...security.apolloConfig.plugins],
-  });
-  await apollo.start();
-  const httpServer = createServer((req, res) => {
-    const path = pathOf(req);
-    if (path === '/graphql' || path === '/') {
-      const context = async () => {
-        try {
-          return { ...viewers.context(req), clientKey: security.clientKey(req) };
-        } catch (err) {
-          const e = err as GraphQLError;
-          throw new GraphQLError(e.message, { extensions: { ...e.extensions, http: { status: 401 } } });
-        }
-      };
-      security.serve(apollo, req, res, context).catch(() => {
-        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-        else res.end();
-      });
-      return;
-    }
-    if (path === '/health') return sendJson(res, 200, { status: 'ok' });
-    sendJson(res, 404, { error: 'not found' });
-  });
-  // --- end of the wiring ---
-
-  const url = await listen(httpServer, 0);
+  const introspection = setup.introspection ?? !production;
+  const bodyLimitBytes = setup.bodyLimitBytes ?? 1024 * 1024;
+  const server = await createGatewayServer(
+    gatewayOptions({
+      supergraph: { kind: 'sdl', sdl: supergraphSdl },
+      cityAuth: CITY_AUTH,
+      production,
+      introspection,
+      bodyLimitBytes,
+      redisUrl: setup.redisUrl,
+      dashboard: false,
+      security: loadSecurityOptions(setup.env ?? {}, { production, introspection, bodyLimitBytes }),
+    }),
+  );
+  const url = await server.listen(0);
   return {
     url,
-    security,
+    server,
     async post(body, headers = {}) {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -177,14 +151,7 @@ export async function startSecuredGateway(supergraphSdl: string, setup: GatewayS
       }
       return { status: res.status, headers: res.headers, body: parsed };
     },
-    async stop() {
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeAllConnections();
-      });
-      await apollo.stop();
-      await security.close();
-    },
+    stop: () => server.stop(),
   };
 }
 

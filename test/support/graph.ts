@@ -57,7 +57,7 @@ export async function startGraph(options: { seed?: boolean; now?: Date; pubsub?:
         subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphs[n].url])),
         subgraphTimeoutMs: 10000,
         cityAuth: { jwtSecret: testConfig.jwtSecret, internalSecret: testConfig.internalSecret },
-        subscriptions: { maxPerClient: 200, maxTotal: 1000 },
+        subscriptions: { maxPerClient: 200, maxTotal: 1000, maxQueue: 100 },
         dashboard: true,
         ...overrides,
       }),

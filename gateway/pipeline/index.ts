@@ -1,0 +1,163 @@
+import type { ExecutionResult, FormattedExecutionResult, GraphQLError } from 'graphql';
+import type { Logger } from '../../shared/logger';
+import type { SecurityOptions } from '../security/options';
+import type { RateLimiter } from '../security/rate-limit';
+import type { TrustedOperations } from '../security/trusted';
+import { createErrorFormatter, Refusal, type ErrorFormatter } from './errors';
+import { Fairness, type InFlightOptions } from './stages/fairness';
+import { DocumentLimits, selectOperation } from './stages/limits';
+import { DocumentParser } from './stages/parse';
+import { PersistedOperations } from './stages/persisted';
+import { Validator } from './stages/validate';
+import type { IncomingMessage } from 'node:http';
+import { clientIp } from '../security/rate-limit';
+import type { Admitted, Door, GraphQLParams, Identity, IdentityResolver } from './types';
+
+export { Refusal } from './errors';
+export type { Admitted, Door, GraphQLParams, Identity, IdentityResolver, Transport } from './types';
+
+export interface PipelineOptions {
+  security: SecurityOptions;
+  inFlight: InFlightOptions;
+  /** Keep stack traces of internal errors (`DEBUG_ERRORS=on`, development only). */
+  debugErrors: boolean;
+  trusted?: TrustedOperations;
+  limiter?: RateLimiter;
+  /** The identity stage: who is asking, from a token and the request. */
+  identity: IdentityResolver;
+  logger?: Logger;
+}
+
+/**
+ * The request pipeline every door into the gateway goes through (HTTP POST and GET, graphql-ws,
+ * SSE, the admin API), in one order:
+ *
+ *   size → identity → parse → document limits → trusted operations / APQ → rate limit →
+ *   validation (variables too) → execution → one error formatter
+ *
+ * Size and identity belong to the transport (a WebSocket has them once per message and once per
+ * connection); each door calls them, then `admit` runs the rest up to execution, and the door
+ * executes what was admitted and formats its answer with `format` / `formatResult`.
+ */
+export class RequestPipeline {
+  /** The one error formatter (also Apollo Server's `formatError`). */
+  readonly format: ErrorFormatter;
+  private readonly parser: DocumentParser;
+  private readonly limits: DocumentLimits;
+  private readonly persisted: PersistedOperations;
+  private readonly untrusted: PersistedOperations;
+  private readonly validator: Validator;
+  private readonly fairness: Fairness;
+  private readonly trustVerdicts = new Map<string, boolean>();
+
+  constructor(readonly options: PipelineOptions) {
+    const { security } = options;
+    this.format = createErrorFormatter({ production: security.production, debugErrors: options.debugErrors && !security.production }, options.logger);
+    this.parser = new DocumentParser(security.maxTokens);
+    this.limits = new DocumentLimits(security);
+    this.persisted = new PersistedOperations({ apq: security.apq, trusted: options.trusted });
+    // The admin API is not a city app: the trusted list does not apply to it.
+    this.untrusted = new PersistedOperations({ apq: false });
+    this.validator = new Validator({ introspection: security.introspection });
+    this.fairness = new Fairness(options.limiter, options.inFlight);
+  }
+
+  /**
+   * The identity stage. A bad token is refused (401) and still counted against its IP address,
+   * so forged tokens cannot flood the gateway uncounted: past the limit they read RATE_LIMITED.
+   */
+  async identify(input: { authorization?: string; req: IncomingMessage; requestId?: string }): Promise<Identity | Refusal> {
+    try {
+      return await this.options.identity.resolve(input);
+    } catch (err) {
+      if (!isGraphQLError(err)) throw err;
+      try {
+        await this.fairness.count(`ip:${clientIp(input.req, this.options.security.trustProxyHops)}`);
+      } catch (limited) {
+        if (isGraphQLError(limited)) return Refusal.from(limited);
+        throw limited;
+      }
+      return Refusal.from(err);
+    }
+  }
+
+  /** The supergraph changed (its `@cost` / `@listSize` directives). */
+  onSupergraph(coreSupergraphSdl: string | undefined): void {
+    this.limits.onSupergraph(coreSupergraphSdl);
+  }
+
+  /**
+   * Parse → document limits → trust / APQ → rate limit → validation: resolves the admitted
+   * operation, holding one of the client's execution slots, or the refusal to answer with.
+   */
+  async admit(params: GraphQLParams, door: Door, identity: Identity, method?: string): Promise<Admitted | Refusal> {
+    let release: (() => void) | undefined;
+    try {
+      const schema = door.schema();
+      if (!schema) return Refusal.of('SERVICE_UNAVAILABLE', 'The gateway has not loaded its schema yet; try again shortly');
+      const persisted = door.trusted ? this.persisted : this.untrusted;
+      const resolved = await persisted.source(params);
+      const document = this.parser.parse(resolved.source);
+      const operation = selectOperation(document, params.operationName);
+      const variables = (params.variables ?? {}) as Record<string, unknown>;
+      this.limits.check(schema, document, operation, variables);
+      persisted.checkTrust(resolved, document, operation, this.trustVerdicts);
+      await this.fairness.count(identity.clientKey);
+      const kind = operation.operation;
+      if (kind === 'subscription' && !door.subscriptions) {
+        return Refusal.of('BAD_REQUEST', 'Subscriptions run over graphql-ws (ws://…/graphql) or Server-Sent Events (/graphql/stream), not plain HTTP');
+      }
+      if (method === 'GET' && kind !== 'query' && kind !== 'subscription') {
+        return Refusal.of('METHOD_NOT_ALLOWED', `GET requests only run queries; send this ${kind} with POST`, {}, { allow: 'POST' });
+      }
+      // Subscriptions are long-lived: their own per-client cap applies, not an execution slot.
+      release = kind === 'subscription' ? () => {} : await this.fairness.acquire(identity.clientKey);
+      const invalid = this.validator.document(schema, document);
+      if (invalid.length) {
+        release();
+        return new Refusal([...invalid], 400);
+      }
+      const badVariables = this.validator.variables(schema, operation, variables);
+      if (badVariables.length) {
+        release();
+        return new Refusal(badVariables, 400);
+      }
+      await persisted.keep(resolved);
+      return {
+        source: resolved.source,
+        document,
+        operation,
+        kind,
+        operationName: operation.name?.value ?? null,
+        variables,
+        extensions: params.extensions ?? undefined,
+        release,
+      };
+    } catch (err) {
+      release?.();
+      if (err instanceof Refusal) return err;
+      if (isGraphQLError(err)) return Refusal.from(err);
+      throw err;
+    }
+  }
+
+  /** An execution result with its errors through the one formatter. */
+  formatResult(result: ExecutionResult | FormattedExecutionResult): FormattedExecutionResult {
+    if (!result.errors?.length) return result as FormattedExecutionResult;
+    return { ...result, errors: result.errors.map((e) => this.format(e as GraphQLError)) } as FormattedExecutionResult;
+  }
+
+  /** A refusal's answer body. */
+  refusalBody(refusal: Refusal): FormattedExecutionResult {
+    return { errors: refusal.errors.map((e) => this.format(e)) };
+  }
+
+  async close(): Promise<void> {
+    await this.fairness.close();
+    await this.options.identity.close();
+  }
+}
+
+function isGraphQLError(err: unknown): err is GraphQLError {
+  return Boolean(err && typeof err === 'object' && (err as { name?: string }).name === 'GraphQLError');
+}

@@ -1,0 +1,36 @@
+import { GraphQLError, parse, type DocumentNode } from 'graphql';
+import { isTokenLimitMessage, tokenError } from '../../security/analysis';
+
+/**
+ * Parse, with the token limit applied while parsing (a huge document never becomes a huge AST).
+ * Parsed documents are kept by their source text in a small LRU, so a client repeating an
+ * operation is parsed once; parse failures are not kept.
+ */
+export class DocumentParser {
+  private readonly documents = new Map<string, DocumentNode>();
+
+  constructor(
+    private readonly maxTokens: number,
+    private readonly maxEntries = 2000,
+  ) {}
+
+  parse(source: string): DocumentNode {
+    const hit = this.documents.get(source);
+    if (hit) {
+      this.documents.delete(source);
+      this.documents.set(source, hit);
+      return hit;
+    }
+    let document: DocumentNode;
+    try {
+      document = parse(source, this.maxTokens ? { maxTokens: this.maxTokens, noLocation: false } : undefined);
+    } catch (err) {
+      if (err instanceof GraphQLError && isTokenLimitMessage(err.message)) throw tokenError(this.maxTokens);
+      const e = err as GraphQLError;
+      throw new GraphQLError(e.message, { source: e.source, positions: e.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+    }
+    if (this.documents.size >= this.maxEntries) this.documents.delete(this.documents.keys().next().value as string);
+    this.documents.set(source, document);
+    return document;
+  }
+}

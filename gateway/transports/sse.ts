@@ -1,0 +1,156 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import type { ExecutionResult, GraphQLSchema } from 'graphql';
+import { createHandler, TOKEN_HEADER_KEY, TOKEN_QUERY_KEY } from 'graphql-sse';
+import { answerTooLarge, readBody } from '../../shared/http';
+import type { GatewayContext } from '../auth';
+import { Refusal, type Admitted, type Door, type Identity, type RequestPipeline } from '../pipeline';
+import type { SubscriptionHub } from '../subscriptions/hub';
+import { executeAdmitted } from './execute';
+
+export interface SseDoorOptions {
+  pipeline: RequestPipeline;
+  door: Door;
+  apollo: ApolloServer<GatewayContext>;
+  hub: SubscriptionHub;
+  /** The largest request body (`BODY_LIMIT_BYTES`, as for GraphQL over HTTP). */
+  bodyLimitBytes: number;
+  context: (identity: Identity) => GatewayContext;
+}
+
+/**
+ * Delivery to one event stream. graphql-sse pulls results as fast as they come and queues them
+ * itself; the gate lets it pull the next one only once the last has been written to the socket,
+ * so a client that stops reading leaves its events in the hub's bounded queue, which ends the
+ * subscription (SLOW_CONSUMER) when it is full.
+ */
+class DeliveryGate {
+  private pulled = 0;
+  private written = 0;
+  private wake?: () => void;
+  private closed = false;
+
+  wrote(): void {
+    this.written += 1;
+    this.wake?.();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.wake?.();
+  }
+
+  async ready(): Promise<void> {
+    while (!this.closed && this.pulled - this.written > 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.pulled += 1;
+  }
+
+  wrap<T>(iterator: AsyncIterableIterator<T>): AsyncIterableIterator<T> {
+    const gate = this;
+    return {
+      async next() {
+        await gate.ready();
+        return iterator.next();
+      },
+      return: () => iterator.return?.() ?? Promise.resolve({ value: undefined, done: true }),
+      throw: (err: unknown) => iterator.throw?.(err) ?? Promise.reject(err),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+}
+
+type OperationContext = Record<PropertyKey, unknown> & {
+  identity: Identity;
+  admitted: Admitted;
+  /** Set in distinct-connections mode, where the operation's own response is its stream. */
+  gate?: DeliveryGate;
+};
+
+/** Single-connection mode: the operation's events go to another request's stream (no gate). */
+function streamsElsewhere(req: IncomingMessage): boolean {
+  return Boolean(req.headers[TOKEN_HEADER_KEY]) || (req.url ?? '').includes(`${TOKEN_QUERY_KEY}=`);
+}
+
+type RequestContext = { res: ServerResponse; gate: DeliveryGate };
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  [JSON.stringify(body), { status, statusText: String(status), headers: { 'content-type': 'application/json; charset=utf-8', ...headers } }] as const;
+
+/**
+ * Server-Sent Events on `/graphql/stream` (graphql-sse's protocol, token in the Authorization
+ * header): the body is read up to the limit, then every operation goes through the request
+ * pipeline; a refusal is the request's answer (its status and the formatted errors).
+ */
+export function createSseDoor(options: SseDoorOptions) {
+  const { pipeline, hub, apollo } = options;
+  const handler = createHandler<IncomingMessage, RequestContext, OperationContext>({
+    authenticate: () => null,
+    onSubscribe: async (req, params) => {
+      const identity = await pipeline.identify({ authorization: req.raw.headers.authorization, req: req.raw });
+      if (identity instanceof Refusal) return json(identity.status, pipeline.refusalBody(identity), identity.headers) as never;
+      const admitted = await pipeline.admit(params, options.door, identity, req.method);
+      if (admitted instanceof Refusal) return json(admitted.status, pipeline.refusalBody(admitted), admitted.headers) as never;
+      return {
+        schema: options.door.schema() as GraphQLSchema,
+        document: admitted.document,
+        operationName: admitted.operationName,
+        variableValues: admitted.variables,
+        contextValue: { identity, admitted, gate: streamsElsewhere(req.raw) ? undefined : req.context.gate },
+      };
+    },
+    execute: (args) => {
+      const { identity, admitted } = args.contextValue as OperationContext;
+      return executeAdmitted(apollo, admitted, options.context(identity)) as never;
+    },
+    subscribe: (args) => {
+      const { identity, admitted, gate } = args.contextValue as OperationContext;
+      const result = hub.subscribe({
+        document: admitted.document,
+        operationName: admitted.operationName,
+        variables: admitted.variables,
+        context: options.context(identity),
+        clientKey: identity.clientKey,
+      });
+      return (gate && Symbol.asyncIterator in result ? gate.wrap(result as AsyncIterableIterator<ExecutionResult>) : result) as never;
+    },
+    onNext: (_ctx, _req, result) => ('errors' in result && result.errors?.length ? (pipeline.formatResult(result as ExecutionResult) as never) : undefined),
+  });
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let body: string | undefined;
+    if (req.method === 'POST' || req.method === 'PUT') {
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared > options.bodyLimitBytes) return void answerTooLarge(req, res, options.bodyLimitBytes, declared);
+      body = await readBody(req, res, options.bodyLimitBytes);
+      if (body === undefined) return;
+    }
+    const gate = new DeliveryGate();
+    const [payload, init] = await handler({
+      method: req.method!,
+      url: req.url!,
+      headers: { get: (key) => (Array.isArray(req.headers[key]) ? (req.headers[key] as string[]).join('\n') : (req.headers[key] as string | undefined)) },
+      body: body ?? '',
+      raw: req,
+      context: { res, gate },
+    });
+    res.writeHead(init.status, init.statusText, init.headers);
+    if (!payload || typeof payload === 'string') return void res.end(payload);
+    const stream = payload as AsyncIterableIterator<string>;
+    res.once('close', () => {
+      gate.close();
+      void stream.return?.();
+    });
+    for await (const chunk of stream) {
+      const closed = await new Promise<boolean>((resolve) => {
+        if (!res.writable) return resolve(true);
+        res.write(chunk, (err) => resolve(Boolean(err)));
+      });
+      if (closed) break;
+      if (chunk.startsWith('event: next')) gate.wrote();
+    }
+    gate.close();
+    res.end();
+  };
+}

@@ -1,0 +1,125 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { GatewayContext } from '../auth';
+import { Refusal, type Admitted, type Door, type Identity, type RequestPipeline } from '../pipeline';
+import type { SubscriptionHub } from '../subscriptions/hub';
+import { executeAdmitted } from './execute';
+
+export interface WebSocketDoorOptions {
+  httpServer: Server;
+  pipeline: RequestPipeline;
+  door: Door;
+  apollo: ApolloServer<GatewayContext>;
+  hub: SubscriptionHub;
+  /** The largest message (`BODY_LIMIT_BYTES`, as for HTTP bodies). */
+  bodyLimitBytes: number;
+  context: (identity: Identity) => GatewayContext;
+}
+
+/** What the pipeline hands graphql-ws's execute/subscribe for one operation. */
+interface OperationContext {
+  identity: Identity;
+  admitted: Admitted;
+}
+
+const ID_IN_MESSAGE = /"id"\s*:\s*"([^"\\]{1,128})"/;
+
+/**
+ * Messages above the limit are refused per operation (an `error` message for its id, with
+ * PAYLOAD_TOO_LARGE) and the socket stays open. ws itself closes a socket with 1009 (Message Too
+ * Big) for a frame over `maxPayload` — four times the limit — without buffering it, so no client
+ * can make the gateway hold more than that per message.
+ */
+function refuseLargeMessages(socket: WebSocket, limit: number, refusal: (id: string) => string): void {
+  const emit = socket.emit.bind(socket);
+  socket.emit = ((event: string, ...args: unknown[]) => {
+    if (event === 'message') {
+      const data = args[0] as Buffer | Buffer[] | ArrayBuffer;
+      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+      if (size > limit) {
+        const head = (Array.isArray(data) ? data[0] : Buffer.from(data as Buffer)).subarray(0, 512).toString('utf8');
+        const id = ID_IN_MESSAGE.exec(head)?.[1];
+        if (id && /"type"\s*:\s*"subscribe"/.test(head)) socket.send(refusal(id));
+        else socket.close(1009, 'PAYLOAD_TOO_LARGE');
+        return true;
+      }
+    }
+    return emit(event, ...args);
+  }) as typeof socket.emit;
+}
+
+/**
+ * graphql-ws on `/graphql`, by the protocol: the token comes in `connection_init`
+ * (`authorization: "Bearer …"`) or the upgrade request's Authorization header; each `subscribe`
+ * message goes through the request pipeline; a refusal or an operation's errors go in that
+ * operation's own `error` / `next` message and the socket stays open for the others.
+ */
+export function attachWebSocketDoor(options: WebSocketDoorOptions) {
+  const { pipeline, hub, apollo } = options;
+  const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.bodyLimitBytes * 4 });
+  wsServer.on('connection', (socket) =>
+    refuseLargeMessages(socket, options.bodyLimitBytes, (id) =>
+      JSON.stringify({
+        id,
+        type: 'error',
+        payload: pipeline.refusalBody(Refusal.of('PAYLOAD_TOO_LARGE', `The message is larger than ${options.bodyLimitBytes} bytes`, { limit: options.bodyLimitBytes })).errors,
+      }),
+    ),
+  );
+  type Extra = { request: IncomingMessage; identity?: Identity };
+  const server = useServer<Record<string, unknown>, Extra>(
+    {
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const given = params.authorization ?? params.Authorization ?? (params.token ? `Bearer ${String(params.token)}` : undefined);
+        const identity = await pipeline.identify({
+          authorization: typeof given === 'string' ? given : ctx.extra.request.headers.authorization,
+          req: ctx.extra.request,
+        });
+        if (identity instanceof Refusal) return false;
+        ctx.extra.identity = identity;
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const identity = ctx.extra.identity!;
+        const admitted = await pipeline.admit(payload, options.door, identity);
+        if (admitted instanceof Refusal) return admitted.errors;
+        const operation: OperationContext = { identity, admitted };
+        const args: ExecutionArgs = {
+          schema: options.door.schema() as GraphQLSchema,
+          document: admitted.document,
+          operationName: admitted.operationName,
+          variableValues: admitted.variables,
+          contextValue: operation,
+        };
+        return args;
+      },
+      execute: (args) => {
+        const { identity, admitted } = args.contextValue as OperationContext;
+        return executeAdmitted(apollo, admitted, options.context(identity)) as Promise<ExecutionResult>;
+      },
+      subscribe: (args) => {
+        const { identity, admitted } = args.contextValue as OperationContext;
+        return hub.subscribe({
+          document: admitted.document,
+          operationName: admitted.operationName,
+          variables: admitted.variables,
+          context: options.context(identity),
+          clientKey: identity.clientKey,
+        });
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors?.length ? (pipeline.formatResult(result) as ExecutionResult) : undefined),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => pipeline.format(e)) as never,
+    },
+    wsServer,
+  );
+  return {
+    async close() {
+      await server.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    },
+  };
+}
