@@ -135,6 +135,21 @@ export function createSseDoor(options: SseDoorOptions) {
       raw: req,
       context: { res, gate },
     });
+    if (typeof payload === 'string' && init.status >= 400) {
+      // graphql-sse's own refusals (a request it cannot read) carry no code: give them one, and the one formatter.
+      let errors: Array<{ message: string; extensions?: Record<string, unknown> }> = [];
+      try {
+        errors = (JSON.parse(payload) as { errors?: typeof errors }).errors ?? [];
+      } catch {
+        errors = [{ message: payload }];
+      }
+      const code = init.status === 405 ? 'METHOD_NOT_ALLOWED' : init.status === 401 ? 'UNAUTHENTICATED' : 'BAD_REQUEST';
+      const refusal = Refusal.of(code, errors[0]?.message ?? init.statusText ?? 'Bad request');
+      const formatted = errors.length && errors.every((e) => e.extensions?.code) ? { errors } : pipeline.refusalBody(refusal);
+      const text = JSON.stringify(formatted);
+      res.writeHead(init.status, { ...init.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      return void res.end(text);
+    }
     res.writeHead(init.status, init.statusText, init.headers);
     if (!payload || typeof payload === 'string') return void res.end(payload);
     const stream = payload as AsyncIterableIterator<string>;

@@ -2,7 +2,10 @@ import { createServer, type Server } from 'node:http';
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { InProcessPubSub } from '../../shared/pubsub';
 import { loadSecurityOptions } from '../../gateway/security';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { gatewayOptions } from '../support/gateway';
@@ -30,8 +33,11 @@ const placesSdl = `
     communities(limit: Int): [Community!]!
     community(code: ID!): Community
     boom: String
+    slow(ms: Int!): String
   }
-  type Mutation { ping: String! }
+  type Mutation { ping: String! forbidden: String }
+  type Subscription { ticks(community: ID!, size: Int): Tick! }
+  type Tick { n: Int! payload: String! community: Community! }
 `;
 const parkingSdl = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
@@ -45,30 +51,62 @@ const COMMUNITIES = [
   { code: '440303003003', name: '翠竹' },
 ];
 
-async function startSubgraph(sdl: string, resolvers: any): Promise<{ url: string; server: Server; apollo: ApolloServer }> {
-  const apollo = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs: parse(sdl), resolvers }) });
+async function startSubgraph(sdl: string, resolvers: any): Promise<{ url: string; server: Server; apollo: ApolloServer; stopWs: () => Promise<void> }> {
+  const schema = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers });
+  const apollo = new ApolloServer({ schema });
   await apollo.start();
   const server = createServer((req, res) => void serveGraphQL(apollo, req, res, async () => ({})));
+  // Subscriptions reach the subgraph over graphql-ws, as the gateway's hub speaks it.
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const ws = useServer({ schema }, wss);
   const url = await listen(server, 0);
-  return { url: `${url}/graphql`, server, apollo };
+  return { url: `${url}/graphql`, server, apollo, stopWs: async () => void (await ws.dispose(), wss.close()) };
 }
 
 export interface Subgraphs {
   supergraphSdl: string;
+  /** Sends `count` ticks to the subscribers of `community` (each tick's payload `size` characters, default 10). */
+  tick(community: string, count?: number): void;
+  /** Subscriptions the places subgraph holds open. */
+  openTicks(): number;
   stop(): Promise<void>;
 }
 
 export async function startSubgraphs(): Promise<Subgraphs> {
+  const ticks = new InProcessPubSub();
+  let open = 0;
+  let sent = 0;
   const places = await startSubgraph(placesSdl, {
+    Subscription: {
+      ticks: {
+        subscribe: (_: unknown, { community }: { community: string }) => {
+          open += 1;
+          const it = ticks.subscribe(`ticks:${community}`);
+          const original = it.return!.bind(it);
+          it.return = () => {
+            open -= 1;
+            return original();
+          };
+          return it;
+        },
+        resolve: (n: number, { community, size }: { community: string; size?: number }) => ({ n, payload: 'x'.repeat(size ?? 10), community: { code: community } }),
+      },
+    },
     Query: {
       hello: () => 'world',
       communities: (_: unknown, { limit }: { limit?: number }) => COMMUNITIES.slice(0, limit ?? COMMUNITIES.length),
       community: (_: unknown, { code }: { code: string }) => COMMUNITIES.find((c) => c.code === code) ?? null,
+      slow: (_: unknown, { ms }: { ms: number }) => new Promise((r) => setTimeout(() => r('done'), Math.min(ms, 5000))),
       boom: () => {
         throw new Error('connect ECONNREFUSED 10.0.0.7:27017 (mongodb://admin:hunter2@db)');
       },
     },
-    Mutation: { ping: () => 'pong' },
+    Mutation: {
+      ping: () => 'pong',
+      forbidden: () => {
+        throw new GraphQLError('Only admins can do this', { extensions: { code: 'FORBIDDEN' } });
+      },
+    },
     Community: {
       __resolveReference: (ref: { code: string }) => COMMUNITIES.find((c) => c.code === ref.code),
       neighbours: (c: { code: string }, { first }: { first?: number }) =>
@@ -87,8 +125,13 @@ export async function startSubgraphs(): Promise<Subgraphs> {
   if (!composed.supergraphSdl) throw new Error(`composition failed: ${composed.errors.join('\n')}`);
   return {
     supergraphSdl: composed.supergraphSdl,
+    tick(community, count = 1) {
+      for (let i = 0; i < count; i++) void ticks.publish(`ticks:${community}`, ++sent);
+    },
+    openTicks: () => open,
     async stop() {
       for (const s of [places, parking]) {
+        await s.stopWs();
         s.server.close();
         s.server.closeAllConnections();
         await s.apollo.stop();
