@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
+import { ROOT_DIR } from '../../shared/schema';
 import { readViewer, signUserToken, type Viewer } from '../../shared/auth';
 import { identityOptions, IdentityProbe, INTERNAL_SECRET, JWT_SECRET } from './support';
 
@@ -38,6 +41,14 @@ describe('HS256 tokens (JWT_SECRET)', () => {
     ['of a gateway-signed viewer', () => jwt.sign({ sub: 'R-1', role: 'admin' }, INTERNAL_SECRET, { audience: 'citygraph-subgraphs', expiresIn: 60 }), 'The token is not valid'],
   ])('refuses a token %s', async (_label, make, message) => {
     expect(await probe.as(make())).toEqual(refusedWith(message));
+  });
+
+  it('accepts what `npm run token` prints, which keeps within TOKEN_MAX_LIFETIME_S', async () => {
+    const run = (args: string[], env: Record<string, string> = {}) =>
+      promisify(execFile)('npx', ['tsx', 'scripts/token.ts', ...args], { cwd: ROOT_DIR, env: { ...process.env, NODE_ENV: 'development', JWT_SECRET, ...env } });
+    const { stdout } = await run(['staff', 'LH-URBAN']);
+    expect((await probe.as(stdout.trim())).identity!.viewer).toEqual({ role: 'staff', subject: 'staff-LH-URBAN', departmentId: 'LH-URBAN' });
+    await expect(run(['admin', '--hours', '25'])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/up to 24 \(TOKEN_MAX_LIFETIME_S\)/) });
   });
 
   it('honours a shorter TOKEN_MAX_LIFETIME_S', async () => {
