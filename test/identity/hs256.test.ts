@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
 import { ROOT_DIR } from '../../shared/schema';
 import { readViewer, signUserToken, type Viewer } from '../../shared/auth';
-import { identityOptions, IdentityProbe, INTERNAL_SECRET, JWT_SECRET } from './support';
+import { identityOptions, IdentityProbe, withProbe, INTERNAL_SECRET, JWT_SECRET } from './support';
 
 const resident: Viewer = { role: 'resident', subject: 'R-1', residentId: 'R-1' };
 const refusedWith = (message: RegExp | string) =>
@@ -52,46 +52,36 @@ describe('HS256 tokens (JWT_SECRET)', () => {
   });
 
   it('honours a shorter TOKEN_MAX_LIFETIME_S', async () => {
-    const strict = await IdentityProbe.start(identityOptions({ maxTokenLifetimeS: 3600 }));
-    try {
+    await withProbe(identityOptions({ maxTokenLifetimeS: 3600 }), async (strict) => {
       expect((await strict.as(signUserToken(resident, JWT_SECRET, 3600))).status).toBe(200);
       expect(await strict.as(signUserToken(resident, JWT_SECRET, 3601))).toEqual(refusedWith(/longest accepted lifetime is 3600 s/));
-    } finally {
-      await strict.close();
-    }
+    });
   });
 
   it('refuses every HS256 token with HS256_TOKENS=off', async () => {
-    const off = await IdentityProbe.start(identityOptions({ hs256Tokens: false }));
-    try {
+    await withProbe(identityOptions({ hs256Tokens: false }), async (off) => {
       expect(await off.as(signUserToken(resident, JWT_SECRET))).toEqual(refusedWith(/algorithm is not accepted \(HS256\)/));
-    } finally {
-      await off.close();
-    }
+    });
   });
 });
 
 describe('remembered tokens', () => {
   it('reuses a verified token until its own exp, then refuses it as expired', async () => {
     let clock = Date.now();
-    const timed = await IdentityProbe.start(identityOptions({ now: () => clock }));
     const token = signUserToken(resident, JWT_SECRET, 120);
-    try {
+    await withProbe(identityOptions({ now: () => clock }), async (timed) => {
       expect((await timed.as(token)).identity!.viewer).toEqual(resident);
       clock += 119_000;
       expect((await timed.as(token)).identity!.viewer).toEqual(resident);
       clock += 2_000;
       expect(await timed.as(token)).toEqual(refusedWith('The token has expired'));
-    } finally {
-      await timed.close();
-    }
+    });
   });
 
   it('reuses the viewer signed for the subgraphs within a minute, then signs again', async () => {
     let clock = Date.now();
-    const timed = await IdentityProbe.start(identityOptions({ now: () => clock }));
     const token = signUserToken(resident, JWT_SECRET);
-    try {
+    await withProbe(identityOptions({ now: () => clock }), async (timed) => {
       const first = (await timed.as(token)).identity!.viewerToken;
       // Signed a second later, a new signature would carry another iat: equal means reused.
       await new Promise((resolve) => setTimeout(resolve, 1100));
@@ -100,8 +90,6 @@ describe('remembered tokens', () => {
       const renewed = (await timed.as(token)).identity!.viewerToken;
       expect(renewed).not.toBe(first);
       expect(readViewer(renewed, INTERNAL_SECRET)).toEqual(resident);
-    } finally {
-      await timed.close();
-    }
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { exportSPKI, SignJWT } from 'jose';
 import { readViewer } from '../../shared/auth';
-import { AUDIENCE, identityOptions, IdentityProbe, INTERNAL_SECRET, LocalIssuer, oidcOptions } from './support';
+import { AUDIENCE, identityOptions, IdentityProbe, withIssuer, withProbe, INTERNAL_SECRET, LocalIssuer, oidcOptions } from './support';
 
 const resident = { sub: 'R-0002', role: 'resident' };
 const now = () => Math.floor(Date.now() / 1000);
@@ -70,13 +70,10 @@ describe('tokens of an OIDC issuer', () => {
   });
 
   it('refuses an algorithm the settings do not list', async () => {
-    const rsaOnly = await IdentityProbe.start(identityOptions({ oidc: oidcOptions(issuer, { algorithms: ['RS256'] }) }));
-    try {
+    await withProbe(identityOptions({ oidc: oidcOptions(issuer, { algorithms: ['RS256'] }) }), async (rsaOnly) => {
       expect((await rsaOnly.as(await issuer.sign('rsa-1', resident))).status).toBe(200);
       expect(await rsaOnly.as(await issuer.sign('ec-1', resident))).toEqual(refusedWith(/algorithm is not accepted \(ES256\)/));
-    } finally {
-      await rsaOnly.close();
-    }
+    });
   });
 
   it('refuses a token whose signature does not match, and tampered claims', async () => {
@@ -91,11 +88,8 @@ describe('tokens of an OIDC issuer', () => {
 
 describe('key rotation', () => {
   it('follows the issuer to a new key, and stops old-key tokens once the key is withdrawn', async () => {
-    const own = await LocalIssuer.start();
-    await own.addKey('RS256', 'old');
     // The cache ages quickly here, as it would over OIDC_JWKS_MAX_AGE_MS in production.
-    const gateway = await IdentityProbe.start(identityOptions({ oidc: oidcOptions(own, { jwksMaxAgeMs: 300 }) }));
-    try {
+    await withIssuer([['RS256', 'old']], { jwksMaxAgeMs: 300 }, async (own, gateway) => {
       const remembered = await own.sign('old', resident);
       expect((await gateway.as(remembered)).status).toBe(200);
       expect(own.jwksFetches).toBe(1);
@@ -115,28 +109,19 @@ describe('key rotation', () => {
       expect(own.jwksFetches).toBeGreaterThanOrEqual(3);
       expect(await gateway.as(remembered)).toEqual(refusedWith(/key the identity provider publishes/));
       expect((await gateway.as(await own.sign('new', resident))).status).toBe(200);
-    } finally {
-      await gateway.close();
-      await own.close();
-    }
+    });
   });
 
   it('refuses an unknown kid, refetching the JWKS at most once per cooldown', async () => {
-    const own = await LocalIssuer.start();
-    await own.addKey('RS256', 'k1');
-    await own.addUnpublishedKey('RS256', 'stranger');
-    const gateway = await IdentityProbe.start(identityOptions({ oidc: oidcOptions(own, { jwksCooldownMs: 60_000 }) }));
-    try {
+    await withIssuer([['RS256', 'k1']], { jwksCooldownMs: 60_000 }, async (own, gateway) => {
+      await own.addUnpublishedKey('RS256', 'stranger');
       expect((await gateway.as(await own.sign('k1', resident))).status).toBe(200);
       for (let i = 0; i < 5; i++) {
         expect(await gateway.as(await own.sign('stranger', resident))).toEqual(refusedWith(/key the identity provider publishes/));
       }
       // A flood of made-up kids does not turn the gateway into a flood against the issuer.
       expect(own.jwksFetches).toBe(1);
-    } finally {
-      await gateway.close();
-      await own.close();
-    }
+    });
   });
 
   it('answers 503 when the JWKS cannot be fetched: the token may be fine', async () => {
@@ -145,21 +130,16 @@ describe('key rotation', () => {
     const token = await gone.sign('k1', resident);
     const options = oidcOptions(gone);
     await gone.close();
-    const gateway = await IdentityProbe.start(identityOptions({ oidc: options }));
-    try {
+    await withProbe(identityOptions({ oidc: options }), async (gateway) => {
       expect(await gateway.as(token)).toEqual(expect.objectContaining({ status: 503, code: 'SERVICE_UNAVAILABLE' }));
-    } finally {
-      await gateway.close();
-    }
+    });
   });
 });
 
 describe("an identity provider's role claim", () => {
   it('reads a dotted claim path and maps provider role names to CityGraph roles', async () => {
-    const gateway = await IdentityProbe.start(
-      identityOptions({ oidc: oidcOptions(issuer, { roleClaim: 'realm_access.roles', roleMap: { 'city-admin': 'admin', 'city-clerk': 'staff' } }) }),
-    );
-    try {
+    const roles = { roleClaim: 'realm_access.roles', roleMap: { 'city-admin': 'admin', 'city-clerk': 'staff' } } as const;
+    await withProbe(identityOptions({ oidc: oidcOptions(issuer, roles) }), async (gateway) => {
       const admin = await gateway.as(await issuer.sign('rsa-1', { sub: 'u-1', realm_access: { roles: ['offline_access', 'city-admin'] } }));
       expect(admin.identity!.viewer).toEqual({ role: 'admin', subject: 'u-1' });
       // Without a mapping entry a CityGraph role name in the claim means nothing.
@@ -169,8 +149,6 @@ describe("an identity provider's role claim", () => {
         await gateway.as(await issuer.sign('rsa-1', { sub: 'u-4', dept: 'LH-URBAN', realm_access: { roles: ['city-admin', 'city-clerk'] } })),
       ).toEqual(refusedWith(/more than one CityGraph role \(admin, staff\)/));
       expect(await gateway.as(await issuer.sign('rsa-1', { sub: 'u-5', role: 'admin' }))).toEqual(refusedWith(/known role/));
-    } finally {
-      await gateway.close();
-    }
+    });
   });
 });

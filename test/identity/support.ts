@@ -174,3 +174,28 @@ export class IdentityProbe {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/** Runs `use` against a probe of `options`, closed afterwards whether or not `use` passed. */
+export async function withProbe<T>(options: IdentityOptions, use: (probe: IdentityProbe) => Promise<T>): Promise<T> {
+  const probe = await IdentityProbe.start(options);
+  try {
+    return await use(probe);
+  } finally {
+    await probe.close();
+  }
+}
+
+/** Runs `use` with an issuer of its own publishing `keys`, and a probe trusting it with `oidc` settings. */
+export async function withIssuer<T>(
+  keys: Array<['RS256' | 'ES256', string]>,
+  oidc: Partial<OidcOptions>,
+  use: (issuer: LocalIssuer, probe: IdentityProbe) => Promise<T>,
+): Promise<T> {
+  const issuer = await LocalIssuer.start();
+  try {
+    for (const [alg, kid] of keys) await issuer.addKey(alg, kid);
+    return await withProbe(identityOptions({ oidc: oidcOptions(issuer, oidc) }), (probe) => use(issuer, probe));
+  } finally {
+    await issuer.close();
+  }
+}
