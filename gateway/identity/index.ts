@@ -35,11 +35,13 @@ export interface IdentityResolver {
 const SIGNED_REUSE_MS = 60_000;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
-/** The given id, else a well-formed `X-Request-Id`, else a new one: one id follows a request through every log. */
+/**
+ * The given id, else the request's `X-Request-Id`, else a new one: one id follows a request
+ * through every subgraph's log. Ids are checked either way, since they are written into logs.
+ */
 function requestIdOf(given: string | undefined, req: IncomingMessage): string {
-  if (given) return given;
-  const header = req.headers['x-request-id'];
-  return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+  for (const id of [given, req.headers['x-request-id']]) if (typeof id === 'string' && REQUEST_ID.test(id)) return id;
+  return randomUUID();
 }
 
 /**
