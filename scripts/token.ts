@@ -4,10 +4,11 @@
  *   staff <departmentId> [street]    a clerk of a department (e.g. LH-URBAN), optionally of one street
  *   community <communityCode>        a community worker
  *   admin                            an admin
- * Options: --hours N (validity, default 12).
+ * Options: --hours N (validity, default 12; at most TOKEN_MAX_LIFETIME_S, which the gateway enforces).
  */
+import { loadIdentityOptions, type IdentityOptions } from '../gateway/identity/options';
 import { signUserToken, type Viewer } from '../shared/auth';
-import { loadCityConfig } from '../shared/config';
+import { ConfigError } from '../shared/config';
 import { DEMO_RESIDENT_ID } from '../shared/demo';
 
 function usage(message?: string): never {
@@ -16,12 +17,21 @@ function usage(message?: string): never {
   process.exit(2);
 }
 
+// The same settings as the gateway's, so a token printed here is one the gateway accepts.
+let config: IdentityOptions;
+try {
+  config = loadIdentityOptions(process.env, { production: process.env.NODE_ENV === 'production' });
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+}
+const maxHours = config.maxTokenLifetimeS / 3600;
 const args = process.argv.slice(2);
 const hoursAt = args.indexOf('--hours');
-let hours = 12;
+let hours = Math.min(12, maxHours);
 if (hoursAt >= 0) {
   hours = Number(args[hoursAt + 1]);
-  if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 30) usage('--hours must be a number of hours up to 720');
+  if (!Number.isFinite(hours) || hours <= 0 || hours > maxHours) usage(`--hours must be a number of hours up to ${maxHours} (TOKEN_MAX_LIFETIME_S)`);
   args.splice(hoursAt, 2);
 }
 const [kind, a, b] = args;
@@ -44,5 +54,4 @@ switch (kind) {
   default:
     usage(kind ? `unknown kind "${kind}"` : undefined);
 }
-const config = loadCityConfig();
 console.log(signUserToken(viewer, config.jwtSecret, Math.round(hours * 3600)));

@@ -59,7 +59,12 @@ function toClaims(viewer: Viewer): UserClaims {
   return claims;
 }
 
-function fromClaims(payload: unknown): Viewer {
+/**
+ * The viewer a verified token's claims name: `sub` (the subject; a resident's is their Resident
+ * id), `role` (resident, staff, community_worker or admin), `dept` (required for staff), `street`
+ * (optional for staff), `community` (required for community workers). UNAUTHENTICATED otherwise.
+ */
+export function viewerFromClaims(payload: unknown): Viewer {
   const c = payload as Partial<UserClaims>;
   if (!c || typeof c.sub !== 'string' || !c.sub || !ROLES.includes(c.role as Role)) {
     throw unauthenticated('The token does not name a subject and a known role');
@@ -96,7 +101,7 @@ export function verifyUserToken(token: string, secret: string): Viewer {
     const reason = (err as Error).name === 'TokenExpiredError' ? 'The token has expired' : 'The token is not valid';
     throw unauthenticated(reason);
   }
-  return fromClaims(payload);
+  return viewerFromClaims(payload);
 }
 
 /** Signs the viewer for one hop gateway → subgraph. Short-lived: it is made per request. */
@@ -124,7 +129,7 @@ export function readViewer(header: string | undefined, secret: string, requireSi
     throw unauthenticated('The forwarded identity is not signed by the gateway');
   }
   if (payload.role === 'anonymous') return ANONYMOUS;
-  return fromClaims(payload);
+  return viewerFromClaims(payload);
 }
 
 /** The resident id of a signed-in resident, or UNAUTHENTICATED / FORBIDDEN. */

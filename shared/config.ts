@@ -5,18 +5,28 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** A variable that is well-formed but refused by a rule across variables (e.g. production's secrets). */
+export interface EnvProblem {
+  variable: string;
+  message: string;
+}
+
 /**
  * Parses `env` against a zod shape and fails fast with one line per bad variable, naming it, so
- * a mistyped deployment stops at start-up instead of misbehaving later.
+ * a mistyped deployment stops at start-up instead of misbehaving later. `problems` found by the
+ * caller are reported in the same message, so every bad variable is named at once (a variable
+ * zod already refused is named once).
  */
 export function parseEnv<T extends z.ZodRawShape>(
   shape: T,
   env: NodeJS.ProcessEnv = process.env,
+  problems: EnvProblem[] = [],
 ): z.infer<z.ZodObject<T>> {
   const result = z.object(shape).safeParse(env);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration (environment variables):\n${lines.join('\n')}`);
+  const issues = result.success ? [] : result.error.issues.map((issue) => ({ variable: issue.path.join('.'), message: issue.message }));
+  const all = [...issues, ...problems.filter((p) => !issues.some((i) => i.variable === p.variable))];
+  if (all.length || !result.success) {
+    throw new ConfigError(`Invalid configuration (environment variables):\n${all.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
   }
   return result.data;
 }
@@ -24,6 +34,27 @@ export function parseEnv<T extends z.ZodRawShape>(
 /** Fixed secrets so a fresh checkout runs with no setup; refused when NODE_ENV=production. */
 export const DEVELOPMENT_JWT_SECRET = 'citygraph-development-jwt-secret-do-not-use-in-production';
 export const DEVELOPMENT_INTERNAL_SECRET = 'citygraph-development-internal-secret-not-for-production';
+
+/** An HS256 secret: long enough that it cannot be guessed; unset means the development default. */
+export const secretSchema = z.string().min(32, 'must be at least 32 characters').optional();
+
+/**
+ * What production refuses in `JWT_SECRET` and `INTERNAL_SECRET`: a missing one (the development
+ * default would be used) and one set to either published development secret, since anyone who
+ * has read this file could sign tokens with it. Both are checked, so one start-up names both.
+ */
+export function productionSecretProblems(env: NodeJS.ProcessEnv): EnvProblem[] {
+  const published = [DEVELOPMENT_JWT_SECRET, DEVELOPMENT_INTERNAL_SECRET];
+  const problems: EnvProblem[] = [];
+  for (const variable of ['JWT_SECRET', 'INTERNAL_SECRET']) {
+    const value = env[variable];
+    if (!value) problems.push({ variable, message: 'required when NODE_ENV=production (the development default is refused)' });
+    else if (published.includes(value.trim())) {
+      problems.push({ variable, message: 'is a published development secret, refused when NODE_ENV=production; set a secret of your own' });
+    }
+  }
+  return problems;
+}
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const optionalUrl = z
@@ -45,9 +76,9 @@ const cityShape = {
   /** Shared state across replicas (pub/sub, rate limits); in-process when unset. */
   REDIS_URL: optionalUrl,
   /** HS256 secret for residents', clerks' and admins' bearer tokens. */
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_SECRET: secretSchema,
   /** HS256 secret the gateway signs forwarded identities with; subgraphs verify it. */
-  INTERNAL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  INTERNAL_SECRET: secretSchema,
   /** Milliseconds the driver waits for a database before a request fails with SERVICE_UNAVAILABLE. */
   MONGODB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
   REQUESTS_PORT: port(4001),
@@ -75,19 +106,8 @@ export interface CityConfig {
 
 /** The configuration shared by the subgraphs and the city layer of the gateway. */
 export function loadCityConfig(env: NodeJS.ProcessEnv = process.env): CityConfig {
-  const e = parseEnv(cityShape, env);
+  const e = parseEnv(cityShape, env, env.NODE_ENV === 'production' ? productionSecretProblems(env) : []);
   const production = e.NODE_ENV === 'production';
-  const missing = [
-    !e.JWT_SECRET && production ? 'JWT_SECRET' : undefined,
-    !e.INTERNAL_SECRET && production ? 'INTERNAL_SECRET' : undefined,
-  ].filter(Boolean);
-  if (missing.length) {
-    throw new ConfigError(
-      `Invalid configuration (environment variables):\n${missing
-        .map((name) => `  ${name}: required when NODE_ENV=production (the development default is refused)`)
-        .join('\n')}`,
-    );
-  }
   return {
     env: e.NODE_ENV,
     mongodbUri: e.MONGODB_URI,
