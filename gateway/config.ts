@@ -5,6 +5,7 @@ import { ConfigError, loadCityConfig, parseEnv } from '../shared/config';
 import { ROOT_DIR } from '../shared/schema';
 import { loadSecurityOptions, type SecurityOptions } from './security/options';
 import { loadPerfOptions, type PerfOptions } from './perf/options';
+import { loadIdentityOptions, type IdentityOptions } from './identity';
 
 /** Where the gateway's supergraph comes from. */
 export type SupergraphSource =
@@ -69,6 +70,11 @@ export interface GatewayOptions {
    * plain Federation 2 gateway that forwards nothing but the operation.
    */
   cityAuth?: CityAuthOptions;
+  /**
+   * How bearer tokens are verified (gateway/identity): HS256 with the city secret, an OIDC
+   * provider's JWKS, the longest lifetime. The secrets and the on/off switch come from `cityAuth`.
+   */
+  identity?: Pick<IdentityOptions, 'hs256Tokens' | 'oidc' | 'maxTokenLifetimeS'>;
   /** Serves the community dashboard page at `/dashboard` (`DASHBOARD`, default on with the city layer). */
   dashboard?: boolean;
   /** Per-subgraph circuit breaker (`CIRCUIT_FAILURE_THRESHOLD`, default 5; `CIRCUIT_COOLDOWN_MS`, default 5000). */
@@ -176,6 +182,7 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     introspection,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     cityAuth: city ? { jwtSecret: city.jwtSecret, internalSecret: city.internalSecret } : undefined,
+    identity: loadIdentityOptions(env, { production }),
     circuitBreaker: { failureThreshold: e.CIRCUIT_FAILURE_THRESHOLD, cooldownMs: e.CIRCUIT_COOLDOWN_MS },
     subgraphRetries: e.SUBGRAPH_RETRIES,
     dashboard: e.DASHBOARD ? e.DASHBOARD === 'on' : e.CITY_AUTH === 'on',

@@ -18,7 +18,7 @@ import { ReadinessProbe } from './health';
 import { openSchemaRegistry, type SchemaRegistry } from './registry';
 import { createSecurityState, type TrustedOperations } from './security';
 import { RequestPipeline, type Door, type Identity } from './pipeline';
-import { createIdentityResolver } from './pipeline/stages/identity';
+import { createIdentityResolver } from './identity';
 import { createHttpDoor } from './transports/http';
 import { attachWebSocketDoor } from './transports/ws';
 import { createSseDoor } from './transports/sse';
@@ -137,7 +137,15 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     debugErrors: options.debugErrors,
     trusted: security.trusted,
     limiter: security.limiter,
-    identity: createIdentityResolver(options.cityAuth, options.security.trustProxyHops),
+    identity: createIdentityResolver({
+      hs256Tokens: true,
+      maxTokenLifetimeS: 86_400,
+      ...options.identity,
+      cityAuth: Boolean(options.cityAuth),
+      jwtSecret: options.cityAuth?.jwtSecret ?? '',
+      internalSecret: options.cityAuth?.internalSecret ?? '',
+      trustProxyHops: options.security.trustProxyHops,
+    }),
     logger: log,
   });
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => pipeline.onSupergraph(coreSupergraphSdl));

@@ -10,7 +10,7 @@ import { DocumentParser } from './stages/parse';
 import { PersistedOperations } from './stages/persisted';
 import { Validator } from './stages/validate';
 import type { IncomingMessage } from 'node:http';
-import { clientIp } from '../security/rate-limit';
+import { ipClientKey } from '../identity';
 import type { Admitted, Door, GraphQLParams, Identity, IdentityResolver } from './types';
 
 export { Refusal } from './errors';
@@ -72,7 +72,7 @@ export class RequestPipeline {
     } catch (err) {
       if (!isGraphQLError(err)) throw err;
       try {
-        await this.fairness.count(`ip:${clientIp(input.req, this.options.security.trustProxyHops)}`);
+        await this.fairness.count(ipClientKey(input.req, this.options.security.trustProxyHops));
       } catch (limited) {
         if (isGraphQLError(limited)) return Refusal.from(limited);
         throw limited;

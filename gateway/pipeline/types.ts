@@ -1,6 +1,4 @@
-import type { IncomingMessage } from 'node:http';
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode, OperationTypeNode } from 'graphql';
-import type { Viewer } from '../../shared/auth';
 
 /** The doors into the gateway. */
 export type Transport = 'http' | 'ws' | 'sse' | 'admin';
@@ -13,26 +11,7 @@ export interface GraphQLParams {
   extensions?: Record<string, unknown> | null;
 }
 
-/** Who is asking, the same for every transport. */
-export interface Identity {
-  viewer: Viewer;
-  /** The viewer signed for the subgraphs; undefined when the city layer is off. */
-  viewerToken?: string;
-  /** Who counts against per-client limits: `sub:<role>:<subject>` of a verified token, else `ip:<address>`. */
-  clientKey: string;
-  requestId: string;
-}
-
-/** Resolves the identity of a request (the pipeline's identity stage). */
-export interface IdentityResolver {
-  /**
-   * `authorization`: the Authorization header value, or a graphql-ws `connection_init`'s;
-   * `req`: the HTTP request (the upgrade request for WebSockets). Throws UNAUTHENTICATED (401)
-   * for a bad token: a person who sent one expects to act as themselves, not as anonymous.
-   */
-  resolve(input: { authorization?: string; req: IncomingMessage; requestId?: string }): Promise<Identity>;
-  close(): Promise<void>;
-}
+export type { Identity, IdentityResolver } from '../identity';
 
 /** One door's view of the pipeline. */
 export interface Door {

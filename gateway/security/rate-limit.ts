@@ -1,6 +1,4 @@
-import type { IncomingMessage } from 'node:http';
 import Redis from 'ioredis';
-import { verifyUserToken } from '../../shared/auth';
 import type { Logger } from '../../shared/logger';
 
 /** The outcome of counting one request (or a batch of `cost` operations) for a client. */
@@ -135,69 +133,4 @@ export class RateLimiter {
   close(): Promise<void> {
     return this.store.close();
   }
-}
-
-/** The client's IP: the socket's address, or the entry `hops` proxies back in `X-Forwarded-For`. */
-export function clientIp(req: IncomingMessage, hops: number): string {
-  const socket = req.socket.remoteAddress ?? 'unknown';
-  if (hops <= 0) return socket;
-  const header = req.headers['x-forwarded-for'];
-  const list = (Array.isArray(header) ? header.join(',') : header ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return list[list.length - hops] ?? list[0] ?? socket;
-}
-
-/**
- * Who counts against the rate limit: `sub:<role>:<subject>` of a valid bearer token, else
- * `ip:<address>`. A forged or expired token counts against its IP, so made-up subjects cannot
- * dodge the limit. Verified tokens are remembered until they expire (verifying one costs far more
- * than counting a request), so the hot path verifies each token once.
- */
-export class ClientKeys {
-  private readonly tokens = new Map<string, { key: string; expiresAt: number }>();
-
-  constructor(
-    private readonly jwtSecret: string | undefined,
-    private readonly hops: number,
-    private readonly maxTokens = 10_000,
-  ) {}
-
-  of(req: IncomingMessage): string {
-    const authorization = req.headers.authorization;
-    if (this.jwtSecret && authorization) {
-      const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-      if (m) {
-        const key = this.subjectKey(m[1]);
-        if (key) return key;
-      }
-    }
-    return `ip:${clientIp(req, this.hops)}`;
-  }
-
-  private subjectKey(token: string): string | undefined {
-    const now = Date.now();
-    const known = this.tokens.get(token);
-    if (known && known.expiresAt > now) return known.key;
-    if (known) this.tokens.delete(token);
-    try {
-      const viewer = verifyUserToken(token, this.jwtSecret!);
-      if (!viewer.subject) return undefined;
-      const key = `sub:${viewer.role}:${viewer.subject}`;
-      const exp = Number((JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }).exp);
-      if (Number.isFinite(exp)) {
-        if (this.tokens.size >= this.maxTokens) this.tokens.delete(this.tokens.keys().next().value as string);
-        this.tokens.set(token, { key, expiresAt: exp * 1000 });
-      }
-      return key;
-    } catch {
-      return undefined;
-    }
-  }
-}
-
-/** One-off form of ClientKeys.of (no cache). */
-export function clientKeyOf(req: IncomingMessage, jwtSecret: string | undefined, hops: number): string {
-  return new ClientKeys(jwtSecret, hops).of(req);
 }

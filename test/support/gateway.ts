@@ -1,6 +1,6 @@
 import type { AdminApi } from '../../gateway/registry/admin-api';
 import { RequestPipeline } from '../../gateway/pipeline';
-import { createIdentityResolver } from '../../gateway/pipeline/stages/identity';
+import { createIdentityResolver } from '../../gateway/identity';
 import { createAdminDoor } from '../../gateway/transports/admin';
 import { loadGatewayOptions, type GatewayOptions } from '../../gateway/config';
 
@@ -19,7 +19,7 @@ export function adminDoor(admin: AdminApi, jwtSecret: string, internalSecret = j
     security: { ...options.security, rateLimitMax: 0 },
     inFlight: { maxInFlight: 0, maxQueued: 0 },
     debugErrors: false,
-    identity: createIdentityResolver({ jwtSecret, internalSecret }, 0),
+    identity: createIdentityResolver({ cityAuth: true, jwtSecret, internalSecret, hs256Tokens: true, maxTokenLifetimeS: 86_400, trustProxyHops: 0 }),
   });
   return createAdminDoor({ admin, pipeline, bodyLimitBytes: options.bodyLimitBytes, csrfPrevention: true });
 }
