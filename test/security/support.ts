@@ -7,6 +7,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { InProcessPubSub } from '../../shared/pubsub';
 import { loadSecurityOptions } from '../../gateway/security';
+import type { GatewayOptions } from '../../gateway/config';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { gatewayOptions } from '../support/gateway';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
@@ -154,6 +155,8 @@ export interface GatewaySetup {
   introspection?: boolean;
   bodyLimitBytes?: number;
   redisUrl?: string;
+  /** Any other gateway option. */
+  overrides?: Partial<GatewayOptions>;
 }
 
 export const CITY_AUTH = { jwtSecret: JWT_SECRET, internalSecret: 'security-test-internal-secret-at-least-32-chars' };
@@ -173,6 +176,7 @@ export async function startSecuredGateway(supergraphSdl: string, setup: GatewayS
       redisUrl: setup.redisUrl,
       dashboard: false,
       security: loadSecurityOptions(setup.env ?? {}, { production, introspection, bodyLimitBytes }),
+      ...setup.overrides,
     }),
   );
   const url = await server.listen(0);
