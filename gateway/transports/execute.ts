@@ -1,6 +1,34 @@
 import type { ApolloServer, BaseContext } from '@apollo/server';
-import type { FormattedExecutionResult } from 'graphql';
-import type { Admitted } from '../pipeline';
+import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
+import type { GatewayContext } from '../auth';
+import type { Admitted, Door, Identity, RequestPipeline } from '../pipeline';
+import type { SubscriptionHub } from '../subscriptions/hub';
+
+/** What a door that carries subscriptions (graphql-ws, SSE) needs. */
+export interface StreamingDoorOptions {
+  pipeline: RequestPipeline;
+  door: Door;
+  apollo: ApolloServer<GatewayContext>;
+  hub: SubscriptionHub;
+  /** The largest message or request body (`BODY_LIMIT_BYTES`, as for GraphQL over HTTP). */
+  bodyLimitBytes: number;
+  context: (identity: Identity) => GatewayContext;
+}
+
+/** Opens an admitted subscription on the hub (shared upstream, per-client cap, bounded queue). */
+export function subscribeAdmitted(
+  options: StreamingDoorOptions,
+  admitted: Admitted,
+  identity: Identity,
+): AsyncIterableIterator<ExecutionResult> | ExecutionResult {
+  return options.hub.subscribe({
+    document: admitted.document,
+    operationName: admitted.operationName,
+    variables: admitted.variables,
+    context: options.context(identity),
+    clientKey: identity.clientKey,
+  });
+}
 
 /**
  * Runs an admitted query or mutation on Apollo Server, as the HTTP door does, for the doors that

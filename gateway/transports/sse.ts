@@ -1,22 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApolloServer } from '@apollo/server';
 import type { ExecutionResult, GraphQLSchema } from 'graphql';
 import { createHandler, TOKEN_HEADER_KEY, TOKEN_QUERY_KEY } from 'graphql-sse';
 import { answerTooLarge, readBody } from '../../shared/http';
-import type { GatewayContext } from '../auth';
-import { Refusal, type Admitted, type Door, type Identity, type RequestPipeline } from '../pipeline';
-import type { SubscriptionHub } from '../subscriptions/hub';
-import { executeAdmitted } from './execute';
+import { Refusal, type Admitted, type Identity } from '../pipeline';
+import { executeAdmitted, subscribeAdmitted, type StreamingDoorOptions } from './execute';
 
-export interface SseDoorOptions {
-  pipeline: RequestPipeline;
-  door: Door;
-  apollo: ApolloServer<GatewayContext>;
-  hub: SubscriptionHub;
-  /** The largest request body (`BODY_LIMIT_BYTES`, as for GraphQL over HTTP). */
-  bodyLimitBytes: number;
-  context: (identity: Identity) => GatewayContext;
-}
+export type SseDoorOptions = StreamingDoorOptions;
 
 /**
  * Delivery to one event stream. graphql-sse pulls results as fast as they come and queues them
@@ -84,7 +73,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
  * pipeline; a refusal is the request's answer (its status and the formatted errors).
  */
 export function createSseDoor(options: SseDoorOptions) {
-  const { pipeline, hub, apollo } = options;
+  const { pipeline, apollo } = options;
   const handler = createHandler<IncomingMessage, RequestContext, OperationContext>({
     authenticate: () => null,
     onSubscribe: async (req, params) => {
@@ -106,13 +95,7 @@ export function createSseDoor(options: SseDoorOptions) {
     },
     subscribe: (args) => {
       const { identity, admitted, gate } = args.contextValue as OperationContext;
-      const result = hub.subscribe({
-        document: admitted.document,
-        operationName: admitted.operationName,
-        variables: admitted.variables,
-        context: options.context(identity),
-        clientKey: identity.clientKey,
-      });
+      const result = subscribeAdmitted(options, admitted, identity);
       return (gate && Symbol.asyncIterator in result ? gate.wrap(result as AsyncIterableIterator<ExecutionResult>) : result) as never;
     },
     onNext: (_ctx, _req, result) => ('errors' in result && result.errors?.length ? (pipeline.formatResult(result as ExecutionResult) as never) : undefined),

@@ -1,22 +1,12 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { ApolloServer } from '@apollo/server';
 import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { GatewayContext } from '../auth';
-import { Refusal, type Admitted, type Door, type Identity, type RequestPipeline } from '../pipeline';
-import type { SubscriptionHub } from '../subscriptions/hub';
-import { executeAdmitted } from './execute';
+import { Refusal, type Admitted, type Identity } from '../pipeline';
+import { executeAdmitted, subscribeAdmitted, type StreamingDoorOptions } from './execute';
 
-export interface WebSocketDoorOptions {
+export interface WebSocketDoorOptions extends StreamingDoorOptions {
   httpServer: Server;
-  pipeline: RequestPipeline;
-  door: Door;
-  apollo: ApolloServer<GatewayContext>;
-  hub: SubscriptionHub;
-  /** The largest message (`BODY_LIMIT_BYTES`, as for HTTP bodies). */
-  bodyLimitBytes: number;
-  context: (identity: Identity) => GatewayContext;
 }
 
 /** What the pipeline hands graphql-ws's execute/subscribe for one operation. */
@@ -58,7 +48,7 @@ function refuseLargeMessages(socket: WebSocket, limit: number, refusal: (id: str
  * operation's own `error` / `next` message and the socket stays open for the others.
  */
 export function attachWebSocketDoor(options: WebSocketDoorOptions) {
-  const { pipeline, hub, apollo } = options;
+  const { pipeline, apollo } = options;
   const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.bodyLimitBytes * 4 });
   wsServer.on('connection', (socket) =>
     refuseLargeMessages(socket, options.bodyLimitBytes, (id) =>
@@ -103,13 +93,7 @@ export function attachWebSocketDoor(options: WebSocketDoorOptions) {
       },
       subscribe: (args) => {
         const { identity, admitted } = args.contextValue as OperationContext;
-        return hub.subscribe({
-          document: admitted.document,
-          operationName: admitted.operationName,
-          variables: admitted.variables,
-          context: options.context(identity),
-          clientKey: identity.clientKey,
-        });
+        return subscribeAdmitted(options, admitted, identity);
       },
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors?.length ? (pipeline.formatResult(result) as ExecutionResult) : undefined),
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => pipeline.format(e)) as never,

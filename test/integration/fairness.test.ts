@@ -18,7 +18,7 @@ afterAll(() => graph?.stop());
 
 it('keeps other clients answered while one client fires 60 concurrent submitRequest', async () => {
   const token = graph.token({ role: 'resident', subject: DEMO_RESIDENT_ID, residentId: DEMO_RESIDENT_ID });
-  const mine = () => graph.query<{ requests: Array<{ id: string }> }>('{ me { requests { id } } }', {}, token);
+  const mine = () => graph.query<{ me: { requests: Array<{ id: string }> } }>('{ me { requests { id } } }', {}, token);
   const before = (await mine()).data!.me.requests.length;
   const input = (i: number) => ({ title: `路灯不亮 ${i}`, description: `水贝二路第 ${i} 盏路灯不亮`, channel: 'I_SHENZHEN', communityCode: SHUIBEI });
 
