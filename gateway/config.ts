@@ -5,6 +5,7 @@ import { ConfigError, loadCityConfig, parseEnv } from '../shared/config';
 import { ROOT_DIR } from '../shared/schema';
 import { loadSecurityOptions, type SecurityOptions } from './security/options';
 import { loadPerfOptions, type PerfOptions } from './perf/options';
+import type { MetricsEndpointOptions } from './metrics-endpoint';
 
 /** Where the gateway's supergraph comes from. */
 export type SupergraphSource =
@@ -91,6 +92,12 @@ export interface GatewayOptions {
   subscriptions: { maxPerClient: number; maxTotal: number };
   /** Performance levers: subgraph HTTP client, public response cache (`gateway/perf`); defaults when absent. */
   perf?: PerfOptions;
+  /**
+   * Who may read `/metrics` and where: `METRICS_TOKEN` (a bearer token it then needs) and
+   * `METRICS_PORT` (a listener of its own, and nothing on the main port). In production with
+   * neither, the main port does not serve it (404).
+   */
+  metrics: MetricsEndpointOptions;
 }
 
 const DEFAULT_SUPERGRAPH = path.join(ROOT_DIR, 'schema', 'supergraph.graphql');
@@ -123,6 +130,14 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
       SUPERGRAPH_WATCH: z.enum(['on', 'off']).default('on'),
       SUBSCRIPTIONS_MAX_PER_CLIENT: z.coerce.number().int().min(1).max(100000).default(50),
       SUBSCRIPTIONS_MAX_TOTAL: z.coerce.number().int().min(1).max(10000000).default(10000),
+      /** Bearer token `/metrics` requires; unset: none (and, in production, no `/metrics` on the main port). */
+      METRICS_TOKEN: z
+        .string()
+        .optional()
+        .transform((v) => (v ? v : undefined))
+        .pipe(z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional()),
+      /** Port of a listener serving only `/metrics` (0: a free one); unset: `/metrics` is on the main port. */
+      METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     },
     env,
   );
@@ -177,5 +192,6 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     redisUrl: e.REDIS_URL,
     subscriptions: { maxPerClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT, maxTotal: e.SUBSCRIPTIONS_MAX_TOTAL },
     perf: loadPerfOptions(env),
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, onMainPort: !production || e.METRICS_TOKEN !== undefined },
   };
 }

@@ -17,6 +17,7 @@ import { dedupeFetcher } from './perf/dedupe';
 import { ViewerCache } from './perf/viewer-cache';
 import { serveDashboard } from './dashboard/serve';
 import { ReadinessProbe } from './health';
+import { createMetricsEndpoint, gatewayRouteLabel } from './metrics-endpoint';
 import { openSchemaRegistry, type SchemaRegistry } from './registry';
 import { createSecurityLayer } from './security';
 import { FileSupergraphManager } from './supergraph/file-manager';
@@ -44,6 +45,8 @@ export interface GatewayServer {
   /** The response cache, unless `RESPONSE_CACHE=off`. */
   responseCache?: ResponseCache;
   metrics: Metrics;
+  /** The URL of the metrics listener (`METRICS_PORT`), once listening. */
+  metricsUrl(): string | undefined;
   listen(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -175,9 +178,10 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   metrics.trackSubscriptions(() => hub.stats());
 
   const viewers = new ViewerCache(options.cityAuth);
+  const metricsEndpoint = createMetricsEndpoint(metrics, options.metrics);
   const httpServer = createServer((req, res) => {
     const path = pathOf(req);
-    res.once('finish', () => metrics.httpRequests.inc({ route: path.length > 32 ? 'other' : path, status: String(res.statusCode) }));
+    res.once('finish', () => metrics.httpRequests.inc({ route: gatewayRouteLabel(path), status: String(res.statusCode) }));
     if (path === '/graphql' || path === '/') {
       // One id follows the request through every subgraph's logs.
       const given = req.headers['x-request-id'];
@@ -214,13 +218,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       });
       return;
     }
-    if (path === '/metrics') {
-      void metrics.render().then(({ contentType, body }) => {
-        res.writeHead(200, { 'content-type': contentType });
-        res.end(body);
-      });
-      return;
-    }
+    if (path === '/metrics') return metricsEndpoint.serveMain(req, res);
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/health/ready') {
       void readiness.check().then((r) => sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', ...r }));
@@ -248,7 +246,12 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     responseCache,
     metrics,
     registry,
-    listen: (port = options.port, host = options.host) => listen(httpServer, port, host),
+    metricsUrl: () => metricsEndpoint.url(),
+    async listen(port = options.port, host = options.host) {
+      const url = await listen(httpServer, port, host);
+      await metricsEndpoint.listen(host);
+      return url;
+    },
     async stop() {
       await hub.close();
       await transports.close();
@@ -263,6 +266,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       await registry?.close();
       await registryPubSub?.close();
       await closeFetcher();
+      await metricsEndpoint.close();
     },
   };
 }

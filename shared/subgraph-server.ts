@@ -15,7 +15,7 @@ import type { SubgraphDeps, SubgraphName } from './subgraph-deps';
 import { classifyError } from './errors';
 import { listen, pathOf, sendJson, serveGraphQL } from './http';
 import { createLogger } from './logger';
-import { Metrics } from './metrics';
+import { Metrics, routeLabel } from './metrics';
 import { Scheduler, type ScheduledJob } from './scheduler';
 import { withServerSpan } from './tracing';
 
@@ -78,6 +78,8 @@ export function formatSubgraphError(production: boolean, log = createLogger('sub
   };
 }
 
+const SUBGRAPH_ROUTES = new Set(['/graphql', '/health', '/health/ready', '/metrics']);
+
 export async function createSubgraphServer<TContext extends BaseContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
@@ -113,7 +115,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
 
   const httpServer = createServer((req, res) => {
     const path = pathOf(req);
-    res.once('finish', () => metrics.httpRequests.inc({ route: path === '/' ? '/graphql' : path.slice(0, 32), status: String(res.statusCode) }));
+    res.once('finish', () => metrics.httpRequests.inc({ route: path === '/' ? '/graphql' : routeLabel(path, SUBGRAPH_ROUTES), status: String(res.statusCode) }));
     if (path === '/metrics') {
       void metrics.render().then(({ contentType, body }) => {
         res.writeHead(200, { 'content-type': contentType });
