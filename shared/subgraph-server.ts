@@ -30,7 +30,7 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   context: (viewer: Viewer, req: IncomingMessage) => TContext | Promise<TContext>;
   /** Secret the gateway signs forwarded identities with. */
   internalSecret: string;
-  /** The subgraph's database, pinged by `/health/ready`. */
+  /** The subgraph's database, pinged by `/health/ready` (503 `database unavailable` when it does not answer within 1 s). */
   db: Database;
   /** Hides internal error messages and stack traces. */
   production?: boolean;
@@ -126,7 +126,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     if (path === '/health') return sendJson(res, 200, { status: 'ok', subgraph: options.name });
     if (path === '/health/ready') {
       void options.db.ping().then((ok) =>
-        sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'database unavailable', subgraph: options.name }),
+        sendJson(res, ok ? 200 : 503, ok ? { status: 'ready', subgraph: options.name } : { status: 'not ready', subgraph: options.name, reason: 'database unavailable' }),
       );
       return;
     }

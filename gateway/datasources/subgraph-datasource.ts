@@ -13,8 +13,12 @@ import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker';
  */
 export function createSubgraphFetcher(timeoutMs: number): { fetcher: Fetcher; close: () => Promise<void> } {
   const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 128, pipelining: 1 });
-  const fetcher = ((url: string, init?: Record<string, unknown>) =>
-    undiciFetch(url, { ...(init as object), dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
+  const fetcher = ((url: string, init?: { signal?: AbortSignal }) => {
+    // A caller's own signal (readiness checks: a shorter deadline) applies as well as the timeout.
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return undiciFetch(url, { ...(init as object), dispatcher: agent, signal });
+  }) as unknown as Fetcher;
   return { fetcher, close: () => agent.close() };
 }
 
