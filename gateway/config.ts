@@ -59,6 +59,12 @@ export interface GatewayOptions {
   subgraphUrls: Record<string, string>;
   /** How long one subgraph fetch may take before it fails (`SUBGRAPH_TIMEOUT_MS`, default 10000). */
   subgraphTimeoutMs: number;
+  /**
+   * How long a mutation's subgraph fetch may take (`SUBGRAPH_MUTATION_TIMEOUT_MS`, default 30000):
+   * longer than a query's, so a slow write is not reported as failed while it lands. A mutation
+   * that runs past it answers `SUBGRAPH_TIMEOUT` but does not count against the circuit breaker.
+   */
+  subgraphMutationTimeoutMs: number;
   /** Production hides internal error details and stack traces (`NODE_ENV=production`). */
   production: boolean;
   /** Whether introspection is answered (`INTROSPECTION`, default: on outside production). */
@@ -113,6 +119,7 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
       SUPERGRAPH_PATH: z.string().optional(),
       SUPERGRAPH_CONFIG: z.string().optional(),
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(300000).default(10000),
+      SUBGRAPH_MUTATION_TIMEOUT_MS: z.coerce.number().int().min(50).max(600000).default(30000),
       INTROSPECTION: z.enum(['on', 'off']).optional(),
       BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
       CITY_AUTH: z.enum(['on', 'off']).default('on'),
@@ -179,6 +186,7 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     supergraph,
     subgraphUrls: {},
     subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
+    subgraphMutationTimeoutMs: e.SUBGRAPH_MUTATION_TIMEOUT_MS,
     production,
     introspection,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

@@ -132,6 +132,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         fetcher: options.perf?.fetcher === 'default' ? undefined : queryFetcher,
         breaker: options.circuitBreaker,
         retries: options.subgraphRetries,
+        mutationTimeoutMs: options.subgraphMutationTimeoutMs,
         onFetch: (subgraph, outcome, seconds) => metrics.subgraphFetches.observe({ subgraph, outcome }, seconds),
       }),
   });
