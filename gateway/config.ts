@@ -6,6 +6,7 @@ import { ROOT_DIR } from '../shared/schema';
 import { loadSecurityOptions, type SecurityOptions } from './security/options';
 import { loadPerfOptions, type PerfOptions } from './perf/options';
 import type { MetricsEndpointOptions } from './metrics-endpoint';
+import type { ConnectionLimitOptions } from './limits/connections';
 
 /** Where the gateway's supergraph comes from. */
 export type SupergraphSource =
@@ -104,6 +105,12 @@ export interface GatewayOptions {
    * neither, the main port does not serve it (404).
    */
   metrics: MetricsEndpointOptions;
+  /**
+   * Slow and greedy clients: `HEADERS_TIMEOUT_MS` (10000) for a request's headers,
+   * `REQUEST_TIMEOUT_MS` (30000) for the whole request (408 and closed past them), and
+   * `MAX_CONNECTIONS_PER_IP` (256; 0: no cap) open TCP connections per client address.
+   */
+  connections: ConnectionLimitOptions;
 }
 
 const DEFAULT_SUPERGRAPH = path.join(ROOT_DIR, 'schema', 'supergraph.graphql');
@@ -145,10 +152,21 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
         .pipe(z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional()),
       /** Port of a listener serving only `/metrics` (0: a free one); unset: `/metrics` is on the main port. */
       METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+      /** Milliseconds a client may take to send a request's headers (not more than REQUEST_TIMEOUT_MS). */
+      HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+      /** Milliseconds a client may take to send a whole request, body included. */
+      REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+      /** Open TCP connections one client address may hold; 0 turns the cap off (behind a proxy, every client has the proxy's address). */
+      MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(256),
     },
     env,
   );
   const production = e.NODE_ENV === 'production';
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      `Invalid configuration (environment variables):\n  HEADERS_TIMEOUT_MS: must not be more than REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})`,
+    );
+  }
   let supergraph: SupergraphSource;
   if (e.SUPERGRAPH_PATH) {
     if (!existsSync(e.SUPERGRAPH_PATH)) throw new Error(`SUPERGRAPH_PATH: no file at ${e.SUPERGRAPH_PATH}`);
@@ -200,6 +218,7 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     redisUrl: e.REDIS_URL,
     subscriptions: { maxPerClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT, maxTotal: e.SUBSCRIPTIONS_MAX_TOTAL },
     perf: loadPerfOptions(env),
+    connections: { headersTimeoutMs: e.HEADERS_TIMEOUT_MS, requestTimeoutMs: e.REQUEST_TIMEOUT_MS, maxPerIp: e.MAX_CONNECTIONS_PER_IP },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, onMainPort: !production || e.METRICS_TOKEN !== undefined },
   };
 }

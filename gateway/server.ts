@@ -18,6 +18,7 @@ import { ViewerCache } from './perf/viewer-cache';
 import { serveDashboard } from './dashboard/serve';
 import { ReadinessProbe } from './health';
 import { createMetricsEndpoint, gatewayRouteLabel } from './metrics-endpoint';
+import { applyConnectionLimits } from './limits/connections';
 import { openSchemaRegistry, type SchemaRegistry } from './registry';
 import { createSecurityLayer } from './security';
 import { FileSupergraphManager } from './supergraph/file-manager';
@@ -228,6 +229,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     sendJson(res, 404, { error: 'not found' });
   });
   httpServer.keepAliveTimeout = 65_000;
+  // Slow clients (headers / request timeouts) and idle-socket floods (per-IP cap): gateway/limits.
+  applyConnectionLimits(httpServer, options.connections);
 
   const transports = attachSubscriptionTransports({
     httpServer,
