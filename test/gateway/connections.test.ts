@@ -1,44 +1,25 @@
 import net from 'node:net';
 import { Agent, request } from 'undici';
 import { loadGatewayOptions } from '../../gateway/config';
-import { composeSubgraphs } from '../../gateway/supergraph/compose';
-import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { waitFor } from '../faults/harness';
-import { gatewayOptions } from '../support/gateway';
-import { startTinySubgraph, type TinySubgraph } from '../support/tiny-subgraph';
+import { startHelloGraph, type HelloGraph } from '../support/tiny-subgraph';
 
 /**
  * Slow and greedy clients cannot starve the gateway: sockets beyond the per-IP cap are closed at
  * once, and a client that sends its headers or body too slowly is cut after the timeout.
  */
 
-const sdl = `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-  type Query { hello: String! }
-`;
-
-let subgraph: TinySubgraph;
-let supergraphSdl: string;
-const gateways: GatewayServer[] = [];
+let graph: HelloGraph;
 
 beforeAll(async () => {
-  subgraph = await startTinySubgraph(sdl, { Query: { hello: () => 'world' } });
-  supergraphSdl = composeSubgraphs([{ name: 'hello', url: subgraph.url, sdl }]).supergraphSdl!;
+  graph = await startHelloGraph();
 });
 
 afterAll(async () => {
-  for (const g of gateways) await g.stop();
-  await subgraph.stop();
+  await graph.stop();
 });
 
-/** A gateway with its connection limits read from `env`, as `npm start` reads them. */
-async function gatewayWith(env: NodeJS.ProcessEnv): Promise<{ port: number; origin: string }> {
-  const { connections } = loadGatewayOptions({ CITY_AUTH: 'off', NODE_ENV: 'test', ...env });
-  const gateway = await createGatewayServer(gatewayOptions({ supergraph: { kind: 'sdl', sdl: supergraphSdl }, connections }));
-  gateways.push(gateway);
-  const origin = await gateway.listen(0);
-  return { origin, port: Number(new URL(origin).port) };
-}
+const gatewayWith = (env: NodeJS.ProcessEnv) => graph.gateway(env);
 
 interface RawSocket {
   socket: net.Socket;
@@ -102,39 +83,38 @@ it('holds 256 idle sockets from one IP and closes the rest at once; other addres
   await waitFor('127.0.0.1 to be served again', async () => JSON.stringify(await queryFrom(origin, '127.0.0.1')) === '{"data":{"hello":"world"}}', 5000, 50);
 });
 
-it('cuts a connection whose body arrives too slowly after REQUEST_TIMEOUT_MS (408)', async () => {
-  const { port } = await gatewayWith({ HEADERS_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1000' });
+/**
+ * Writes `head`, then one `drip()` every 100 ms until the gateway closes the connection; resolves
+ * with how long that took and what it answered.
+ */
+async function dripUntilCut(port: number, head: string, drip: () => string): Promise<{ ms: number; received: string }> {
   const raw = await connect(port);
   const started = Date.now();
-  raw.socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
-  // One byte every 100 ms: the whole body would take 100 s.
-  const drip = setInterval(() => raw.socket.writable && raw.socket.write(' '), 100);
+  raw.socket.write(head);
+  const timer = setInterval(() => raw.socket.writable && raw.socket.write(drip()), 100);
   try {
-    await waitFor('the slow body to be cut', () => raw.closed, 5000, 20);
+    await waitFor('the slow client to be cut', () => raw.closed, 5000, 20);
   } finally {
-    clearInterval(drip);
+    clearInterval(timer);
   }
-  const ms = raw.closedAt! - started;
-  expect(ms).toBeGreaterThanOrEqual(950);
-  expect(ms).toBeLessThan(2500);
-  expect(raw.received).toMatch(/^HTTP\/1\.1 408/);
+  return { ms: raw.closedAt! - started, received: raw.received };
+}
+
+it('cuts a connection whose body arrives too slowly after REQUEST_TIMEOUT_MS (408)', async () => {
+  const { port } = await gatewayWith({ HEADERS_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1000' });
+  // One byte every 100 ms: the whole body would take 100 s.
+  const cut = await dripUntilCut(port, 'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{', () => ' ');
+  expect(cut.ms).toBeGreaterThanOrEqual(950);
+  expect(cut.ms).toBeLessThan(2500);
+  expect(cut.received).toMatch(/^HTTP\/1\.1 408/);
 });
 
 it('cuts a connection whose headers arrive too slowly after HEADERS_TIMEOUT_MS', async () => {
   const { port } = await gatewayWith({ HEADERS_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1000' });
-  const raw = await connect(port);
-  const started = Date.now();
-  raw.socket.write('GET /health HTTP/1.1\r\nHost: x\r\n');
   let n = 0;
-  const drip = setInterval(() => raw.socket.writable && raw.socket.write(`X-${n++}: y\r\n`), 100);
-  try {
-    await waitFor('the slow headers to be cut', () => raw.closed, 5000, 20);
-  } finally {
-    clearInterval(drip);
-  }
-  const ms = raw.closedAt! - started;
-  expect(ms).toBeGreaterThanOrEqual(450);
-  expect(ms).toBeLessThan(2000);
+  const cut = await dripUntilCut(port, 'GET /health HTTP/1.1\r\nHost: x\r\n', () => `X-${n++}: y\r\n`);
+  expect(cut.ms).toBeGreaterThanOrEqual(450);
+  expect(cut.ms).toBeLessThan(2000);
 });
 
 it('serves a request whose body arrives in pieces within the timeout', async () => {

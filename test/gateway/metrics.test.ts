@@ -1,43 +1,26 @@
 import { loadGatewayOptions } from '../../gateway/config';
-import { composeSubgraphs } from '../../gateway/supergraph/compose';
-import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { createSubgraph } from '../../subgraphs/parking/server';
-import { gatewayOptions } from '../support/gateway';
 import { startSubgraph, type RunningSubgraph } from '../support/subgraph';
-import { startTinySubgraph, type TinySubgraph } from '../support/tiny-subgraph';
+import { startHelloGraph, type HelloGraph } from '../support/tiny-subgraph';
 
 /**
  * `/metrics` stays small whatever clients send (every label value is a series kept for the life
  * of the process) and is readable only by whom the configuration allows.
  */
 
-const sdl = `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-  type Query { hello: String! }
-`;
 const TOKEN = 'metrics-token-for-the-test-0123456789';
 
-let subgraph: TinySubgraph;
-let supergraphSdl: string;
-const gateways: GatewayServer[] = [];
+let graph: HelloGraph;
 
 beforeAll(async () => {
-  subgraph = await startTinySubgraph(sdl, { Query: { hello: () => 'world' } });
-  supergraphSdl = composeSubgraphs([{ name: 'hello', url: subgraph.url, sdl }]).supergraphSdl!;
+  graph = await startHelloGraph();
 });
 
 afterAll(async () => {
-  for (const g of gateways) await g.stop();
-  await subgraph.stop();
+  await graph.stop();
 });
 
-/** A gateway over the tiny subgraph, with its `/metrics` options read from `env` as in production. */
-async function gatewayWith(env: NodeJS.ProcessEnv = {}): Promise<{ gateway: GatewayServer; origin: string }> {
-  const { metrics } = loadGatewayOptions({ CITY_AUTH: 'off', NODE_ENV: 'test', ...env });
-  const gateway = await createGatewayServer(gatewayOptions({ supergraph: { kind: 'sdl', sdl: supergraphSdl }, metrics }));
-  gateways.push(gateway);
-  return { gateway, origin: await gateway.listen(0) };
-}
+const gatewayWith = (env: NodeJS.ProcessEnv = {}) => graph.gateway(env);
 
 function series(text: string, metric: string): string[] {
   return text
@@ -153,10 +136,7 @@ describe('who may read /metrics', () => {
     expect(loadGatewayOptions({ NODE_ENV: 'production', CITY_AUTH: 'off', ...secrets }).metrics).toEqual({ onMainPort: false });
     expect(loadGatewayOptions({ NODE_ENV: 'production', CITY_AUTH: 'off', ...secrets, METRICS_TOKEN: TOKEN }).metrics).toEqual({ token: TOKEN, onMainPort: true });
     expect(loadGatewayOptions({ NODE_ENV: 'development', CITY_AUTH: 'off' }).metrics).toEqual({ onMainPort: true });
-    const { metrics } = loadGatewayOptions({ NODE_ENV: 'production', CITY_AUTH: 'off', ...secrets });
-    const gateway = await createGatewayServer(gatewayOptions({ supergraph: { kind: 'sdl', sdl: supergraphSdl }, metrics }));
-    gateways.push(gateway);
-    const origin = await gateway.listen(0);
+    const { origin } = await gatewayWith({ NODE_ENV: 'production', ...secrets });
     expect((await fetch(`${origin}/metrics`)).status).toBe(404);
     expect((await fetch(`${origin}/health`)).status).toBe(200);
   });

@@ -107,6 +107,17 @@ function statsBreaker(): CircuitBreaker {
   return (gateway.gateway as any).serviceMap.stats.dataSource.breaker as CircuitBreaker;
 }
 
+/** Opens the stats circuit with dropped connections, then waits out its cool-down (half-open next). */
+async function openThenCoolDown(): Promise<CircuitBreaker> {
+  mode = 'down';
+  const breaker = statsBreaker();
+  breaker.success();
+  for (let i = 0; i < 3; i++) await ask();
+  expect(breaker.current).toBe('open');
+  await new Promise((r) => setTimeout(r, 450));
+  return breaker;
+}
+
 it('answers fully when every subgraph is well', async () => {
   mode = 'ok';
   expect(await ask()).toEqual({ data: { users: [{ name: 'Ada', score: 10 }, { name: 'Lin', score: 20 }] } });
@@ -173,25 +184,15 @@ it('opens the circuit on 5xx answers', async () => {
 });
 
 it('closes a half-open circuit when the probe is refused with a 4xx (the subgraph is up)', async () => {
-  mode = 'down';
-  const breaker = statsBreaker();
-  breaker.success();
-  for (let i = 0; i < 3; i++) await ask();
-  expect(breaker.current).toBe('open');
+  const breaker = await openThenCoolDown();
   mode = 'refuse';
-  await new Promise((r) => setTimeout(r, 450));
   expect((await ask()).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
   expect(breaker.current).toBe('closed');
   mode = 'ok';
 });
 
 it('lets a single probe through when half-open, and closes on its success', async () => {
-  mode = 'down';
-  const breaker = statsBreaker();
-  breaker.success();
-  for (let i = 0; i < 3; i++) await ask();
-  expect(breaker.current).toBe('open');
-  await new Promise((r) => setTimeout(r, 450));
+  const breaker = await openThenCoolDown();
   mode = 'slow';
   const before = statsCalls;
   // Five at once: only the first reaches the subgraph; the others are answered at once.
