@@ -6,6 +6,8 @@ import { ROOT_DIR } from '../shared/schema';
 import { loadSecurityOptions, type SecurityOptions } from './security/options';
 import { loadPerfOptions, type PerfOptions } from './perf/options';
 import { loadIdentityOptions, type IdentityOptions } from './identity';
+import type { MetricsEndpointOptions } from './metrics-endpoint';
+import type { ConnectionLimitOptions } from './limits/connections';
 
 /** Where the gateway's supergraph comes from. */
 export type SupergraphSource =
@@ -59,6 +61,12 @@ export interface GatewayOptions {
   subgraphUrls: Record<string, string>;
   /** How long one subgraph fetch may take before it fails (`SUBGRAPH_TIMEOUT_MS`, default 10000). */
   subgraphTimeoutMs: number;
+  /**
+   * How long a mutation's subgraph fetch may take (`SUBGRAPH_MUTATION_TIMEOUT_MS`, default 30000):
+   * longer than a query's, so a slow write is not reported as failed while it lands. A mutation
+   * that runs past it answers `SUBGRAPH_TIMEOUT` but does not count against the circuit breaker.
+   */
+  subgraphMutationTimeoutMs: number;
   /** Production hides internal error details and stack traces (`NODE_ENV=production`). */
   production: boolean;
   /** Whether introspection is answered (`INTROSPECTION`, default: on outside production). */
@@ -103,6 +111,18 @@ export interface GatewayOptions {
   debugErrors: boolean;
   /** Performance levers: subgraph HTTP client, public response cache (`gateway/perf`); defaults when absent. */
   perf?: PerfOptions;
+  /**
+   * Who may read `/metrics` and where: `METRICS_TOKEN` (a bearer token it then needs) and
+   * `METRICS_PORT` (a listener of its own, and nothing on the main port). In production with
+   * neither, the main port does not serve it (404).
+   */
+  metrics: MetricsEndpointOptions;
+  /**
+   * Slow and greedy clients: `HEADERS_TIMEOUT_MS` (10000) for a request's headers,
+   * `REQUEST_TIMEOUT_MS` (30000) for the whole request (408 and closed past them), and
+   * `MAX_CONNECTIONS_PER_IP` (256; 0: no cap) open TCP connections per client address.
+   */
+  connections: ConnectionLimitOptions;
 }
 
 const DEFAULT_SUPERGRAPH = path.join(ROOT_DIR, 'schema', 'supergraph.graphql');
@@ -118,6 +138,7 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
       SUPERGRAPH_PATH: z.string().optional(),
       SUPERGRAPH_CONFIG: z.string().optional(),
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(300000).default(10000),
+      SUBGRAPH_MUTATION_TIMEOUT_MS: z.coerce.number().int().min(50).max(600000).default(30000),
       INTROSPECTION: z.enum(['on', 'off']).optional(),
       BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
       CITY_AUTH: z.enum(['on', 'off']).default('on'),
@@ -137,10 +158,29 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
       SUBSCRIPTIONS_MAX_TOTAL: z.coerce.number().int().min(1).max(10000000).default(10000),
       SUBSCRIPTION_QUEUE_MAX: z.coerce.number().int().min(1).max(100000).default(100),
       DEBUG_ERRORS: z.enum(['on', 'off']).default('off'),
+      /** Bearer token `/metrics` requires; unset: none (and, in production, no `/metrics` on the main port). */
+      METRICS_TOKEN: z
+        .string()
+        .optional()
+        .transform((v) => (v ? v : undefined))
+        .pipe(z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional()),
+      /** Port of a listener serving only `/metrics` (0: a free one); unset: `/metrics` is on the main port. */
+      METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+      /** Milliseconds a client may take to send a request's headers (not more than REQUEST_TIMEOUT_MS). */
+      HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+      /** Milliseconds a client may take to send a whole request, body included. */
+      REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+      /** Open TCP connections one client address may hold; 0 turns the cap off (behind a proxy, every client has the proxy's address). */
+      MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(256),
     },
     env,
   );
   const production = e.NODE_ENV === 'production';
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      `Invalid configuration (environment variables):\n  HEADERS_TIMEOUT_MS: must not be more than REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})`,
+    );
+  }
   let supergraph: SupergraphSource;
   if (e.SUPERGRAPH_PATH) {
     if (!existsSync(e.SUPERGRAPH_PATH)) throw new Error(`SUPERGRAPH_PATH: no file at ${e.SUPERGRAPH_PATH}`);
@@ -178,6 +218,7 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     supergraph,
     subgraphUrls: {},
     subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
+    subgraphMutationTimeoutMs: e.SUBGRAPH_MUTATION_TIMEOUT_MS,
     production,
     introspection,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
@@ -193,5 +234,7 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     subscriptions: { maxPerClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT, maxTotal: e.SUBSCRIPTIONS_MAX_TOTAL, maxQueue: e.SUBSCRIPTION_QUEUE_MAX },
     debugErrors: e.DEBUG_ERRORS === 'on' && !production,
     perf: loadPerfOptions(env),
+    connections: { headersTimeoutMs: e.HEADERS_TIMEOUT_MS, requestTimeoutMs: e.REQUEST_TIMEOUT_MS, maxPerIp: e.MAX_CONNECTIONS_PER_IP },
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, onMainPort: !production || e.METRICS_TOKEN !== undefined },
   };
 }

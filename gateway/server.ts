@@ -15,6 +15,8 @@ import { ResponseCache } from './perf/response-cache';
 import { dedupeFetcher } from './perf/dedupe';
 import { serveDashboard } from './dashboard/serve';
 import { ReadinessProbe } from './health';
+import { createMetricsEndpoint, gatewayRouteLabel } from './metrics-endpoint';
+import { applyConnectionLimits } from './limits/connections';
 import { openSchemaRegistry, type SchemaRegistry } from './registry';
 import { createSecurityState, type TrustedOperations } from './security';
 import { RequestPipeline, type Door, type Identity } from './pipeline';
@@ -49,6 +51,8 @@ export interface GatewayServer {
   /** The response cache, unless `RESPONSE_CACHE=off`. */
   responseCache?: ResponseCache;
   metrics: Metrics;
+  /** The URL of the metrics listener (`METRICS_PORT`), once listening. */
+  metricsUrl(): string | undefined;
   listen(port?: number, host?: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -119,6 +123,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         fetcher: options.perf?.fetcher === 'default' ? undefined : queryFetcher,
         breaker: options.circuitBreaker,
         retries: options.subgraphRetries,
+        mutationTimeoutMs: options.subgraphMutationTimeoutMs,
         onFetch: (subgraph, outcome, seconds) => metrics.subgraphFetches.observe({ subgraph, outcome }, seconds),
       }),
   });
@@ -214,9 +219,10 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     else res.end();
   };
 
+  const metricsEndpoint = createMetricsEndpoint(metrics, options.metrics);
   const httpServer = createServer((req, res) => {
     const path = pathOf(req);
-    res.once('finish', () => metrics.httpRequests.inc({ route: path.length > 32 ? 'other' : path, status: String(res.statusCode) }));
+    res.once('finish', () => metrics.httpRequests.inc({ route: gatewayRouteLabel(path), status: String(res.statusCode) }));
     if (path === '/graphql' || path === '/') {
       graphqlHttp(req, res).catch((err) => failed('request')(err, res));
       return;
@@ -230,13 +236,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       adminHttp(req, res).catch((err) => failed('admin request')(err, res));
       return;
     }
-    if (path === '/metrics') {
-      void metrics.render().then(({ contentType, body }) => {
-        res.writeHead(200, { 'content-type': contentType });
-        res.end(body);
-      });
-      return;
-    }
+    if (path === '/metrics') return metricsEndpoint.serveMain(req, res);
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/health/ready') {
       void readiness.check().then((r) => sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', ...r }));
@@ -245,6 +245,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     sendJson(res, 404, { error: 'not found' });
   });
   httpServer.keepAliveTimeout = 65_000;
+  // Slow clients (headers / request timeouts) and idle-socket floods (per-IP cap): gateway/limits.
+  applyConnectionLimits(httpServer, options.connections);
 
   const websockets = attachWebSocketDoor({ ...doorOptions, httpServer, door: cityDoor('ws'), hub });
 
@@ -259,7 +261,12 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     trustedOperations: security.trusted,
     metrics,
     registry,
-    listen: (port = options.port, host = options.host) => listen(httpServer, port, host),
+    metricsUrl: () => metricsEndpoint.url(),
+    async listen(port = options.port, host = options.host) {
+      const url = await listen(httpServer, port, host);
+      await metricsEndpoint.listen(host);
+      return url;
+    },
     async stop() {
       await hub.close();
       await websockets.close();
@@ -275,6 +282,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       await registry?.close();
       await registryPubSub?.close();
       await closeFetcher();
+      await metricsEndpoint.close();
     },
   };
 }

@@ -85,7 +85,9 @@ async function memory(urls: string[]): Promise<Record<string, { rssMb: number; h
   await Promise.all(
     urls.map(async (url) => {
       try {
-        const text = await (await fetch(url, { signal: AbortSignal.timeout(5000) })).text();
+        // The gateway's /metrics may need METRICS_TOKEN; the subgraphs ignore the header.
+        const headers: Record<string, string> = process.env.METRICS_TOKEN ? { authorization: `Bearer ${process.env.METRICS_TOKEN}` } : {};
+        const text = await (await fetch(url, { headers, signal: AbortSignal.timeout(5000) })).text();
         const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)`, 'm').exec(text)?.[1] ?? NaN);
         const service = /service="([^"]+)"/.exec(text)?.[1] ?? url;
         out[service] = { rssMb: value('process_resident_memory_bytes') / 2 ** 20, heapMb: value('nodejs_heap_size_used_bytes') / 2 ** 20 };

@@ -1,9 +1,10 @@
 /**
  * `npm start`: the whole graph on one machine. Uses MONGODB_URI when set; otherwise starts the
  * embedded FerretDB (built with Go on first use) with its data under .data/. Seeds (idempotent),
- * starts the four subgraphs and the gateway as separate processes, and stops everything on Ctrl-C.
+ * starts the four subgraphs and the gateway as separate processes, restarts any of them that
+ * crashes (with backoff, see supervisor.ts), and stops everything on Ctrl-C.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ConfigError, loadCityConfig } from '../shared/config';
 import { ROOT_DIR } from '../shared/schema';
@@ -11,23 +12,25 @@ import { seedAll } from '../shared/seed-runner';
 import { SUBGRAPH_NAMES } from '../shared/subgraph-deps';
 import { openDatabase } from './database';
 import { seedProgress } from './progress';
+import { SupervisedProcess } from './supervisor';
 
-const children: Array<{ name: string; proc: ChildProcess }> = [];
+const children: SupervisedProcess[] = [];
 let stopping = false;
 
-function startProcess(name: string, file: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, file)], {
-    cwd: ROOT_DIR,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  proc.once('exit', (code, signal) => {
-    if (stopping) return;
-    console.error(`\n${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping the graph.`);
-    void shutdown(1);
-  });
-  children.push({ name, proc });
-  return proc;
+/** Starts `file` as a supervised child: restarted with backoff when it crashes, until Ctrl-C. */
+function startProcess(name: string, file: string, env: NodeJS.ProcessEnv): SupervisedProcess {
+  // A copy: the caller goes on adding to `env` for the processes started after this one.
+  const childEnv = { ...process.env, ...env };
+  const child = new SupervisedProcess(name, () =>
+    spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, file)], {
+      cwd: ROOT_DIR,
+      env: childEnv,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
+  child.start();
+  children.push(child);
+  return child;
 }
 
 async function waitForHttp(url: string, timeoutMs = 60000): Promise<void> {
@@ -51,20 +54,7 @@ async function shutdown(code = 0): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log('\nStopping CityGraph…');
-  await Promise.all(
-    children.map(
-      ({ proc }) =>
-        new Promise<void>((resolve) => {
-          if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-          const timer = setTimeout(() => proc.kill('SIGKILL'), 10000);
-          proc.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          proc.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all(children.map((child) => child.stop(10000)));
   await stopDatabase?.();
   console.log('Stopped.');
   process.exit(code);

@@ -42,8 +42,8 @@ export interface Database {
   conn: mongoose.Connection;
   counter: CommandCounter;
   pool: PoolStats;
-  /** True when the server answers a ping now. */
-  ping(): Promise<boolean>;
+  /** True when the server answers a ping within `timeoutMs` (default 1000). */
+  ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -84,12 +84,22 @@ export async function connectDatabase({ uri, dbName, timeoutMs = 3000 }: Connect
     conn,
     counter,
     pool,
-    async ping() {
+    async ping(timeoutMs = 1000) {
+      // Without a deadline of its own a ping waits for server selection (`timeoutMs` of the
+      // connection, seconds), and a readiness check must answer sooner than its caller gives up.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+      const answered = conn
+        .db!.admin()
+        .command({ ping: 1 })
+        .then(
+          () => true,
+          () => false,
+        );
       try {
-        await conn.db!.admin().command({ ping: 1 });
-        return true;
-      } catch {
-        return false;
+        return await Promise.race([answered, late]);
+      } finally {
+        clearTimeout(timer);
       }
     },
     async close() {

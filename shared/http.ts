@@ -4,24 +4,48 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 /** Default request body limit: GraphQL documents are small; anything larger is refused early. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
+/** How much of a refused body is read and dropped before the connection is cut anyway. */
+export const TOO_LARGE_DRAIN_BYTES = 64 * 1024 * 1024;
+/** How long a refused body may take to arrive before the connection is cut anyway. */
+export const TOO_LARGE_DRAIN_MS = 30_000;
+
 /**
- * Answers 413 and closes the connection. The client may finish sending (so it reads the answer
- * instead of a reset) while the bytes are discarded; one that keeps sending far past the limit
- * is cut off.
+ * Answers 413 and closes the connection once the client has sent its body. The answer is written
+ * at once, but ending the response would close the socket while the client still sends, and the
+ * kernel then resets the connection: the client (Node's fetch and undici among them) sees EPIPE
+ * or ECONNRESET instead of the 413. So the rest of the body is read and dropped, and only then is
+ * the response ended (with `connection: close`). A client that sends more than
+ * `TOO_LARGE_DRAIN_BYTES` or takes longer than `TOO_LARGE_DRAIN_MS` is cut off.
  */
 export function answerTooLarge(req: IncomingMessage, res: ServerResponse, limit: number, declared?: number): true {
   const extensions = declared !== undefined ? { code: 'PAYLOAD_TOO_LARGE', limit, actual: declared } : { code: 'PAYLOAD_TOO_LARGE', limit };
   const payload = JSON.stringify({ errors: [{ message: `The request body is larger than ${limit} bytes`, extensions }] });
   res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), connection: 'close' });
-  res.end(payload);
+  res.write(payload);
   let drained = 0;
-  const cap = Math.max(limit * 16, 16 * 1024 * 1024);
-  req.on('data', (chunk: Buffer) => {
+  const finish = () => {
+    clearTimeout(timer);
+    req.off('data', onData);
+    if (!res.writableEnded) res.end();
+  };
+  const cut = () => {
+    finish();
+    req.destroy();
+  };
+  const onData = (chunk: Buffer) => {
     drained += chunk.length;
-    if (drained > cap) req.destroy();
-  });
+    if (drained > TOO_LARGE_DRAIN_BYTES) cut();
+  };
+  const timer = setTimeout(cut, TOO_LARGE_DRAIN_MS);
+  timer.unref();
+  if (req.complete) {
+    finish();
+    return true;
+  }
+  req.on('data', onData);
+  req.once('end', finish);
+  req.once('close', finish);
   req.resume();
-  setTimeout(() => req.destroy(), 10_000).unref();
   return true;
 }
 

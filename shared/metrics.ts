@@ -6,6 +6,18 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_OPERATION_NAMES = 200;
 
 /**
+ * The `route` label of an HTTP request: its path when it is one of the process's `routes`, the
+ * prefix when it starts with one of `prefixes` (the dashboard's files), else `other`. Label values
+ * stay bounded whatever paths clients invent: each distinct value is a series kept for the life of
+ * the process.
+ */
+export function routeLabel(path: string, routes: ReadonlySet<string>, prefixes: readonly string[] = []): string {
+  if (routes.has(path)) return path;
+  for (const prefix of prefixes) if (path.startsWith(prefix)) return prefix;
+  return 'other';
+}
+
+/**
  * Prometheus metrics of one process, served at `/metrics`. Operation names become labels only
  * when well formed and among the first 200 seen, so a client cannot explode the series count.
  */

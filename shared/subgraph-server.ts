@@ -15,7 +15,7 @@ import type { SubgraphDeps, SubgraphName } from './subgraph-deps';
 import { classifyError } from './errors';
 import { listen, pathOf, sendJson, serveGraphQL } from './http';
 import { createLogger } from './logger';
-import { Metrics } from './metrics';
+import { Metrics, routeLabel } from './metrics';
 import { Scheduler, type ScheduledJob } from './scheduler';
 import { withServerSpan } from './tracing';
 
@@ -30,7 +30,7 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   context: (viewer: Viewer, req: IncomingMessage) => TContext | Promise<TContext>;
   /** Secret the gateway signs forwarded identities with. */
   internalSecret: string;
-  /** The subgraph's database, pinged by `/health/ready`. */
+  /** The subgraph's database, pinged by `/health/ready` (503 `database unavailable` when it does not answer within 1 s). */
   db: Database;
   /** Hides internal error messages and stack traces. */
   production?: boolean;
@@ -78,6 +78,8 @@ export function formatSubgraphError(production: boolean, log = createLogger('sub
   };
 }
 
+const SUBGRAPH_ROUTES = new Set(['/graphql', '/health', '/health/ready', '/metrics']);
+
 export async function createSubgraphServer<TContext extends BaseContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
@@ -113,7 +115,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
 
   const httpServer = createServer((req, res) => {
     const path = pathOf(req);
-    res.once('finish', () => metrics.httpRequests.inc({ route: path === '/' ? '/graphql' : path.slice(0, 32), status: String(res.statusCode) }));
+    res.once('finish', () => metrics.httpRequests.inc({ route: path === '/' ? '/graphql' : routeLabel(path, SUBGRAPH_ROUTES), status: String(res.statusCode) }));
     if (path === '/metrics') {
       void metrics.render().then(({ contentType, body }) => {
         res.writeHead(200, { 'content-type': contentType });
@@ -124,7 +126,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     if (path === '/health') return sendJson(res, 200, { status: 'ok', subgraph: options.name });
     if (path === '/health/ready') {
       void options.db.ping().then((ok) =>
-        sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'database unavailable', subgraph: options.name }),
+        sendJson(res, ok ? 200 : 503, ok ? { status: 'ready', subgraph: options.name } : { status: 'not ready', subgraph: options.name, reason: 'database unavailable' }),
       );
       return;
     }

@@ -50,6 +50,14 @@ export class CircuitBreaker {
     }
   }
 
+  /**
+   * A call that proved nothing either way (a mutation that ran past its deadline: the subgraph
+   * may be busy writing, not down). Counts as neither; a probe that ends so lets the next one go.
+   */
+  release(): void {
+    if (this.state === 'half-open') this.probing = false;
+  }
+
   /** Milliseconds until the next probe when open, else 0. */
   retryInMs(): number {
     return this.state === 'open' ? Math.max(0, this.options.cooldownMs - (this.now() - this.openedAt)) : 0;

@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { VIEWER_HEADER } from '../../shared/auth';
 import { injectTraceHeaders } from '../../shared/tracing';
@@ -8,13 +9,24 @@ import type { GatewayContext } from '../auth';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker';
 
 /**
+ * The timeout of the fetches made inside `run` (a mutation's, longer than a query's). Apollo's
+ * data source hands the fetcher only method, headers and body, so the data source sets it here.
+ */
+const fetchTimeout = new AsyncLocalStorage<number>();
+
+/**
  * A keep-alive HTTP client shared by every subgraph data source: connections to subgraphs are
- * reused instead of opened per fetch.
+ * reused instead of opened per fetch. Each fetch fails after `timeoutMs`, or the timeout the data
+ * source set for it.
  */
 export function createSubgraphFetcher(timeoutMs: number): { fetcher: Fetcher; close: () => Promise<void> } {
   const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000, connections: 128, pipelining: 1 });
-  const fetcher = ((url: string, init?: Record<string, unknown>) =>
-    undiciFetch(url, { ...(init as object), dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
+  const fetcher = ((url: string, init?: { signal?: AbortSignal }) => {
+    // A caller's own signal (readiness checks: a shorter deadline) applies as well as the timeout.
+    const timeout = AbortSignal.timeout(fetchTimeout.getStore() ?? timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return undiciFetch(url, { ...(init as object), dispatcher: agent, signal });
+  }) as unknown as Fetcher;
   return { fetcher, close: () => agent.close() };
 }
 
@@ -26,14 +38,20 @@ export interface SubgraphDataSourceOptions {
   breaker: CircuitBreakerOptions;
   /** Extra attempts for queries (never mutations) after a network failure (`SUBGRAPH_RETRIES`, default 1). */
   retries: number;
+  /**
+   * How long a mutation's fetch may take (`SUBGRAPH_MUTATION_TIMEOUT_MS`, default 30000), longer
+   * than a query's: a slow write is not reported as failed while it lands. Applies with the
+   * gateway's fetcher; undefined: the query timeout.
+   */
+  mutationTimeoutMs?: number;
   /** Called once per fetch with its outcome and duration (metrics). */
   onFetch?: (subgraph: string, outcome: 'ok' | 'error' | 'timeout' | 'circuit_open', seconds: number) => void;
 }
 
-/** A 4xx other than 429: the subgraph is up and refused this request; retrying will not help. */
+/** A 4xx: the subgraph is up and refused this request; retrying will not help, and it is not a fault of the subgraph. */
 function isRefusal(err: unknown): boolean {
   const status = (err as { extensions?: { response?: { status?: number } } }).extensions?.response?.status;
-  return status !== undefined && status >= 400 && status < 500 && status !== 429;
+  return status !== undefined && status >= 400 && status < 500;
 }
 
 function isTimeout(err: unknown): boolean {
@@ -45,12 +63,16 @@ function isTimeout(err: unknown): boolean {
  * A subgraph as the gateway sees it: the operation's signed viewer and request id go with every
  * fetch; a subgraph that fails answers with an error for its part of the plan (so the rest of the
  * response still arrives), queries are retried once, and a circuit breaker stops calls to a
- * subgraph that keeps failing until a probe succeeds.
+ * subgraph that keeps failing until a probe succeeds. The breaker counts only the subgraph's own
+ * faults: refused or reset connections, 5xx, garbage, and queries that time out. A 4xx refusal
+ * shows the subgraph is up, and a mutation that runs past its (longer) deadline may be a slow
+ * write that still lands, so neither opens the circuit. Mutations are never retried.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly breaker: CircuitBreaker;
   private readonly subgraphName: string;
   private readonly retries: number;
+  private readonly mutationTimeoutMs?: number;
   private readonly onFetch: NonNullable<SubgraphDataSourceOptions['onFetch']>;
 
   constructor(options: SubgraphDataSourceOptions) {
@@ -58,6 +80,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.subgraphName = options.name;
     this.breaker = new CircuitBreaker(options.breaker);
     this.retries = options.retries;
+    this.mutationTimeoutMs = options.mutationTimeoutMs;
     this.onFetch = options.onFetch ?? (() => {});
   }
 
@@ -80,7 +103,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     for (;;) {
       try {
-        const response = await super.process(options);
+        const response = await (idempotent || this.mutationTimeoutMs === undefined
+          ? super.process(options)
+          : fetchTimeout.run(this.mutationTimeoutMs, () => super.process(options)));
         this.breaker.success();
         this.onFetch(this.subgraphName, 'ok', seconds());
         return response;
@@ -93,11 +118,17 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         const response = (err as { extensions?: { response?: { status?: number; body?: unknown } } }).extensions?.response;
         if (response?.status && isRefusal(err)) {
           // The subgraph is up and refused this request (e.g. a field it does not know yet):
-          // its own errors are the answer, and its circuit stays closed.
+          // its own errors are the answer, and its circuit stays closed (a probe closes it).
+          this.breaker.success();
           this.onFetch(this.subgraphName, 'error', seconds());
           const body = response.body as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } | undefined;
           if (body && Array.isArray(body.errors) && body.errors.length) return { errors: body.errors as never };
           return this.unavailable(`The ${this.subgraphName} service refused the request (HTTP ${response.status})`, 'SUBGRAPH_REQUEST_REFUSED');
+        }
+        if (isTimeout(err) && !idempotent) {
+          this.breaker.release();
+          this.onFetch(this.subgraphName, 'timeout', seconds());
+          return this.unavailable(`The ${this.subgraphName} service did not answer the mutation in time; it may still have been applied`, 'SUBGRAPH_TIMEOUT');
         }
         this.breaker.failure();
         this.onFetch(this.subgraphName, isTimeout(err) ? 'timeout' : 'error', seconds());

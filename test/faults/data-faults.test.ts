@@ -252,7 +252,7 @@ it('(c) the database goes away: SERVICE_UNAVAILABLE fast, processes stay up, eve
     expect((await graph.getJson(`${p.url}/health`)).status).toBe(200);
   }
   const subgraphReady = await graph.getJson(`${graph.get('parking').url}/health/ready`);
-  expect(subgraphReady).toEqual({ status: 503, body: { status: 'database unavailable', subgraph: 'parking' } });
+  expect(subgraphReady).toEqual({ status: 503, body: { status: 'not ready', subgraph: 'parking', reason: 'database unavailable' } });
 
   await graph.startDatabase();
   const backAt = Date.now();

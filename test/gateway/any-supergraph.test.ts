@@ -101,7 +101,7 @@ describe('gateway with a supergraph that is not the city graph', () => {
     expect((await fetch(`${url}/health`)).status).toBe(200);
     const ready = await fetch(`${url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(((await ready.json()) as any).subgraphs).toEqual({ products: 'up', reviews: 'up' });
+    expect(((await ready.json()) as any).subgraphs).toEqual({ products: { status: 'up' }, reviews: { status: 'up' } });
   });
 
   it('exposes Prometheus metrics and a request id', async () => {
@@ -124,7 +124,7 @@ describe('gateway with a supergraph that is not the city graph', () => {
     await new Promise((r) => setTimeout(r, 1100));
     const ready = await fetch(`${url}/health/ready`);
     expect(ready.status).toBe(503);
-    expect(((await ready.json()) as any).subgraphs.reviews).toBe('down');
+    expect(((await ready.json()) as any).subgraphs.reviews).toEqual({ status: 'down', reason: 'connection refused' });
     // The live subgraph's data is still served; the missing part comes back as an error.
     const res = await fetch(`${url}/graphql`, {
       method: 'POST',

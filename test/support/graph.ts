@@ -34,14 +34,22 @@ export interface RunningGraph {
  * database on the test run's FerretDB, and the gateway serving the committed supergraph with
  * routing URLs pointed at them. All traffic is real HTTP.
  */
-export async function startGraph(options: { seed?: boolean; now?: Date; pubsub?: (name: SubgraphName) => PubSub } = {}): Promise<RunningGraph> {
+export async function startGraph(
+  options: {
+    seed?: boolean;
+    now?: Date;
+    pubsub?: (name: SubgraphName) => PubSub;
+    /** Another MongoDB server for some subgraphs (a FerretDB a test stops and starts); the test run's otherwise. */
+    databaseUri?: Partial<Record<SubgraphName, string>>;
+  } = {},
+): Promise<RunningGraph> {
   const uri = process.env.TEST_MONGODB_URI!;
   const prefix = testPrefix('graph');
   const now = options.now ?? new Date();
   const subgraphs = {} as RunningGraph['subgraphs'];
   await Promise.all(
     SUBGRAPH_NAMES.map(async (name) => {
-      const db = await connectDatabase({ uri, dbName: databaseName(prefix, name), timeoutMs: 5000 });
+      const db = await connectDatabase({ uri: options.databaseUri?.[name] ?? uri, dbName: databaseName(prefix, name), timeoutMs: 5000 });
       const { createSubgraph } = require(`../../subgraphs/${name}/server`) as { createSubgraph: SubgraphFactory };
       const pubsub = options.pubsub?.(name) ?? new InProcessPubSub();
       const server = await createSubgraph({ db, config: testConfig, pubsub, clock: () => new Date() });
