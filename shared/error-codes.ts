@@ -30,7 +30,6 @@ export const ERROR_CODES = {
   ROOT_FIELD_LIMIT_EXCEEDED: { client: true, status: 400 },
   TOKEN_LIMIT_EXCEEDED: { client: true, status: 400 },
   COST_LIMIT_EXCEEDED: { client: true, status: 400 },
-  INTROSPECTION_LIMIT_EXCEEDED: { client: true, status: 400 },
   BATCHING_NOT_ALLOWED: { client: true, status: 400 },
   BATCH_LIMIT_EXCEEDED: { client: true, status: 400 },
   PERSISTED_QUERY_NOT_ALLOWED: { client: true, status: 400 },

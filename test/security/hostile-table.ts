@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { getIntrospectionQuery } from 'graphql';
 import { aliasQuery, deepQuery } from './support';
 import type { Outcome, Params, TransportName } from './transports';
 
@@ -112,6 +113,23 @@ export const HOSTILE_CASES: HostileCase[] = [
       if (mode === 'production') expect(o.errors![0]).toEqual({ message: 'Internal server error', path: ['boom'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       else expect(o.errors![0].path).toEqual(['boom']);
     },
+  },
+  {
+    name: "graphql-js's full introspection query (tools: GraphiQL, codegen, rover) in development",
+    params: {
+      query: getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }),
+    },
+    refused: false,
+    only: 'development',
+    check: (o) => expect(o.data.__schema.queryType).toMatchObject({ name: 'Query' }),
+  },
+  {
+    name: 'introspection nested past its own bound (25 ofType deep)',
+    params: { query: `{ __type(name: "Community") { ${'ofType { '.repeat(24)}name${' }'.repeat(24)} } }` },
+    code: 'DEPTH_LIMIT_EXCEEDED',
+    refused: true,
+    only: 'development',
+    check: (o) => expect(o.errors![0].extensions).toMatchObject({ limit: 20 }),
   },
   {
     name: 'introspection in production',

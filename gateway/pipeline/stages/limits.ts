@@ -1,4 +1,13 @@
-import { getOperationAST, GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import {
   costDependsOnVariables,
   costDirectivesFromSdl,
@@ -19,6 +28,30 @@ export function selectOperation(document: DocumentNode, operationName: string | 
     ? `The document has no operation named "${operationName}"`
     : 'The document has several operations: name the one to run (operationName)';
   throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', operationName: operationName ?? null } });
+}
+
+/**
+ * Tools (GraphiQL, codegen, rover, Postman) send graphql-js's introspection query, which nests
+ * `ofType` 15 deep: an operation made only of meta fields is measured against its own depth bound
+ * instead of the application's, and costs nothing (it never reaches a subgraph).
+ */
+export const INTROSPECTION_MAX_DEPTH = 20;
+
+function isIntrospectionOnly(document: DocumentNode, operation: OperationDefinitionNode): boolean {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const seen = new Set<string>();
+  const onlyMeta = (set: SelectionSetNode): boolean =>
+    set.selections.every((sel) => {
+      if (sel.kind === Kind.FIELD) return sel.name.value.startsWith('__');
+      if (sel.kind === Kind.INLINE_FRAGMENT) return onlyMeta(sel.selectionSet);
+      const name = sel.name.value;
+      if (seen.has(name)) return true;
+      seen.add(name);
+      const fragment = fragments.get(name);
+      return fragment ? onlyMeta(fragment.selectionSet) : true;
+    });
+  return operation.operation === 'query' && onlyMeta(operation.selectionSet);
 }
 
 /** What the limits decided for one operation of one document (kept per document). */
@@ -72,8 +105,13 @@ export class DocumentLimits {
     let verdict = perDoc.get(key);
     if (!verdict) {
       const { maxDepth, maxAliases, maxRootFields, maxCost } = this.options;
-      verdict = { error: shapeError(measureOperation(document, operation), { maxDepth, maxAliases, maxRootFields, maxCost }) };
-      if (!verdict.error && maxCost && !costDependsOnVariables(operation)) {
+      const introspection = isIntrospectionOnly(document, operation);
+      const limits = introspection
+        ? { maxDepth: INTROSPECTION_MAX_DEPTH, maxAliases, maxRootFields, maxCost: 0 }
+        : { maxDepth, maxAliases, maxRootFields, maxCost };
+      verdict = { error: shapeError(measureOperation(document, operation), limits) };
+      if (introspection) verdict.cost = 0;
+      else if (!verdict.error && maxCost && !costDependsOnVariables(operation)) {
         verdict.cost = this.costOf(schema, document, operation);
         verdict.error = costError(verdict.cost, maxCost);
       }
