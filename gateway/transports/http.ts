@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
-import { answerTooLarge, readBody } from '../../shared/http';
+import { readBodyWithin } from '../pipeline/stages/size';
 import { Refusal, type Admitted, type Door, type GraphQLParams, type Identity, type RequestPipeline } from '../pipeline';
 
 /** What one HTTP door needs: the pipeline, the identity stage, and the executor behind it. */
@@ -119,11 +119,9 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
     if (req.method !== 'GET' && req.method !== 'POST') {
       return refuse(res, Refusal.of('METHOD_NOT_ALLOWED', 'GraphQL is served over GET and POST', {}, { allow: 'GET, POST' }));
     }
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > options.bodyLimitBytes) return void answerTooLarge(req, res, options.bodyLimitBytes, declared);
     let raw: string | undefined;
     if (req.method === 'POST') {
-      raw = await readBody(req, res, options.bodyLimitBytes);
+      raw = await readBodyWithin(req, res, options.bodyLimitBytes);
       if (raw === undefined) return;
     }
     if (options.csrfPrevention && isSimpleRequest(req)) {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionResult, GraphQLSchema } from 'graphql';
 import { createHandler, TOKEN_HEADER_KEY, TOKEN_QUERY_KEY } from 'graphql-sse';
-import { answerTooLarge, readBody } from '../../shared/http';
+import { readBodyWithin } from '../pipeline/stages/size';
 import { Refusal, type Admitted, type Identity } from '../pipeline';
 import { executeAdmitted, subscribeAdmitted, type StreamingDoorOptions } from './execute';
 
@@ -104,9 +104,7 @@ export function createSseDoor(options: SseDoorOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let body: string | undefined;
     if (req.method === 'POST' || req.method === 'PUT') {
-      const declared = Number(req.headers['content-length']);
-      if (Number.isFinite(declared) && declared > options.bodyLimitBytes) return void answerTooLarge(req, res, options.bodyLimitBytes, declared);
-      body = await readBody(req, res, options.bodyLimitBytes);
+      body = await readBodyWithin(req, res, options.bodyLimitBytes);
       if (body === undefined) return;
     }
     const gate = new DeliveryGate();

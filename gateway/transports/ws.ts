@@ -1,8 +1,9 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { Refusal, type Admitted, type Identity } from '../pipeline';
+import { limitMessageSize } from '../pipeline/stages/size';
 import { executeAdmitted, subscribeAdmitted, type StreamingDoorOptions } from './execute';
 
 export interface WebSocketDoorOptions extends StreamingDoorOptions {
@@ -15,32 +16,6 @@ interface OperationContext {
   admitted: Admitted;
 }
 
-const ID_IN_MESSAGE = /"id"\s*:\s*"([^"\\]{1,128})"/;
-
-/**
- * Messages above the limit are refused per operation (an `error` message for its id, with
- * PAYLOAD_TOO_LARGE) and the socket stays open. ws itself closes a socket with 1009 (Message Too
- * Big) for a frame over `maxPayload` — four times the limit — without buffering it, so no client
- * can make the gateway hold more than that per message.
- */
-function refuseLargeMessages(socket: WebSocket, limit: number, refusal: (id: string) => string): void {
-  const emit = socket.emit.bind(socket);
-  socket.emit = ((event: string, ...args: unknown[]) => {
-    if (event === 'message') {
-      const data = args[0] as Buffer | Buffer[] | ArrayBuffer;
-      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
-      if (size > limit) {
-        const head = (Array.isArray(data) ? data[0] : Buffer.from(data as Buffer)).subarray(0, 512).toString('utf8');
-        const id = ID_IN_MESSAGE.exec(head)?.[1];
-        if (id && /"type"\s*:\s*"subscribe"/.test(head)) socket.send(refusal(id));
-        else socket.close(1009, 'PAYLOAD_TOO_LARGE');
-        return true;
-      }
-    }
-    return emit(event, ...args);
-  }) as typeof socket.emit;
-}
-
 /**
  * graphql-ws on `/graphql`, by the protocol: the token comes in `connection_init`
  * (`authorization: "Bearer …"`) or the upgrade request's Authorization header; each `subscribe`
@@ -51,7 +26,7 @@ export function attachWebSocketDoor(options: WebSocketDoorOptions) {
   const { pipeline, apollo } = options;
   const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.bodyLimitBytes * 4 });
   wsServer.on('connection', (socket) =>
-    refuseLargeMessages(socket, options.bodyLimitBytes, (id) =>
+    limitMessageSize(socket, options.bodyLimitBytes, (id) =>
       JSON.stringify({
         id,
         type: 'error',
