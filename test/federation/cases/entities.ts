@@ -1,6 +1,7 @@
 import type { FederationFixture } from '../harness';
+import { fed } from '../sdl';
 
-const FED = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable"])';
+const FED = fed('@key');
 
 const products = [
   { upc: '1', name: 'Table', price: 899 },
