@@ -197,6 +197,7 @@ export async function startFixture(fixture: FederationFixture): Promise<{ superg
           schema: buildSubgraphSchema({ typeDefs: parse(s.typeDefs), resolvers: s.resolvers ?? {} }),
           // Traces would only add noise to the subgraphs' answers and logs.
           plugins: [ApolloServerPluginInlineTraceDisabled()],
+          stopOnTerminationSignals: false,
         }),
       ),
     ),
@@ -213,7 +214,7 @@ export async function startFixture(fixture: FederationFixture): Promise<{ superg
 /** A gateway over the supergraph: CityGraph's in plain mode, or a stock Apollo Gateway. */
 export async function startGateway(target: TargetName, supergraphSdl: string): Promise<{ url: string } & Closable> {
   if (target === 'apollo-gateway') {
-    return serveApollo(new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) }));
+    return serveApollo(new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }), stopOnTerminationSignals: false }));
   }
   const server = await createGatewayServer(gatewayOptions({ supergraph: { kind: 'sdl', sdl: supergraphSdl } }));
   const url = await server.listen(0);
