@@ -17,12 +17,14 @@ import { dedupeFetcher } from './perf/dedupe';
 import { ViewerCache } from './perf/viewer-cache';
 import { serveDashboard } from './dashboard/serve';
 import { ReadinessProbe } from './health';
+import { operationResolutionPlugin } from './operation-resolution';
 import { openSchemaRegistry, type SchemaRegistry } from './registry';
 import { createSecurityLayer } from './security';
 import { FileSupergraphManager } from './supergraph/file-manager';
 import { createPubSub } from '../shared/pubsub';
 import { SubscriptionHub } from './subscriptions/hub';
 import { internalsOf } from './subscriptions/planner';
+import { installPlanCorrections } from './plan';
 import { attachSubscriptionTransports } from './subscriptions/transports';
 import { UpstreamConnections } from './subscriptions/upstream';
 import { composeFromConfig } from './supergraph/compose';
@@ -132,6 +134,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         onFetch: (subgraph, outcome, seconds) => metrics.subgraphFetches.observe({ subgraph, outcome }, seconds),
       }),
   });
+  // Corrections to stock Apollo Gateway's planning and execution (gateway/plan, README).
+  installPlanCorrections(gateway);
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema, coreSupergraphSdl }) => {
     apiSchema = schema;
     endpoints = subgraphEndpoints(coreSupergraphSdl).map((e) => ({
@@ -159,7 +163,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     // shared/shutdown.ts drains in-flight requests first, then stops Apollo Server.
     stopOnTerminationSignals: false,
     formatError: formatGatewayError(options.production, log),
-    plugins: [metrics.plugin(), ...(security.apolloConfig.plugins ?? []), ...(registry ? [registry.usagePlugin<GatewayContext>()] : []), ...(responseCache ? [responseCache.plugin()] : [])],
+    plugins: [metrics.plugin(), operationResolutionPlugin<GatewayContext>(), ...(security.apolloConfig.plugins ?? []), ...(registry ? [registry.usagePlugin<GatewayContext>()] : []), ...(responseCache ? [responseCache.plugin()] : [])],
   });
   await apollo.start();
 

@@ -171,6 +171,12 @@ const aliases: FederationFixture = {
       expected: { errors: [{ extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] },
     },
     {
+      name: 'an operationName the document does not have is a request error',
+      query: 'query A { product(upc: "1") { name } }',
+      operationName: 'C',
+      expected: { errors: [{ extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } }] },
+    },
+    {
       name: 'a fragment on the query root with remote fields',
       query: '{ ...Root } fragment Root on Query { product(upc: "2") { name reviewCount } }',
       expected: { data: { product: { name: 'Couch', reviewCount: 1 } } },
