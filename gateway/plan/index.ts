@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ApolloGateway } from '@apollo/gateway';
 import { QueryPlanner, type QueryPlannerConfig } from '@apollo/query-planner';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { createLogger } from '../../shared/logger';
 import { supergraphFacts, type SupergraphFacts } from './facts';
 import { supergraphForPlanning } from './resolvable-keys';
 import { restoreResult, rewriteForPlanning, valueCompletionAsErrors } from './rewrite';
@@ -35,6 +36,7 @@ interface GatewayState {
  */
 export function installPlanCorrections(gateway: ApolloGateway): void {
   const state = gateway as unknown as GatewayState;
+  const log = createLogger('gateway');
   let planner = state.queryPlanner;
   let facts: SupergraphFacts | undefined;
   // Rewrites are a function of the document and the supergraph: cached per parsed document
@@ -54,10 +56,18 @@ export function installPlanCorrections(gateway: ApolloGateway): void {
         facts = undefined;
         return;
       }
-      const supergraph = supergraphForPlanning(stock.supergraph);
-      planner = supergraph === stock.supergraph ? stock : new QueryPlanner(supergraph, state.config.queryPlannerConfig);
-      facts = supergraphFacts(stock.supergraph);
       rewrites = new WeakMap();
+      try {
+        const supergraph = supergraphForPlanning(stock.supergraph);
+        planner = supergraph === stock.supergraph ? stock : new QueryPlanner(supergraph, state.config.queryPlannerConfig);
+        facts = supergraphFacts(stock.supergraph);
+      } catch (err) {
+        // A correction that cannot be prepared must not keep the supergraph from loading: the
+        // gateway then plans and executes exactly as stock Apollo Gateway does.
+        log.error({ err }, 'plan corrections disabled for this supergraph');
+        planner = stock;
+        facts = undefined;
+      }
     },
   });
 
@@ -78,7 +88,12 @@ export function installPlanCorrections(gateway: ApolloGateway): void {
   function rewriteFor(document: DocumentNode, schema: GraphQLSchema, current: SupergraphFacts): DocumentNode | undefined {
     let rewritten = rewrites.get(document);
     if (rewritten === undefined) {
-      rewritten = rewriteForPlanning(document, schema, current) ?? null;
+      try {
+        rewritten = rewriteForPlanning(document, schema, current) ?? null;
+      } catch (err) {
+        log.error({ err }, 'operation left as the client wrote it: the plan corrections could not rewrite it');
+        rewritten = null;
+      }
       rewrites.set(document, rewritten);
     }
     return rewritten ?? undefined;
