@@ -93,7 +93,7 @@ function fetches(plan: QueryPlan): FetchNode[] {
     else if (node.kind === 'Sequence' || node.kind === 'Parallel') node.nodes.forEach(walk);
     else if (node.kind === 'Condition') [node.ifClause, node.elseClause].forEach(walk);
   };
-  walk(plan.node);
+  walk(plan.node?.kind === 'Subscription' ? plan.node.primary : plan.node);
   return out;
 }
 

@@ -120,13 +120,14 @@ const requiresWithArguments: FederationFixture = {
 // Miss 2: an entity with several keys, composite and nested, resolvable in one subgraph only by
 // a key listed after non-resolvable ones.
 
-const parts: Record<string, { id: string; serial: string; code: { region: string; line: string; batch: string }; label: string }> = {
+type Part = { id: string; serial: string; code: { region: string; line: string; batch: string }; label: string };
+const parts: Record<string, Part> = {
   '1': { id: '1', serial: 'S-1', code: { region: 'eu', line: 'L1', batch: 'B7' }, label: 'Bolt' },
   '2': { id: '2', serial: 'S-2', code: { region: 'us', line: 'L2', batch: 'B8' }, label: 'Nut' },
 };
 
 // Part 9 exists in the kits subgraph only: the parts subgraph answers null for it.
-const partsInKits = { ...parts, '9': { id: '9', serial: 'S-9', code: { region: 'eu', line: 'L9', batch: 'B9' }, label: 'Washer' } };
+const partsInKits: Record<string, Part> = { ...parts, '9': { id: '9', serial: 'S-9', code: { region: 'eu', line: 'L9', batch: 'B9' }, label: 'Washer' } };
 
 const compositeNestedKeys: FederationFixture = {
   name: 'composite-and-nested-keys',
