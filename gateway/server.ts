@@ -148,6 +148,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     redisUrl: options.redisUrl,
     jwtSecret: options.cityAuth?.jwtSecret,
     logger: log,
+    onCost: metrics.trackOperationCost(),
   });
   const responseCache = options.perf?.responseCache.enabled ? new ResponseCache(options.perf.responseCache) : undefined;
   if (responseCache) {

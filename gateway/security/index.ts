@@ -3,12 +3,14 @@ import type { ApolloServer, ApolloServerOptionsWithGateway, BaseContext } from '
 import { createLogger, type Logger } from '../../shared/logger';
 import { serveGraphQL } from '../../shared/http';
 import { createHttpGuard, type HttpGuard } from './http';
+import type { CostObserver } from './cost-policy';
 import type { SecurityOptions } from './options';
 import { securityPlugin } from './plugin';
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from './rate-limit';
 import { BoundedStringCache, PersistedQueryCache, TrustedOperations } from './trusted';
 
-export { loadSecurityOptions, type SecurityOptions, type GatewayBase } from './options';
+export { loadSecurityOptions, type SecurityOptions, type GatewayBase, type CostMode } from './options';
+export { CostPolicy, type CostReport, type CostObserver } from './cost-policy';
 export type { HttpGuard } from './http';
 export { TrustedOperations } from './trusted';
 
@@ -49,6 +51,8 @@ export interface SecurityDeps {
   /** Verifies bearer tokens so the rate limit counts per subject (the city layer's `JWT_SECRET`); IP only when unset. */
   jwtSecret?: string;
   logger?: Logger;
+  /** Receives every cost estimate with the operation's type (`COST_MODE` enforce or measure). */
+  onCost?: CostObserver;
 }
 
 /**
@@ -79,7 +83,7 @@ export function createSecurityLayer<TContext extends BaseContext = BaseContext>(
 
   return {
     apolloConfig: {
-      plugins: [securityPlugin<TContext>(options, { trusted })],
+      plugins: [securityPlugin<TContext>(options, { trusted, onCost: deps.onCost })],
       introspection: options.introspection,
       includeStacktraceInErrorResponses: !options.production,
       hideSchemaDetailsFromClientErrors: options.production,

@@ -1,16 +1,7 @@
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext } from '@apollo/server';
-import type { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema, OperationDefinitionNode } from 'graphql';
-import {
-  costDependsOnVariables,
-  costDirectivesFromSdl,
-  costError,
-  isTokenLimitMessage,
-  measureOperation,
-  NO_COST_DIRECTIVES,
-  operationCost,
-  shapeError,
-  type CostDirectives,
-} from './analysis';
+import type { DocumentNode, GraphQLError, GraphQLFormattedError, OperationDefinitionNode } from 'graphql';
+import { isTokenLimitMessage, measureOperation, shapeError } from './analysis';
+import { CostPolicy, type CostObserver } from './cost-policy';
 import { securityError } from './errors';
 import type { SecurityOptions } from './options';
 import type { TrustedOperations } from './trusted';
@@ -18,8 +9,6 @@ import type { TrustedOperations } from './trusted';
 /** What the plugin found out about one operation of one document (cached per parsed document). */
 interface Verdict {
   error?: GraphQLError;
-  /** Cost when it does not depend on variables. */
-  cost?: number;
 }
 
 /** The refusals of this layer: never carry a stack trace, even in development (they are not failures). */
@@ -97,6 +86,8 @@ export function rewriteErrors(
 
 export interface SecurityPluginDeps {
   trusted?: TrustedOperations;
+  /** Receives every cost estimate (in `enforce` and `measure` modes). */
+  onCost?: CostObserver;
 }
 
 /**
@@ -109,19 +100,11 @@ export function securityPlugin<TContext extends BaseContext>(
   options: SecurityOptions,
   deps: SecurityPluginDeps = {},
 ): ApolloServerPlugin<TContext> {
-  let directives: CostDirectives = NO_COST_DIRECTIVES;
+  const cost = new CostPolicy(options, deps.onCost);
   const verdicts = new WeakMap<DocumentNode, Map<string, Verdict>>();
   const limits = { maxDepth: options.maxDepth, maxAliases: options.maxAliases, maxRootFields: options.maxRootFields, maxCost: options.maxCost };
 
-  const costOf = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables?: Record<string, unknown>) =>
-    operationCost(schema, document, operation, variables, {
-      listSize: options.costListSize,
-      slicingArguments: options.costSlicingArguments,
-      mutationWeight: options.costMutationWeight,
-      directives,
-    });
-
-  const verdictOf = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): Verdict => {
+  const verdictOf = (document: DocumentNode, operation: OperationDefinitionNode): Verdict => {
     let perDoc = verdicts.get(document);
     if (!perDoc) {
       perDoc = new Map();
@@ -131,10 +114,6 @@ export function securityPlugin<TContext extends BaseContext>(
     let verdict = perDoc.get(key);
     if (!verdict) {
       verdict = { error: shapeError(measureOperation(document, operation), limits) };
-      if (!verdict.error && options.maxCost && !costDependsOnVariables(operation)) {
-        verdict.cost = costOf(schema, document, operation);
-        verdict.error = costError(verdict.cost, options.maxCost);
-      }
       perDoc.set(key, verdict);
     }
     return verdict;
@@ -158,7 +137,7 @@ export function securityPlugin<TContext extends BaseContext>(
     async serverWillStart() {
       return {
         schemaDidLoadOrUpdate({ coreSupergraphSdl }) {
-          directives = coreSupergraphSdl ? costDirectivesFromSdl(coreSupergraphSdl) : NO_COST_DIRECTIVES;
+          cost.schemaDidLoad(coreSupergraphSdl);
         },
       };
     },
@@ -179,15 +158,13 @@ export function securityPlugin<TContext extends BaseContext>(
               operationName: operation.name?.value ?? null,
             });
           }
-          const verdict = verdictOf(schema, document, operation);
+          const verdict = verdictOf(document, operation);
           if (verdict.error) throw verdict.error;
-          if (options.maxCost && verdict.cost === undefined) {
-            const error = costError(costOf(schema, document, operation, ctx.request.variables), options.maxCost);
-            if (error) throw error;
-          }
+          cost.check({ schema, document, operation, request: ctx.request });
         },
 
         async willSendResponse(ctx) {
+          cost.report(ctx.request, ctx.response);
           const body = ctx.response.body;
           if (body.kind !== 'single' || !body.singleResult.errors?.length) return;
           body.singleResult = { ...body.singleResult, errors: rewriteErrors(body.singleResult.errors, options) };
