@@ -1,18 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { ApolloGateway } from '@apollo/gateway';
-import { QueryPlanner, type QueryPlannerConfig } from '@apollo/query-planner';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { Supergraph } from '@apollo/federation-internals';
+import type { QueryPlanner } from '@apollo/query-planner';
+import { print, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { createLogger } from '../../shared/logger';
 import { supergraphFacts, type SupergraphFacts } from './facts';
-import { supergraphForPlanning } from './resolvable-keys';
+import { resolvableKeysFirst } from './resolvable-keys';
 import { restoreResult, rewriteForPlanning, valueCompletionAsErrors } from './rewrite';
 
 /**
  * Where CityGraph corrects stock Apollo Gateway 2.14 (see README, "Federation: where CityGraph
  * differs from stock Apollo Gateway"). Each correction sits where its fault lies:
  *
- * - the query planner keys a `@requires` fetch with a non-resolvable `@key`: the planner plans
- *   over the supergraph with resolvable keys listed first (resolvable-keys.ts);
+ * - the query planner keys a `@requires` fetch with a non-resolvable `@key`: the gateway builds
+ *   its supergraph with resolvable keys listed first (resolvable-keys.ts);
  * - the planner merges a client's field with the copy a `@requires` needs under other arguments,
  *   and drops a field whose abstract type has no object type: the operation is rewritten before
  *   planning and the result restored after execution (rewrite.ts);
@@ -26,8 +27,8 @@ type RequestContext = Parameters<Executor>[0];
 interface GatewayState {
   queryPlanner?: QueryPlanner;
   schema?: GraphQLSchema;
-  config: { queryPlannerConfig?: QueryPlannerConfig };
   executor: Executor;
+  createSchemaFromSupergraphSdl(supergraphSdl: string): { supergraph: Supergraph; supergraphSdl: string };
 }
 
 /**
@@ -43,30 +44,37 @@ export function installPlanCorrections(gateway: ApolloGateway): void {
   // (Apollo Server reuses the parsed document of a query it has seen), dropped on each load.
   let rewrites = new WeakMap<DocumentNode, DocumentNode | null>();
 
+  // ApolloGateway builds its Supergraph (and from it the planner, the API schema and the
+  // executor's schema) in this method on every load, and nowhere else. It is given the SDL with
+  // resolvable keys first, and hands back the original text as the SDL it serves.
+  const stockCreate = state.createSchemaFromSupergraphSdl.bind(gateway);
+  state.createSchemaFromSupergraphSdl = (supergraphSdl: string) => {
+    let reordered: string | undefined;
+    try {
+      reordered = resolvableKeysFirst(supergraphSdl);
+    } catch (err) {
+      // An SDL this cannot read is left to the stock code, which reports what is wrong with it.
+      log.error({ err }, 'supergraph keys left in their order');
+    }
+    return { supergraph: stockCreate(reordered ?? supergraphSdl).supergraph, supergraphSdl };
+  };
+
   // ApolloGateway assigns `this.queryPlanner = new QueryPlanner(supergraph, config)` on every
-  // supergraph load (and nowhere else); the accessor swaps in the corrected planner at that moment,
-  // so every user of the planner (the executor, subscriptions' planSubscription) gets it.
+  // load, right after the schemas: the facts the operation rewrites need are read at that moment.
   Object.defineProperty(gateway, 'queryPlanner', {
     configurable: true,
     enumerable: true,
     get: () => planner,
-    set(stock: QueryPlanner | undefined) {
-      if (!stock) {
-        planner = stock;
-        facts = undefined;
-        return;
-      }
+    set(next: QueryPlanner | undefined) {
+      planner = next;
       rewrites = new WeakMap();
+      facts = undefined;
+      if (!next) return;
       try {
-        const supergraph = supergraphForPlanning(stock.supergraph);
-        planner = supergraph === stock.supergraph ? stock : new QueryPlanner(supergraph, state.config.queryPlannerConfig);
-        facts = supergraphFacts(stock.supergraph);
+        facts = supergraphFacts(next.supergraph);
       } catch (err) {
-        // A correction that cannot be prepared must not keep the supergraph from loading: the
-        // gateway then plans and executes exactly as stock Apollo Gateway does.
-        log.error({ err }, 'plan corrections disabled for this supergraph');
-        planner = stock;
-        facts = undefined;
+        // The supergraph still loads: its operations then plan and execute as stock ones do.
+        log.error({ err }, 'operation rewrites disabled for this supergraph');
       }
     },
   });
@@ -80,7 +88,10 @@ export function installPlanCorrections(gateway: ApolloGateway): void {
       document: rewritten,
       // The plan cache is keyed by this hash: the rewritten operation's plan must not be served
       // for the client's own text, nor the other way round.
-      queryHash: createHash('sha256').update(requestContext.queryHash).update('\0cityGraph-plan-corrections').digest('hex'),
+      queryHash: createHash('sha256')
+        .update(requestContext.queryHash ?? print(rewritten))
+        .update('\0cityGraph-plan-corrections')
+        .digest('hex'),
     });
     return valueCompletionAsErrors(restoreResult(result as Parameters<typeof restoreResult>[0])) as typeof result;
   };

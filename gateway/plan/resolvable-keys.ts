@@ -1,4 +1,3 @@
-import { printSchema, Supergraph } from '@apollo/federation-internals';
 import { Kind, parse, print, type ConstDirectiveNode, type DocumentNode } from 'graphql';
 
 /**
@@ -18,8 +17,9 @@ import { Kind, parse, print, type ConstDirectiveNode, type DocumentNode } from '
  * Correction: the order of `@key`s carries no meaning in Federation, so the planner is given the
  * same supergraph with, in every type, the `resolvable: false` keys listed after the resolvable
  * ones. `getLocallySatisfiableKey()` then finds a key the subgraph resolves whenever there is one
- * (composition's satisfiability check guarantees there is one it can use). Only the planner sees
- * the reordered supergraph; the gateway's schema, API schema and SDL stay the stock ones.
+ * (composition's satisfiability check guarantees there is one it can use). The gateway builds its
+ * supergraph (planner, API schema, executor's schema) from the reordered SDL; what it reports as
+ * its supergraph SDL (to `onSchemaLoadOrUpdate` listeners, the registry) stays the original text.
  */
 
 /** The name the supergraph gives the join spec's `type` directive (`join__type` unless `@link(as:)` renamed it). */
@@ -71,13 +71,4 @@ export function resolvableKeysFirst(supergraphSdl: string): string | undefined {
     return { ...definition, directives: reordered };
   });
   return changed ? print({ ...document, definitions }) : undefined;
-}
-
-/**
- * The supergraph the query planner should plan over: `supergraph` itself when its keys are
- * already in a safe order, else a rebuilt supergraph with resolvable keys first (see above).
- */
-export function supergraphForPlanning(supergraph: Supergraph): Supergraph {
-  const reordered = resolvableKeysFirst(printSchema(supergraph.schema));
-  return reordered ? Supergraph.build(reordered) : supergraph;
 }

@@ -3,7 +3,7 @@ import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@ap
 import { parse, print } from 'graphql';
 import { supergraphFacts } from '../../gateway/plan/facts';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
-import { resolvableKeysFirst, supergraphForPlanning } from '../../gateway/plan/resolvable-keys';
+import { resolvableKeysFirst } from '../../gateway/plan/resolvable-keys';
 import { rewriteForPlanning } from '../../gateway/plan/rewrite';
 import { fixtures } from './cases/apollo-misses';
 import { postGraphQL, responseDifferences, startFixture, startGateway, type FederationFixture } from './harness';
@@ -109,12 +109,12 @@ function supergraphSdlOf(name: string): string {
 
 /** The plan for `query` on the fixture's supergraph; `corrected` applies gateway/plan's corrections first. */
 function planFor(name: string, query: string, corrected: boolean): QueryPlan {
-  const stock = Supergraph.build(supergraphSdlOf(name));
-  const supergraph = corrected ? supergraphForPlanning(stock) : stock;
+  const sdl = supergraphSdlOf(name);
+  const supergraph = Supergraph.build(corrected ? (resolvableKeysFirst(sdl) ?? sdl) : sdl);
   let document = parse(query);
   if (corrected) {
-    const api = stock.apiSchema().toGraphQLJSSchema();
-    document = rewriteForPlanning(document, api, supergraphFacts(stock)) ?? document;
+    const api = supergraph.apiSchema().toGraphQLJSSchema();
+    document = rewriteForPlanning(document, api, supergraphFacts(supergraph)) ?? document;
   }
   return new QueryPlanner(supergraph).buildQueryPlan(operationFromDocument(supergraph.apiSchema(), document));
 }
