@@ -14,11 +14,13 @@ import {
 /** What the corrections need to know about a supergraph, computed once per supergraph load. */
 export interface SupergraphFacts {
   /**
-   * `Type.field` of every field that takes arguments and that some `@requires` selects, at any
-   * depth of its field set, with the same field on the interfaces and implementations it shares.
-   * A client selecting one of these under its own name may collide with the required copy.
+   * `Type.field` of every field that some `@key` or `@requires` field set selects, at any depth,
+   * with the same field on the interfaces and implementations it shares. The planner adds these
+   * to fetches under the field's own name, whatever the client selects under that name.
    */
-  argumentFieldsInRequires: ReadonlySet<string>;
+  plannerInputs: ReadonlySet<string>;
+  /** Those of `plannerInputs` that take arguments (only `@requires` can select such a field). */
+  argumentInputs: ReadonlySet<string>;
   /**
    * `Type.field` of every field of abstract type for which no subgraph that resolves the field
    * has an object type to give its value (typically an interface whose only "implementation" is
@@ -27,28 +29,32 @@ export interface SupergraphFacts {
   fieldsWithoutRuntimeType: ReadonlySet<string>;
 }
 
-function collectArgumentFields(selectionSet: SelectionSet, into: Set<string>): void {
+function collectFields(selectionSet: SelectionSet, into: Map<string, boolean>): void {
   for (const selection of selectionSet.selections()) {
     if (selection.kind === 'FieldSelection') {
       const definition = selection.element.definition;
-      if (definition.arguments().length > 0) into.add(`${definition.parent.name}.${definition.name}`);
+      into.set(`${definition.parent.name}.${definition.name}`, definition.arguments().length > 0);
     }
-    if (selection.selectionSet) collectArgumentFields(selection.selectionSet, into);
+    if (selection.selectionSet) collectFields(selection.selectionSet, into);
   }
 }
 
 /** Reads the facts above from a supergraph's subgraphs and API schema. */
 export function supergraphFacts(supergraph: Supergraph): SupergraphFacts {
-  const required = new Set<string>();
+  // Field coordinate -> whether the field takes arguments.
+  const inputs = new Map<string, boolean>();
   const subgraphs = Array.from(supergraph.subgraphs().values());
   for (const subgraph of subgraphs) {
     const metadata = federationMetadata(subgraph.schema);
     if (!metadata) continue;
-    const requires = metadata.requiresDirective();
-    for (const application of requires.applications()) {
-      const field = application.parent as { parent?: CompositeType };
+    for (const key of metadata.keyDirective().applications()) {
+      const type = key.parent as CompositeType;
+      collectFields(parseFieldSetArgument({ parentType: type, directive: key }), inputs);
+    }
+    for (const requires of metadata.requiresDirective().applications()) {
+      const field = requires.parent as { parent?: CompositeType };
       if (!field.parent) continue;
-      collectArgumentFields(parseFieldSetArgument({ parentType: field.parent, directive: application }), required);
+      collectFields(parseFieldSetArgument({ parentType: field.parent, directive: requires }), inputs);
     }
   }
 
@@ -56,13 +62,17 @@ export function supergraphFacts(supergraph: Supergraph): SupergraphFacts {
   // implementation of the interface (an @interfaceObject's fields live on an interface in the
   // API schema): the planner puts all of them under the same response name in a fetch.
   const api = supergraph.apiSchema();
-  const argumentFieldsInRequires = new Set(required);
-  for (const coordinate of required) {
+  const plannerInputs = new Set<string>();
+  const argumentInputs = new Set<string>();
+  for (const [coordinate, takesArguments] of inputs) {
     const [typeName, fieldName] = coordinate.split('.');
     const type = api.type(typeName);
-    if (!type || !(isObjectType(type) || isInterfaceType(type))) continue;
-    const related = [...type.interfaces(), ...(isInterfaceType(type) ? possibleRuntimeTypes(type) : [])];
-    for (const other of related) if (other.field(fieldName)) argumentFieldsInRequires.add(`${other.name}.${fieldName}`);
+    const related = type && (isObjectType(type) || isInterfaceType(type)) ? [type, ...type.interfaces(), ...(isInterfaceType(type) ? possibleRuntimeTypes(type) : [])] : [];
+    for (const other of related) {
+      if (!other.field(fieldName)) continue;
+      plannerInputs.add(`${other.name}.${fieldName}`);
+      if (takesArguments) argumentInputs.add(`${other.name}.${fieldName}`);
+    }
   }
 
   const fieldsWithoutRuntimeType = new Set<string>();
@@ -87,5 +97,5 @@ export function supergraphFacts(supergraph: Supergraph): SupergraphFacts {
       if (resolvers > 0 && !canGiveObject) fieldsWithoutRuntimeType.add(`${type.name}.${field.name}`);
     }
   }
-  return { argumentFieldsInRequires, fieldsWithoutRuntimeType };
+  return { plannerInputs, argumentInputs, fieldsWithoutRuntimeType };
 }

@@ -26,10 +26,16 @@ import type { SupergraphFacts } from './facts';
  *
  * Correction: the planner cannot merge two copies that have different response names, so before
  * planning the client's selection of any such field is given an alias of its own
- * (`price` -> `cgArg__price`). The plan then fetches `cgArg__price: price(currency: "GBP")` for the
+ * (`price` -> `cgOwn__price`). The plan then fetches `cgOwn__price: price(currency: "GBP")` for the
  * client and `price(currency: "EUR")` for the `@requires`, under its own name, which is exactly
  * what the requiring fetch's representations read. After execution the alias is renamed back in
  * the data and in error paths, so the client sees its own response names.
+ *
+ * The same merge by response name also breaks a client alias that is the name of a key or
+ * required field (`{ products { id: price } }`, `{ item { sku: name } }`): the planner's `id` or
+ * `sku` and the client's field become one, so the client gets the key's value, or the
+ * representation gets the client's. Those selections get an alias of their own too. A client field
+ * selected under its own name, without arguments, is the very field the planner adds: left alone.
  *
  * Why the operation and not the returned plan: once planned, the fetch holds a single copy and
  * nothing says which arguments it lost; re-adding the required copy under an alias would need
@@ -53,8 +59,8 @@ import type { SupergraphFacts } from './facts';
  * gateway replaces it by null and reports the error at that path itself.
  */
 
-/** Alias prefix of a client's field renamed so the planner keeps it apart from a `@requires` copy. */
-export const ARGUMENT_ALIAS = 'cgArg__';
+/** Alias prefix of a client's field renamed so the planner keeps it apart from a key or `@requires` copy. */
+export const CLIENT_ALIAS = 'cgOwn__';
 /** Alias prefix of a field whose abstract type has no object type in the subgraphs resolving it. */
 export const NO_RUNTIME_TYPE_ALIAS = 'cgNone__';
 
@@ -67,7 +73,7 @@ function usesReservedNames(document: DocumentNode): boolean {
   visit(document, {
     Field(node) {
       const name = responseName(node);
-      if (name.startsWith(ARGUMENT_ALIAS) || name.startsWith(NO_RUNTIME_TYPE_ALIAS)) reserved = true;
+      if (name.startsWith(CLIENT_ALIAS) || name.startsWith(NO_RUNTIME_TYPE_ALIAS)) reserved = true;
     },
   });
   return reserved;
@@ -78,7 +84,7 @@ function usesReservedNames(document: DocumentNode): boolean {
  * selects none of the fields concerned. The document must be valid against `schema` (the API schema).
  */
 export function rewriteForPlanning(document: DocumentNode, schema: GraphQLSchema, facts: SupergraphFacts): DocumentNode | undefined {
-  if (facts.argumentFieldsInRequires.size === 0 && facts.fieldsWithoutRuntimeType.size === 0) return undefined;
+  if (facts.plannerInputs.size === 0 && facts.fieldsWithoutRuntimeType.size === 0) return undefined;
   const typeInfo = new TypeInfo(schema);
   let changed = false;
   const rewritten = visit(
@@ -99,10 +105,13 @@ export function rewriteForPlanning(document: DocumentNode, schema: GraphQLSchema
             },
           } satisfies FieldNode;
         }
-        // A client alias other than the field's own name already keeps the two copies apart.
-        if (facts.argumentFieldsInRequires.has(coordinate) && responseName(node) === node.name.value) {
+        // The planner adds key and required fields under their own names: a client selection
+        // under such a name is merged with them unless it is the same field without arguments.
+        const name = responseName(node);
+        const underInputName = facts.plannerInputs.has(`${parent.name}.${name}`);
+        if (underInputName && (name !== node.name.value || facts.argumentInputs.has(coordinate))) {
           changed = true;
-          return { ...node, alias: { kind: Kind.NAME, value: ARGUMENT_ALIAS + node.name.value } } satisfies FieldNode;
+          return { ...node, alias: { kind: Kind.NAME, value: CLIENT_ALIAS + name } } satisfies FieldNode;
         }
         return undefined;
       },
@@ -116,7 +125,7 @@ export function rewriteForPlanning(document: DocumentNode, schema: GraphQLSchema
 type Path = ReadonlyArray<string | number>;
 
 function originalName(key: string): string {
-  if (key.startsWith(ARGUMENT_ALIAS)) return key.slice(ARGUMENT_ALIAS.length);
+  if (key.startsWith(CLIENT_ALIAS)) return key.slice(CLIENT_ALIAS.length);
   if (key.startsWith(NO_RUNTIME_TYPE_ALIAS)) return key.slice(NO_RUNTIME_TYPE_ALIAS.length);
   return key;
 }

@@ -72,8 +72,8 @@ describe('what the corrections leave alone', () => {
       data: { products: [{ gbp: 80, priceInEur: 90 }, { gbp: 0, priceInEur: 0 }] },
     });
     // A client alias that looks like the correction's own is left alone (and answered as stock would).
-    const own = await postGraphQL(prices, { query: '{ products { cgArg__price: price(currency: "GBP") } }' });
-    expect(own).toEqual({ data: { products: [{ cgArg__price: 80 }, { cgArg__price: 0 }] } });
+    const own = await postGraphQL(prices, { query: '{ products { cgOwn__price: price(currency: "GBP") } }' });
+    expect(own).toEqual({ data: { products: [{ cgOwn__price: 80 }, { cgOwn__price: 0 }] } });
 
     const notes = await serve('interface-object-without-implementation');
     // The @interfaceObject's own subgraph resolves its Node: no error there.
@@ -127,7 +127,7 @@ describe('the query plans behind the misses', () => {
     expect(printed(stockFirst)).not.toContain('"EUR"');
 
     const [first, requiring] = fetches(planFor('requires-with-arguments', query, true));
-    expect(printed(first)).toContain('cgArg__price: price(currency: "GBP")');
+    expect(printed(first)).toContain('cgOwn__price: price(currency: "GBP")');
     expect(printed(first)).toContain('price(currency: "EUR")');
     // The representations read the required copy under the field's own name: no input rewrite.
     expect(requiring.requires).toEqual([
@@ -151,6 +151,13 @@ describe('the query plans behind the misses', () => {
     expect((planFor('interface-object-without-implementation', query, false)).node).toBeUndefined();
     const corrected = fetches(planFor('interface-object-without-implementation', query, true));
     expect(corrected.map((f) => [f.serviceName, printed(f)])).toEqual([['directory', print(parse('{ cgNone__node: node { __typename } }'))]]);
+  });
+
+  it('rewrites no operation that selects key and required fields only under their own names', () => {
+    const supergraph = Supergraph.build(supergraphSdlOf('requires-with-arguments'));
+    const rewrite = (query: string) => rewriteForPlanning(parse(query), supergraph.apiSchema().toGraphQLJSSchema(), supergraphFacts(supergraph));
+    expect(rewrite('{ products { id id: id priceInEur gbp: price(currency: "GBP") } }')).toBeUndefined();
+    expect(print(rewrite('{ products { id: price priceInEur } }')!)).toBe(print(parse('{ products { cgOwn__id: price priceInEur } }')));
   });
 
   it('reorders nothing in a supergraph whose resolvable keys already come first', () => {

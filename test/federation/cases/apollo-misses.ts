@@ -103,6 +103,11 @@ const requiresWithArguments: FederationFixture = {
       },
     },
     {
+      name: 'a client alias named like the key field',
+      query: '{ products { id: price(currency: "GBP") priceInEur } }',
+      expected: { data: { products: [{ id: 80, priceInEur: 90 }, { id: 0, priceInEur: 0 }] } },
+    },
+    {
       name: "an error on the client's copy keeps the client's path",
       query: '{ products { id price(currency: "JPY") priceInEur } }',
       expected: {
@@ -199,6 +204,20 @@ const compositeNestedKeys: FederationFixture = {
       expected: {
         data: {
           kit: { parts: [{ code: { region: 'eu' }, labelInKit: 'kit k1: Bolt' }, { code: { region: 'us' }, labelInKit: 'kit k1: Nut' }] },
+        },
+      },
+    },
+    {
+      name: 'client aliases named like the key fields, nested one included',
+      query: '{ kit { parts { id: serial code: label labelInKit } } }',
+      expected: {
+        data: {
+          kit: {
+            parts: [
+              { id: 'S-1', code: 'Bolt', labelInKit: 'kit k1: Bolt' },
+              { id: 'S-2', code: 'Nut', labelInKit: 'kit k1: Nut' },
+            ],
+          },
         },
       },
     },
