@@ -25,8 +25,13 @@ afterAll(() => {
 });
 
 describe.each(fixtures.map((f) => [f.name, f] as const))('%s', (fixtureName, fixture) => {
-  it.each(fixture.cases.map((c) => [c.name] as const))('%s', (caseName) => {
+  const check = (caseName: string) => {
     const result = results.find((r) => r.target === 'citygraph' && r.fixture === fixtureName && r.case === caseName);
     expect(result?.problems ?? ['not run']).toEqual([]);
-  });
+  };
+  for (const c of fixture.cases) {
+    // A known gap must still fail: once CityGraph answers it, this test says so.
+    if (c.knownGap) it.failing(`${c.name} (known gap: ${c.knownGap})`, () => check(c.name));
+    else it(c.name, () => check(c.name));
+  }
 });
