@@ -1,10 +1,10 @@
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
-import { parse, print } from 'graphql';
+import { GraphQLError, parse, print } from 'graphql';
 import { supergraphFacts } from '../../gateway/plan/facts';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
 import { resolvableKeysFirst } from '../../gateway/plan/resolvable-keys';
-import { rewriteForPlanning } from '../../gateway/plan/rewrite';
+import { restoreResult, rewriteForPlanning, type ExecutionOutcome } from '../../gateway/plan/rewrite';
 import { fixtures } from './cases/apollo-misses';
 import { postGraphQL, responseDifferences, startFixture, startGateway, type FederationFixture } from './harness';
 
@@ -162,5 +162,23 @@ describe('the query plans behind the misses', () => {
 
   it('reorders nothing in a supergraph whose resolvable keys already come first', () => {
     expect(resolvableKeysFirst(supergraphSdlOf('requires-with-arguments'))).toBeUndefined();
+  });
+});
+
+describe('restoring a rewritten operation\'s result', () => {
+  it('renames the aliases back in data and error paths, in the client\'s field order', () => {
+    const restored = restoreResult<ExecutionOutcome>({
+      data: { products: [{ cgOwn__price: 80, priceInEur: 90 }, { cgOwn__price: null, priceInEur: 0 }] },
+      errors: [new GraphQLError('unknown currency', { path: ['products', 1, 'cgOwn__price'], extensions: { serviceName: 'catalog' } })],
+    });
+    expect(JSON.parse(JSON.stringify(restored.data))).toEqual({ products: [{ price: 80, priceInEur: 90 }, { price: null, priceInEur: 0 }] });
+    expect(Object.keys((restored.data!.products as Array<Record<string, unknown>>)[0])).toEqual(['price', 'priceInEur']);
+    expect(restored.errors!.map((e) => [e.path, e.extensions.serviceName])).toEqual([[['products', 1, 'price'], 'catalog']]);
+  });
+
+  it('nulls an object a subgraph answers where no object type can be, with an error at that path', () => {
+    const restored = restoreResult<ExecutionOutcome>({ data: { cgNone__node: { __typename: 'Node' }, shelf: { cgNone__item: null } } });
+    expect(restored.data).toEqual({ node: null, shelf: { item: null } });
+    expect(restored.errors!.map((e) => e.path)).toEqual([['node']]);
   });
 });
