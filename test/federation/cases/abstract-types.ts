@@ -1,5 +1,5 @@
 import type { FederationFixture } from '../harness';
-import { byKey, fed } from '../sdl';
+import { byArgs, byKey, fed } from '../sdl';
 
 const users = [
   { id: 'u1', name: 'Ada', email: 'ada@example.org' },
@@ -17,7 +17,7 @@ const unions: FederationFixture = {
       typeDefs: `${fed('@key')}
         type User @key(fields: "id") { id: ID! name: String! email: String! }
         type Query { user(id: ID!): User }`,
-      resolvers: { Query: { user: (_: unknown, a: { id: string }) => byKey(users, 'id')(a) }, User: { __resolveReference: byKey(users, 'id') } },
+      resolvers: { Query: { user: byArgs(users, 'id') }, User: { __resolveReference: byKey(users, 'id') } },
     },
     {
       name: 'search',
@@ -111,7 +111,7 @@ const interfaces: FederationFixture = {
         type Bike implements Vehicle @key(fields: "id") { id: ID! wheels: Int! gears: Int! }
         type Query { vehicles: [Vehicle!]! vehicle(id: ID!): Vehicle }`,
       resolvers: {
-        Query: { vehicles: () => vehicles, vehicle: (_: unknown, a: { id: string }) => byKey(vehicles, 'id')(a) },
+        Query: { vehicles: () => vehicles, vehicle: byArgs(vehicles, 'id') },
         Vehicle: { __resolveType: (v: { __typename: string }) => v.__typename },
         Car: { __resolveReference: byKey(vehicles, 'id') },
         Bike: { __resolveReference: byKey(vehicles, 'id') },

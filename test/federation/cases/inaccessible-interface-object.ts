@@ -1,5 +1,5 @@
 import type { FederationFixture } from '../harness';
-import { byKey, fed } from '../sdl';
+import { byKey, fed, mediaCatalog, type MediaRow } from '../sdl';
 
 const VALIDATION = { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
 
@@ -107,7 +107,7 @@ const inaccessible: FederationFixture = {
   ],
 };
 
-const media = [
+const media: MediaRow[] = [
   { __typename: 'Book', id: 'm1', title: 'Dune', pages: 412 },
   { __typename: 'Movie', id: 'm2', title: 'Alien', minutes: 117 },
   { __typename: 'Book', id: 'm3', title: 'Solaris', pages: 204 },
@@ -121,20 +121,7 @@ const ratings: Record<string, number> = { m1: 5, m2: 4, m3: 3 };
 const interfaceObject: FederationFixture = {
   name: 'interface-object',
   subgraphs: [
-    {
-      name: 'catalog',
-      typeDefs: `${fed('@key')}
-        interface Media @key(fields: "id") { id: ID! title: String! }
-        type Book implements Media @key(fields: "id") { id: ID! title: String! pages: Int! }
-        type Movie implements Media @key(fields: "id") { id: ID! title: String! minutes: Int! }
-        type Query { media: [Media!]! book(id: ID!): Book }`,
-      resolvers: {
-        Query: { media: () => media, book: (_: unknown, a: { id: string }) => media.find((m) => m.id === a.id && m.__typename === 'Book') ?? null },
-        Media: { __resolveReference: byKey(media, 'id'), __resolveType: (m: { __typename: string }) => m.__typename },
-        Book: { __resolveReference: byKey(media, 'id') },
-        Movie: { __resolveReference: byKey(media, 'id') },
-      },
-    },
+    mediaCatalog(media),
     {
       name: 'ratings',
       typeDefs: `${fed('@key', '@interfaceObject')}

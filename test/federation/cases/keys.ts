@@ -1,5 +1,5 @@
 import type { FederationFixture } from '../harness';
-import { byKey, fed } from '../sdl';
+import { byArgs, byKey, fed, mediaCatalog, type MediaRow } from '../sdl';
 
 const accounts = [
   { region: 'eu', number: 1, owner: 'Ada', balance: -20 },
@@ -193,7 +193,7 @@ const severalKeys: FederationFixture = {
   ],
 };
 
-const media = [
+const media: MediaRow[] = [
   { __typename: 'Book', id: 'm1', title: 'Dune', pages: 412, isbn: '978-0441' },
   { __typename: 'Movie', id: 'm2', title: 'Alien', minutes: 117 },
   { __typename: 'Book', id: 'm3', title: 'Solaris', pages: 204, isbn: '978-0156' },
@@ -203,20 +203,7 @@ const media = [
 const interfaceKey: FederationFixture = {
   name: 'keys-on-interfaces',
   subgraphs: [
-    {
-      name: 'catalog',
-      typeDefs: `${fed('@key')}
-        interface Media @key(fields: "id") { id: ID! title: String! }
-        type Book implements Media @key(fields: "id") { id: ID! title: String! pages: Int! }
-        type Movie implements Media @key(fields: "id") { id: ID! title: String! minutes: Int! }
-        type Query { media: [Media!]! }`,
-      resolvers: {
-        Query: { media: () => media },
-        Media: { __resolveReference: byKey(media, 'id'), __resolveType: (m: { __typename: string }) => m.__typename },
-        Book: { __resolveReference: byKey(media, 'id') },
-        Movie: { __resolveReference: byKey(media, 'id') },
-      },
-    },
+    mediaCatalog(media),
     {
       name: 'library',
       typeDefs: `${fed('@key')}
@@ -269,7 +256,7 @@ const unresolvable: FederationFixture = {
       typeDefs: `${fed('@key')}
         type Station @key(fields: "id") { id: ID! name: String! lines: Int! }
         type Query { station(id: ID!): Station }`,
-      resolvers: { Query: { station: (_: unknown, a: { id: string }) => byKey(stations, 'id')(a) }, Station: { __resolveReference: byKey(stations, 'id') } },
+      resolvers: { Query: { station: byArgs(stations, 'id') }, Station: { __resolveReference: byKey(stations, 'id') } },
     },
     {
       name: 'trips',

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { FederationFixture } from '../harness';
-import { byKey, fed } from '../sdl';
+import { byArgs, byKey, fed } from '../sdl';
 
 const products = [
   { upc: '1', name: 'Table' },
@@ -33,7 +33,7 @@ const nulls: FederationFixture = {
         }`,
       resolvers: {
         Query: {
-          product: (_: unknown, a: { upc: string }) => byKey(products, 'upc')(a),
+          product: byArgs(products, 'upc'),
           topProducts: () => products,
           strictProducts: () => products,
           mustHave: () => products[1],

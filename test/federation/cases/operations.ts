@@ -1,5 +1,5 @@
 import type { FederationFixture } from '../harness';
-import { byKey, fed } from '../sdl';
+import { byArgs, byKey, fed } from '../sdl';
 
 const products = [
   { upc: '1', name: 'Table', price: 899 },
@@ -14,7 +14,7 @@ const subgraphs = [
       type Product @key(fields: "upc") { upc: String! name: String! price: Int! }
       type Query { product(upc: String!): Product products: [Product!]! }`,
     resolvers: {
-      Query: { product: (_: unknown, a: { upc: string }) => byKey(products, 'upc')(a), products: () => products },
+      Query: { product: byArgs(products, 'upc'), products: () => products },
       Product: { __resolveReference: byKey(products, 'upc') },
     },
   },

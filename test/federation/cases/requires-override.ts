@@ -1,5 +1,5 @@
 import type { FederationFixture } from '../harness';
-import { byKey, fed } from '../sdl';
+import { byArgs, byKey, fed } from '../sdl';
 
 const products = [
   { id: 'p1', name: 'Desk', weight: 20, size: 3, dimensions: { width: 120, depth: 60 }, vendorId: 'v1', discount: null as number | null },
@@ -22,7 +22,7 @@ const requires: FederationFixture = {
         type Product @key(fields: "id") { id: ID! name: String! weight: Int! size: Int! dimensions: Dimensions! vendor: Vendor! discount: Int }
         type Query { products: [Product!]! product(id: ID!): Product }`,
       resolvers: {
-        Query: { products: () => products, product: (_: unknown, a: { id: string }) => byKey(products, 'id')(a) },
+        Query: { products: () => products, product: byArgs(products, 'id') },
         Product: { __resolveReference: byKey(products, 'id'), vendor: (p: { vendorId: string }) => ({ id: p.vendorId }) },
       },
     },
@@ -154,7 +154,7 @@ const override: FederationFixture = {
         }
         type Query { account(id: ID!): Account }`,
       resolvers: {
-        Query: { account: (_: unknown, a: { id: string }) => byKey(accounts, 'id')(a) },
+        Query: { account: byArgs(accounts, 'id') },
         Account: { __resolveReference: byKey(accounts, 'id'), newField: () => 'billing' },
       },
     },
