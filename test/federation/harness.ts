@@ -268,16 +268,19 @@ export async function runFixture(fixture: FederationFixture, targets: TargetName
     const problem = `fixture did not start: ${(err as Error).message}`;
     return targets.flatMap((target) => fixture.cases.map((c) => ({ fixture: fixture.name, case: c.name, target, pass: false, problems: [problem] })));
   }
-  try {
-    const results: CaseResult[] = [];
-    for (const target of targets) {
-      const gateway = await startGateway(target, started.supergraphSdl);
-      try {
-        results.push(...(await runCases(fixture, target, gateway.url)));
-      } finally {
-        await gateway.close();
-      }
+  const against = async (target: TargetName) => {
+    const gateway = await startGateway(target, started.supergraphSdl);
+    try {
+      return await runCases(fixture, target, gateway.url);
+    } finally {
+      await gateway.close();
     }
+  };
+  try {
+    // Stateful fixtures run against one gateway at a time, each from a reset state.
+    if (!fixture.sequential) return (await Promise.all(targets.map(against))).flat();
+    const results: CaseResult[] = [];
+    for (const target of targets) results.push(...(await against(target)));
     return results;
   } finally {
     await started.close();
