@@ -47,6 +47,10 @@ export function installPlanCorrections(gateway: ApolloGateway): void {
   // ApolloGateway builds its Supergraph (and from it the planner, the API schema and the
   // executor's schema) in this method on every load, and nowhere else. It is given the SDL with
   // resolvable keys first, and hands back the original text as the SDL it serves.
+  if (typeof state.createSchemaFromSupergraphSdl !== 'function' || typeof state.executor !== 'function') {
+    // These are ApolloGateway 2.x internals: another version may have moved them.
+    throw new Error('installPlanCorrections: this @apollo/gateway has no createSchemaFromSupergraphSdl or executor');
+  }
   const stockCreate = state.createSchemaFromSupergraphSdl.bind(gateway);
   state.createSchemaFromSupergraphSdl = (supergraphSdl: string) => {
     let reordered: string | undefined;
