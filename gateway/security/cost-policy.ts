@@ -84,8 +84,14 @@ export class CostPolicy {
 
   /** Adds `extensions.cost` to the response of a request that asked for it and was estimated. */
   report(request: GraphQLRequest, response: GraphQLResponse): void {
+    if (response.body.kind !== 'single') return;
     const cost = this.estimates.get(request);
-    if (cost === undefined || !request.extensions?.cost || response.body.kind !== 'single') return;
+    if (cost === undefined || !request.extensions?.cost) {
+      // An answer the response cache kept may carry the report made for the client that asked.
+      const { cost: _report, ...rest } = response.body.singleResult.extensions ?? {};
+      if (_report !== undefined) response.body.singleResult = { ...response.body.singleResult, extensions: Object.keys(rest).length ? rest : undefined };
+      return;
+    }
     const report: CostReport = {
       estimated: Number.isFinite(cost) ? Math.round(cost) : 'unbounded',
       mode: this.effectiveMode,

@@ -12,6 +12,12 @@ import { fed } from '../federation/sdl';
 const tree = (n: number, depth: number): unknown[] =>
   Array.from({ length: Math.min(n, 2) }, (_, i) => ({ name: `item-${depth}-${i}`, depth }));
 
+type CacheInfo = { cacheControl: { setCacheHint(hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' }): void } };
+const cacheable = <T>(info: CacheInfo, value: T): T => {
+  info.cacheControl.setCacheHint({ maxAge: 60, scope: 'PUBLIC' });
+  return value;
+};
+
 const subgraph = (directives: boolean): FederationFixture => ({
   name: directives ? 'cost-declared' : 'cost-undeclared',
   subgraphs: [
@@ -21,8 +27,13 @@ const subgraph = (directives: boolean): FederationFixture => ({
         type Item { name: String! children(first: Int): [Item!]! ${directives ? '@listSize(slicingArguments: ["first"], requireOneSlicingArgument: false)' : ''} }
         type Query { items(first: Int): [Item!]! ${directives ? '@listSize(slicingArguments: ["first"], requireOneSlicingArgument: false)' : ''} }`,
       resolvers: {
-        Query: { items: (_: unknown, a: { first?: number }) => tree(a.first ?? 2, 0) },
-        Item: { children: (p: { depth: number }, a: { first?: number }) => tree(a.first ?? 2, p.depth + 1) },
+        // Cacheable answers, so the gateway's response cache takes part.
+        Query: {
+          items: (_: unknown, a: { first?: number }, _c: unknown, info: CacheInfo) => cacheable(info, tree(a.first ?? 2, 0)),
+        },
+        Item: {
+          children: (p: { depth: number }, a: { first?: number }, _c: unknown, info: CacheInfo) => cacheable(info, tree(a.first ?? 2, p.depth + 1)),
+        },
       },
     },
   ],
@@ -102,9 +113,12 @@ describe('cost modes in plain mode', () => {
     expect(asked.body.extensions).toEqual({ cost: { estimated: BOMB_COST, mode: 'measure', limit: null } });
     const variables = await post(url, { query: 'query($n: Int) { items(first: $n) { name } }', variables: { n: 7 }, extensions: { cost: true } });
     expect(variables.body.extensions.cost.estimated).toBe(7);
+    // The same answer again, from the response cache, for a client that did not ask.
     const quiet = await post(url, { query: BOMB });
     expect(quiet.body.extensions).toBeUndefined();
+    expect(quiet.body.data).toEqual(asked.body.data);
     const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/gateway_response_cache_events_total\{event="hit",service="gateway"\} 1\n/);
     expect(metrics).toMatch(/graphql_operation_cost_count\{service="gateway",type="query"\} 3\n/);
     expect(metrics).toMatch(new RegExp(`graphql_operation_cost_sum\\{service="gateway",type="query"\\} ${2 * BOMB_COST + 7}\\n`));
   });
