@@ -3,6 +3,7 @@ import {
   GraphQLError,
   isAbstractType,
   isCompositeType,
+  isInputObjectType,
   isInterfaceType,
   isListType,
   isNonNullType,
@@ -16,6 +17,7 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
+  type GraphQLInputType,
   type GraphQLNamedType,
   type GraphQLSchema,
   type GraphQLType,
@@ -122,11 +124,13 @@ export interface CostDirectives {
   fields: Map<string, { weight?: number } & ListSizeSettings>;
   /** Type name → `@cost(weight)` of the type. */
   types: Map<string, number>;
+  /** `Type.field(argument)` and `Input.field` → their `@cost(weight)`, added when the client gives them. */
+  inputs: Map<string, number>;
   /** Whether the supergraph declares any `@cost` or `@listSize` (in plain mode that turns cost checks on). */
   declared: boolean;
 }
 
-export const NO_COST_DIRECTIVES: CostDirectives = { fields: new Map(), types: new Map(), declared: false };
+export const NO_COST_DIRECTIVES: CostDirectives = { fields: new Map(), types: new Map(), inputs: new Map(), declared: false };
 
 const COST_NAMES = new Set(['cost', 'federation__cost', 'cost__cost']);
 const LIST_SIZE_NAMES = new Set(['listSize', 'federation__listSize', 'cost__listSize']);
@@ -150,7 +154,11 @@ const stringsArg = (args: DirectiveArguments, name: string) => {
  * against drops these directives, so they come from the supergraph the gateway loaded.
  */
 export function costDirectivesFromSdl(sdl: string): CostDirectives {
-  const out: CostDirectives = { fields: new Map(), types: new Map(), declared: false };
+  const out: CostDirectives = { fields: new Map(), types: new Map(), inputs: new Map(), declared: false };
+  const weightOf = (directives: readonly { name: { value: string }; arguments?: DirectiveArguments }[] | undefined) => {
+    const d = directives?.find((x) => COST_NAMES.has(x.name.value));
+    return d ? intArg(d.arguments, 'weight') : undefined;
+  };
   let doc: DocumentNode;
   try {
     doc = parse(sdl, { noLocation: true });
@@ -168,7 +176,15 @@ export function costDirectivesFromSdl(sdl: string): CostDirectives {
     }
     if (!('fields' in def) || !def.fields) continue;
     for (const field of def.fields) {
-      if (field.kind !== Kind.FIELD_DEFINITION) continue;
+      if (field.kind === Kind.INPUT_VALUE_DEFINITION) {
+        const w = weightOf(field.directives);
+        if (w !== undefined) out.inputs.set(`${typeName}.${field.name.value}`, w);
+        continue;
+      }
+      for (const arg of field.arguments ?? []) {
+        const w = weightOf(arg.directives);
+        if (w !== undefined) out.inputs.set(`${typeName}.${field.name.value}(${arg.name.value})`, w);
+      }
       const entry: { weight?: number } & ListSizeSettings = {};
       for (const d of field.directives ?? []) {
         if (COST_NAMES.has(d.name.value)) entry.weight = intArg(d.arguments, 'weight');
@@ -183,7 +199,7 @@ export function costDirectivesFromSdl(sdl: string): CostDirectives {
       if (Object.keys(entry).length) out.fields.set(`${typeName}.${field.name.value}`, entry);
     }
   }
-  out.declared = out.types.size > 0 || out.fields.size > 0;
+  out.declared = out.types.size > 0 || out.fields.size > 0 || out.inputs.size > 0;
   return out;
 }
 
@@ -324,7 +340,35 @@ export function estimateCost(
       multiplier = sizeOf(def, node, declared, `${parent.name}.${def.name}`) * settings.listSize ** (lists - 1);
     }
     const inner = node.selectionSet ? walk(node.selectionSet, named, sizedBelow) : 0;
-    return multiplier * (own + inner);
+    return multiplier * (own + inner) + argumentsCost(def, node, parent);
+  };
+
+  /** `@cost` of the arguments given, and of the input fields given inside them (once per field, not per list item). */
+  const argumentsCost = (def: GraphQLField<unknown, unknown>, node: FieldNode, parent: GraphQLNamedType): number => {
+    if (!directives.inputs.size || !node.arguments?.length) return 0;
+    let cost = 0;
+    for (const given of node.arguments) {
+      const arg = def.args.find((a) => a.name === given.name.value);
+      if (!arg) continue;
+      const value = valueFromASTUntyped(given.value, vars);
+      // A null asks for no work: only values given count.
+      if (value === undefined || value === null) continue;
+      cost += (directives.inputs.get(`${parent.name}.${def.name}(${arg.name})`) ?? 0) + inputCost(arg.type, value);
+    }
+    return cost;
+  };
+  const inputCost = (type: GraphQLInputType, value: unknown): number => {
+    if (value === null || value === undefined) return 0;
+    const t = isNonNullType(type) ? type.ofType : type;
+    if (isListType(t)) return Array.isArray(value) ? value.reduce((n: number, v) => n + inputCost(t.ofType, v), 0) : inputCost(t.ofType, value);
+    if (!isInputObjectType(t) || typeof value !== 'object') return 0;
+    let cost = 0;
+    const fields = t.getFields();
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      const f = fields[key];
+      if (f && v !== undefined && v !== null) cost += (directives.inputs.get(`${t.name}.${key}`) ?? 0) + inputCost(f.type, v);
+    }
+    return cost;
   };
 
   /** Cost of a selection set on one object type (or an abstract type with no possible types). */

@@ -204,6 +204,32 @@ describe('operationCost on abstract types and @listSize (IBM cost spec)', () => 
     expect(estimate('{ loose { name } }')).toEqual({ cost: 20, slicingViolations: [] });
   });
 
+  it('adds the @cost of the arguments and input fields given, once per field', () => {
+    const weighted = buildSchema(`
+      input Filter { text: String tags: [Tag!] }
+      input Tag { name: String! fuzzy: Boolean }
+      type Person { name: String! }
+      type Query { find(filter: Filter, exact: Boolean): [Person!]! }
+    `);
+    const directives = costDirectivesFromSdl(`
+      input Filter { text: String @cost(weight: 5) tags: [Tag!] }
+      input Tag { name: String! fuzzy: Boolean @cost(weight: 7) }
+      type Query { find(filter: Filter, exact: Boolean @cost(weight: 2)): [Person!]! @listSize(assumedSize: 3) }
+    `);
+    const c = (source: string, variables?: Record<string, unknown>) => {
+      const doc = parse(source);
+      return operationCost(weighted, doc, op(doc), variables, { ...settings, directives });
+    };
+    expect(directives.declared).toBe(true);
+    expect(c('{ find { name } }')).toBe(3);
+    expect(c('{ find(exact: true) { name } }')).toBe(3 + 2);
+    // text 5, and fuzzy 7 for each of the two tags that give it
+    expect(c('query($t: [Tag!]) { find(filter: { text: "a", tags: $t }) { name } }', { t: [{ name: 'x', fuzzy: true }, { name: 'y' }, { name: 'z', fuzzy: false }] })).toBe(
+      3 + 5 + 7 + 7,
+    );
+    expect(c('{ find(filter: { text: null }) { name } }')).toBe(3);
+  });
+
   it('knows whether a supergraph declares cost directives', () => {
     expect(costDirectivesFromSdl(sdl).declared).toBe(true);
     expect(costDirectivesFromSdl('type Query { a: Int }').declared).toBe(false);
