@@ -246,8 +246,9 @@ export interface CostEstimate {
  * field 0, a mutation root field `mutationWeight`; a list field multiplies its element's cost
  * (itself plus its selections) by its size: the largest slicing argument given (literal,
  * variable, or the argument's default), else `@listSize(assumedSize)`, else `listSize`. With
- * `sizedFields`, the slicing arguments size those child fields instead. A selection on an
- * abstract type costs as much as its most expensive possible type, not the sum of its fragments.
+ * `sizedFields`, the slicing arguments size those child fields instead. The `@cost` of the
+ * arguments and input fields given is added once per field. A selection on an abstract type
+ * costs as much as its most expensive possible type, not the sum of its fragments.
  */
 export function estimateCost(
   schema: GraphQLSchema,
