@@ -229,7 +229,7 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     dashboard: e.DASHBOARD ? e.DASHBOARD === 'on' : e.CITY_AUTH === 'on',
     registry,
     watchSupergraph: e.SUPERGRAPH_WATCH === 'on',
-    security: loadSecurityOptions(env, { production, introspection, bodyLimitBytes: e.BODY_LIMIT_BYTES }),
+    security: loadSecurityOptions(env, { production, introspection, bodyLimitBytes: e.BODY_LIMIT_BYTES, plain: e.CITY_AUTH === 'off' }),
     redisUrl: e.REDIS_URL,
     subscriptions: { maxPerClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT, maxTotal: e.SUBSCRIPTIONS_MAX_TOTAL, maxQueue: e.SUBSCRIPTION_QUEUE_MAX },
     debugErrors: e.DEBUG_ERRORS === 'on' && !production,

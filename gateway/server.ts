@@ -29,6 +29,7 @@ import { FileSupergraphManager } from './supergraph/file-manager';
 import { createPubSub } from '../shared/pubsub';
 import { SubscriptionHub } from './subscriptions/hub';
 import { internalsOf } from './subscriptions/planner';
+import { installPlanCorrections } from './plan';
 import { UpstreamConnections } from './subscriptions/upstream';
 import { composeFromConfig } from './supergraph/compose';
 import { demoteSubgraphEnforcedFeatures } from './supergraph/security-features';
@@ -127,6 +128,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         onFetch: (subgraph, outcome, seconds) => metrics.subgraphFetches.observe({ subgraph, outcome }, seconds),
       }),
   });
+  // Corrections to stock Apollo Gateway's planning and execution (gateway/plan, README).
+  installPlanCorrections(gateway);
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema, coreSupergraphSdl }) => {
     apiSchema = schema;
     endpoints = subgraphEndpoints(coreSupergraphSdl).map((e) => ({
@@ -152,6 +155,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       trustProxyHops: options.security.trustProxyHops,
     }),
     logger: log,
+    onCost: metrics.trackOperationCost(),
   });
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => pipeline.onSupergraph(coreSupergraphSdl));
   const responseCache = options.perf?.responseCache.enabled ? new ResponseCache(options.perf.responseCache) : undefined;

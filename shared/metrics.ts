@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const COSTS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 50000, 100000, 1000000];
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_OPERATION_NAMES = 200;
 
@@ -101,6 +102,18 @@ export class Metrics {
         this.inc({ event: 'invalidation' }, cache.invalidations);
       },
     });
+  }
+
+  /** Reports the gateway's cost estimates (`graphql_operation_cost`, by operation type); returns the observer. */
+  trackOperationCost(): (cost: number, type: string) => void {
+    const histogram = new Histogram({
+      name: 'graphql_operation_cost',
+      help: 'Estimated cost of GraphQL operations (@cost / @listSize model), by operation type',
+      labelNames: ['type'],
+      buckets: COSTS,
+      registers: [this.registry],
+    });
+    return (cost, type) => histogram.observe({ type }, Number.isFinite(cost) ? cost : Number.MAX_SAFE_INTEGER);
   }
 
   operationLabel(name: string | null | undefined): string {

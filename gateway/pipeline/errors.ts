@@ -50,11 +50,19 @@ export function createErrorFormatter(options: ErrorFormatOptions, log?: Logger):
 
 /** A refusal before execution: the errors, the HTTP status to answer with, and extra headers. */
 export class Refusal {
+  /** Response extensions that go with the refusal (a cost report the client asked for). */
+  extensions?: Record<string, unknown>;
+
   constructor(
     readonly errors: GraphQLError[],
     readonly status: number,
     readonly headers: Record<string, string> = {},
   ) {}
+
+  withExtensions(extensions: Record<string, unknown> | undefined): this {
+    this.extensions = extensions;
+    return this;
+  }
 
   /** A refusal with one error of a registered code; the status comes from the registry. */
   static of(code: string, message: string, facts: Record<string, unknown> = {}, headers: Record<string, string> = {}): Refusal {

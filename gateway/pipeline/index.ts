@@ -3,6 +3,7 @@ import type { Logger } from '../../shared/logger';
 import type { SecurityOptions } from '../security/options';
 import type { RateLimiter } from '../security/rate-limit';
 import type { TrustedOperations } from '../security/trusted';
+import type { CostObserver } from '../security/cost-policy';
 import { createErrorFormatter, Refusal, type ErrorFormatter } from './errors';
 import { Fairness, type InFlightOptions } from './stages/fairness';
 import { DocumentLimits, selectOperation } from './stages/limits';
@@ -25,6 +26,8 @@ export interface PipelineOptions {
   limiter?: RateLimiter;
   /** The identity stage: who is asking, from a token and the request. */
   identity: IdentityResolver;
+  /** Receives every cost estimate (`enforce` and `measure` modes): the gateway's histogram. */
+  onCost?: CostObserver;
   logger?: Logger;
 }
 
@@ -54,7 +57,7 @@ export class RequestPipeline {
     const { security } = options;
     this.format = createErrorFormatter({ production: security.production, debugErrors: options.debugErrors && !security.production }, options.logger);
     this.parser = new DocumentParser(security.maxTokens);
-    this.limits = new DocumentLimits(security);
+    this.limits = new DocumentLimits(security, options.onCost);
     this.persisted = new PersistedOperations({ apq: security.apq, trusted: options.trusted });
     // The admin API is not a city app: the trusted list does not apply to it.
     this.untrusted = new PersistedOperations({ apq: false });
@@ -92,6 +95,9 @@ export class RequestPipeline {
    */
   async admit(params: GraphQLParams, door: Door, identity: Identity, method?: string): Promise<Admitted | Refusal> {
     let release: (() => void) | undefined;
+    let cost: number | undefined;
+    // A client that asks (`"extensions": { "cost": true }`) is told the estimate, refused or not.
+    const costReport = () => (params.extensions?.cost && cost !== undefined ? this.limits.cost.report(cost) : undefined);
     try {
       const schema = door.schema();
       if (!schema) return Refusal.of('SERVICE_UNAVAILABLE', 'The gateway has not loaded its schema yet; try again shortly');
@@ -100,7 +106,12 @@ export class RequestPipeline {
       const document = this.parser.parse(resolved.source);
       const operation = selectOperation(document, params.operationName);
       const variables = (params.variables ?? {}) as Record<string, unknown>;
-      this.limits.check(schema, document, operation, variables);
+      try {
+        cost = this.limits.check(schema, document, operation, variables);
+      } catch (err) {
+        cost = (err as { cost?: number }).cost;
+        throw err;
+      }
       persisted.checkTrust(resolved, document, operation, this.trustVerdicts);
       await this.fairness.count(identity.clientKey);
       const kind = operation.operation;
@@ -131,12 +142,13 @@ export class RequestPipeline {
         operationName: operation.name?.value ?? null,
         variables,
         extensions: params.extensions ?? undefined,
+        costReport: costReport(),
         release,
       };
     } catch (err) {
       release?.();
       if (err instanceof Refusal) return err;
-      if (isGraphQLError(err)) return Refusal.from(err);
+      if (isGraphQLError(err)) return Refusal.from(err).withExtensions(costReport() ? { cost: costReport() } : undefined);
       throw err;
     }
   }
@@ -149,7 +161,8 @@ export class RequestPipeline {
 
   /** A refusal's answer body. */
   refusalBody(refusal: Refusal): FormattedExecutionResult {
-    return { errors: refusal.errors.map((e) => this.format(e)) };
+    const body: FormattedExecutionResult = { errors: refusal.errors.map((e) => this.format(e)) };
+    return refusal.extensions ? { ...body, extensions: refusal.extensions } : body;
   }
 
   async close(): Promise<void> {

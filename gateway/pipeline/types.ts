@@ -1,3 +1,4 @@
+import type { CostReport } from '../security/cost-policy';
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode, OperationTypeNode } from 'graphql';
 
 /** The doors into the gateway. */
@@ -33,6 +34,8 @@ export interface Admitted {
   operationName: string | null;
   variables: Record<string, unknown>;
   extensions?: Record<string, unknown>;
+  /** The cost estimate for a client that asked for it (`"extensions": { "cost": true }`). */
+  costReport?: CostReport;
   /** Gives the client's execution slot back; call once the answer is sent (idempotent). */
   release(): void;
 }

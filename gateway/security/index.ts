@@ -3,7 +3,8 @@ import type { SecurityOptions } from './options';
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from './rate-limit';
 import { TrustedOperations } from './trusted';
 
-export { loadSecurityOptions, type SecurityOptions, type GatewayBase } from './options';
+export { loadSecurityOptions, type SecurityOptions, type GatewayBase, type CostMode } from './options';
+export { CostPolicy, type CostReport, type CostObserver } from './cost-policy';
 export { TrustedOperations } from './trusted';
 
 /** The shared state the request pipeline's security stages need. */

@@ -20,8 +20,16 @@ export interface SecurityOptions {
   maxRootFields: number;
   /** Most lexical tokens in one document, checked while parsing (`MAX_TOKENS`, default 3000; 0 = no limit). */
   maxTokens: number;
-  /** Highest estimated cost of one operation (`MAX_COST`, default 5000; 0 = no limit). */
+  /** Highest estimated cost of one operation (`MAX_COST`, default 5000; 0 = no limit). Applies in `enforce` mode. */
   maxCost: number;
+  /**
+   * What the cost estimate is used for (`COST_MODE`): `enforce` refuses operations above `maxCost`,
+   * `measure` only records the estimate (metrics, and `extensions.cost` for clients that ask),
+   * `off` does not estimate. Default: `enforce` with the city layer; in plain mode (`CITY_AUTH=off`)
+   * `auto`, which is `enforce` when `MAX_COST` is set or the supergraph declares `@cost` /
+   * `@listSize`, and `off` otherwise (as Apollo Router and Hive Router ship demand control).
+   */
+  costMode: CostMode | 'auto';
   /** Size assumed for a list field without a slicing argument or `@listSize(assumedSize)` (`COST_LIST_SIZE`, default 20). */
   costListSize: number;
   /**
@@ -60,8 +68,14 @@ export interface SecurityOptions {
   trustedOperationsManifest: string;
 }
 
+/** What the cost estimate is used for (see `SecurityOptions.costMode`). */
+export type CostMode = 'enforce' | 'measure' | 'off';
+
 /** The settings the gateway's own config already owns; the security layer reuses them. */
-export type GatewayBase = Pick<GatewayOptions, 'production' | 'introspection' | 'bodyLimitBytes'>;
+export type GatewayBase = Pick<GatewayOptions, 'production' | 'introspection' | 'bodyLimitBytes'> & {
+  /** Plain mode (`CITY_AUTH=off`): cost checks follow the supergraph unless configured (default false). */
+  plain?: boolean;
+};
 
 const limit = (fallback: number, max = 1_000_000) => z.coerce.number().int().min(0).max(max).default(fallback);
 const onOff = (fallback: 'on' | 'off') => z.enum(['on', 'off']).default(fallback);
@@ -80,6 +94,7 @@ export function loadSecurityOptions(env: NodeJS.ProcessEnv, gateway: GatewayBase
       MAX_ROOT_FIELDS: limit(20, 10000),
       MAX_TOKENS: limit(3000, 10_000_000),
       MAX_COST: limit(5000, 1_000_000_000),
+      COST_MODE: z.enum(['enforce', 'measure', 'off']).optional(),
       COST_LIST_SIZE: z.coerce.number().int().min(1).max(100000).default(20),
       COST_SLICING_ARGUMENTS: z
         .string()
@@ -108,6 +123,7 @@ export function loadSecurityOptions(env: NodeJS.ProcessEnv, gateway: GatewayBase
     maxRootFields: e.MAX_ROOT_FIELDS,
     maxTokens: e.MAX_TOKENS,
     maxCost: e.MAX_COST,
+    costMode: e.COST_MODE ?? (!gateway.plain || env.MAX_COST !== undefined ? 'enforce' : 'auto'),
     costListSize: e.COST_LIST_SIZE,
     costSlicingArguments: e.COST_SLICING_ARGUMENTS.split(',').map((s) => s.trim()),
     costMutationWeight: e.COST_MUTATION_WEIGHT,

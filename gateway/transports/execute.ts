@@ -46,8 +46,8 @@ export async function executeAdmitted<TContext extends BaseContext>(
       { query: admitted.source, variables: admitted.variables, operationName: admitted.operationName ?? undefined, extensions },
       { contextValue },
     );
-    if (response.body.kind === 'single') return response.body.singleResult as FormattedExecutionResult;
-    return response.body.initialResult as FormattedExecutionResult;
+    const result = (response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult) as FormattedExecutionResult;
+    return admitted.costReport ? { ...result, extensions: { ...result.extensions, cost: admitted.costReport } } : result;
   } finally {
     admitted.release();
   }

@@ -188,7 +188,13 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
         const result = await execute(req, admitted, identity, search);
         for (const [key, value] of result.headers) res.setHeader(key, value);
         res.statusCode = result.status ?? 200;
-        if (result.body.kind === 'complete') return void res.end(result.body.string);
+        if (result.body.kind === 'complete') {
+          if (!admitted.costReport) return void res.end(result.body.string);
+          const answer = JSON.parse(result.body.string) as { extensions?: Record<string, unknown> };
+          const text = JSON.stringify({ ...answer, extensions: { ...answer.extensions, cost: admitted.costReport } });
+          res.setHeader('content-length', Buffer.byteLength(text));
+          return void res.end(text);
+        }
         for await (const chunk of result.body.asyncIterator) res.write(chunk);
         res.end();
       } finally {

@@ -88,6 +88,11 @@ describe('document limits', () => {
     // Without slicing arguments, @listSize(assumedSize: 6) from the supergraph and 20 otherwise apply.
     const assumed = await dev.post({ query: '{ communities { neighbours { neighbours { neighbours { neighbours { residents { phone } } } } } } }' });
     expect(assumed.body.errors[0].extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', actual: 20 * (1 + 6 * (1 + 6 * (1 + 6 * (1 + 6 * (1 + 20 * (1 + 3)))))) });
+
+    // requireOneSlicingArgument (the default): a field given none of its slicing arguments cannot be sized.
+    const unsized = await dev.post({ query: '{ community(code: "1") { strictNeighbours { name } } }' });
+    expect(unsized.status).toBe(400);
+    expect(unsized.body.errors[0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', field: 'Community.strictNeighbours' });
     await expectHealthy(dev);
   });
 });

@@ -1,6 +1,7 @@
 import { buildSchema, GraphQLError, Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import {
   costDirectivesFromSdl,
+  estimateCost,
   measureOperation,
   NO_COST_DIRECTIVES,
   operationCost,
@@ -9,6 +10,7 @@ import {
   type CostSettings,
 } from '../../gateway/security/analysis';
 import { ConfigError } from '../../shared/config';
+import { CostPolicy } from '../../gateway/security/cost-policy';
 import { DEFAULT_MANIFEST, loadSecurityOptions } from '../../gateway/security/options';
 import { PersistedQueryCache, sha256, TrustedOperations } from '../../gateway/security/trusted';
 import { createErrorFormatter } from '../../gateway/pipeline/errors';
@@ -123,6 +125,170 @@ describe('operationCost', () => {
   });
 });
 
+describe('operationCost on abstract types and @listSize (IBM cost spec)', () => {
+  const abstract = buildSchema(`
+    interface Media { id: ID! }
+    type Book implements Media { id: ID! chapters(first: Int): [Chapter!]! author: Person! }
+    type Movie implements Media { id: ID! cast: [Person!]! }
+    type Song implements Media { id: ID! }
+    type Chapter { title: String! }
+    type Person { name: String! }
+    union Result = Book | Movie | Person
+    type UserConnection { edges: [UserEdge!]! pageInfo: PageInfo! }
+    type UserEdge { node: Person! }
+    type PageInfo { end: String }
+    input Page { first: Int after: String }
+    type Query {
+      media: [Media!]!
+      search: [Result!]!
+      one: Media
+      users(first: Int, last: Int): UserConnection!
+      paged(page: Page): [Person!]!
+      either(first: Int, last: Int): [Person!]!
+      loose(first: Int, last: Int): [Person!]!
+    }
+  `);
+  const sdl = `
+    type Query {
+      media: [Media!]! @listSize(assumedSize: 10)
+      search: [Result!]! @listSize(assumedSize: 5)
+      users(first: Int, last: Int): UserConnection! @listSize(slicingArguments: ["first", "last"], sizedFields: ["edges"])
+      paged(page: Page): [Person!]! @listSize(slicingArguments: ["page.first"])
+      either(first: Int, last: Int): [Person!]! @listSize(slicingArguments: ["first", "last"])
+      loose(first: Int, last: Int): [Person!]! @listSize(slicingArguments: ["first", "last"], requireOneSlicingArgument: false)
+    }
+    type Movie { cast: [Person!]! @listSize(assumedSize: 30) }
+  `;
+  const s: CostSettings = { ...settings, directives: costDirectivesFromSdl(sdl) };
+  const estimate = (source: string, variables?: Record<string, unknown>) => {
+    const doc = parse(source);
+    return estimateCost(abstract, doc, op(doc), variables, s);
+  };
+
+  it('costs an abstract selection as its most expensive possible type, not the sum of its fragments', () => {
+    // Book: 1 + 20 chapters + 1 author = 22; Movie: 1 + 30 cast = 31; Song: 1. Largest: 31, ten times.
+    const q = '{ media { id ... on Book { chapters { title } author { name } } ... on Movie { cast { name } } } }';
+    expect(estimate(q).cost).toBe(10 * 31);
+    // named fragments and fragments on the interface itself count for every possible type
+    expect(estimate('{ media { ...B ...M } } fragment B on Book { author { name } } fragment M on Movie { cast { name } }').cost).toBe(10 * 31);
+    expect(estimate('{ one { ... on Media { ... on Book { author { name } } } ... on Song { id } } }').cost).toBe(1 + 1);
+  });
+
+  it('takes the largest union member, a member fragment counting only for its type', () => {
+    const q = '{ search { ... on Book { author { name } chapters(first: 2) { title } } ... on Movie { cast { name } } ... on Person { name } } }';
+    expect(estimate(q).cost).toBe(5 * (1 + 30));
+    expect(estimate('{ search { ... on Person { name } } }').cost).toBe(5 * 1);
+  });
+
+  it('sizes the fields named by sizedFields with the slicing argument, not the connection', () => {
+    const cost = estimate('{ users(first: 7) { pageInfo { end } edges { node { name } } } }').cost;
+    // connection 1 + pageInfo 1 + 7 × (edge 1 + node 1)
+    expect(cost).toBe(1 + 1 + 7 * 2);
+    expect(estimate('query($n: Int) { users(last: $n) { edges { node { name } } } }', { n: 40 }).cost).toBe(1 + 40 * 2);
+  });
+
+  it('reads slicing arguments nested in an input argument', () => {
+    expect(estimate('{ paged(page: { first: 3 }) { name } }').cost).toBe(3);
+    expect(estimate('query($p: Page) { paged(page: $p) { name } }', { p: { first: 9, after: 'x' } }).cost).toBe(9);
+  });
+
+  it('reports fields given none or several of their required slicing arguments', () => {
+    expect(estimate('{ either(first: 2) { name } }').slicingViolations).toEqual([]);
+    expect(estimate('{ either(first: 2, last: 3) { name } }')).toEqual({
+      cost: 3,
+      slicingViolations: [{ field: 'Query.either', slicingArguments: ['first', 'last'], given: 2 }],
+    });
+    expect(estimate('{ either { name } }').slicingViolations).toEqual([{ field: 'Query.either', slicingArguments: ['first', 'last'], given: 0 }]);
+    // requireOneSlicingArgument: false takes the largest, and no argument is fine
+    expect(estimate('{ loose(first: 2, last: 8) { name } }')).toEqual({ cost: 8, slicingViolations: [] });
+    expect(estimate('{ loose { name } }')).toEqual({ cost: 20, slicingViolations: [] });
+  });
+
+  it('adds the @cost of the arguments and input fields given, once per field', () => {
+    const weighted = buildSchema(`
+      input Filter { text: String tags: [Tag!] }
+      input Tag { name: String! fuzzy: Boolean }
+      type Person { name: String! }
+      type Query { find(filter: Filter, exact: Boolean): [Person!]! }
+    `);
+    const directives = costDirectivesFromSdl(`
+      input Filter { text: String @cost(weight: 5) tags: [Tag!] }
+      input Tag { name: String! fuzzy: Boolean @cost(weight: 7) }
+      type Query { find(filter: Filter, exact: Boolean @cost(weight: 2)): [Person!]! @listSize(assumedSize: 3) }
+    `);
+    const c = (source: string, variables?: Record<string, unknown>) => {
+      const doc = parse(source);
+      return operationCost(weighted, doc, op(doc), variables, { ...settings, directives });
+    };
+    expect(directives.declared).toBe(true);
+    expect(c('{ find { name } }')).toBe(3);
+    expect(c('{ find(exact: true) { name } }')).toBe(3 + 2);
+    // text 5, and fuzzy 7 for each of the two tags that give it
+    expect(c('query($t: [Tag!]) { find(filter: { text: "a", tags: $t }) { name } }', { t: [{ name: 'x', fuzzy: true }, { name: 'y' }, { name: 'z', fuzzy: false }] })).toBe(
+      3 + 5 + 7 + 7,
+    );
+    expect(c('{ find(filter: { text: null }) { name } }')).toBe(3);
+  });
+
+  it('knows whether a supergraph declares cost directives', () => {
+    expect(costDirectivesFromSdl(sdl).declared).toBe(true);
+    expect(costDirectivesFromSdl('type Query { a: Int }').declared).toBe(false);
+    expect(costDirectivesFromSdl('type Query { a: [Int] @listSize(assumedSize: 3) }').fields.get('Query.a')).toEqual({
+      assumedSize: 3,
+      slicingArguments: undefined,
+      sizedFields: undefined,
+      requireOneSlicingArgument: true,
+    });
+  });
+});
+
+describe('CostPolicy', () => {
+  const options = (costMode: 'enforce' | 'measure' | 'off' | 'auto', maxCost = 50) => ({
+    costMode,
+    maxCost,
+    costListSize: 20,
+    costSlicingArguments: ['first', 'limit'],
+    costMutationWeight: 10,
+  });
+  const request = (source: string, extensions?: Record<string, unknown>) => {
+    const document = parse(source);
+    return { schema, document, operation: op(document), extensions };
+  };
+  const bomb = '{ communities(limit: 100) { residents { name } } }';
+
+  it('auto: off without cost directives, enforcing once the supergraph declares them', () => {
+    const policy = new CostPolicy(options('auto'));
+    policy.schemaDidLoad('type Query { hello: String }');
+    expect(policy.mode).toBe('off');
+    expect(policy.check(request(bomb)).error).toBeUndefined();
+    policy.schemaDidLoad('type Query { communities(limit: Int): [Community!]! @listSize(slicingArguments: ["limit"]) }');
+    expect(policy.mode).toBe('enforce');
+    expect(policy.check(request(bomb)).error?.message).toMatch(/estimated cost is 2100; the limit is 50/);
+  });
+
+  it('measure: records every estimate and refuses nothing; reports it to a client that asks', () => {
+    const seen: Array<[number, string]> = [];
+    const policy = new CostPolicy(options('measure'), (cost, type) => seen.push([cost, type]));
+    policy.schemaDidLoad(undefined);
+    const asked = request(bomb, { cost: true });
+    expect(policy.check(asked).error).toBeUndefined();
+    policy.check(request('mutation { ping }'));
+    expect(seen).toEqual([[2100, 'query'], [10, 'mutation']]);
+    expect(policy.report(policy.check(asked).cost!)).toEqual({ estimated: 2100, mode: 'measure', limit: null });
+  });
+
+  it('enforce: refuses a required slicing argument left out; off estimates nothing', () => {
+    const policy = new CostPolicy(options('enforce', 0));
+    policy.schemaDidLoad('type Query { communities(limit: Int): [Community!]! @listSize(slicingArguments: ["limit"]) }');
+    expect(policy.check(request('{ communities { name } }')).error?.message).toMatch(/Query.communities needs exactly one of its slicing arguments/);
+    expect(policy.check(request(bomb)).error).toBeUndefined();
+    const seen: number[] = [];
+    const off = new CostPolicy(options('off'), (c) => seen.push(c));
+    off.check(request(bomb));
+    expect(seen).toEqual([]);
+  });
+});
+
 describe('token limit', () => {
   it('refuses a document longer than maxTokens with TOKEN_LIMIT_EXCEEDED', () => {
     expect(() => parseWithTokenLimit(aliasQuery(100), 3000)).not.toThrow();
@@ -221,5 +387,14 @@ describe('loadSecurityOptions', () => {
     expect(() => loadSecurityOptions({ MAX_DEPTH: 'deep' }, base)).toThrow(/MAX_DEPTH/);
     expect(() => loadSecurityOptions({ TRUSTED_OPERATIONS: 'yes' }, base)).toThrow(/TRUSTED_OPERATIONS/);
     expect(() => loadSecurityOptions({ COST_SLICING_ARGUMENTS: 'first,,x' }, base)).toThrow(/COST_SLICING_ARGUMENTS/);
+    expect(() => loadSecurityOptions({ COST_MODE: 'sometimes' }, base)).toThrow(/COST_MODE/);
+  });
+
+  it('enforces cost with the city layer; in plain mode only when asked or when the supergraph declares it', () => {
+    expect(loadSecurityOptions({}, base).costMode).toBe('enforce');
+    expect(loadSecurityOptions({}, { ...base, plain: true }).costMode).toBe('auto');
+    expect(loadSecurityOptions({ MAX_COST: '800' }, { ...base, plain: true })).toMatchObject({ costMode: 'enforce', maxCost: 800 });
+    expect(loadSecurityOptions({ COST_MODE: 'measure' }, { ...base, plain: true }).costMode).toBe('measure');
+    expect(loadSecurityOptions({ COST_MODE: 'off' }, base).costMode).toBe('off');
   });
 });

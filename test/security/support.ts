@@ -24,7 +24,8 @@ const placesSdl = `
   type Community @key(fields: "code") {
     code: ID!
     name: String!
-    neighbours(first: Int): [Community!]! @listSize(slicingArguments: ["first"], assumedSize: 6)
+    neighbours(first: Int): [Community!]! @listSize(slicingArguments: ["first"], assumedSize: 6, requireOneSlicingArgument: false)
+    strictNeighbours(first: Int): [Community!]! @listSize(slicingArguments: ["first"])
     residents: [Resident!]!
     twin: Community
   }

@@ -8,16 +8,8 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import {
-  costDependsOnVariables,
-  costDirectivesFromSdl,
-  costError,
-  measureOperation,
-  NO_COST_DIRECTIVES,
-  operationCost,
-  shapeError,
-  type CostDirectives,
-} from '../../security/analysis';
+import { measureOperation, shapeError } from '../../security/analysis';
+import { CostPolicy, type CostObserver } from '../../security/cost-policy';
 import type { SecurityOptions } from '../../security/options';
 
 /** The operation a request runs: the named one, or the only one. */
@@ -54,69 +46,55 @@ function isIntrospectionOnly(document: DocumentNode, operation: OperationDefinit
   return operation.operation === 'query' && onlyMeta(operation.selectionSet);
 }
 
-/** What the limits decided for one operation of one document (kept per document). */
-interface Verdict {
-  error?: GraphQLError;
-  /** Cost when it does not depend on variables. */
-  cost?: number;
-}
-
 /**
  * Depth, aliases, root fields and cost: pure functions of the document (and of the variables for
- * cost), decided before validation so a hostile document costs one walk. Verdicts are cached per
- * parsed document, which the parser itself caches, so a repeated operation costs a lookup.
+ * cost), decided before validation so a hostile document costs one walk. Shape verdicts are cached
+ * per parsed document (which the parser caches too); the cost policy caches its own estimates.
  */
 export class DocumentLimits {
-  private directives: CostDirectives = NO_COST_DIRECTIVES;
-  private readonly verdicts = new WeakMap<DocumentNode, Map<string, Verdict>>();
+  private readonly shapes = new WeakMap<DocumentNode, Map<string, { error?: GraphQLError; introspection: boolean }>>();
+  readonly cost: CostPolicy;
 
-  constructor(private readonly options: SecurityOptions) {}
+  constructor(
+    private readonly options: SecurityOptions,
+    onCost?: CostObserver,
+  ) {
+    this.cost = new CostPolicy(options, onCost);
+  }
 
-  /** The supergraph changed: `@cost` / `@listSize` are read again. */
+  /** The supergraph changed: `@cost` / `@listSize` are read again (and `auto` cost mode settled). */
   onSupergraph(coreSupergraphSdl: string | undefined): void {
-    this.directives = coreSupergraphSdl ? costDirectivesFromSdl(coreSupergraphSdl) : NO_COST_DIRECTIVES;
+    this.cost.schemaDidLoad(coreSupergraphSdl);
   }
 
-  check(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): void {
-    const verdict = this.verdictOf(schema, document, operation);
-    if (verdict.error) throw verdict.error;
-    if (this.options.maxCost && verdict.cost === undefined) {
-      const error = costError(this.costOf(schema, document, operation, variables), this.options.maxCost);
-      if (error) throw error;
-    }
+  /**
+   * Throws the first limit the operation exceeds, cost included (the estimate goes with the
+   * refusal, for a client that asked to see it); returns the estimate when cost is on.
+   */
+  check(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): number | undefined {
+    const shape = this.shapeOf(document, operation);
+    if (shape.error) throw shape.error;
+    if (shape.introspection) return undefined;
+    const verdict = this.cost.check({ schema, document, operation, variables });
+    if (verdict.error) throw Object.assign(verdict.error, { cost: verdict.cost });
+    return verdict.cost;
   }
 
-  private costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables?: Record<string, unknown>): number {
-    return operationCost(schema, document, operation, variables, {
-      listSize: this.options.costListSize,
-      slicingArguments: this.options.costSlicingArguments,
-      mutationWeight: this.options.costMutationWeight,
-      directives: this.directives,
-    });
-  }
-
-  private verdictOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): Verdict {
-    let perDoc = this.verdicts.get(document);
+  private shapeOf(document: DocumentNode, operation: OperationDefinitionNode): { error?: GraphQLError; introspection: boolean } {
+    let perDoc = this.shapes.get(document);
     if (!perDoc) {
       perDoc = new Map();
-      this.verdicts.set(document, perDoc);
+      this.shapes.set(document, perDoc);
     }
     const key = operation.name?.value ?? '';
-    let verdict = perDoc.get(key);
-    if (!verdict) {
-      const { maxDepth, maxAliases, maxRootFields, maxCost } = this.options;
+    let shape = perDoc.get(key);
+    if (!shape) {
+      const { maxDepth, maxAliases, maxRootFields } = this.options;
       const introspection = isIntrospectionOnly(document, operation);
-      const limits = introspection
-        ? { maxDepth: INTROSPECTION_MAX_DEPTH, maxAliases, maxRootFields, maxCost: 0 }
-        : { maxDepth, maxAliases, maxRootFields, maxCost };
-      verdict = { error: shapeError(measureOperation(document, operation), limits) };
-      if (introspection) verdict.cost = 0;
-      else if (!verdict.error && maxCost && !costDependsOnVariables(operation)) {
-        verdict.cost = this.costOf(schema, document, operation);
-        verdict.error = costError(verdict.cost, maxCost);
-      }
-      perDoc.set(key, verdict);
+      const limits = { maxDepth: introspection ? INTROSPECTION_MAX_DEPTH : maxDepth, maxAliases, maxRootFields, maxCost: 0 };
+      shape = { error: shapeError(measureOperation(document, operation), limits), introspection };
+      perDoc.set(key, shape);
     }
-    return verdict;
+    return shape;
   }
 }
