@@ -113,6 +113,20 @@ it('a mutation through the gateway empties the cache: the next answer shows it a
   expect(again?.freeSpacesNow ?? 0).toBe(lot.freeSpacesNow - 1);
 });
 
+it('a mutation refused before it runs (bad token, unknown field, bad variables) empties nothing', async () => {
+  const cache = graph.gateway.responseCache!;
+  const before = cache.invalidations;
+  const arriveAt = new Date(Date.now() + 30 * 60000).toISOString();
+  const forged = graph.token({ role: 'resident', subject: DEMO_RESIDENT_ID, residentId: DEMO_RESIDENT_ID }).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+  const refused = [
+    await post(graph.gatewayUrl, contract, { lotId: 'PL-XX-99', plate: '粤B7C101', arriveAt }, forged, 'ReserveParking'),
+    await post(graph.gatewayUrl, 'mutation { cancelParkingReservation(id: "x") { nope } }', {}, residentToken),
+    await post(graph.gatewayUrl, contract, { lotId: 1, plate: null, arriveAt: 'never' }, residentToken, 'ReserveParking'),
+  ];
+  expect(refused.map((r) => r.body.errors?.[0]?.extensions?.code)).toEqual(['UNAUTHENTICATED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+  expect(cache.invalidations).toBe(before);
+});
+
 it('does not cache answers with errors', async () => {
   const bad = await post(graph.gatewayUrl, `{ parkingLotsNear(lat: 22.5, lng: 114.1, radiusMeters: 999999) { id } }`, {});
   expect(bad.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

@@ -146,35 +146,35 @@ describe('HTTP limits', () => {
     // The window alone: the in-flight limit (tested with the hostile table) is off here.
     const windowed = await startSecuredGateway(subgraphs.supergraphSdl, { env: { CLIENT_MAX_IN_FLIGHT: '0' } });
     try {
-    const dev = windowed;
-    const flooder = { authorization: `Bearer ${tokenFor(`R-FLOOD-${randomUUID()}`)}` };
-    const started = Date.now();
-    const health: number[] = [];
-    const [{ statuses, refusal }] = await Promise.all([
-      flood(dev.url, 1000, { query: '{ hello }' }, flooder),
-      (async () => {
-        for (let i = 0; i < 5; i++) health.push((await fetch(`${dev.url}/health`)).status);
-      })(),
-    ]);
-    const elapsed = Date.now() - started;
-    const ok = statuses.filter((s) => s === 200).length;
-    const limited = statuses.filter((s) => s === 429).length;
-    expect(ok + limited).toBe(1000);
-    // 300 per 10 s window (fixed windows starting at the first request)
-    expect(ok).toBeGreaterThanOrEqual(300);
-    expect(ok).toBeLessThanOrEqual(300 * (Math.floor(elapsed / 10_000) + 1));
-    expect(limited).toBeGreaterThan(0);
-    expect(health).toEqual([200, 200, 200, 200, 200]);
-    expect(refusal!.status).toBe(429);
-    expect(refusal!.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 300, windowMs: 10000 });
-    const retryAfter = Number(refusal!.headers['retry-after']);
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(10);
+      const dev = windowed;
+      const flooder = { authorization: `Bearer ${tokenFor(`R-FLOOD-${randomUUID()}`)}` };
+      const started = Date.now();
+      const health: number[] = [];
+      const [{ statuses, refusal }] = await Promise.all([
+        flood(dev.url, 1000, { query: '{ hello }' }, flooder),
+        (async () => {
+          for (let i = 0; i < 5; i++) health.push((await fetch(`${dev.url}/health`)).status);
+        })(),
+      ]);
+      const elapsed = Date.now() - started;
+      const ok = statuses.filter((s) => s === 200).length;
+      const limited = statuses.filter((s) => s === 429).length;
+      expect(ok + limited).toBe(1000);
+      // 300 per 10 s window (fixed windows starting at the first request)
+      expect(ok).toBeGreaterThanOrEqual(300);
+      expect(ok).toBeLessThanOrEqual(300 * (Math.floor(elapsed / 10_000) + 1));
+      expect(limited).toBeGreaterThan(0);
+      expect(health).toEqual([200, 200, 200, 200, 200]);
+      expect(refusal!.status).toBe(429);
+      expect(refusal!.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 300, windowMs: 10000 });
+      const retryAfter = Number(refusal!.headers['retry-after']);
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(10);
 
-    // The flooder stays limited; everyone else (another subject, anonymous by IP) is served.
-    if (Date.now() - started < 9_000) expect((await dev.post({ query: '{ hello }' }, flooder)).status).toBe(429);
-    await expectHealthy(dev, { authorization: `Bearer ${tokenFor('R-0002')}` });
-    await expectHealthy(dev);
+      // The flooder stays limited; everyone else (another subject, anonymous by IP) is served.
+      if (Date.now() - started < 9_000) expect((await dev.post({ query: '{ hello }' }, flooder)).status).toBe(429);
+      await expectHealthy(dev, { authorization: `Bearer ${tokenFor('R-0002')}` });
+      await expectHealthy(dev);
     } finally {
       await windowed.stop();
     }
