@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
@@ -22,11 +22,12 @@ const token = (subject: string) => signUserToken({ role: 'resident', subject, re
 let subgraphs: Subgraphs;
 let dev: SecuredGateway;
 let prod: ManagedProcess;
+let dir: string;
 
 beforeAll(async () => {
   subgraphs = await startSubgraphs();
   dev = await startSecuredGateway(subgraphs.supergraphSdl);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'citygraph-hostile-'));
+  dir = mkdtempSync(path.join(os.tmpdir(), 'citygraph-hostile-'));
   const supergraph = path.join(dir, 'supergraph.graphql');
   writeFileSync(supergraph, subgraphs.supergraphSdl);
   prod = new ManagedProcess('gateway', 'gateway/index.ts', await freePort(), {
@@ -50,6 +51,7 @@ afterAll(async () => {
   await dev?.stop();
   await prod?.terminate();
   await subgraphs?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 function expectOutcome(outcome: Outcome, c: (typeof HOSTILE_CASES)[number], transport: TransportClient['name'], mode: 'development' | 'production') {
