@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { listen, pathOf, sendJson } from '../shared/http';
 import { createLogger } from '../shared/logger';
@@ -177,7 +178,9 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     // shared/shutdown.ts drains in-flight requests first, then stops Apollo Server.
     stopOnTerminationSignals: false,
     formatError: (formatted) => pipeline.format(formatted),
-    plugins: [metrics.plugin(), ...(registry ? [registry.usagePlugin<GatewayContext>()] : []), ...(responseCache ? [responseCache.plugin()] : [])],
+    // No Apollo landing page: it loads Apollo's Sandbox from a CDN. Browsers get the IDE
+    // (gateway/ide) instead, and with IDE=off a browser GET is answered like any GraphQL GET.
+    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin(), ...(registry ? [registry.usagePlugin<GatewayContext>()] : []), ...(responseCache ? [responseCache.plugin()] : [])],
   });
   await apollo.start();
 
