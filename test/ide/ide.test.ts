@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { loadGatewayOptions } from '../../gateway/config';
 import { startGraph, type RunningGraph } from '../support/graph';
 import { ARTIFACTS, launchChromium, sameOriginOnly, type Browser } from '../support/browser';
 
@@ -66,6 +67,15 @@ it('serves GraphiQL to browsers and the GraphQL door to everyone else', async ()
     expect.arrayContaining(['Communities', 'CommunityDashboard', 'MyCity', 'SubmitRequest', 'LiveRequests', 'LiveParking']),
   );
   expect(JSON.parse(examples.find((x) => x.name === 'LiveRequests')!.variables)).toEqual({ communityCode: SHUIBEI });
+});
+
+it('is on by default outside production only; IDE=on|off switches it', () => {
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'a-production-jwt-secret-0123456789abcdef', INTERNAL_SECRET: 'a-production-internal-secret-0123456789ab' };
+  expect(loadGatewayOptions(production).ide).toBe(false);
+  expect(loadGatewayOptions({ ...production, IDE: 'on' }).ide).toBe(true);
+  expect(loadGatewayOptions({}).ide).toBe(true);
+  expect(loadGatewayOptions({ IDE: 'off' }).ide).toBe(false);
+  expect(() => loadGatewayOptions({ IDE: 'yes' })).toThrow(/IDE/);
 });
 
 it('is off with IDE=off: a browser GET goes to the GraphQL door', async () => {
