@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
 import { loadGatewayOptions } from '../../gateway/config';
 import { startGraph, type RunningGraph } from '../support/graph';
+import { waitFor } from '../registry/support';
 import { ARTIFACTS, launchChromium, sameOriginOnly, type Browser } from '../support/browser';
 
 /**
@@ -131,8 +132,10 @@ it('runs Communities and shows a subscription event in the browser', async () =>
     headers?.CodeMirror?.setValue(JSON.stringify({ authorization: `Bearer ${token}` }));
   }, worker);
   await page.locator('.graphiql-execute-button').click();
-  // Give the subscription a moment to be registered upstream before the change happens.
-  await page.waitForTimeout(800);
+  // The gateway has opened the upstream stream (the browser's subscription reached it over
+  // graphql-ws); then a moment for the subgraph to register it before the change happens.
+  await waitFor('the IDE subscription upstream', async () => graph.gateway.subscriptions.stats().streams > 0, 20000);
+  await page.waitForTimeout(500);
   const resident = graph.token({ role: 'resident', subject: DEMO_RESIDENT_ID, residentId: DEMO_RESIDENT_ID });
   const submitted = await graph.query<{ submitRequest: { id: string } }>(
     `mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { id } }`,
@@ -147,12 +150,19 @@ it('runs Communities and shows a subscription event in the browser', async () =>
       return el?.CodeMirror?.getValue().includes(wanted);
     },
     id,
-    { timeout: 10000 },
+    { timeout: 20000 },
   );
   const event = JSON.parse(await responseText(page));
   expect(event.errors).toBeUndefined();
   expect(event.data.requestUpdated).toMatchObject({ id, status: expect.any(String) });
   await page.screenshot({ path: path.join(ARTIFACTS, 'ide-subscription.png') });
+
+  // The CityGraph panel: the token hint, the example operations, the pages.
+  await page.locator('.graphiql-sidebar button[aria-label="Show CityGraph"]').click();
+  await page.waitForSelector('.cg-panel');
+  await expect(page.locator('.cg-panel').textContent()).resolves.toContain('npm run -s token -- resident');
+  expect(await page.locator('.cg-panel li').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('LiveParking')]));
+  await page.screenshot({ path: path.join(ARTIFACTS, 'ide-panel.png') });
 
   expect(pageErrors).toEqual([]);
   expect(outside).toEqual([]);
