@@ -38,13 +38,17 @@ export function vendorFile(...segments: string[]): StaticFile {
  * and kept (they are small and change only with a deploy); `no-cache` makes browsers revalidate
  * so a deploy is seen at once.
  */
-export function staticFiles(files: Record<string, StaticFile>): StaticRoute {
+export function staticFiles(
+  files: Record<string, StaticFile>,
+  /** Sent with every file, e.g. a page's Content-Security-Policy. */
+  headers: Record<string, string> = {},
+): StaticRoute {
   const cache = new Map<string, Buffer>();
   return (pathname, res) => {
     const entry = files[pathname];
     if (!entry) return false;
     const send = (body: Buffer) => {
-      res.writeHead(200, { 'content-type': entry.type, 'content-length': body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+      res.writeHead(200, { ...headers, 'content-type': entry.type, 'content-length': body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
       res.end(body);
     };
     const cached = cache.get(entry.file);

@@ -30,6 +30,10 @@ const route = staticFiles({
   '/ide/vendor/react-dom.production.min.js': vendorFile('react-dom', 'umd', 'react-dom.production.min.js'),
   '/ide/vendor/graphiql.min.js': vendorFile('graphiql', 'graphiql.min.js'),
   '/ide/vendor/graphiql.min.css': vendorFile('graphiql', 'graphiql.min.css'),
+}, {
+  // Tokens are pasted into its headers editor: no other site may frame it.
+  'x-frame-options': 'DENY',
+  'content-security-policy': "frame-ancestors 'none'",
 });
 
 /**

@@ -65,6 +65,8 @@ it('serves the page publicly and its data to admins only', async () => {
   const page = await fetch(`${base}/admin`);
   expect(page.status).toBe(200);
   expect(await page.text()).toContain('Schema 注册表管理');
+  expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+  expect(page.headers.get('x-frame-options')).toBe('DENY');
   const anonymous = await fetch(`${base}/admin/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ launches { id } }"}' });
   expect(anonymous.status).toBe(401);
   const resident = signUserToken({ role: 'resident', subject: 'R-0002', residentId: 'R-0002' }, testConfig.jwtSecret);
@@ -146,6 +148,12 @@ it('lists launches, diffs them, runs a check and rolls back after confirming', a
   expect(after.data.currentLaunch).toMatchObject({ id: 'L3', kind: 'ROLLBACK' });
   expect(after.data.currentLaunch.versions.map((v: { versionId: string }) => v.versionId)).toContain('requests@1');
   expect(after.data.launches.filter((l: { kind: string }) => l.kind === 'ROLLBACK')).toHaveLength(1);
+  // The verdicts the page listed, through the admin API.
+  const checks = (await admin('{ checks { kind subgraph ok outcome launchId author } }')).data.checks;
+  expect(checks).toEqual([
+    { kind: 'CHECK', subgraph: 'requests', ok: true, outcome: 'NO_CHANGE', launchId: null, author: 'ops-admin' },
+    { kind: 'PUBLISH', subgraph: 'requests', ok: true, outcome: 'PUBLISHED', launchId: 'L2', author: 'ops-admin' },
+  ]);
 
   expect(pageErrors).toEqual([]);
   expect(outside).toEqual([]);
