@@ -43,8 +43,9 @@ const route = staticFiles({
  */
 export function wantsIde(req: IncomingMessage): boolean {
   if (req.method !== 'GET') return false;
-  const accept = req.headers.accept;
-  if (typeof accept !== 'string' || !accept.toLowerCase().includes('text/html')) return false;
+  const accept = typeof req.headers.accept === 'string' ? req.headers.accept.toLowerCase() : '';
+  // Browsers navigating send text/html and never a JSON type; a client naming both wants JSON.
+  if (!accept.includes('text/html') || accept.includes('json')) return false;
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   return q < 0 || !new URLSearchParams(url.slice(q + 1)).has('query');

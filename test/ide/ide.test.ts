@@ -58,6 +58,8 @@ it('serves GraphiQL to browsers and the GraphQL door to everyone else', async ()
   });
   expect(json.headers.get('content-type')).toContain('application/json');
   expect((await json.json()).data.communities.length).toBeGreaterThan(0);
+  const both = await fetch(graph.gatewayUrl, { headers: { accept: 'application/graphql-response+json, text/html;q=0.1', 'apollo-require-preflight': 'true' } });
+  expect(both.headers.get('content-type')).not.toContain('text/html');
   const htmlWithQuery = await fetch(`${graph.gatewayUrl}?query=${encodeURIComponent('{ communities { code } }')}`, {
     headers: { accept: 'text/html', 'apollo-require-preflight': 'true' },
   });
