@@ -85,6 +85,12 @@ export interface GatewayOptions {
   identity?: Pick<IdentityOptions, 'hs256Tokens' | 'oidc' | 'maxTokenLifetimeS'>;
   /** Serves the community dashboard page at `/dashboard` (`DASHBOARD`, default on with the city layer). */
   dashboard?: boolean;
+  /**
+   * Serves GraphiQL to browsers that open `/graphql` or `/` (a GET accepting `text/html` without a
+   * `query` parameter) (`IDE=on|off`, default on outside production). Every other request goes to
+   * the GraphQL door as before. (The registry's admin page at `/admin` comes with the registry.)
+   */
+  ide?: boolean;
   /** Per-subgraph circuit breaker (`CIRCUIT_FAILURE_THRESHOLD`, default 5; `CIRCUIT_COOLDOWN_MS`, default 5000). */
   circuitBreaker: { failureThreshold: number; cooldownMs: number };
   /** Extra attempts for a failed query fetch; mutations are never retried (`SUBGRAPH_RETRIES`, default 1). */
@@ -147,6 +153,8 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
       CIRCUIT_COOLDOWN_MS: z.coerce.number().int().min(100).max(600000).default(5000),
       SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
       DASHBOARD: z.enum(['on', 'off']).optional(),
+      /** GraphiQL at `/graphql` and `/` for browsers; default on outside production. */
+      IDE: z.enum(['on', 'off']).optional(),
       SCHEMA_REGISTRY: z.enum(['on', 'off']).optional(),
       REGISTRY_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
       REGISTRY_OPERATION_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(7),
@@ -227,6 +235,7 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     circuitBreaker: { failureThreshold: e.CIRCUIT_FAILURE_THRESHOLD, cooldownMs: e.CIRCUIT_COOLDOWN_MS },
     subgraphRetries: e.SUBGRAPH_RETRIES,
     dashboard: e.DASHBOARD ? e.DASHBOARD === 'on' : e.CITY_AUTH === 'on',
+    ide: e.IDE ? e.IDE === 'on' : !production,
     registry,
     watchSupergraph: e.SUPERGRAPH_WATCH === 'on',
     security: loadSecurityOptions(env, { production, introspection, bodyLimitBytes: e.BODY_LIMIT_BYTES, plain: e.CITY_AUTH === 'off' }),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { listen, pathOf, sendJson } from '../shared/http';
 import { createLogger } from '../shared/logger';
@@ -14,6 +15,8 @@ import { CacheInvalidationBus } from './perf/invalidation';
 import { ResponseCache } from './perf/response-cache';
 import { dedupeFetcher } from './perf/dedupe';
 import { serveDashboard } from './dashboard/serve';
+import { createIde, wantsIde } from './ide/serve';
+import { serveAdminPage } from './admin-page/serve';
 import { ReadinessProbe } from './health';
 import { createMetricsEndpoint, gatewayRouteLabel } from './metrics-endpoint';
 import { applyConnectionLimits } from './limits/connections';
@@ -179,7 +182,9 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     // shared/shutdown.ts drains in-flight requests first, then stops Apollo Server.
     stopOnTerminationSignals: false,
     formatError: (formatted) => pipeline.format(formatted),
-    plugins: [metrics.plugin(), ...(registry ? [registry.usagePlugin<GatewayContext>()] : []), ...(responseCache ? [responseCache.plugin()] : [])],
+    // No Apollo landing page: it loads Apollo's Sandbox from a CDN. Browsers get the IDE
+    // (gateway/ide) instead, and with IDE=off a browser GET is answered like any GraphQL GET.
+    plugins: [ApolloServerPluginLandingPageDisabled(), metrics.plugin(), ...(registry ? [registry.usagePlugin<GatewayContext>()] : []), ...(responseCache ? [responseCache.plugin()] : [])],
   });
   await apollo.start();
 
@@ -224,10 +229,12 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   };
 
   const metricsEndpoint = createMetricsEndpoint(metrics, options.metrics);
+  const ide = options.ide ? createIde({ apiSchema: () => apiSchema, introspection: options.security.introspection }) : undefined;
   const httpServer = createServer((req, res) => {
     const path = pathOf(req);
     res.once('finish', () => metrics.httpRequests.inc({ route: gatewayRouteLabel(path), status: String(res.statusCode) }));
     if (path === '/graphql' || path === '/') {
+      if (ide && wantsIde(req)) return ide.page(res);
       graphqlHttp(req, res).catch((err) => failed('request')(err, res));
       return;
     }
@@ -236,6 +243,10 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       return;
     }
     if (options.dashboard && path.startsWith('/dashboard') && serveDashboard(path, req, res)) return;
+    if (ide && path.startsWith('/ide/') && ide.serve(path, req, res)) return;
+    // The admin page is public (it holds no data), so it is there in production too, for the
+    // incident that needs a rollback; everything it shows comes from /admin/graphql with a token.
+    if (adminHttp && path.startsWith('/admin') && path !== '/admin/graphql' && serveAdminPage(path, req, res)) return;
     if (path === '/admin/graphql' && adminHttp) {
       adminHttp(req, res).catch((err) => failed('admin request')(err, res));
       return;

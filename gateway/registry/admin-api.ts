@@ -5,7 +5,7 @@ import { GraphQLError, GraphQLScalarType, Kind, type GraphQLFormattedError, type
 import { requireRole, type Viewer } from '../../shared/auth';
 import { classifyError, unauthenticated } from '../../shared/errors';
 import type { ChangeResult, RegistryService } from './service';
-import type { LaunchDoc, OperationDoc, SubgraphVersionDoc } from './store';
+import type { CheckDoc, LaunchDoc, OperationDoc, SubgraphVersionDoc } from './store';
 
 export const adminTypeDefs = /* GraphQL */ `
   "ISO-8601 date and time."
@@ -116,6 +116,22 @@ export const adminTypeDefs = /* GraphQL */ `
     versions: [SubgraphVersion!]!
   }
 
+  "A check's or publish's verdict, as the registry answered it (recent ones are kept)."
+  type SchemaCheck {
+    id: ID!
+    kind: SchemaCheckKind!
+    subgraph: String!
+    ok: Boolean!
+    outcome: ChangeOutcome!
+    summary: String!
+    author: String!
+    "The launch a publish made."
+    launchId: ID
+    createdAt: DateTime!
+  }
+
+  enum SchemaCheckKind { CHECK PUBLISH }
+
   input SeedSubgraphInput {
     name: String!
     sdl: String!
@@ -132,6 +148,8 @@ export const adminTypeDefs = /* GraphQL */ `
     launch(id: ID!): Launch
     "Operations the gateway served in the last sinceDays days."
     operations(sinceDays: Float = 7): [RecordedOperation!]!
+    "Recent checkSchema and publishSchema verdicts, newest first."
+    checks(limit: Int = 50): [SchemaCheck!]!
     "What publishSchema would answer, without changing anything."
     checkSchema(subgraph: String!, sdl: String, introspectUrl: String, routingUrl: String, newSubgraph: Boolean = false): SchemaChangeResult!
   }
@@ -187,6 +205,14 @@ function resultOut(r: ChangeResult) {
   };
 }
 
+/** Keeps the verdict for the admin page's "recent checks"; a failed write never fails the check. */
+async function recorded(service: RegistryService, kind: CheckDoc['kind'], subgraph: string, author: string, result: ChangeResult): Promise<ChangeResult> {
+  await service.store
+    .recordCheck({ kind, subgraph, author, ok: result.ok, outcome: result.outcome, summary: result.summary, launchId: kind === 'publish' && result.ok ? result.launch?._id : undefined })
+    .catch(() => undefined);
+  return result;
+}
+
 function adminResolvers(service: RegistryService) {
   const launchOut = (l: LaunchDoc | null | undefined, currentId: string | null | undefined) =>
     l ? { ...l, id: l._id, kind: l.kind.toUpperCase(), current: !!currentId && currentId === l._id } : null;
@@ -210,15 +236,17 @@ function adminResolvers(service: RegistryService) {
       },
       launch: async (_: unknown, a: { id: string }) => launchOut(await service.store.launch(a.id), await service.store.currentLaunchId()),
       operations: async (_: unknown, a: { sinceDays: number }) => (await service.operations(a.sinceDays)).map(opOut),
+      checks: async (_: unknown, a: { limit: number }) =>
+        (await service.store.recentChecks(Math.min(Math.max(a.limit, 1), 500))).map((c) => ({ ...c, id: c._id, kind: c.kind.toUpperCase() })),
       checkSchema: async (_: unknown, a: { subgraph: string; sdl?: string; introspectUrl?: string; routingUrl?: string; newSubgraph: boolean }, ctx: AdminContext) =>
-        resultOut(await service.check({ ...nullsOut(a), author: author(ctx) })),
+        resultOut(await recorded(service, 'check', a.subgraph, author(ctx), await service.check({ ...nullsOut(a), author: author(ctx) }))),
     },
     Mutation: {
       publishSchema: async (
         _: unknown,
         a: { subgraph: string; sdl?: string; introspectUrl?: string; routingUrl?: string; message?: string; force: boolean; newSubgraph: boolean },
         ctx: AdminContext,
-      ) => resultOut(await service.publish({ ...nullsOut(a), author: author(ctx) })),
+      ) => resultOut(await recorded(service, 'publish', a.subgraph, author(ctx), await service.publish({ ...nullsOut(a), author: author(ctx) }))),
       rollback: async (_: unknown, a: { launchId: string; message?: string }, ctx: AdminContext) =>
         resultOut(await service.rollback({ launchId: a.launchId, message: a.message ?? undefined, author: author(ctx) })),
       rollbackSubgraph: async (_: unknown, a: { subgraph: string; versionId: string; message?: string }, ctx: AdminContext) =>

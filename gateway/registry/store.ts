@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { mongo } from 'mongoose';
 import type { Database } from '../../shared/db';
 
@@ -82,6 +82,20 @@ export interface OperationDoc {
   count: number;
 }
 
+/** A check's or publish's verdict, kept for the admin page's "recent checks" (`checks` collection). */
+export interface CheckDoc {
+  _id: string;
+  kind: 'check' | 'publish';
+  subgraph: string;
+  ok: boolean;
+  outcome: string;
+  summary: string;
+  author: string;
+  /** The launch a publish made. */
+  launchId?: string;
+  createdAt: Date;
+}
+
 interface PointerDoc {
   _id: 'current';
   launchId: string;
@@ -132,6 +146,7 @@ export class RegistryStore {
   private readonly pointer: Collection<PointerDoc>;
   private readonly chain: Collection<ChainLinkDoc>;
   private readonly counters: Collection<CounterDoc>;
+  private readonly checks: Collection<CheckDoc>;
 
   private constructor(private readonly db: Db, private readonly owned?: Database) {
     this.versions = db.collection<SubgraphVersionDoc>('subgraph_versions');
@@ -140,6 +155,7 @@ export class RegistryStore {
     this.pointer = db.collection<PointerDoc>('current_launch');
     this.chain = db.collection<ChainLinkDoc>('launch_chain');
     this.counters = db.collection<CounterDoc>('counters');
+    this.checks = db.collection<CheckDoc>('checks');
   }
 
   /** Opens the store on a connected database (its own, e.g. `citygraph_registry`) and creates its indexes. */
@@ -158,6 +174,7 @@ export class RegistryStore {
     await this.versions.createIndex({ subgraph: 1, seq: -1 }, { unique: true, name: 'subgraph_seq' });
     await this.launches.createIndex({ seq: -1 }, { unique: true, name: 'seq' });
     await this.operationsSeen.createIndex({ lastSeen: -1 }, { name: 'last_seen' });
+    await this.checks.createIndex({ createdAt: -1 }, { name: 'created_at' });
   }
 
   async close(): Promise<void> {
@@ -358,5 +375,17 @@ export class RegistryStore {
 
   async operationsSince(since: Date, limit = 5000): Promise<OperationDoc[]> {
     return this.operationsSeen.find({ lastSeen: { $gte: since } }).sort({ lastSeen: -1 }).limit(limit).toArray();
+  }
+
+  /** Keeps a check's or publish's verdict (ids are random: verdicts are never updated). */
+  async recordCheck(check: Omit<CheckDoc, '_id' | 'createdAt'>): Promise<CheckDoc> {
+    const doc: CheckDoc = { ...check, _id: `C-${randomUUID()}`, createdAt: new Date() };
+    await this.checks.insertOne(doc);
+    return doc;
+  }
+
+  /** The most recent verdicts, newest first. */
+  async recentChecks(limit = 50): Promise<CheckDoc[]> {
+    return this.checks.find({}).sort({ createdAt: -1 }).limit(limit).toArray();
   }
 }

@@ -1,25 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { ARTIFACTS, launchChromium, type Browser } from '../support/browser';
 import { startGraph, type RunningGraph } from '../support/graph';
 
 /**
  * The live dashboard in a real browser (Debian's Chromium): it shows Shuibei's figures, and a
  * request submitted through the gateway changes "received" on the page without a reload.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
-
 let graph: RunningGraph;
 let browser: Browser;
 
 beforeAll(async () => {
   graph = await startGraph();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 120000);
 
 afterAll(async () => {

@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { introspectionFromSchema, Kind, parse, visit, type DocumentNode, type GraphQLSchema, type IntrospectionQuery, type OperationDefinitionNode } from 'graphql';
+import { COMMUNITIES, DEMO_RESIDENT, SHUIBEI } from '../../shared/demo';
+import { sendJson } from '../../shared/http';
+import { ROOT_DIR } from '../../shared/schema';
+import { pageFiles, staticFiles, vendorFile } from '../static-files';
+
+/** The contract's operations: the IDE opens each as an example tab. */
+export const CONTRACT_OPERATIONS = path.join(ROOT_DIR, 'test', 'contract', 'operations.graphql');
+
+/** One example tab of the IDE. */
+export interface IdeExample {
+  name: string;
+  kind: 'query' | 'mutation' | 'subscription';
+  /** The operation as the contract writes it, comments included, with the comment lines above it. */
+  query: string;
+  /** Variables that work against the demo seed, as JSON text. */
+  variables: string;
+}
+
+/**
+ * GraphiQL (the `graphiql` package's UMD build with React 18's UMD builds, all from node_modules:
+ * no bundler at run time and nothing from a CDN) with CityGraph's page around it.
+ */
+const route = staticFiles({
+  ...pageFiles('/ide', path.join(__dirname, 'public'), ['ide.js', 'ide.css']),
+  '/ide/vendor/react.production.min.js': vendorFile('react', 'umd', 'react.production.min.js'),
+  '/ide/vendor/react-dom.production.min.js': vendorFile('react-dom', 'umd', 'react-dom.production.min.js'),
+  '/ide/vendor/graphiql.min.js': vendorFile('graphiql', 'graphiql.min.js'),
+  '/ide/vendor/graphiql.min.css': vendorFile('graphiql', 'graphiql.min.css'),
+}, {
+  // Tokens are pasted into its headers editor: no other site may frame it.
+  'x-frame-options': 'DENY',
+  'content-security-policy': "frame-ancestors 'none'",
+});
+
+/**
+ * A browser opening `/graphql` (or `/`): a GET that accepts HTML and carries no operation. Every
+ * other request (GraphQL clients send `application/json` or `application/graphql-response+json`)
+ * goes on to the GraphQL HTTP door.
+ */
+export function wantsIde(req: IncomingMessage): boolean {
+  if (req.method !== 'GET') return false;
+  const accept = typeof req.headers.accept === 'string' ? req.headers.accept.toLowerCase() : '';
+  // Browsers navigating send text/html and never a JSON type; a client naming both wants JSON.
+  if (!accept.includes('text/html') || accept.includes('json')) return false;
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q < 0 || !new URLSearchParams(url.slice(q + 1)).has('query');
+}
+
+/** What the IDE needs of the gateway. */
+export interface IdeOptions {
+  /** The API schema being served (it changes with the supergraph). */
+  apiSchema: () => GraphQLSchema | undefined;
+  /** `INTROSPECTION`: off, the IDE gets no schema either (and GraphiQL works without one). */
+  introspection: boolean;
+}
+
+/** The IDE's routes: its page for `/graphql` and `/`, and its `/ide/…` files. */
+export interface Ide {
+  /** Answers the IDE's page (for a request `wantsIde` accepted). */
+  page(res: ServerResponse): void;
+  /** Serves an `/ide/…` path; false when the path is not the IDE's. */
+  serve(pathname: string, req: IncomingMessage, res: ServerResponse): boolean;
+}
+
+export function createIde(options: IdeOptions): Ide {
+  // GraphiQL's own introspection query is nested 15 deep, past the pipeline's depth limit for
+  // clients; the gateway hands the IDE the same answer (when introspection is on) without
+  // lowering that limit for everyone.
+  const introspected = new WeakMap<GraphQLSchema, IntrospectionQuery>();
+  const introspection = (): IntrospectionQuery | undefined => {
+    const schema = options.apiSchema();
+    if (!schema || !options.introspection) return undefined;
+    let result = introspected.get(schema);
+    if (!result) {
+      result = introspectionFromSchema(schema, { descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true });
+      introspected.set(schema, result);
+    }
+    return result;
+  };
+  return {
+    page: (res) => void route('/ide', res),
+    serve(pathname, _req, res) {
+      if (pathname === '/ide/examples.json') {
+        sendJson(res, 200, { examples: contractExamples() });
+        return true;
+      }
+      if (pathname === '/ide/introspection.json') {
+        const result = introspection();
+        if (result) sendJson(res, 200, { data: result });
+        else sendJson(res, 404, { error: options.introspection ? 'no schema loaded yet' : 'introspection is off (INTROSPECTION=off)' });
+        return true;
+      }
+      return route(pathname, res);
+    },
+  };
+}
+
+/**
+ * The contract's operations as tabs, read on each page load (a small file; the example times stay
+ * in the future). A deploy without the test folder (or a broken file) gets an IDE without
+ * examples rather than no IDE.
+ */
+export function contractExamples(file = CONTRACT_OPERATIONS): IdeExample[] {
+  let source: string;
+  let document: DocumentNode;
+  try {
+    source = readFileSync(file, 'utf8');
+    document = parse(source);
+  } catch {
+    return [];
+  }
+  const fragments = new Map<string, string>();
+  for (const d of document.definitions) {
+    if (d.kind === Kind.FRAGMENT_DEFINITION && d.loc) fragments.set(d.name.value, source.slice(d.loc.start, d.loc.end));
+  }
+  return document.definitions
+    .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && !!d.name && !!d.loc)
+    .map((op) => {
+      const used = new Set<string>();
+      visit(op, { FragmentSpread: (s) => void used.add(s.name.value) });
+      const text = [commentsAbove(source, op.loc!.start), source.slice(op.loc!.start, op.loc!.end), ...[...used].map((f) => fragments.get(f) ?? '')]
+        .filter(Boolean)
+        .join('\n\n');
+      const variables = Object.fromEntries(
+        (op.variableDefinitions ?? []).map((v) => [v.variable.name.value, exampleValue(v.variable.name.value)]).filter(([, value]) => value !== undefined),
+      );
+      return {
+        name: op.name!.value,
+        kind: op.operation,
+        query: `# ${op.name!.value}: from the city apps' contract (test/contract/operations.graphql)\n${text}\n`,
+        variables: JSON.stringify(variables, null, 2),
+      };
+    });
+}
+
+/** The `#` lines directly above an operation (its own comment, not the file's header). */
+function commentsAbove(source: string, start: number): string {
+  const lines = source.slice(0, start).split('\n');
+  lines.pop();
+  const comments: string[] = [];
+  while (lines.length && lines[lines.length - 1].trim().startsWith('#')) comments.unshift(lines.pop()!);
+  // A comment block that opens the file is about the file, not this operation.
+  return lines.length ? comments.join('\n') : '';
+}
+
+const shuibei = COMMUNITIES.find((c) => c.code === SHUIBEI);
+
+/** Values that answer with data against the demo seed (Shuibei community, the demo resident). */
+function exampleValue(name: string): unknown {
+  switch (name) {
+    case 'code':
+    case 'communityCode':
+      return SHUIBEI;
+    case 'lat':
+      return shuibei?.lat;
+    case 'lng':
+      return shuibei?.lng;
+    case 'radiusMeters':
+      return 3000;
+    case 'lotId':
+      return 'PL-DX-01';
+    case 'plate':
+      return DEMO_RESIDENT.plate;
+    case 'arriveAt':
+      return new Date(Date.now() + 3_600_000).toISOString();
+    case 'input':
+      return { title: '楼道灯坏了', description: '水贝一坊3栋楼道灯坏了一周，晚上很黑。', channel: 'WECHAT', communityCode: SHUIBEI };
+    default:
+      return undefined;
+  }
+}
