@@ -229,7 +229,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   };
 
   const metricsEndpoint = createMetricsEndpoint(metrics, options.metrics);
-  const ide = options.ide ? createIde({ apiSchema: () => apiSchema, introspection: options.security.introspection }) : undefined;
+  const ide = options.ide ? createIde() : undefined;
   const httpServer = createServer((req, res) => {
     const path = pathOf(req);
     res.once('finish', () => metrics.httpRequests.inc({ route: gatewayRouteLabel(path), status: String(res.statusCode) }));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { introspectionFromSchema, Kind, parse, visit, type DocumentNode, type GraphQLSchema, type IntrospectionQuery, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, visit, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { COMMUNITIES, DEMO_RESIDENT, SHUIBEI } from '../../shared/demo';
 import { sendJson } from '../../shared/http';
 import { ROOT_DIR } from '../../shared/schema';
@@ -51,13 +51,6 @@ export function wantsIde(req: IncomingMessage): boolean {
   return q < 0 || !new URLSearchParams(url.slice(q + 1)).has('query');
 }
 
-/** What the IDE needs of the gateway. */
-export interface IdeOptions {
-  /** The API schema being served (it changes with the supergraph). */
-  apiSchema: () => GraphQLSchema | undefined;
-  /** `INTROSPECTION`: off, the IDE gets no schema either (and GraphiQL works without one). */
-  introspection: boolean;
-}
 
 /** The IDE's routes: its page for `/graphql` and `/`, and its `/ide/…` files. */
 export interface Ide {
@@ -67,32 +60,17 @@ export interface Ide {
   serve(pathname: string, req: IncomingMessage, res: ServerResponse): boolean;
 }
 
-export function createIde(options: IdeOptions): Ide {
-  // GraphiQL's own introspection query is nested 15 deep, past the pipeline's depth limit for
-  // clients; the gateway hands the IDE the same answer (when introspection is on) without
-  // lowering that limit for everyone.
-  const introspected = new WeakMap<GraphQLSchema, IntrospectionQuery>();
-  const introspection = (): IntrospectionQuery | undefined => {
-    const schema = options.apiSchema();
-    if (!schema || !options.introspection) return undefined;
-    let result = introspected.get(schema);
-    if (!result) {
-      result = introspectionFromSchema(schema, { descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true });
-      introspected.set(schema, result);
-    }
-    return result;
-  };
+/**
+ * The IDE needs nothing of the gateway but its GraphQL doors: GraphiQL loads the schema with the
+ * standard introspection query, which the pipeline measures against introspection's own depth
+ * bound (and refuses, as for every client, when `INTROSPECTION` is off; GraphiQL works without).
+ */
+export function createIde(): Ide {
   return {
     page: (res) => void route('/ide', res),
     serve(pathname, _req, res) {
       if (pathname === '/ide/examples.json') {
         sendJson(res, 200, { examples: contractExamples() });
-        return true;
-      }
-      if (pathname === '/ide/introspection.json') {
-        const result = introspection();
-        if (result) sendJson(res, 200, { data: result });
-        else sendJson(res, 404, { error: options.introspection ? 'no schema loaded yet' : 'introspection is off (INTROSPECTION=off)' });
         return true;
       }
       return route(pathname, res);

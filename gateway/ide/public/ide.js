@@ -16,19 +16,7 @@
     subscriptionUrl: origin.replace(/^http/, 'ws') + '/graphql',
   });
 
-  // GraphiQL's own introspection query is nested deeper than the gateway lets clients go, so the
-  // gateway hands the IDE the same answer at /ide/introspection.json (only when INTROSPECTION is
-  // on: else it answers 404 and the query goes to /graphql, which says introspection is off).
-  var introspection = fetch(origin + '/ide/introspection.json')
-    .then(function (r) { return r.ok ? r.json() : null; })
-    .catch(function () { return null; });
-
-  function fetcher(params, options) {
-    if (params.operationName === 'IntrospectionQuery' && /__schema/.test(params.query || '')) {
-      return introspection.then(function (answer) { return answer || network(params, options); });
-    }
-    return network(params, options);
-  }
+  var fetcher = network;
 
   function code(text) { return h('code', null, text); }
 
