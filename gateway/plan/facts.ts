@@ -27,6 +27,11 @@ export interface SupergraphFacts {
    * another subgraph's `@interfaceObject`). Such a field is null or a field error, never an object.
    */
   fieldsWithoutRuntimeType: ReadonlySet<string>;
+  /**
+   * Every progressive override label of the supergraph (`@join__field(overrideLabel:)`), read as
+   * the query planner reads them (override.ts decides per request which are on).
+   */
+  overrideLabels: ReadonlySet<string>;
 }
 
 function collectFields(selectionSet: SelectionSet, into: Map<string, boolean>): void {
@@ -97,5 +102,11 @@ export function supergraphFacts(supergraph: Supergraph): SupergraphFacts {
       if (resolvers > 0 && !canGiveObject) fieldsWithoutRuntimeType.add(`${type.name}.${field.name}`);
     }
   }
-  return { plannerInputs, argumentInputs, fieldsWithoutRuntimeType };
+  const overrideLabels = new Set<string>();
+  const joinField = supergraph.schema.directives().find((d) => d.name === 'join__field');
+  for (const application of joinField?.applications() ?? []) {
+    const label = (application.arguments() as { overrideLabel?: unknown }).overrideLabel;
+    if (typeof label === 'string' && label) overrideLabels.add(label);
+  }
+  return { plannerInputs, argumentInputs, fieldsWithoutRuntimeType, overrideLabels };
 }

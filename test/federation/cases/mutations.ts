@@ -93,8 +93,6 @@ const mutations: FederationFixture = {
     },
     {
       name: 'alternating subgraphs three times',
-      knownGap:
-        'the query planner sends consecutive root mutations of one subgraph (d, e) in one fetch, so d’s entity fields from the other subgraph are read after e ran; the fix belongs in the plan corrections (gateway/plan/)',
       query: 'mutation { reset { value } a: add(n: 1) { value } b: double { value } c: add(n: 1) { value } d: double { value } e: double { history value } }',
       expected: {
         data: {

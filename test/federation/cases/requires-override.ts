@@ -178,7 +178,6 @@ const override: FederationFixture = {
     },
     {
       name: 'percent(100): the new subgraph answers',
-      knownGap: 'the JS query planner treats every progressive override label as disabled (its overrideConditions default to false; the gateway passes none), so percent(100) still routes to the old subgraph; the fix belongs in the plan corrections (gateway/plan/)',
       query: '{ accounts { limit } }',
       expected: { data: { accounts: [{ limit: 5000 }, { limit: 1000 }] } },
     },
@@ -194,7 +193,6 @@ const override: FederationFixture = {
     },
     {
       name: 'overridden, labelled and plain fields together',
-      knownGap: 'the JS query planner treats every progressive override label as disabled (its overrideConditions default to false; the gateway passes none), so percent(100) still routes to the old subgraph; the fix belongs in the plan corrections (gateway/plan/)',
       query: '{ accounts { id tier limit region newField } }',
       expected: {
         data: {
