@@ -128,7 +128,8 @@ const legacyAccounts = [
 /**
  * `@override`: a field moved to another subgraph. The old subgraph still answers, with values
  * marked OLD, so an answer shows which one was asked. Progressive override labels: percent(100)
- * sends every request to the new subgraph, percent(0) none (Apollo's documented semantics).
+ * sends every request to the new subgraph, percent(0) none (Apollo's documented semantics); any
+ * other label only when the gateway enables it (none is enabled here; see override.test.ts).
  */
 const override: FederationFixture = {
   name: 'override',
@@ -136,11 +137,11 @@ const override: FederationFixture = {
     {
       name: 'legacy',
       typeDefs: `${fed('@key', '@shareable')}
-        type Account @key(fields: "id") { id: ID! tier: String! limit: Int! region: String! }
+        type Account @key(fields: "id") { id: ID! tier: String! limit: Int! region: String! segment: String! }
         type Query { accounts: [Account!]! }`,
       resolvers: {
-        Query: { accounts: () => legacyAccounts.map((a) => ({ ...a, region: 'cn-south' })) },
-        Account: { __resolveReference: (ref: { id: string }) => ({ ...byKey(legacyAccounts, 'id')(ref), region: 'cn-south' }) },
+        Query: { accounts: () => legacyAccounts.map((a) => ({ ...a, region: 'cn-south', segment: 'retail' })) },
+        Account: { __resolveReference: (ref: { id: string }) => ({ ...byKey(legacyAccounts, 'id')(ref), region: 'cn-south', segment: 'retail' }) },
       },
     },
     {
@@ -161,8 +162,12 @@ const override: FederationFixture = {
     {
       name: 'risk',
       typeDefs: `${fed('@key', '@override')}
-        type Account @key(fields: "id") { id: ID! region: String! @override(from: "legacy", label: "percent(0)") }`,
-      resolvers: { Account: { __resolveReference: (ref: { id: string }) => ({ ...ref, region: 'RISK-NEW' }) } },
+        type Account @key(fields: "id") {
+          id: ID!
+          region: String! @override(from: "legacy", label: "percent(0)")
+          segment: String! @override(from: "legacy", label: "risk-segments")
+        }`,
+      resolvers: { Account: { __resolveReference: (ref: { id: string }) => ({ ...ref, region: 'RISK-NEW', segment: 'RISK-NEW' }) } },
     },
   ],
   cases: [
@@ -190,6 +195,11 @@ const override: FederationFixture = {
       name: 'percent(0) reached from the new subgraph’s root',
       query: '{ account(id: "a1") { region tier } }',
       expected: { data: { account: { region: 'cn-south', tier: 'gold-new' } } },
+    },
+    {
+      name: 'a label that is not a percentage and that the gateway does not enable: the old subgraph answers',
+      query: '{ account(id: "a1") { segment } }',
+      expected: { data: { account: { segment: 'retail' } } },
     },
     {
       name: 'overridden, labelled and plain fields together',
