@@ -48,14 +48,18 @@ const requiresWithArguments: FederationFixture = {
           price(currency: String = "USD"): Float @external
           reviews(first: Int): [Review!]! @external
           priceInEur: Float @requires(fields: "price(currency: \\"EUR\\")")
+          priceInGbp: Float @requires(fields: "price(currency: \\"GBP\\")")
           firstReviewStars: String @requires(fields: "reviews(first: 1) { stars }")
+          topTwoStars: String @requires(fields: "reviews(first: 2) { stars }")
         }`,
       resolvers: {
         Product: {
           __resolveReference: (ref: Record<string, unknown>) => ref,
           // The requiring fields answer exactly what they were given, so a wrong input shows.
           priceInEur: (p: { price?: number | null }) => (p.price === undefined ? -1 : p.price),
+          priceInGbp: (p: { price?: number | null }) => (p.price === undefined ? -1 : p.price),
           firstReviewStars: (p: { reviews?: Array<{ stars: number }> }) => (p.reviews ?? []).map((r) => r.stars).join(','),
+          topTwoStars: (p: { reviews?: Array<{ stars: number }> }) => (p.reviews ?? []).map((r) => r.stars).join(','),
         },
       },
     },
@@ -106,6 +110,23 @@ const requiresWithArguments: FederationFixture = {
       name: 'a client alias named like the key field',
       query: '{ products { id: price(currency: "GBP") priceInEur } }',
       expected: { data: { products: [{ id: 80, priceInEur: 90 }, { id: 0, priceInEur: 0 }] } },
+    },
+    {
+      name: 'two requiring fields that need the price in two currencies',
+      query: '{ products { id priceInEur priceInGbp } }',
+      expected: { data: { products: [{ id: 'p1', priceInEur: 90, priceInGbp: 80 }, { id: 'p2', priceInEur: 0, priceInGbp: 0 }] } },
+    },
+    {
+      name: 'two requiring fields with different list limits, with the client’s own copy and aliases',
+      query: '{ items: products { top: topTwoStars reviews(first: 3) { stars } first: firstReviewStars eur: priceInEur gbp: priceInGbp } }',
+      expected: {
+        data: {
+          items: [
+            { top: '5,3', reviews: [{ stars: 5 }, { stars: 3 }, { stars: 4 }], first: '5', eur: 90, gbp: 80 },
+            { top: '2', reviews: [{ stars: 2 }], first: '2', eur: 0, gbp: 0 },
+          ],
+        },
+      },
     },
     {
       name: "an error on the client's copy keeps the client's path",
