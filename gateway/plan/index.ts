@@ -70,6 +70,8 @@ export function installPlanCorrections(gateway: ApolloGateway, options: PlanCorr
   let rewrites = new WeakMap<DocumentNode, DocumentNode | null>();
   // How many fetches one root mutation field needs, by enabled labels and printed operation.
   let fieldPlans = new Map<string, FieldPlan>();
+  // The groups of a mutation document, by enabled labels and the root field nodes collected.
+  let mutationSplits = new WeakMap<DocumentNode, Map<string, DocumentNode[] | null>>();
   // The override labels of the request being planned: the stock executor calls
   // `queryPlanner.buildQueryPlan(operation, options)` itself, after awaiting its plan cache, so
   // the request's draw reaches it through the async context rather than an argument.
@@ -104,11 +106,17 @@ export function installPlanCorrections(gateway: ApolloGateway, options: PlanCorr
       planner = next;
       rewrites = new WeakMap();
       fieldPlans = new Map();
+      mutationSplits = new WeakMap();
       facts = undefined;
       if (!next) return;
       const stockBuild = next.buildQueryPlan.bind(next);
       next.buildQueryPlan = (operation, planOptions?: PlanOptions) => {
-        const overrideConditions = planningLabels.getStore();
+        // A caller outside the executor that names no labels (the subscription planner) plans
+        // with a draw of its own: one per operation it plans, as for queries.
+        const labels = facts?.overrideLabels;
+        const overrideConditions =
+          planningLabels.getStore() ??
+          (!planOptions?.overrideConditions && labels?.size ? drawOverrideLabels(labels, enabledLabels).conditions : undefined);
         return stockBuild(operation, overrideConditions ? { ...planOptions, overrideConditions } : planOptions);
       };
       try {
@@ -172,6 +180,13 @@ export function installPlanCorrections(gateway: ApolloGateway, options: PlanCorr
       if (variables.errors) return undefined;
       const fields = collectRootFields(operation, fragments, variables.coerced);
       if (fields.length < 2) return undefined;
+      // The groups depend on which root field nodes `@skip` / `@include` kept (told apart by their
+      // place in the document) and on the labels; without locations they are not remembered.
+      const located = fields.every((f) => f.nodes.every((n) => n.loc));
+      const splitKey = located ? `${operationName ?? ''}\0${draw?.key ?? ''}\0${fields.map((f) => f.nodes.map((n) => n.loc!.start).join('+')).join(',')}` : undefined;
+      let splits = mutationSplits.get(document);
+      const known = splitKey === undefined ? undefined : splits?.get(splitKey);
+      if (known !== undefined) return known ?? undefined;
       const planOf = (field: RootField): FieldPlan => {
         const single = operationWith(operation, fragments, [field]);
         const key = `${draw?.key ?? ''}\0${print(single)}`;
@@ -189,7 +204,12 @@ export function installPlanCorrections(gateway: ApolloGateway, options: PlanCorr
         return plan;
       };
       const groups = mutationGroups(fields, planOf);
-      return groups.length > 1 ? groups.map((group) => operationWith(operation, fragments, group)) : undefined;
+      const parts = groups.length > 1 ? groups.map((group) => operationWith(operation, fragments, group)) : null;
+      if (splitKey !== undefined) {
+        if (!splits) mutationSplits.set(document, (splits = new Map()));
+        splits.set(splitKey, parts);
+      }
+      return parts ?? undefined;
     } catch (err) {
       log.error({ err }, 'mutation planned as one operation: its root fields could not be grouped');
       return undefined;
