@@ -200,7 +200,15 @@ export function restoreResult<T extends ExecutionOutcome>(result: T): T {
   const added: GraphQLError[] = [];
   const merged = result.data ? mergeCopies(result.data, [], added) : result.data;
   const data = merged ? (restoreValue(merged, [], added) as Record<string, unknown>) : result.data;
-  const errors = [...(result.errors ?? []), ...added].map(restoreError);
+  // A field resolved twice for disagreeing `@requires` (a copy) can fail twice the same way: once
+  // the copy's path is the client's, the second error says nothing the first does not.
+  const seen = new Set<string>();
+  const errors = [...(result.errors ?? []), ...added].map(restoreError).filter((error) => {
+    const key = JSON.stringify([error.message, error.path, error.extensions?.code, error.extensions?.serviceName]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   const extensions = result.extensions?.valueCompletion
     ? { ...result.extensions, valueCompletion: (result.extensions.valueCompletion as GraphQLError[]).map(restoreError) }
     : result.extensions;
