@@ -9,7 +9,9 @@ import {
   visitWithTypeInfo,
   type DocumentNode,
   type FieldNode,
+  type FragmentDefinitionNode,
   type GraphQLSchema,
+  type InlineFragmentNode,
   type SelectionNode,
 } from 'graphql';
 import type { SupergraphFacts } from './facts';
@@ -37,9 +39,12 @@ import type { SupergraphFacts } from './facts';
  * object is too (the same null propagation over the same types), and two resolutions of a list
  * of different lengths are reported as an error rather than merged wrongly.
  *
- * Not done where it cannot be: under the root of a mutation (the copy would run the mutation
- * twice) or a subscription, and for requiring fields in fragments or in two selections of one
- * response name (those are left as the planner merges them).
+ * Requiring fields in fragments on the entity's type count too: a named fragment whose fields
+ * move is inlined at that place (its other spreads are left alone). Not done where it cannot be:
+ * under the root of a mutation (the copy would run the mutation twice) or a subscription, for
+ * fields in fragments on another type (an interface or an implementation), and across two
+ * selections of the parent field under one response name (those are left as the planner merges
+ * them).
  */
 
 const COPY = /^cgCopy(\d+)__(.+)$/;
@@ -60,12 +65,67 @@ function disagree(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>
   return false;
 }
 
+type Fragments = ReadonlyMap<string, FragmentDefinitionNode>;
+
+/** Whether a fragment with this type condition applies to every object of `typeName`. */
+function applies(fragment: InlineFragmentNode | FragmentDefinitionNode, typeName: string): boolean {
+  return !fragment.typeCondition || fragment.typeCondition.name.value === typeName;
+}
+
+/** The fields of `selections` at this level: direct ones and those of fragments on the same type. */
+function levelFields(selections: readonly SelectionNode[], typeName: string, fragments: Fragments): FieldNode[] {
+  return selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) return [selection];
+    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+    return fragment && applies(fragment, typeName) ? levelFields(fragment.selectionSet.selections, typeName, fragments) : [];
+  });
+}
+
+/**
+ * `selections` with each field of this level replaced by `onField`'s answer (dropped on `null`).
+ * `keepOthers`: whether fields' siblings that are not at this level (fragments on other types)
+ * stay. A named fragment whose content changes becomes an inline fragment with its directives,
+ * so the other places that spread it are left alone.
+ */
+function rebuild(
+  selections: readonly SelectionNode[],
+  typeName: string,
+  fragments: Fragments,
+  onField: (field: FieldNode) => SelectionNode | null,
+  keepOthers: boolean,
+): SelectionNode[] {
+  const out: SelectionNode[] = [];
+  for (const selection of selections) {
+    if (selection.kind === Kind.FIELD) {
+      const replaced = onField(selection);
+      if (replaced) out.push(replaced);
+      continue;
+    }
+    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+    if (!fragment || !applies(fragment, typeName)) {
+      if (keepOthers) out.push(selection);
+      continue;
+    }
+    const inner = rebuild(fragment.selectionSet.selections, typeName, fragments, onField, keepOthers);
+    const same = inner.length === fragment.selectionSet.selections.length && inner.every((s, i) => s === fragment.selectionSet.selections[i]);
+    if (same && keepOthers) out.push(selection);
+    else if (inner.length) {
+      out.push({
+        kind: Kind.INLINE_FRAGMENT,
+        typeCondition: fragment.typeCondition,
+        directives: selection.directives,
+        selectionSet: { kind: Kind.SELECTION_SET, selections: inner },
+      });
+    }
+  }
+  return out;
+}
+
 /** `field` and the copies of it that its disagreeing requiring fields move to, or `undefined`. */
-function separate(field: FieldNode, typeName: string, facts: SupergraphFacts): FieldNode[] | undefined {
+function separate(field: FieldNode, typeName: string, facts: SupergraphFacts, fragments: Fragments): FieldNode[] | undefined {
   const classes: Array<Map<string, string>> = [];
   const classOf = new Map<string, number>();
-  for (const child of field.selectionSet!.selections) {
-    if (child.kind !== Kind.FIELD) continue;
+  for (const child of levelFields(field.selectionSet!.selections, typeName, fragments)) {
     const requirement = facts.requirements.get(`${typeName}.${child.name.value}`);
     const name = responseName(child);
     // Validation makes every selection of one response name the same field.
@@ -77,25 +137,25 @@ function separate(field: FieldNode, typeName: string, facts: SupergraphFacts): F
   }
   if (classes.length < 2) return undefined;
 
-  const kept: SelectionNode[] = [];
-  const placed = new Set<string>();
-  for (const child of field.selectionSet!.selections) {
-    const index = child.kind === Kind.FIELD ? classOf.get(responseName(child)) : undefined;
-    if (!index) {
-      kept.push(child);
-      continue;
-    }
-    const name = responseName(child as FieldNode);
-    if (placed.has(name)) continue;
-    placed.add(name);
-    kept.push({
-      kind: Kind.FIELD,
-      alias: { kind: Kind.NAME, value: `cgSlot${index}__${name}` },
-      name: { kind: Kind.NAME, value: '__typename' },
-      // Skipped or included exactly when the field it stands for is.
-      directives: child.directives,
-    });
-  }
+  const selections = field.selectionSet!.selections;
+  // Every selection of a moved field becomes a placeholder with its directives: they merge into
+  // one response key, present exactly when the field would be, at the field's place.
+  const kept = rebuild(
+    selections,
+    typeName,
+    fragments,
+    (child) => {
+      const index = classOf.get(responseName(child));
+      if (!index) return child;
+      return {
+        kind: Kind.FIELD,
+        alias: { kind: Kind.NAME, value: `cgSlot${index}__${responseName(child)}` },
+        name: { kind: Kind.NAME, value: '__typename' },
+        directives: child.directives,
+      };
+    },
+    true,
+  );
   const copies = classes.slice(1).map((_, i): FieldNode => {
     const index = i + 1;
     return {
@@ -103,7 +163,7 @@ function separate(field: FieldNode, typeName: string, facts: SupergraphFacts): F
       alias: { kind: Kind.NAME, value: `cgCopy${index}__${responseName(field)}` },
       selectionSet: {
         kind: Kind.SELECTION_SET,
-        selections: field.selectionSet!.selections.filter((s) => s.kind === Kind.FIELD && classOf.get(responseName(s)) === index),
+        selections: rebuild(selections, typeName, fragments, (child) => (classOf.get(responseName(child)) === index ? child : null), false),
       },
     };
   });
@@ -113,6 +173,21 @@ function separate(field: FieldNode, typeName: string, facts: SupergraphFacts): F
 /** Rewrites `document` as above, or returns `undefined` when no requiring fields disagree in it. */
 export function separateDisagreeingRequires(document: DocumentNode, schema: GraphQLSchema, facts: SupergraphFacts): DocumentNode | undefined {
   if (facts.requirements.size < 2) return undefined;
+  // Fragments whose content moved into the operation as inline fragments are separated on the
+  // next pass; a pass that separates nothing more ends it.
+  let current = document;
+  for (let pass = 0; pass < 4; pass++) {
+    const next = separationPass(current, schema, facts);
+    if (!next) break;
+    current = next;
+  }
+  return current === document ? undefined : current;
+}
+
+function separationPass(document: DocumentNode, schema: GraphQLSchema, facts: SupergraphFacts): DocumentNode | undefined {
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f] as const),
+  );
   const typeInfo = new TypeInfo(schema);
   let changed = false;
   const rewritten = visit(
@@ -128,7 +203,7 @@ export function separateDisagreeingRequires(document: DocumentNode, schema: Grap
           const selections = node.selections.flatMap((selection) => {
             if (selection.kind !== Kind.FIELD || !selection.selectionSet) return [selection];
             const definition = parent.getFields()[selection.name.value];
-            const split = definition && separate(selection, getNamedType(definition.type).name, facts);
+            const split = definition && separate(selection, getNamedType(definition.type).name, facts, fragments);
             if (!split) return [selection];
             touched = true;
             return split;

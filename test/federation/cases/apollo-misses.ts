@@ -129,6 +129,17 @@ const requiresWithArguments: FederationFixture = {
       },
     },
     {
+      name: 'two requiring fields that disagree, one in a named fragment and one in an inline fragment',
+      query: '{ products { ...Eur ... on Product { gbp: priceInGbp } } } fragment Eur on Product { id priceInEur }',
+      expected: { data: { products: [{ id: 'p1', priceInEur: 90, gbp: 80 }, { id: 'p2', priceInEur: 0, gbp: 0 }] } },
+    },
+    {
+      name: 'two requiring fields that disagree under @include and @skip',
+      query: 'query Q($no: Boolean!) { products { priceInGbp @skip(if: $no) ... @include(if: $no) { firstReviewStars } priceInEur ... @skip(if: $no) { topTwoStars } } }',
+      variables: { no: false },
+      expected: { data: { products: [{ priceInGbp: 80, priceInEur: 90, topTwoStars: '5,3' }, { priceInGbp: 0, priceInEur: 0, topTwoStars: '2' }] } },
+    },
+    {
       name: "an error on the client's copy keeps the client's path",
       query: '{ products { id price(currency: "JPY") priceInEur } }',
       expected: {
