@@ -11,8 +11,8 @@
  * Correction (Apollo Router's semantics): the labels a request plans with are decided per
  * request. A `percent(x)` label is on for that request with probability x/100, drawn once per
  * operation (so `percent(100)` is always on, `percent(0)` never); any other label is on when the
- * gateway's configuration lists it (`OVERRIDE_LABELS=a,b`; Router does this from a coprocessor
- * through the `apollo_override::labels_to_override` context key). The enabled set is part of the
+ * gateway's configuration lists it (`OVERRIDE_LABELS=a,b`; Router does this from a coprocessor or
+ * script, through its `apollo::progressive_override::labels_to_override` context key). The enabled set is part of the
  * plan cache key, so a plan made with one set is never served to a request drawn with another.
  */
 
