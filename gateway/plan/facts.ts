@@ -27,6 +27,26 @@ export interface SupergraphFacts {
    * another subgraph's `@interfaceObject`). Such a field is null or a field error, never an object.
    */
   fieldsWithoutRuntimeType: ReadonlySet<string>;
+  /**
+   * Every progressive override label of the supergraph (`@join__field(overrideLabel:)`), read as
+   * the query planner reads them (override.ts decides per request which are on).
+   */
+  overrideLabels: ReadonlySet<string>;
+  /**
+   * What each field with `@requires` needs, by `Type.field`: every field of its field set by its
+   * path of field names (`reviews.stars`), printed with its arguments (`reviews(first: 1)`). Two
+   * requiring fields whose paths print differently need two copies the planner would merge.
+   */
+  requirements: ReadonlyMap<string, ReadonlyMap<string, string>>;
+}
+
+function collectRequirement(selectionSet: SelectionSet, prefix: string, into: Map<string, string>): void {
+  for (const selection of selectionSet.selections()) {
+    if (selection.kind !== 'FieldSelection') continue;
+    const path = prefix ? `${prefix}.${selection.element.name}` : selection.element.name;
+    into.set(path, selection.element.toString());
+    if (selection.selectionSet) collectRequirement(selection.selectionSet, path, into);
+  }
 }
 
 function collectFields(selectionSet: SelectionSet, into: Map<string, boolean>): void {
@@ -43,6 +63,7 @@ function collectFields(selectionSet: SelectionSet, into: Map<string, boolean>): 
 export function supergraphFacts(supergraph: Supergraph): SupergraphFacts {
   // Field coordinate -> whether the field takes arguments.
   const inputs = new Map<string, boolean>();
+  const requirements = new Map<string, Map<string, string>>();
   const subgraphs = Array.from(supergraph.subgraphs().values());
   for (const subgraph of subgraphs) {
     const metadata = federationMetadata(subgraph.schema);
@@ -52,9 +73,13 @@ export function supergraphFacts(supergraph: Supergraph): SupergraphFacts {
       collectFields(parseFieldSetArgument({ parentType: type, directive: key }), inputs);
     }
     for (const requires of metadata.requiresDirective().applications()) {
-      const field = requires.parent as { parent?: CompositeType };
+      const field = requires.parent as { name?: string; parent?: CompositeType };
       if (!field.parent) continue;
-      collectFields(parseFieldSetArgument({ parentType: field.parent, directive: requires }), inputs);
+      const fieldSet = parseFieldSetArgument({ parentType: field.parent, directive: requires });
+      collectFields(fieldSet, inputs);
+      const requirement = new Map<string, string>();
+      collectRequirement(fieldSet, '', requirement);
+      requirements.set(`${field.parent.name}.${field.name}`, requirement);
     }
   }
 
@@ -97,5 +122,11 @@ export function supergraphFacts(supergraph: Supergraph): SupergraphFacts {
       if (resolvers > 0 && !canGiveObject) fieldsWithoutRuntimeType.add(`${type.name}.${field.name}`);
     }
   }
-  return { plannerInputs, argumentInputs, fieldsWithoutRuntimeType };
+  const overrideLabels = new Set<string>();
+  const joinField = supergraph.schema.directives().find((d) => d.name === 'join__field');
+  for (const application of joinField?.applications() ?? []) {
+    const label = (application.arguments() as { overrideLabel?: unknown }).overrideLabel;
+    if (typeof label === 'string' && label) overrideLabels.add(label);
+  }
+  return { plannerInputs, argumentInputs, fieldsWithoutRuntimeType, overrideLabels, requirements };
 }

@@ -9,6 +9,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { SupergraphFacts } from './facts';
+import { copiedName, mergeCopies, RESERVED_PREFIXES, separateDisagreeingRequires } from './requires-conflicts';
 
 /**
  * Miss 1 — a field with arguments that a `@requires` also selects.
@@ -73,7 +74,7 @@ function usesReservedNames(document: DocumentNode): boolean {
   visit(document, {
     Field(node) {
       const name = responseName(node);
-      if (name.startsWith(CLIENT_ALIAS) || name.startsWith(NO_RUNTIME_TYPE_ALIAS)) reserved = true;
+      if ([CLIENT_ALIAS, NO_RUNTIME_TYPE_ALIAS, ...RESERVED_PREFIXES].some((prefix) => name.startsWith(prefix))) reserved = true;
     },
   });
   return reserved;
@@ -84,7 +85,7 @@ function usesReservedNames(document: DocumentNode): boolean {
  * selects none of the fields concerned. The document must be valid against `schema` (the API schema).
  */
 export function rewriteForPlanning(document: DocumentNode, schema: GraphQLSchema, facts: SupergraphFacts): DocumentNode | undefined {
-  if (facts.plannerInputs.size === 0 && facts.fieldsWithoutRuntimeType.size === 0) return undefined;
+  if (facts.plannerInputs.size === 0 && facts.fieldsWithoutRuntimeType.size === 0 && facts.requirements.size < 2) return undefined;
   const typeInfo = new TypeInfo(schema);
   let changed = false;
   const rewritten = visit(
@@ -117,14 +118,18 @@ export function rewriteForPlanning(document: DocumentNode, schema: GraphQLSchema
       },
     }),
   );
+  // Then two `@requires` that disagree on a field's arguments (requires-conflicts.ts). After the
+  // aliases above, so a copy's alias is built on the response name the plan really uses.
+  const separated = separateDisagreeingRequires(changed ? rewritten : document, schema, facts);
   // Names the client chose itself with one of the prefixes could not be told apart when restoring.
-  if (!changed || usesReservedNames(document)) return undefined;
-  return rewritten;
+  if ((!changed && !separated) || usesReservedNames(document)) return undefined;
+  return separated ?? rewritten;
 }
 
 type Path = ReadonlyArray<string | number>;
 
-function originalName(key: string): string {
+function originalName(copiedKey: string): string {
+  const key = copiedName(copiedKey);
   if (key.startsWith(CLIENT_ALIAS)) return key.slice(CLIENT_ALIAS.length);
   if (key.startsWith(NO_RUNTIME_TYPE_ALIAS)) return key.slice(NO_RUNTIME_TYPE_ALIAS.length);
   return key;
@@ -187,13 +192,23 @@ export interface ExecutionOutcome {
 }
 
 /**
- * Undoes `rewriteForPlanning` in an execution result: aliases renamed back in the data and in
- * error paths, and a value where no object type can be answered replaced by null with an error.
+ * Undoes `rewriteForPlanning` in an execution result: copies merged back (requires-conflicts.ts),
+ * aliases renamed back in the data and in error paths, and a value where no object type can be
+ * answered replaced by null with an error.
  */
 export function restoreResult<T extends ExecutionOutcome>(result: T): T {
   const added: GraphQLError[] = [];
-  const data = result.data ? (restoreValue(result.data, [], added) as Record<string, unknown>) : result.data;
-  const errors = [...(result.errors ?? []).map(restoreError), ...added];
+  const merged = result.data ? mergeCopies(result.data, [], added) : result.data;
+  const data = merged ? (restoreValue(merged, [], added) as Record<string, unknown>) : result.data;
+  // A field resolved twice for disagreeing `@requires` (a copy) can fail twice the same way: once
+  // the copy's path is the client's, the second error says nothing the first does not.
+  const seen = new Set<string>();
+  const errors = [...(result.errors ?? []), ...added].map(restoreError).filter((error) => {
+    const key = JSON.stringify([error.message, error.path, error.extensions?.code, error.extensions?.serviceName]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   const extensions = result.extensions?.valueCompletion
     ? { ...result.extensions, valueCompletion: (result.extensions.valueCompletion as GraphQLError[]).map(restoreError) }
     : result.extensions;

@@ -6,6 +6,7 @@ import { composeSubgraphs } from '../../gateway/supergraph/compose';
 import { resolvableKeysFirst } from '../../gateway/plan/resolvable-keys';
 import { restoreResult, rewriteForPlanning, type ExecutionOutcome } from '../../gateway/plan/rewrite';
 import { fixtures } from './cases/apollo-misses';
+import { fixtures as mutationFixtures } from './cases/mutations';
 import { postGraphQL, responseDifferences, startFixture, startGateway, type FederationFixture } from './harness';
 
 /*
@@ -17,7 +18,7 @@ import { postGraphQL, responseDifferences, startFixture, startGateway, type Fede
  */
 
 function fixture(name: string): FederationFixture {
-  const found = fixtures.find((f) => f.name === name);
+  const found = [...fixtures, ...mutationFixtures].find((f) => f.name === name);
   if (!found) throw new Error(`no fixture ${name}`);
   return found;
 }
@@ -153,6 +154,31 @@ describe('the query plans behind the misses', () => {
     expect(corrected.map((f) => [f.serviceName, printed(f)])).toEqual([['directory', print(parse('{ cgNone__node: node { __typename } }'))]]);
   });
 
+  it('two @requires on one field with different arguments: the stock plan asks one price, the corrected one both, in one fetch', () => {
+    const query = '{ products { priceInEur priceInGbp } }';
+    const stock = fetches(planFor('requires-with-arguments', query, false));
+    expect(stock.map((f) => f.serviceName)).toEqual(['catalog', 'pricing']);
+    expect(printed(stock[0])).toContain('price(currency: "GBP")');
+    expect(printed(stock[0])).not.toContain('"EUR"');
+
+    const corrected = fetches(planFor('requires-with-arguments', query, true));
+    // Both copies of `products` come from one catalog fetch; each requiring field gets its own.
+    expect(corrected.map((f) => f.serviceName)).toEqual(['catalog', 'pricing', 'pricing']);
+    expect(printed(corrected[0])).toContain('price(currency: "EUR")');
+    expect(printed(corrected[0])).toContain('cgCopy1__products: products');
+    expect(printed(corrected[0])).toContain('price(currency: "GBP")');
+  });
+
+  it('consecutive mutations: the stock plan runs d and e in one fetch before reading d’s value', () => {
+    const query = 'mutation { d: double { value } e: double { value } }';
+    const stock = fetches(planFor('mutations-in-order', query, false));
+    expect(stock.map((f) => [f.serviceName, printed(f).includes('d: double') && printed(f).includes('e: double')])).toEqual([
+      ['audit', true],
+      ['counter', false],
+      ['counter', false],
+    ]);
+  });
+
   it('rewrites no operation that selects key and required fields only under their own names', () => {
     const supergraph = Supergraph.build(supergraphSdlOf('requires-with-arguments'));
     const rewrite = (query: string) => rewriteForPlanning(parse(query), supergraph.apiSchema().toGraphQLJSSchema(), supergraphFacts(supergraph));
@@ -174,6 +200,20 @@ describe('restoring a rewritten operation\'s result', () => {
     expect(JSON.parse(JSON.stringify(restored.data))).toEqual({ products: [{ price: 80, priceInEur: 90 }, { price: null, priceInEur: 0 }] });
     expect(Object.keys((restored.data!.products as Array<Record<string, unknown>>)[0])).toEqual(['price', 'priceInEur']);
     expect(restored.errors!.map((e) => [e.path, e.extensions.serviceName])).toEqual([[['products', 1, 'price'], 'catalog']]);
+  });
+
+  it('puts a copy\'s values into their placeholders, nulls what the copy nulled, and refuses lists that disagree', () => {
+    const restored = restoreResult<ExecutionOutcome>({
+      data: {
+        items: [{ cgSlot1__gbp: 'Product', eur: 90 }, { cgSlot1__gbp: 'Product', eur: 0 }, null],
+        cgCopy1__items: [{ gbp: 80 }, null, null],
+        other: [{ cgSlot1__gbp: 'Product' }],
+        cgCopy1__other: [{ gbp: 1 }, { gbp: 2 }],
+      },
+      errors: [new GraphQLError('boom', { path: ['cgCopy1__items', 1, 'gbp'] })],
+    });
+    expect(JSON.stringify(restored.data)).toBe(JSON.stringify({ items: [{ gbp: 80, eur: 90 }, null, null], other: null }));
+    expect(restored.errors!.map((e) => e.path)).toEqual([['items', 1, 'gbp'], ['other']]);
   });
 
   it('nulls an object a subgraph answers where no object type can be, with an error at that path', () => {

@@ -48,14 +48,18 @@ const requiresWithArguments: FederationFixture = {
           price(currency: String = "USD"): Float @external
           reviews(first: Int): [Review!]! @external
           priceInEur: Float @requires(fields: "price(currency: \\"EUR\\")")
+          priceInGbp: Float @requires(fields: "price(currency: \\"GBP\\")")
           firstReviewStars: String @requires(fields: "reviews(first: 1) { stars }")
+          topTwoStars: String @requires(fields: "reviews(first: 2) { stars }")
         }`,
       resolvers: {
         Product: {
           __resolveReference: (ref: Record<string, unknown>) => ref,
           // The requiring fields answer exactly what they were given, so a wrong input shows.
           priceInEur: (p: { price?: number | null }) => (p.price === undefined ? -1 : p.price),
+          priceInGbp: (p: { price?: number | null }) => (p.price === undefined ? -1 : p.price),
           firstReviewStars: (p: { reviews?: Array<{ stars: number }> }) => (p.reviews ?? []).map((r) => r.stars).join(','),
+          topTwoStars: (p: { reviews?: Array<{ stars: number }> }) => (p.reviews ?? []).map((r) => r.stars).join(','),
         },
       },
     },
@@ -106,6 +110,34 @@ const requiresWithArguments: FederationFixture = {
       name: 'a client alias named like the key field',
       query: '{ products { id: price(currency: "GBP") priceInEur } }',
       expected: { data: { products: [{ id: 80, priceInEur: 90 }, { id: 0, priceInEur: 0 }] } },
+    },
+    {
+      name: 'two requiring fields that need the price in two currencies',
+      query: '{ products { id priceInEur priceInGbp } }',
+      expected: { data: { products: [{ id: 'p1', priceInEur: 90, priceInGbp: 80 }, { id: 'p2', priceInEur: 0, priceInGbp: 0 }] } },
+    },
+    {
+      name: 'two requiring fields with different list limits, with the client’s own copy and aliases',
+      query: '{ items: products { top: topTwoStars reviews(first: 3) { stars } first: firstReviewStars eur: priceInEur gbp: priceInGbp } }',
+      expected: {
+        data: {
+          items: [
+            { top: '5,3', reviews: [{ stars: 5 }, { stars: 3 }, { stars: 4 }], first: '5', eur: 90, gbp: 80 },
+            { top: '2', reviews: [{ stars: 2 }], first: '2', eur: 0, gbp: 0 },
+          ],
+        },
+      },
+    },
+    {
+      name: 'two requiring fields that disagree, one in a named fragment and one in an inline fragment',
+      query: '{ products { ...Eur ... on Product { gbp: priceInGbp } } } fragment Eur on Product { id priceInEur }',
+      expected: { data: { products: [{ id: 'p1', priceInEur: 90, gbp: 80 }, { id: 'p2', priceInEur: 0, gbp: 0 }] } },
+    },
+    {
+      name: 'two requiring fields that disagree under @include and @skip',
+      query: 'query Q($no: Boolean!) { products { priceInGbp @skip(if: $no) ... @include(if: $no) { firstReviewStars } priceInEur ... @skip(if: $no) { topTwoStars } } }',
+      variables: { no: false },
+      expected: { data: { products: [{ priceInGbp: 80, priceInEur: 90, topTwoStars: '5,3' }, { priceInGbp: 0, priceInEur: 0, topTwoStars: '2' }] } },
     },
     {
       name: "an error on the client's copy keeps the client's path",

@@ -45,7 +45,7 @@ const mutations: FederationFixture = {
       name: 'audit',
       typeDefs: `${fed('@key')}
         type Counter @key(fields: "id") { id: ID! history: [String!]! }
-        type Mutation { double: Counter! fail: Counter }`,
+        type Mutation { double: Counter! fail: Counter failHard: Counter! }`,
       resolvers: {
         Mutation: {
           double: () => {
@@ -54,6 +54,9 @@ const mutations: FederationFixture = {
             return { id: 'c' };
           },
           fail: () => {
+            throw new GraphQLError('refused', { extensions: { code: 'REFUSED' } });
+          },
+          failHard: () => {
             throw new GraphQLError('refused', { extensions: { code: 'REFUSED' } });
           },
         },
@@ -93,8 +96,6 @@ const mutations: FederationFixture = {
     },
     {
       name: 'alternating subgraphs three times',
-      knownGap:
-        'the query planner sends consecutive root mutations of one subgraph (d, e) in one fetch, so d’s entity fields from the other subgraph are read after e ran; the fix belongs in the plan corrections (gateway/plan/)',
       query: 'mutation { reset { value } a: add(n: 1) { value } b: double { value } c: add(n: 1) { value } d: double { value } e: double { history value } }',
       expected: {
         data: {
@@ -106,6 +107,39 @@ const mutations: FederationFixture = {
           e: { history: ['add 1', 'double', 'add 1', 'double', 'double'], value: 12 },
         },
       },
+    },
+    {
+      name: 'consecutive mutations of one subgraph from fragments, @include and @skip, in document order',
+      query: `mutation M($yes: Boolean!) {
+          reset { value }
+          a: add(n: 1) { value }
+          ...Twice
+          ... on Mutation @include(if: $yes) { c: add(n: 1) { value } }
+          x: add(n: 100) @skip(if: $yes) { value }
+          f: double { value }
+        }
+        fragment Twice on Mutation { d: double { value } e: double { value } }`,
+      variables: { yes: true },
+      expected: { data: { reset: { value: 0 }, a: { value: 1 }, d: { value: 2 }, e: { value: 4 }, c: { value: 5 }, f: { value: 10 } } },
+    },
+    {
+      name: 'one mutation selected twice under its response name runs once, its selections merged',
+      query: 'mutation { reset { value } a: add(n: 1) { value } d: double { value } d: double { history } e: double { value } }',
+      expected: {
+        data: { reset: { value: 0 }, a: { value: 1 }, d: { value: 2, history: ['add 1', 'double'] }, e: { value: 4 } },
+      },
+    },
+    {
+      name: '__typename between mutations keeps its place',
+      query: 'mutation { reset { value } a: add(n: 1) { value } d: double { value } __typename e: double { value history } }',
+      expected: {
+        data: { reset: { value: 0 }, a: { value: 1 }, d: { value: 2 }, __typename: 'Mutation', e: { value: 4, history: ['add 1', 'double', 'double'] } },
+      },
+    },
+    {
+      name: 'a non-null mutation that fails nulls the data, with its error',
+      query: 'mutation { reset { value } a: add(n: 1) { value } f: failHard { value } d: double { value } }',
+      expected: { data: null, errors: [{ path: ['f'], extensions: { code: 'REFUSED', serviceName: 'audit' } }] },
     },
     {
       name: '__typename of the mutation root',

@@ -128,7 +128,8 @@ const legacyAccounts = [
 /**
  * `@override`: a field moved to another subgraph. The old subgraph still answers, with values
  * marked OLD, so an answer shows which one was asked. Progressive override labels: percent(100)
- * sends every request to the new subgraph, percent(0) none (Apollo's documented semantics).
+ * sends every request to the new subgraph, percent(0) none (Apollo's documented semantics); any
+ * other label only when the gateway enables it (none is enabled here; see override.test.ts).
  */
 const override: FederationFixture = {
   name: 'override',
@@ -136,11 +137,11 @@ const override: FederationFixture = {
     {
       name: 'legacy',
       typeDefs: `${fed('@key', '@shareable')}
-        type Account @key(fields: "id") { id: ID! tier: String! limit: Int! region: String! }
+        type Account @key(fields: "id") { id: ID! tier: String! limit: Int! region: String! segment: String! }
         type Query { accounts: [Account!]! }`,
       resolvers: {
-        Query: { accounts: () => legacyAccounts.map((a) => ({ ...a, region: 'cn-south' })) },
-        Account: { __resolveReference: (ref: { id: string }) => ({ ...byKey(legacyAccounts, 'id')(ref), region: 'cn-south' }) },
+        Query: { accounts: () => legacyAccounts.map((a) => ({ ...a, region: 'cn-south', segment: 'retail' })) },
+        Account: { __resolveReference: (ref: { id: string }) => ({ ...byKey(legacyAccounts, 'id')(ref), region: 'cn-south', segment: 'retail' }) },
       },
     },
     {
@@ -161,8 +162,12 @@ const override: FederationFixture = {
     {
       name: 'risk',
       typeDefs: `${fed('@key', '@override')}
-        type Account @key(fields: "id") { id: ID! region: String! @override(from: "legacy", label: "percent(0)") }`,
-      resolvers: { Account: { __resolveReference: (ref: { id: string }) => ({ ...ref, region: 'RISK-NEW' }) } },
+        type Account @key(fields: "id") {
+          id: ID!
+          region: String! @override(from: "legacy", label: "percent(0)")
+          segment: String! @override(from: "legacy", label: "risk-segments")
+        }`,
+      resolvers: { Account: { __resolveReference: (ref: { id: string }) => ({ ...ref, region: 'RISK-NEW', segment: 'RISK-NEW' }) } },
     },
   ],
   cases: [
@@ -178,7 +183,6 @@ const override: FederationFixture = {
     },
     {
       name: 'percent(100): the new subgraph answers',
-      knownGap: 'the JS query planner treats every progressive override label as disabled (its overrideConditions default to false; the gateway passes none), so percent(100) still routes to the old subgraph; the fix belongs in the plan corrections (gateway/plan/)',
       query: '{ accounts { limit } }',
       expected: { data: { accounts: [{ limit: 5000 }, { limit: 1000 }] } },
     },
@@ -193,8 +197,12 @@ const override: FederationFixture = {
       expected: { data: { account: { region: 'cn-south', tier: 'gold-new' } } },
     },
     {
+      name: 'a label that is not a percentage and that the gateway does not enable: the old subgraph answers',
+      query: '{ account(id: "a1") { segment } }',
+      expected: { data: { account: { segment: 'retail' } } },
+    },
+    {
       name: 'overridden, labelled and plain fields together',
-      knownGap: 'the JS query planner treats every progressive override label as disabled (its overrideConditions default to false; the gateway passes none), so percent(100) still routes to the old subgraph; the fix belongs in the plan corrections (gateway/plan/)',
       query: '{ accounts { id tier limit region newField } }',
       expected: {
         data: {
