@@ -115,6 +115,11 @@ export interface GatewayOptions {
   subscriptions: { maxPerClient: number; maxTotal: number; maxQueue: number };
   /** Internal errors keep their stack traces in answers (`DEBUG_ERRORS=on`; never in production). */
   debugErrors: boolean;
+  /**
+   * Progressive override labels switched on for every request (`OVERRIDE_LABELS`, comma-separated;
+   * `percent(x)` labels are drawn per operation whatever this says). See gateway/plan/override.ts.
+   */
+  overrideLabels: string[];
   /** Performance levers: subgraph HTTP client, public response cache (`gateway/perf`); defaults when absent. */
   perf?: PerfOptions;
   /**
@@ -166,6 +171,10 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
       SUBSCRIPTIONS_MAX_TOTAL: z.coerce.number().int().min(1).max(10000000).default(10000),
       SUBSCRIPTION_QUEUE_MAX: z.coerce.number().int().min(1).max(100000).default(100),
       DEBUG_ERRORS: z.enum(['on', 'off']).default('off'),
+      OVERRIDE_LABELS: z
+        .string()
+        .default('')
+        .refine((v) => v.split(',').every((l) => !l.trim() || /^[A-Za-z_][\w.:()-]*$/.test(l.trim())), 'comma-separated labels (letters, digits, _ . : ( ) -)'),
       /** Bearer token `/metrics` requires; unset: none (and, in production, no `/metrics` on the main port). */
       METRICS_TOKEN: z
         .string()
@@ -242,6 +251,7 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     redisUrl: e.REDIS_URL,
     subscriptions: { maxPerClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT, maxTotal: e.SUBSCRIPTIONS_MAX_TOTAL, maxQueue: e.SUBSCRIPTION_QUEUE_MAX },
     debugErrors: e.DEBUG_ERRORS === 'on' && !production,
+    overrideLabels: e.OVERRIDE_LABELS.split(',').map((l) => l.trim()).filter(Boolean),
     perf: loadPerfOptions(env),
     connections: { headersTimeoutMs: e.HEADERS_TIMEOUT_MS, requestTimeoutMs: e.REQUEST_TIMEOUT_MS, maxPerIp: e.MAX_CONNECTIONS_PER_IP },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, onMainPort: !production || e.METRICS_TOKEN !== undefined },

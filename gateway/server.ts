@@ -132,7 +132,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       }),
   });
   // Corrections to stock Apollo Gateway's planning and execution (gateway/plan, README).
-  installPlanCorrections(gateway);
+  installPlanCorrections(gateway, { overrideLabels: options.overrideLabels });
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema, coreSupergraphSdl }) => {
     apiSchema = schema;
     endpoints = subgraphEndpoints(coreSupergraphSdl).map((e) => ({

@@ -7,7 +7,7 @@ import { getVariableValues, Kind, print, type DocumentNode, type FragmentDefinit
 import { createLogger } from '../../shared/logger';
 import { supergraphFacts, type SupergraphFacts } from './facts';
 import { collectRootFields, executeInSequence, mutationGroups, operationWith, type FieldPlan, type RootField } from './mutations';
-import { drawOverrideLabels, overrideLabelsFromEnv, type OverrideDraw } from './override';
+import { drawOverrideLabels, type OverrideDraw } from './override';
 import { resolvableKeysFirst } from './resolvable-keys';
 import { restoreResult, rewriteForPlanning, valueCompletionAsErrors } from './rewrite';
 
@@ -34,8 +34,8 @@ type ExecutionResult = Awaited<ReturnType<Executor>>;
 
 export interface PlanCorrectionOptions {
   /**
-   * Progressive override labels (other than `percent(…)`) switched on for every request; default
-   * from `OVERRIDE_LABELS` (comma-separated). See override.ts.
+   * Progressive override labels (other than `percent(…)`) switched on for every request (the
+   * gateway's `OVERRIDE_LABELS`). See override.ts.
    */
   overrideLabels?: Iterable<string>;
 }
@@ -62,7 +62,7 @@ interface GatewayState {
 export function installPlanCorrections(gateway: ApolloGateway, options: PlanCorrectionOptions = {}): void {
   const state = gateway as unknown as GatewayState;
   const log = createLogger('gateway');
-  const enabledLabels = new Set(options.overrideLabels ?? overrideLabelsFromEnv());
+  const enabledLabels = new Set(options.overrideLabels ?? []);
   let planner = state.queryPlanner;
   let facts: SupergraphFacts | undefined;
   // Rewrites are a function of the document and the supergraph: cached per parsed document

@@ -25,16 +25,6 @@ export function percentOf(label: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** `OVERRIDE_LABELS`: a comma-separated list of labels switched on for every request. */
-export function overrideLabelsFromEnv(env: NodeJS.ProcessEnv = process.env): Set<string> {
-  return new Set(
-    (env.OVERRIDE_LABELS ?? '')
-      .split(',')
-      .map((label) => label.trim())
-      .filter(Boolean),
-  );
-}
-
 /** The labels one request plans with, as the planner takes them. */
 export interface OverrideDraw {
   /** Every label of the supergraph, on or off. */

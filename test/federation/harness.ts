@@ -1,3 +1,4 @@
+import type { GatewayOptions } from '../../gateway/config';
 import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
@@ -218,11 +219,11 @@ export async function startFixture(fixture: FederationFixture): Promise<{ superg
 }
 
 /** A gateway over the supergraph: CityGraph's in plain mode, or a stock Apollo Gateway. */
-export async function startGateway(target: TargetName, supergraphSdl: string): Promise<{ url: string } & Closable> {
+export async function startGateway(target: TargetName, supergraphSdl: string, overrides: Partial<GatewayOptions> = {}): Promise<{ url: string } & Closable> {
   if (target === 'apollo-gateway') {
     return serveApollo(new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }), stopOnTerminationSignals: false }));
   }
-  const server = await createGatewayServer(gatewayOptions({ supergraph: { kind: 'sdl', sdl: supergraphSdl } }));
+  const server = await createGatewayServer(gatewayOptions({ supergraph: { kind: 'sdl', sdl: supergraphSdl }, ...overrides }));
   const url = await server.listen(0);
   return { url: `${url}/graphql`, close: () => server.stop() };
 }

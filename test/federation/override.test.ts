@@ -1,4 +1,5 @@
-import { drawOverrideLabels, overrideLabelsFromEnv, percentOf } from '../../gateway/plan/override';
+import { loadGatewayOptions } from '../../gateway/config';
+import { drawOverrideLabels, percentOf } from '../../gateway/plan/override';
 import { postGraphQL, startFixture, startGateway, type FederationFixture } from './harness';
 import { fed } from './sdl';
 
@@ -57,25 +58,17 @@ describe('override labels, drawn per request', () => {
     expect(draw(0).conditions).toEqual(new Map([['percent(0)', false], ['percent(100)', true], ['percent(25)', true], ['beta', true], ['gamma', false]]));
     expect(draw(0.25).key).toBe('beta,percent(100)');
     expect(draw(0.999999).key).toBe('beta,percent(100)');
-    expect(overrideLabelsFromEnv({ OVERRIDE_LABELS: ' beta, ,gamma ' })).toEqual(new Set(['beta', 'gamma']));
-    expect(overrideLabelsFromEnv({})).toEqual(new Set());
+    expect(loadGatewayOptions({ CITY_AUTH: 'off', OVERRIDE_LABELS: ' beta, ,gamma ' }).overrideLabels).toEqual(['beta', 'gamma']);
+    expect(loadGatewayOptions({ CITY_AUTH: 'off' }).overrideLabels).toEqual([]);
+    expect(() => loadGatewayOptions({ CITY_AUTH: 'off', OVERRIDE_LABELS: 'a b' })).toThrow(/OVERRIDE_LABELS/);
   });
 
   describe('over HTTP', () => {
     let subgraphs: Awaited<ReturnType<typeof startFixture>>;
     let gateway: Awaited<ReturnType<typeof startGateway>>;
-    const saved = process.env.OVERRIDE_LABELS;
-
     beforeAll(async () => {
       subgraphs = await startFixture(progressive);
-      // The gateway reads OVERRIDE_LABELS when it is created.
-      process.env.OVERRIDE_LABELS = 'beta';
-      try {
-        gateway = await startGateway('citygraph', subgraphs.supergraphSdl);
-      } finally {
-        if (saved === undefined) delete process.env.OVERRIDE_LABELS;
-        else process.env.OVERRIDE_LABELS = saved;
-      }
+      gateway = await startGateway('citygraph', subgraphs.supergraphSdl, { overrideLabels: ['beta'] });
     });
 
     afterAll(async () => {
