@@ -11,7 +11,7 @@ let results: CaseResult[] = [];
 
 beforeAll(async () => {
   results = await runSuite(fixtures, TARGETS);
-}, 120_000);
+}, 300_000);
 
 afterAll(() => {
   const stock = results.filter((r) => r.target === 'apollo-gateway');

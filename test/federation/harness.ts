@@ -223,7 +223,8 @@ export async function startGateway(target: TargetName, supergraphSdl: string, ov
   if (target === 'apollo-gateway') {
     return serveApollo(new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }), stopOnTerminationSignals: false }));
   }
-  const server = await createGatewayServer(gatewayOptions({ supergraph: { kind: 'sdl', sdl: supergraphSdl }, ...overrides }));
+  // A generous subgraph timeout: the cases judge answers, not speed, and CI machines may be slow.
+  const server = await createGatewayServer(gatewayOptions({ supergraph: { kind: 'sdl', sdl: supergraphSdl }, subgraphTimeoutMs: 30_000, ...overrides }));
   const url = await server.listen(0);
   return { url: `${url}/graphql`, close: () => server.stop() };
 }
