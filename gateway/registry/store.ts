@@ -82,6 +82,30 @@ export interface OperationDoc {
   count: number;
 }
 
+/** One operation of an app's manifest (Apollo's persisted query manifest entry). */
+export interface AppOperation {
+  /** What clients send as `extensions.persistedQuery.sha256Hash`. */
+  id: string;
+  name: string | null;
+  type: 'query' | 'mutation' | 'subscription';
+  body: string;
+}
+
+/**
+ * The operations one version of one app registered (a trusted-documents deployment). Ids read
+ * `<client>@<version>`; a published manifest never changes (a new app version publishes anew).
+ */
+export interface AppManifestDoc {
+  _id: string;
+  client: string;
+  version: string;
+  operations: AppOperation[];
+  /** sha256 of the operations, so publishing the same manifest again is a no-op. */
+  hash: string;
+  author: string;
+  createdAt: Date;
+}
+
 interface PointerDoc {
   _id: 'current';
   launchId: string;
@@ -129,6 +153,7 @@ export class RegistryStore {
   readonly versions: Collection<SubgraphVersionDoc>;
   readonly launches: Collection<LaunchDoc>;
   readonly operationsSeen: Collection<OperationDoc>;
+  readonly appManifests: Collection<AppManifestDoc>;
   private readonly pointer: Collection<PointerDoc>;
   private readonly chain: Collection<ChainLinkDoc>;
   private readonly counters: Collection<CounterDoc>;
@@ -137,6 +162,7 @@ export class RegistryStore {
     this.versions = db.collection<SubgraphVersionDoc>('subgraph_versions');
     this.launches = db.collection<LaunchDoc>('launches');
     this.operationsSeen = db.collection<OperationDoc>('operations');
+    this.appManifests = db.collection<AppManifestDoc>('app_manifests');
     this.pointer = db.collection<PointerDoc>('current_launch');
     this.chain = db.collection<ChainLinkDoc>('launch_chain');
     this.counters = db.collection<CounterDoc>('counters');
@@ -150,7 +176,7 @@ export class RegistryStore {
   }
 
   private async ensureIndexes(): Promise<void> {
-    for (const name of ['subgraph_versions', 'launches', 'operations', 'current_launch', 'launch_chain', 'counters']) {
+    for (const name of ['subgraph_versions', 'launches', 'operations', 'app_manifests', 'current_launch', 'launch_chain', 'counters']) {
       await this.db.createCollection(name).catch((err: { code?: number; codeName?: string }) => {
         if (err.code !== 48 && err.codeName !== 'NamespaceExists') throw err;
       });
@@ -358,5 +384,49 @@ export class RegistryStore {
 
   async operationsSince(since: Date, limit = 5000): Promise<OperationDoc[]> {
     return this.operationsSeen.find({ lastSeen: { $gte: since } }).sort({ lastSeen: -1 }).limit(limit).toArray();
+  }
+
+  // ---- app manifests (registered operations) ----
+
+  /**
+   * Inserts a manifest; the `_id` (`client@version`) is unique, so of two publishes of the same
+   * app version exactly one lands. Returns the stored manifest (the other one, on a duplicate).
+   */
+  async insertAppManifest(doc: Omit<AppManifestDoc, '_id' | 'createdAt' | 'hash'>): Promise<{ inserted: boolean; manifest: AppManifestDoc }> {
+    const manifest: AppManifestDoc = {
+      ...doc,
+      _id: `${doc.client}@${doc.version}`,
+      hash: sha256(JSON.stringify(doc.operations)),
+      createdAt: new Date(),
+    };
+    try {
+      await this.appManifests.insertOne(manifest);
+      return { inserted: true, manifest };
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      return { inserted: false, manifest: (await this.appManifests.findOne({ _id: manifest._id }))! };
+    }
+  }
+
+  async appManifest(id: string): Promise<AppManifestDoc | null> {
+    return this.appManifests.findOne({ _id: id });
+  }
+
+  /** Manifests, newest first; `client` narrows to one app. */
+  async listAppManifests(client?: string, limit = 1000): Promise<AppManifestDoc[]> {
+    return this.appManifests.find(client ? { client } : {}).sort({ createdAt: -1 }).limit(limit).toArray();
+  }
+
+  /** The ids of every manifest: what gateways compare with what they loaded (cheap to poll). */
+  async appManifestIds(): Promise<string[]> {
+    return (await this.appManifests.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+  }
+
+  async appManifestsByIds(ids: string[]): Promise<AppManifestDoc[]> {
+    return this.appManifests.find({ _id: { $in: ids } }).toArray();
+  }
+
+  async deleteAppManifest(id: string): Promise<boolean> {
+    return (await this.appManifests.deleteOne({ _id: id })).deletedCount === 1;
   }
 }

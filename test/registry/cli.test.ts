@@ -11,7 +11,7 @@ import { ROOT_DIR } from '../../shared/schema';
 import { testConfig } from '../support/subgraph';
 import { adminDoor } from '../support/gateway';
 import { openSchemaRegistry, type SchemaRegistry } from '../../gateway/registry';
-import { adminToken, productsV1, productsV2, productsV3, reviewsV1, startProducts, startReviews, type TinySubgraph } from './support';
+import { adminToken, productsV1, productsV2, productsV2NoWeight, productsV3, reviewsV1, startProducts, startReviews, type TinySubgraph } from './support';
 
 /** `npm run schema -- …` against an in-process admin endpoint: output and exit codes. */
 
@@ -69,6 +69,7 @@ describe('npm run schema (the registry CLI)', () => {
     );
     file('v2.graphql', productsV2);
     file('v3.graphql', productsV3);
+    file('no-weight.graphql', productsV2NoWeight);
     file('broken.graphql', 'type Product { upc: String!');
   });
 
@@ -106,12 +107,20 @@ describe('npm run schema (the registry CLI)', () => {
 
     const check = await cli(['check', 'products', 'v2.graphql']);
     expect(check.code).toBe(0);
-    expect(check.stdout).toMatch(/OK {2}Check passed: composes; no breaking changes/);
+    expect(check.stdout).toMatch(/OK {2}Check passed: composes; 0 breaking, 0 dangerous, 1 non-breaking change\(s\)/);
+    expect(check.stdout).toMatch(/Additive and safe changes:\n {2}- Field 'inStock' was added to object type 'Product' {2}\[FIELD_ADDED\]/);
 
     const publish = await cli(['publish', 'products', 'v2.graphql', '--message', 'add inStock']);
     expect(publish.code).toBe(0);
     expect(publish.stdout).toMatch(/OK {2}Launched L2/);
     expect(publish.stdout).toMatch(/New version\(s\): products@2/);
+
+    // The products service serves weight: publishing an SDL without it is refused until --force.
+    const mismatch = await cli(['publish', 'products', 'no-weight.graphql']);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stdout).toMatch(/REFUSED {2}Refused: products at http:\/\/127\.0\.0\.1:\d+\/graphql does not serve this SDL .*--force/);
+    expect(mismatch.stdout).toMatch(/the published SDL: Field 'weight' was removed from object type 'Product'/);
+    expect((await registry.service.currentLaunch())?._id).toBe('L2');
 
     // A client's operation that reads price, as the gateway records it.
     registry.usage.record(parse('query ProductPrices { topProducts(first: 10) { name price } }'), 'ProductPrices', 'ios-app');
@@ -119,8 +128,10 @@ describe('npm run schema (the registry CLI)', () => {
 
     const refusedCheck = await cli(['check', 'products', 'v3.graphql']);
     expect(refusedCheck.code).toBe(1);
-    expect(refusedCheck.stdout).toMatch(/REFUSED {2}Refused: 1 breaking change/);
-    expect(refusedCheck.stdout).toMatch(/- Product\.price was removed\. {2}\[FIELD_REMOVED\]/);
+    expect(refusedCheck.stdout).toMatch(/REFUSED {2}Refused: 1 breaking, 0 dangerous, 0 non-breaking change\(s\), 1 protected operation\(s\) affected/);
+    expect(refusedCheck.stdout).toMatch(/It breaks ProductPrices of ios-app \(recorded, 1 request\(s\) in 7 days\)\. Publish anyway with --force/);
+    expect(refusedCheck.stdout).not.toMatch(/Use force/);
+    expect(refusedCheck.stdout).toMatch(/Breaking changes \(checked against 1 protected operation\(s\)\):\n {2}- Field 'price' was removed from object type 'Product' {2}\[FIELD_REMOVED\]/);
     expect(refusedCheck.stdout).toMatch(/breaks ProductPrices {2}client ios-app, 1 request\(s\)/);
     expect(refusedCheck.stdout).toMatch(/Cannot query field "price" on type "Product"/);
 
@@ -153,7 +164,21 @@ describe('npm run schema (the registry CLI)', () => {
     const json = await cli(['check', 'products', 'v3.graphql', '--json']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout).data.result.outcome).toBe('BREAKING_CHANGES');
-  });
+
+    // A rollback that breaks what clients use now needs --force: L1 has no inStock, which an
+    // Android release reads.
+    registry.usage.record(parse('query Stock { topProducts { upc inStock } }'), 'Stock', 'android-app');
+    await registry.usage.flush();
+    const back = await cli(['rollback', 'L1']);
+    expect(back.code).toBe(1);
+    expect(back.stdout).toMatch(/REFUSED {2}Refused: rolling back to L1 makes 1 breaking, .*It breaks Stock of android-app .*Roll back anyway with --force/);
+    expect(back.stdout).toMatch(/- Field 'inStock' was removed from object type 'Product' {2}\[FIELD_REMOVED\]\n {6}breaks Stock {2}client android-app/);
+    expect((await registry.service.currentLaunch())?._id).toBe('L4');
+    const backForced = await cli(['rollback', 'L1', '--force']);
+    expect(backForced.code).toBe(0);
+    expect(backForced.stdout).toMatch(/OK {2}Launched L5: rolled back to L1; it breaks 1 protected operation\(s\) \(forced\)/);
+    // Each step starts the CLI (tsx) afresh: a few seconds apiece on a busy machine.
+  }, 240_000);
 
   it('exits 1 on refusals: bad SDL, a non-admin token; 3 when the admin API is unreachable', async () => {
     const broken = await cli(['publish', 'products', 'broken.graphql']);

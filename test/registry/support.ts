@@ -219,8 +219,10 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 
 export const RESULT_FIELDS = `
   ok outcome summary forced compositionErrors dangerousChanges operationsChecked
-  breakingChanges { type description coordinate operations { name clientName count reasons } }
-  affectedOperations { name clientName signatureHash reasons }
+  changes { level type description coordinate operations { name clientName clientVersion source reasons } }
+  breakingChanges { level type description coordinate operations { name clientName clientVersion source count reasons } }
+  affectedOperations { name clientName clientVersion source signatureHash reasons }
+  servedSdlMismatches { subgraph url differences }
   launch { id kind current forced rolledBackTo versions { subgraph versionId } }
   versions { id subgraph }
 `;
