@@ -142,6 +142,24 @@ export function usedCoordinates(schema: GraphQLSchema, document: DocumentNode): 
 const LEVEL_ORDER: Record<ChangeLevel, number> = { BREAKING: 0, DANGEROUS: 1, NON_BREAKING: 2 };
 
 /**
+ * Breaking changes an operation can suffer while still validating against the new schema: what
+ * it reads changes shape (a field's output type, a union or interface losing a member, an enum
+ * losing a value it may receive). For every other change, an operation that still validates is
+ * not broken by it (e.g. an argument turned required that the operation already passes).
+ */
+const VALIDATION_BLIND = new Set(['FIELD_TYPE_CHANGED', 'TYPE_KIND_CHANGED', 'UNION_MEMBER_REMOVED', 'OBJECT_TYPE_INTERFACE_REMOVED', 'ENUM_VALUE_REMOVED']);
+
+/** Whether an operation using `used` (and failing validation when `invalid`) is touched by `change`. */
+function touches(change: SchemaChangeReport, path: string | undefined, used: Set<string>, invalid: boolean): boolean {
+  if (change.level === 'BREAKING' && !invalid && !VALIDATION_BLIND.has(change.type)) return false;
+  if (change.coordinate && used.has(change.coordinate)) return true;
+  // An argument's change breaks an invalid operation through its field even when the operation
+  // leaves the argument out (it became required, or was added as required).
+  const parts = path?.split('.') ?? [];
+  return invalid && change.type.startsWith('FIELD_ARGUMENT_') && parts.length === 3 && used.has(`${parts[0]}.${parts[1]}`);
+}
+
+/**
  * Compares two API schemas with graphql-inspector and finds, among the protected operations, the
  * ones the change would break: an operation that validated against the old schema and no longer
  * validates against the new one, or one that uses a member whose breaking change validation
@@ -150,15 +168,20 @@ const LEVEL_ORDER: Record<ChangeLevel, number> = { BREAKING: 0, DANGEROUS: 1, NO
  */
 export async function assessChange(oldApi: GraphQLSchema | null, newApi: GraphQLSchema, operations: CheckedOperation[]): Promise<ChangeReport> {
   if (!oldApi) return { changes: [], breakingChanges: [], dangerousChanges: [], affectedOperations: [], operationsChecked: 0 };
+  const paths = new Map<SchemaChangeReport, string | undefined>();
   const reports: SchemaChangeReport[] = (await diff(oldApi, newApi))
-    .map((c) => ({
-      level: c.criticality.level as ChangeLevel,
-      type: String(c.type),
-      description: c.message,
-      reason: c.criticality.reason ?? null,
-      coordinate: changeCoordinate({ type: String(c.type), path: c.path }),
-      operations: [] as AffectedOperation[],
-    }))
+    .map((c) => {
+      const report: SchemaChangeReport = {
+        level: c.criticality.level as ChangeLevel,
+        type: String(c.type),
+        description: c.message,
+        reason: c.criticality.reason ?? null,
+        coordinate: changeCoordinate({ type: String(c.type), path: c.path }),
+        operations: [],
+      };
+      paths.set(report, c.path);
+      return report;
+    })
     .sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
   const breaking = reports.filter((r) => r.level === 'BREAKING');
   const watched = reports.filter((r) => r.level !== 'NON_BREAKING');
@@ -194,7 +217,7 @@ export async function assessChange(oldApi: GraphQLSchema | null, newApi: GraphQL
       };
       let attributed = false;
       for (const report of watched) {
-        if (!report.coordinate || !used.has(report.coordinate)) continue;
+        if (!touches(report, paths.get(report), used, errors.length > 0)) continue;
         if (report.level === 'DANGEROUS') {
           report.operations.push({ ...out(), reasons: [`uses ${report.coordinate}: ${report.description}`] });
           continue;

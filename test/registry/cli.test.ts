@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
@@ -54,7 +55,14 @@ describe('npm run schema (the registry CLI)', () => {
     db = await testDatabase('registry_cli');
     productsSub = await startProducts();
     reviewsSub = await startReviews();
-    registry = await openSchemaRegistry({ database: db, jwtSecret: testConfig.jwtSecret, production: false, pollIntervalMs: 0 });
+    registry = await openSchemaRegistry({
+      database: db,
+      jwtSecret: testConfig.jwtSecret,
+      production: false,
+      pollIntervalMs: 0,
+      // Like SUBGRAPH_REVIEWS_URL: reviews is registered at its production name, served locally.
+      resolveUrl: (name, url) => (name === 'reviews' ? reviewsSub.url : url),
+    });
     const admin = adminDoor(registry.admin, testConfig.jwtSecret);
     server = createServer((req, res) => {
       if (pathOf(req) === '/admin/graphql') return void admin(req, res);
@@ -65,7 +73,7 @@ describe('npm run schema (the registry CLI)', () => {
     file('reviews.graphql', reviewsV1);
     file(
       'supergraph.yaml',
-      `federation_version: =2.9.3\nsubgraphs:\n  products:\n    routing_url: ${productsSub.url}\n    schema:\n      file: ./products.graphql\n  reviews:\n    routing_url: ${reviewsSub.url}\n    schema:\n      file: ./reviews.graphql\n`,
+      `federation_version: =2.9.3\nsubgraphs:\n  products:\n    routing_url: ${productsSub.url}\n    schema:\n      file: ./products.graphql\n  reviews:\n    routing_url: http://reviews.internal:4000/graphql\n    schema:\n      file: ./reviews.graphql\n`,
     );
     file('v2.graphql', productsV2);
     file('v3.graphql', productsV3);
@@ -151,6 +159,8 @@ describe('npm run schema (the registry CLI)', () => {
     expect(history.code).toBe(0);
     expect(history.stdout).toMatch(/L4 +rollback .*\(CURRENT, rollback to L2\)/);
     expect(history.stdout).toMatch(/products +products@2/);
+    // The routing URL in use (after the override), and the registered one beside it.
+    expect(history.stdout).toContain(`reviews        reviews@1        ${reviewsSub.url}  (registered: http://reviews.internal:4000/graphql)`);
 
     const versions = await cli(['history', 'products']);
     expect(versions.code).toBe(0);
@@ -179,6 +189,34 @@ describe('npm run schema (the registry CLI)', () => {
     expect(backForced.stdout).toMatch(/OK {2}Launched L5: rolled back to L1; it breaks 1 protected operation\(s\) \(forced\)/);
     // Each step starts the CLI (tsx) afresh: a few seconds apiece on a busy machine.
   }, 240_000);
+
+  it('registers an app version\'s operations from a persisted query manifest; a broken one is refused, naming each operation', async () => {
+    const body = 'query Names { topProducts(first: 2) { upc name } }';
+    const entry = (name: string, text: string) => ({ id: createHash('sha256').update(text).digest('hex'), name, type: 'query', body: text });
+    const manifest = (...operations: unknown[]) => JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations });
+    file('web.json', manifest(entry('Names', body)));
+    file('broken.json', manifest(entry('Names', body), entry('Colours', 'query Colours { topProducts { colour } }')));
+
+    const published = await cli(['operations', 'publish', 'web', '3.2.0', 'web.json']);
+    expect(published.stderr).toBe('');
+    expect(published.code).toBe(0);
+    expect(published.stdout).toMatch(/^OK {2}Registered 1 operation\(s\) of web@3\.2\.0/);
+    expect(published.stdout).toMatch(/Names +[0-9a-f]{64}/);
+
+    const refused = await cli(['operations', 'publish', 'web', '3.3.0', 'broken.json']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/^REFUSED {2}Refused: 1 of 2 operation\(s\) of web@3\.3\.0 do not run on the current graph .*: Colours; nothing was registered/);
+    expect(refused.stdout).toMatch(/Broken operations:\n {2}- Colours {2}id [0-9a-f]{64}\n {6}Cannot query field "colour" on type "Product"\./);
+
+    const listed = await cli(['operations', 'registered']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/1 registered app version\(s\)/);
+    expect(listed.stdout).toMatch(/web@3\.2\.0 .* 1 operation\(s\)/);
+
+    const usage = await cli(['operations', 'publish', 'web']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/operations publish needs a client name, its version and a manifest file/);
+  }, 120_000);
 
   it('exits 1 on refusals: bad SDL, a non-admin token; 3 when the admin API is unreachable', async () => {
     const broken = await cli(['publish', 'products', 'broken.graphql']);
