@@ -13,6 +13,8 @@
  *   operations registered [client]   the registered app versions
  *   operations retire <client> <version>   stop serving and protecting an app version's operations
  *   seed [--config supergraph.yaml]  seed or update the registry from rover's supergraph.yaml
+ *   fetch [--url gatewayUrl] [--out schema.graphql]
+ *                                    introspect the running gateway and print (or write) its API schema SDL
  *
  * A <file> is an SDL file; an http(s) URL instead asks the running subgraph for its SDL.
  * The token is `CITYGRAPH_TOKEN` (an admin's), or outside production one is made with JWT_SECRET
@@ -20,7 +22,8 @@
  * Exit codes: 0 done or passed; 1 refused (composition errors, breaking changes, bad input,
  * not allowed); 2 usage error; 3 the admin API could not be reached.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { buildClientSchema, getIntrospectionQuery, printSchema, type IntrospectionQuery } from 'graphql';
 import os from 'node:os';
 import path from 'node:path';
 import { signUserToken } from '../shared/auth';
@@ -38,6 +41,7 @@ const USAGE = `usage: npm run schema -- <command> [options]
   operations registered [client]
   operations retire <client> <version>
   seed [--config supergraph.yaml] [--force]
+  fetch [--url http://127.0.0.1:4000/graphql] [--out file.graphql]
 options: --json (raw answer)   env: CITYGRAPH_ADMIN_URL, CITYGRAPH_TOKEN`;
 
 class UsageError extends Error {}
@@ -49,7 +53,7 @@ interface Args {
   flags: Record<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['message', 'url', 'days', 'config', 'limit']);
+const VALUE_FLAGS = new Set(['message', 'url', 'days', 'config', 'limit', 'out']);
 const BOOLEAN_FLAGS = new Set(['force', 'new', 'json']);
 
 function parseArgs(argv: string[]): Args {
@@ -364,6 +368,50 @@ async function seed(args: Args): Promise<number> {
   return finish(answer, args);
 }
 
+/**
+ * The introspection query `fetch` sends: graphql-js' full one with type references 6 deep (enough
+ * for `[[T!]!]!`) instead of 9, so it fits the gateway's default depth limit.
+ */
+const INTROSPECTION = getIntrospectionQuery({ typeDepth: 6, descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true });
+
+async function fetchSchema(args: Args): Promise<number> {
+  if (args.positional.length) throw new UsageError('fetch takes no arguments (only --url URL, --out FILE)');
+  const url = typeof args.flags.url === 'string' ? args.flags.url : process.env.CITYGRAPH_GATEWAY_URL || 'http://127.0.0.1:4000/graphql';
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'apollographql-client-name': 'citygraph-schema-cli',
+        ...(process.env.CITYGRAPH_TOKEN ? { authorization: `Bearer ${process.env.CITYGRAPH_TOKEN}` } : {}),
+      },
+      body: JSON.stringify({ query: INTROSPECTION, operationName: 'IntrospectionQuery' }),
+      signal: AbortSignal.timeout(Number(process.env.CITYGRAPH_ADMIN_TIMEOUT_MS ?? 60000)),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    throw new Unreachable(`cannot reach the gateway at ${url}: ${cause?.code ?? (err as Error).message}`);
+  }
+  const answer = (await res.json().catch(() => ({}))) as { data?: IntrospectionQuery; errors?: GraphQLAnswer['errors'] };
+  if (!answer.data?.__schema) {
+    printErrors({ errors: answer.errors?.length ? answer.errors : [{ message: `HTTP ${res.status} without an introspection result` }] });
+    process.stderr.write(
+      'The gateway must answer introspection (INTROSPECTION=on; off by default in production) within its MAX_DEPTH and MAX_COST; ' +
+        'schema/api.graphql (npm run compose) is the same schema without a running gateway.\n',
+    );
+    return EXIT.refused;
+  }
+  const sdl = `${printSchema(buildClientSchema(answer.data))}\n`;
+  if (typeof args.flags.out === 'string') {
+    writeFileSync(args.flags.out, sdl);
+    process.stderr.write(`Wrote the API schema of ${url} to ${args.flags.out}\n`);
+  } else {
+    process.stdout.write(sdl);
+  }
+  return EXIT.ok;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const args = parseArgs(rest);
@@ -380,6 +428,8 @@ async function main(argv: string[]): Promise<number> {
       return operations(args);
     case 'seed':
       return seed(args);
+    case 'fetch':
+      return fetchSchema(args);
     case undefined:
     case 'help':
     case '--help':

@@ -1,4 +1,3 @@
-import { Supergraph } from '@apollo/federation-internals';
 import { diff } from '@graphql-inspector/core';
 import {
   getNamedType,
@@ -11,13 +10,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 
-/**
- * The schema clients see: the supergraph minus federation internals and @inaccessible members.
- * Feature support is not checked here (`@authenticated` and friends are the gateway's business).
- */
-export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
-  return Supergraph.build(supergraphSdl, { supportedFeatures: null }).apiSchema().toGraphQLJSSchema();
-}
+/** What every check compares: the API schema of a launch's supergraph. */
+export { apiSchemaOf } from '../supergraph/compose';
 
 /** An operation the checks protect: one clients sent (recorded) or one an app registered (a trusted document). */
 export interface CheckedOperation {
