@@ -2,7 +2,7 @@ import { Kind, parse, validate, type DocumentNode, type GraphQLSchema, type Oper
 import { badInput } from '../../shared/errors';
 import { createLogger, type Logger } from '../../shared/logger';
 import type { PubSub } from '../../shared/pubsub';
-import { Coalesced } from '../supergraph/coalesce';
+import { Coalesced, followRegistry } from '../supergraph/coalesce';
 import { sha256, type AppManifestDoc, type AppOperation, type RegistryStore } from './store';
 
 /** Pub/sub topic on which a newly published (or retired) app manifest is announced to every gateway. */
@@ -125,8 +125,7 @@ export class RegisteredOperations {
   private readonly log: Logger;
   private manifests = new Map<string, AppManifestDoc>();
   private byId = new Map<string, RegisteredOperation>();
-  private timer?: NodeJS.Timeout;
-  private subscription?: AsyncIterableIterator<unknown>;
+  private unfollow?: () => Promise<void>;
   private stopped = false;
   private readonly runs = new Coalesced(() => this.refreshOnce(), () => this.stopped);
 
@@ -137,22 +136,13 @@ export class RegisteredOperations {
   /** Loads the manifests (a database failure is logged; the poll retries) and starts following changes. */
   async start(): Promise<void> {
     await this.refresh();
-    const every = this.options.pollIntervalMs ?? 2000;
-    if (every > 0) {
-      this.timer = setInterval(() => void this.refresh(), every);
-      this.timer.unref();
-    }
-    if (this.options.pubsub) {
-      const subscription = this.options.pubsub.subscribe(MANIFEST_TOPIC);
-      this.subscription = subscription;
-      void (async () => {
-        try {
-          for await (const _event of subscription) void this.refresh();
-        } catch (err) {
-          this.log.warn({ err }, 'registry.operations subscription ended; polling continues');
-        }
-      })();
-    }
+    this.unfollow = followRegistry({
+      refresh: () => this.refresh(),
+      pollIntervalMs: this.options.pollIntervalMs ?? 2000,
+      pubsub: this.options.pubsub,
+      topic: MANIFEST_TOPIC,
+      logger: this.log,
+    });
   }
 
   /** The body of a registered operation, by its manifest id or by the sha256 of its body. */
@@ -209,8 +199,7 @@ export class RegisteredOperations {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.subscription?.return?.();
+    await this.unfollow?.();
     await this.runs.settled();
   }
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -12,15 +11,9 @@ import { ROOT_DIR } from '../../shared/schema';
 import { testConfig } from '../support/subgraph';
 import { adminDoor } from '../support/gateway';
 import { openSchemaRegistry, type SchemaRegistry } from '../../gateway/registry';
-import { adminToken, productsV1, productsV2, productsV2NoWeight, productsV3, reviewsV1, startProducts, startReviews, type TinySubgraph } from './support';
+import { adminToken, runCommand, productsV1, productsV2, productsV2NoWeight, productsV3, reviewsV1, startProducts, startReviews, type TinySubgraph } from './support';
 
 /** `npm run schema -- …` against an in-process admin endpoint: output and exit codes. */
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe('npm run schema (the registry CLI)', () => {
   let db: Database;
@@ -31,19 +24,8 @@ describe('npm run schema (the registry CLI)', () => {
   let productsSub: TinySubgraph;
   let reviewsSub: TinySubgraph;
 
-  const cli = (args: string[], env: Record<string, string> = {}): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(path.join(ROOT_DIR, 'node_modules', '.bin', 'tsx'), [path.join(ROOT_DIR, 'scripts', 'schema.ts'), ...args], {
-        cwd: dir,
-        env: { ...process.env, NODE_ENV: 'test', CITYGRAPH_ADMIN_URL: adminUrl, ...env },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runCommand('tsx', [path.join(ROOT_DIR, 'scripts', 'schema.ts'), ...args], { cwd: dir, env: { CITYGRAPH_ADMIN_URL: adminUrl, ...env } });
   const file = (name: string, text: string) => {
     const p = path.join(dir, name);
     writeFileSync(p, text);

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { ROOT_DIR } from '../../shared/schema';
 import { gatewayOptions } from '../support/gateway';
+import { runCommand } from './support';
 
 /**
  * The client kit: schema/api.graphql is what the running gateway introspects as, so code
@@ -37,25 +37,13 @@ describe('client kit', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Runs a command from the repository root; resolves with its exit code and output. */
-  const run = (command: string, args: string[], env: Record<string, string> = {}) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(path.join(ROOT_DIR, 'node_modules', '.bin', command), args, { cwd: ROOT_DIR, env: { ...process.env, NODE_ENV: 'test', ...env } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-
   /**
    * Runs the example's codegen config (`npm run codegen:client`; the graphql-codegen CLI, which
    * Jest cannot load in-process) with another schema source, into a directory of its own.
    */
   const codegen = async (schema: string, name: string) => {
     const out = path.join(dir, name);
-    const result = await run('graphql-codegen', ['--config', 'examples/client/codegen.ts'], { CODEGEN_SCHEMA: schema, CODEGEN_OUT: `${out}/` });
+    const result = await runCommand('graphql-codegen', ['--config', 'examples/client/codegen.ts'], { env: { CODEGEN_SCHEMA: schema, CODEGEN_OUT: `${out}/` } });
     expect([result.code, result.stderr]).toEqual([0, '']);
     return Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(path.join(out, f), 'utf8')]));
   };
@@ -75,7 +63,7 @@ describe('client kit', () => {
 
   it('npm run schema -- fetch writes the SDL the gateway introspects as: schema/api.graphql', async () => {
     const out = path.join(dir, 'fetched.graphql');
-    const fetched = await run('tsx', ['scripts/schema.ts', 'fetch', '--url', url, '--out', out]);
+    const fetched = await runCommand('tsx', ['scripts/schema.ts', 'fetch', '--url', url, '--out', out]);
     expect(fetched.stderr).toMatch(/Wrote the API schema of .* to /);
     expect(fetched.code).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(readFileSync(path.join(ROOT_DIR, 'schema', 'api.graphql'), 'utf8'));
