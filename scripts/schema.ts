@@ -296,11 +296,11 @@ async function operations(args: Args): Promise<number> {
   if (args.positional.length) throw new UsageError('operations takes no arguments (only --days N), or publish / registered / retire');
   const days = args.flags.days ? Number(args.flags.days) : 7;
   if (!Number.isFinite(days) || days <= 0) throw new UsageError('--days must be a positive number');
-  const answer = await call('query Ops($days: Float) { operations(sinceDays: $days) { name clientName count firstSeen lastSeen signatureHash body } }', { days });
+  const answer = await call('query Ops($days: Float) { operations(sinceDays: $days) { name clientName clientVersion count firstSeen lastSeen signatureHash body } }', { days });
   return finish(answer, args, (data) => {
     out(`${data.operations.length} operation(s) seen in the last ${days} day(s):`);
     for (const o of data.operations) {
-      out(`  ${(o.name ?? '(anonymous)').padEnd(28)} client ${o.clientName.padEnd(20)} ${String(o.count).padStart(8)}x  last ${when(o.lastSeen)}  ${o.signatureHash.slice(0, 12)}`);
+      out(`  ${(o.name ?? '(anonymous)').padEnd(28)} client ${`${o.clientName}${o.clientVersion ? `@${o.clientVersion}` : ''}`.padEnd(20)} ${String(o.count).padStart(8)}x  last ${when(o.lastSeen)}  ${o.signatureHash.slice(0, 12)}`);
     }
   });
 }

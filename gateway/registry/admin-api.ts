@@ -71,6 +71,8 @@ export const adminTypeDefs = /* GraphQL */ `
     name: String
     body: String!
     clientName: String!
+    "apollographql-client-version, when the client sent one."
+    clientVersion: String
     count: Int!
     firstSeen: DateTime!
     lastSeen: DateTime!

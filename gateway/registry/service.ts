@@ -643,7 +643,7 @@ export class RegistryService {
       operationName: o.operationName,
       body: o.body,
       clientName: o.clientName,
-      clientVersion: null,
+      clientVersion: o.clientVersion ?? null,
       source: 'recorded',
       count: o.count,
       lastSeen: o.lastSeen,

@@ -77,6 +77,8 @@ export interface OperationDoc {
   /** The normalized document (literals hidden), what checks validate. */
   body: string;
   clientName: string;
+  /** `apollographql-client-version`, when the client sent one (absent on records made before versions were kept). */
+  clientVersion?: string | null;
   firstSeen: Date;
   lastSeen: Date;
   count: number;
@@ -138,6 +140,7 @@ export interface OperationUsage {
   operationName: string | null;
   body: string;
   clientName: string;
+  clientVersion: string | null;
   count: number;
   firstSeen: Date;
   lastSeen: Date;
@@ -145,8 +148,9 @@ export interface OperationUsage {
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-export function operationKey(signatureHash: string, clientName: string): string {
-  return sha256(`${signatureHash}\u0000${clientName}`).slice(0, 40);
+/** One record per operation, client and client version (records without a version keep their old keys). */
+export function operationKey(signatureHash: string, clientName: string, clientVersion?: string | null): string {
+  return sha256(`${signatureHash}\u0000${clientName}${clientVersion ? `\u0000${clientVersion}` : ''}`).slice(0, 40);
 }
 
 export class RegistryStore {
@@ -360,12 +364,12 @@ export class RegistryStore {
     if (!usages.length) return;
     const ops: AnyBulkWriteOperation<OperationDoc>[] = usages.map((u) => ({
       updateOne: {
-        filter: { _id: operationKey(u.signatureHash, u.clientName) },
+        filter: { _id: operationKey(u.signatureHash, u.clientName, u.clientVersion) },
         update: {
           $inc: { count: u.count },
           $max: { lastSeen: u.lastSeen },
           $min: { firstSeen: u.firstSeen },
-          $setOnInsert: { signatureHash: u.signatureHash, operationName: u.operationName, body: u.body, clientName: u.clientName },
+          $setOnInsert: { signatureHash: u.signatureHash, operationName: u.operationName, body: u.body, clientName: u.clientName, clientVersion: u.clientVersion },
         },
         upsert: true,
       },

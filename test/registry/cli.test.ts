@@ -112,17 +112,17 @@ describe('npm run schema (the registry CLI)', () => {
     expect(mismatch.stdout).toMatch(/the published SDL: Field 'weight' was removed from object type 'Product'/);
     expect((await registry.service.currentLaunch())?._id).toBe('L2');
 
-    // A client's operation that reads price, as the gateway records it.
-    registry.usage.record(parse('query ProductPrices { topProducts(first: 10) { name price } }'), 'ProductPrices', 'ios-app');
+    // A client's operation that reads price, as the gateway records it (with apollographql-client-version).
+    registry.usage.record(parse('query ProductPrices { topProducts(first: 10) { name price } }'), 'ProductPrices', 'ios-app', '5.2.0');
     await registry.usage.flush();
 
     const refusedCheck = await cli(['check', 'products', 'v3.graphql']);
     expect(refusedCheck.code).toBe(1);
     expect(refusedCheck.stdout).toMatch(/REFUSED {2}Refused: 1 breaking, 0 dangerous, 0 non-breaking change\(s\), 1 protected operation\(s\) affected/);
-    expect(refusedCheck.stdout).toMatch(/It breaks ProductPrices of ios-app \(recorded, 1 request\(s\) in 7 days\)\. Publish anyway with --force/);
+    expect(refusedCheck.stdout).toMatch(/It breaks ProductPrices of ios-app@5\.2\.0 \(recorded, 1 request\(s\) in 7 days\)\. Publish anyway with --force/);
     expect(refusedCheck.stdout).not.toMatch(/Use force/);
     expect(refusedCheck.stdout).toMatch(/Breaking changes \(checked against 1 protected operation\(s\)\):\n {2}- Field 'price' was removed from object type 'Product' {2}\[FIELD_REMOVED\]/);
-    expect(refusedCheck.stdout).toMatch(/breaks ProductPrices {2}client ios-app, 1 request\(s\)/);
+    expect(refusedCheck.stdout).toMatch(/breaks ProductPrices {2}client ios-app@5\.2\.0, 1 request\(s\)/);
     expect(refusedCheck.stdout).toMatch(/Cannot query field "price" on type "Product"/);
 
     const refused = await cli(['publish', 'products', 'v3.graphql']);
@@ -151,7 +151,7 @@ describe('npm run schema (the registry CLI)', () => {
 
     const ops = await cli(['operations', '--days', '7']);
     expect(ops.code).toBe(0);
-    expect(ops.stdout).toMatch(/ProductPrices +client ios-app/);
+    expect(ops.stdout).toMatch(/ProductPrices +client ios-app@5\.2\.0/);
 
     const json = await cli(['check', 'products', 'v3.graphql', '--json']);
     expect(json.code).toBe(1);
