@@ -147,6 +147,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     inFlight: { maxInFlight: options.security.maxInFlight, maxQueued: options.security.maxQueued },
     debugErrors: options.debugErrors,
     trusted: security.trusted,
+    registered: registry?.operations,
     limiter: security.limiter,
     identity: createIdentityResolver({
       hs256Tokens: true,

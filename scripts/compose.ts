@@ -1,15 +1,18 @@
 /**
  * `npm run compose`: composes supergraph.yaml into schema/supergraph.graphql with
- * @apollo/composition. Prints every composition error and exits 1 when composition fails.
- * `npm run compose -- --check` only reports whether the committed file is up to date.
+ * @apollo/composition, and writes schema/api.graphql, the API schema clients see (the supergraph
+ * minus federation internals and @inaccessible members: what the gateway serves and introspects
+ * as). Prints every composition error and exits 1 when composition fails.
+ * `npm run compose -- --check` only reports whether the committed files are up to date.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { composeFromConfig } from '../gateway/supergraph/compose';
+import { composeFromConfig, printApiSchema } from '../gateway/supergraph/compose';
 import { ROOT_DIR } from '../shared/schema';
 
 const configPath = path.join(ROOT_DIR, 'supergraph.yaml');
 const outPath = path.join(ROOT_DIR, 'schema', 'supergraph.graphql');
+const apiPath = path.join(ROOT_DIR, 'schema', 'api.graphql');
 const check = process.argv.includes('--check');
 
 let outcome;
@@ -24,14 +27,19 @@ if (!outcome.supergraphSdl) {
   outcome.errors.forEach((e, i) => console.error(`${i + 1}. ${e}\n`));
   process.exit(1);
 }
-const current = existsSync(outPath) ? readFileSync(outPath, 'utf8') : '';
+const outputs = [
+  { file: outPath, text: outcome.supergraphSdl },
+  { file: apiPath, text: printApiSchema(outcome.supergraphSdl) },
+];
+const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
 if (check) {
-  if (current !== outcome.supergraphSdl) {
-    console.error('schema/supergraph.graphql is stale: run `npm run compose`');
+  const stale = outputs.filter((o) => read(o.file) !== o.text).map((o) => path.relative(ROOT_DIR, o.file));
+  if (stale.length) {
+    console.error(`${stale.join(' and ')} ${stale.length > 1 ? 'are' : 'is'} stale: run \`npm run compose\``);
     process.exit(1);
   }
-  console.log('schema/supergraph.graphql is up to date');
+  console.log(`${outputs.map((o) => path.relative(ROOT_DIR, o.file)).join(' and ')} are up to date`);
 } else {
-  writeFileSync(outPath, outcome.supergraphSdl);
-  console.log(`Composed ${path.relative(ROOT_DIR, configPath)} into ${path.relative(ROOT_DIR, outPath)}`);
+  for (const o of outputs) writeFileSync(o.file, o.text);
+  console.log(`Composed ${path.relative(ROOT_DIR, configPath)} into ${outputs.map((o) => path.relative(ROOT_DIR, o.file)).join(' and ')}`);
 }

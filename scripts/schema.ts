@@ -6,9 +6,15 @@
  *   publish <subgraph> <file|url>    publish it (--force, --message "…", --url <routingUrl>, --new)
  *   history [subgraph]               versions of a subgraph, or launches and the live versions
  *   rollback <launchId>              a new launch from an earlier launch's versions (L3 or 3)
- *   rollback <subgraph>@<n>          one subgraph back to an earlier version
+ *   rollback <subgraph>@<n>          one subgraph back to an earlier version (--force when it breaks operations)
  *   operations [--days 7]            the operations clients sent (what checks protect)
+ *   operations publish <client> <version> <manifest.json>
+ *                                    register an app version's operations (Apollo persisted query manifest)
+ *   operations registered [client]   the registered app versions
+ *   operations retire <client> <version>   stop serving and protecting an app version's operations
  *   seed [--config supergraph.yaml]  seed or update the registry from rover's supergraph.yaml
+ *   fetch [--url gatewayUrl] [--out schema.graphql]
+ *                                    introspect the running gateway and print (or write) its API schema SDL
  *
  * A <file> is an SDL file; an http(s) URL instead asks the running subgraph for its SDL.
  * The token is `CITYGRAPH_TOKEN` (an admin's), or outside production one is made with JWT_SECRET
@@ -16,7 +22,8 @@
  * Exit codes: 0 done or passed; 1 refused (composition errors, breaking changes, bad input,
  * not allowed); 2 usage error; 3 the admin API could not be reached.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { buildClientSchema, getIntrospectionQuery, printSchema, type IntrospectionQuery } from 'graphql';
 import os from 'node:os';
 import path from 'node:path';
 import { signUserToken } from '../shared/auth';
@@ -28,9 +35,13 @@ const USAGE = `usage: npm run schema -- <command> [options]
   check <subgraph> <file|url> [--url routingUrl] [--new]
   publish <subgraph> <file|url> [--force] [--message "…"] [--url routingUrl] [--new]
   history [subgraph] [--limit N]
-  rollback <launchId> | rollback <subgraph>@<n>   [--message "…"]
+  rollback <launchId> | rollback <subgraph>@<n>   [--message "…"] [--force]
   operations [--days 7]
+  operations publish <client> <version> <manifest.json>
+  operations registered [client]
+  operations retire <client> <version>
   seed [--config supergraph.yaml] [--force]
+  fetch [--url http://127.0.0.1:4000/graphql] [--out file.graphql]
 options: --json (raw answer)   env: CITYGRAPH_ADMIN_URL, CITYGRAPH_TOKEN`;
 
 class UsageError extends Error {}
@@ -42,7 +53,7 @@ interface Args {
   flags: Record<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['message', 'url', 'days', 'config', 'limit']);
+const VALUE_FLAGS = new Set(['message', 'url', 'days', 'config', 'limit', 'out']);
 const BOOLEAN_FLAGS = new Set(['force', 'new', 'json']);
 
 function parseArgs(argv: string[]): Args {
@@ -68,9 +79,12 @@ function parseArgs(argv: string[]): Args {
   return { positional, flags };
 }
 
+const AFFECTED = 'name clientName clientVersion source count lastSeen reasons';
 const RESULT = `ok outcome summary forced compositionErrors dangerousChanges operationsChecked
-  breakingChanges { type description coordinate operations { name clientName count lastSeen reasons } }
-  affectedOperations { name clientName count lastSeen reasons }
+  changes { level type description coordinate operations { ${AFFECTED} } }
+  breakingChanges { type description coordinate operations { ${AFFECTED} } }
+  affectedOperations { ${AFFECTED} }
+  servedSdlMismatches { subgraph url differences }
   launch { id kind versions { subgraph versionId } }
   versions { id subgraph routingUrl }`;
 
@@ -125,26 +139,41 @@ function printErrors(answer: GraphQLAnswer): void {
   }
 }
 
+/** `TopProducts (client web@1.4, registered)` or `TopProducts (client web, 57 request(s), last seen …)` */
+function describeOperation(o: any): string {
+  const client = `client ${o.clientName}${o.clientVersion ? `@${o.clientVersion}` : ''}`;
+  const usage = o.source === 'REGISTERED' ? 'registered' : `${o.count} request(s), last seen ${when(o.lastSeen)}`;
+  return `${o.name ?? '(anonymous operation)'}  ${client}, ${usage}`;
+}
+
+const LEVELS: Array<[string, string]> = [
+  ['BREAKING', 'Breaking changes'],
+  ['DANGEROUS', 'Dangerous changes (allowed; operations that use them are listed)'],
+  ['NON_BREAKING', 'Additive and safe changes'],
+];
+
 function printResult(r: any): void {
   out(`${r.ok ? 'OK' : 'REFUSED'}  ${r.summary}`);
   if (r.compositionErrors.length) {
     out('\nComposition errors:');
     r.compositionErrors.forEach((e: string, i: number) => out(`  ${i + 1}. ${e}`));
   }
-  if (r.breakingChanges.length) {
-    out(`\nBreaking changes (checked against ${r.operationsChecked} recorded operation(s)):`);
-    for (const c of r.breakingChanges) {
+  for (const m of r.servedSdlMismatches ?? []) {
+    out(`\n${m.subgraph} at ${m.url} does not serve this SDL${r.ok ? ' (--force given)' : ' (deploy it first, or publish anyway with --force)'}:`);
+    for (const d of m.differences) out(`  - ${d}`);
+  }
+  for (const [level, title] of LEVELS) {
+    const changes = (r.changes ?? []).filter((c: any) => c.level === level);
+    if (!changes.length) continue;
+    out(`\n${title}${level === 'BREAKING' ? ` (checked against ${r.operationsChecked} protected operation(s))` : ''}:`);
+    for (const c of changes) {
       out(`  - ${c.description}  [${c.type}]`);
-      if (!c.operations.length) out('      no recorded operation uses it: allowed');
+      if (level === 'BREAKING' && !c.operations.length) out('      no protected operation uses it: allowed');
       for (const o of c.operations) {
-        out(`      breaks ${o.name ?? '(anonymous operation)'}  client ${o.clientName}, ${o.count} request(s), last seen ${when(o.lastSeen)}`);
+        out(`      ${level === 'BREAKING' ? 'breaks' : 'affects'} ${describeOperation(o)}`);
         for (const reason of o.reasons) out(`        ${reason}`);
       }
     }
-  }
-  if (r.dangerousChanges.length) {
-    out('\nDangerous changes (allowed):');
-    for (const d of r.dangerousChanges) out(`  - ${d}`);
   }
   if (r.versions.length) out(`\nNew version(s): ${r.versions.map((v: any) => `${v.id} (${v.routingUrl})`).join(', ')}`);
   if (r.launch && r.outcome === 'PUBLISHED') {
@@ -204,14 +233,16 @@ async function history(args: Args): Promise<number> {
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
   if (subgraph) {
     const answer = await call(
-      'query History($name: String, $limit: Int) { subgraphVersions(name: $name, limit: $limit) { id routingUrl author message createdAt hash } currentLaunch { versions { versionId } } }',
+      'query History($name: String, $limit: Int) { subgraphVersions(name: $name, limit: $limit) { id routingUrl author message createdAt hash } currentLaunch { versions { versionId } } subgraphs { name routingUrl routingUrlInUse } }',
       { name: subgraph, limit },
     );
     return finish(answer, args, (data) => {
-      const live = new Set((data.currentLaunch?.versions ?? []).map((v: any) => v.versionId));
+      const liveIds = new Set((data.currentLaunch?.versions ?? []).map((v: any) => v.versionId));
+      const live = (data.subgraphs ?? []).find((s: any) => s.name === subgraph);
+      if (live) out(`Routing URL in use: ${live.routingUrlInUse}${live.routingUrlInUse !== live.routingUrl ? ` (override; registered: ${live.routingUrl})` : ''}`);
       out(`Versions of ${subgraph} (newest first):`);
       for (const v of data.subgraphVersions) {
-        out(`  ${live.has(v.id) ? '*' : ' '} ${v.id.padEnd(16)} ${when(v.createdAt)}  ${v.author}  ${v.message || '-'}  ${v.routingUrl}`);
+        out(`  ${liveIds.has(v.id) ? '*' : ' '} ${v.id.padEnd(16)} ${when(v.createdAt)}  ${v.author}  ${v.message || '-'}  ${v.routingUrl}`);
       }
       out('  (* live)');
     });
@@ -219,13 +250,16 @@ async function history(args: Args): Promise<number> {
   const answer = await call(
     `query Launches($limit: Int) {
       launches(limit: $limit) { id kind current author message createdAt forced rolledBackTo versions { versionId } rejectedBy { instance reason } }
-      subgraphs { name routingUrl version { id } }
+      subgraphs { name routingUrl routingUrlInUse version { id } }
     }`,
     { limit },
   );
   return finish(answer, args, (data) => {
-    out('Live subgraphs:');
-    for (const s of data.subgraphs) out(`  ${s.name.padEnd(14)} ${s.version.id.padEnd(16)} ${s.routingUrl}`);
+    out('Live subgraphs (routing URL in use; the registered one when an override such as SUBGRAPH_<NAME>_URL changes it):');
+    for (const s of data.subgraphs) {
+      const overridden = s.routingUrlInUse !== s.routingUrl ? `  (registered: ${s.routingUrl})` : '';
+      out(`  ${s.name.padEnd(14)} ${s.version.id.padEnd(16)} ${s.routingUrlInUse}${overridden}`);
+    }
     out('\nLaunches (newest first):');
     for (const l of data.launches) {
       const flags = [l.current ? 'CURRENT' : '', l.forced ? 'forced' : '', l.rolledBackTo ? `rollback to ${l.rolledBackTo}` : ''].filter(Boolean).join(', ');
@@ -242,29 +276,79 @@ async function rollback(args: Args): Promise<number> {
   const at = target.indexOf('@');
   const answer =
     at > 0
-      ? await call(`mutation Rollback($subgraph: String!, $versionId: ID!, $message: String) { result: rollbackSubgraph(subgraph: $subgraph, versionId: $versionId, message: $message) { ${RESULT} } }`, {
-          subgraph: target.slice(0, at),
-          versionId: target,
-          message: args.flags.message,
-        })
-      : await call(`mutation Rollback($launchId: ID!, $message: String) { result: rollback(launchId: $launchId, message: $message) { ${RESULT} } }`, {
+      ? await call(
+          `mutation Rollback($subgraph: String!, $versionId: ID!, $message: String, $force: Boolean) { result: rollbackSubgraph(subgraph: $subgraph, versionId: $versionId, message: $message, force: $force) { ${RESULT} } }`,
+          { subgraph: target.slice(0, at), versionId: target, message: args.flags.message, force: !!args.flags.force },
+        )
+      : await call(`mutation Rollback($launchId: ID!, $message: String, $force: Boolean) { result: rollback(launchId: $launchId, message: $message, force: $force) { ${RESULT} } }`, {
           launchId: target,
           message: args.flags.message,
+          force: !!args.flags.force,
         });
   return finish(answer, args);
 }
 
 async function operations(args: Args): Promise<number> {
-  if (args.positional.length) throw new UsageError('operations takes no arguments (only --days N)');
+  const [sub, ...rest] = args.positional;
+  if (sub === 'publish') return publishOperations({ ...args, positional: rest });
+  if (sub === 'retire') return retireOperations({ ...args, positional: rest });
+  if (sub === 'registered') return registeredOperations({ ...args, positional: rest });
+  if (args.positional.length) throw new UsageError('operations takes no arguments (only --days N), or publish / registered / retire');
   const days = args.flags.days ? Number(args.flags.days) : 7;
   if (!Number.isFinite(days) || days <= 0) throw new UsageError('--days must be a positive number');
-  const answer = await call('query Ops($days: Float) { operations(sinceDays: $days) { name clientName count firstSeen lastSeen signatureHash body } }', { days });
+  const answer = await call('query Ops($days: Float) { operations(sinceDays: $days) { name clientName clientVersion count firstSeen lastSeen signatureHash body } }', { days });
   return finish(answer, args, (data) => {
     out(`${data.operations.length} operation(s) seen in the last ${days} day(s):`);
     for (const o of data.operations) {
-      out(`  ${(o.name ?? '(anonymous)').padEnd(28)} client ${o.clientName.padEnd(20)} ${String(o.count).padStart(8)}x  last ${when(o.lastSeen)}  ${o.signatureHash.slice(0, 12)}`);
+      out(`  ${(o.name ?? '(anonymous)').padEnd(28)} client ${`${o.clientName}${o.clientVersion ? `@${o.clientVersion}` : ''}`.padEnd(20)} ${String(o.count).padStart(8)}x  last ${when(o.lastSeen)}  ${o.signatureHash.slice(0, 12)}`);
     }
   });
+}
+
+async function publishOperations(args: Args): Promise<number> {
+  const [client, version, file, extra] = args.positional;
+  if (!client || !version || !file || extra) throw new UsageError('operations publish needs a client name, its version and a manifest file (Apollo persisted query manifest JSON)');
+  let manifest: string;
+  try {
+    manifest = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const answer = await call(
+    `mutation PublishOperations($client: String!, $version: String!, $manifest: String!) {
+      result: publishOperations(client: $client, version: $version, manifest: $manifest) { ok outcome summary manifest { id operations { id name } } broken { id name reasons } } }`,
+    { client, version, manifest },
+  );
+  return finish(answer, args, (data) => {
+    const r = data.result;
+    out(`${r.ok ? 'OK' : 'REFUSED'}  ${r.summary}`);
+    if (r.broken.length) out('\nBroken operations:');
+    for (const b of r.broken) {
+      out(`  - ${b.name ?? '(anonymous)'}  id ${b.id}`);
+      for (const reason of b.reasons) out(`      ${reason}`);
+    }
+    if (r.ok && r.manifest) for (const o of r.manifest.operations) out(`  ${(o.name ?? '(anonymous)').padEnd(32)} ${o.id}`);
+  });
+}
+
+async function registeredOperations(args: Args): Promise<number> {
+  const [client, extra] = args.positional;
+  if (extra) throw new UsageError('operations registered takes at most a client name');
+  const answer = await call('query Manifests($client: String) { appManifests(client: $client) { id author createdAt operations { id name type } } }', { client });
+  return finish(answer, args, (data) => {
+    out(`${data.appManifests.length} registered app version(s)${client ? ` of ${client}` : ''} (newest first):`);
+    for (const m of data.appManifests) {
+      out(`  ${m.id.padEnd(28)} ${when(m.createdAt)}  ${m.author}  ${m.operations.length} operation(s)`);
+      for (const o of m.operations) out(`      ${o.type.padEnd(12)} ${(o.name ?? '(anonymous)').padEnd(32)} ${o.id}`);
+    }
+  });
+}
+
+async function retireOperations(args: Args): Promise<number> {
+  const [client, version, extra] = args.positional;
+  if (!client || !version || extra) throw new UsageError('operations retire needs a client name and its version');
+  const answer = await call('mutation Retire($client: String!, $version: String!) { retireOperations(client: $client, version: $version) { id operations { id } } }', { client, version });
+  return finish(answer, args, (data) => out(`OK  Retired ${data.retireOperations.id}: its ${data.retireOperations.operations.length} operation(s) are no longer served by id nor protected by checks`));
 }
 
 async function seed(args: Args): Promise<number> {
@@ -284,6 +368,50 @@ async function seed(args: Args): Promise<number> {
   return finish(answer, args);
 }
 
+/**
+ * The introspection query `fetch` sends: graphql-js' full one with type references 6 deep (enough
+ * for `[[T!]!]!`) instead of 9, so it fits the gateway's default depth limit.
+ */
+const INTROSPECTION = getIntrospectionQuery({ typeDepth: 6, descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true });
+
+async function fetchSchema(args: Args): Promise<number> {
+  if (args.positional.length) throw new UsageError('fetch takes no arguments (only --url URL, --out FILE)');
+  const url = typeof args.flags.url === 'string' ? args.flags.url : process.env.CITYGRAPH_GATEWAY_URL || 'http://127.0.0.1:4000/graphql';
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'apollographql-client-name': 'citygraph-schema-cli',
+        ...(process.env.CITYGRAPH_TOKEN ? { authorization: `Bearer ${process.env.CITYGRAPH_TOKEN}` } : {}),
+      },
+      body: JSON.stringify({ query: INTROSPECTION, operationName: 'IntrospectionQuery' }),
+      signal: AbortSignal.timeout(Number(process.env.CITYGRAPH_ADMIN_TIMEOUT_MS ?? 60000)),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    throw new Unreachable(`cannot reach the gateway at ${url}: ${cause?.code ?? (err as Error).message}`);
+  }
+  const answer = (await res.json().catch(() => ({}))) as { data?: IntrospectionQuery; errors?: GraphQLAnswer['errors'] };
+  if (!answer.data?.__schema) {
+    printErrors({ errors: answer.errors?.length ? answer.errors : [{ message: `HTTP ${res.status} without an introspection result` }] });
+    process.stderr.write(
+      'The gateway must answer introspection (INTROSPECTION=on; off by default in production) within its MAX_DEPTH and MAX_COST; ' +
+        'schema/api.graphql (npm run compose) is the same schema without a running gateway.\n',
+    );
+    return EXIT.refused;
+  }
+  const sdl = `${printSchema(buildClientSchema(answer.data))}\n`;
+  if (typeof args.flags.out === 'string') {
+    writeFileSync(args.flags.out, sdl);
+    process.stderr.write(`Wrote the API schema of ${url} to ${args.flags.out}\n`);
+  } else {
+    process.stdout.write(sdl);
+  }
+  return EXIT.ok;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const args = parseArgs(rest);
@@ -300,6 +428,8 @@ async function main(argv: string[]): Promise<number> {
       return operations(args);
     case 'seed':
       return seed(args);
+    case 'fetch':
+      return fetchSchema(args);
     case undefined:
     case 'help':
     case '--help':

@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { composeFromConfig, composeSubgraphs } from '../gateway/supergraph/compose';
+import { composeFromConfig, composeSubgraphs, printApiSchema } from '../gateway/supergraph/compose';
 import { ROOT_DIR } from '../shared/schema';
 
 it('the committed schema/supergraph.graphql is what supergraph.yaml composes to (run `npm run compose`)', () => {
   const outcome = composeFromConfig(path.join(ROOT_DIR, 'supergraph.yaml'));
   expect(outcome.errors).toEqual([]);
   expect(readFileSync(path.join(ROOT_DIR, 'schema', 'supergraph.graphql'), 'utf8')).toBe(outcome.supergraphSdl);
+});
+
+it('the committed schema/api.graphql is the API schema of the supergraph, what clients generate code from (run `npm run compose`)', () => {
+  const outcome = composeFromConfig(path.join(ROOT_DIR, 'supergraph.yaml'));
+  const api = readFileSync(path.join(ROOT_DIR, 'schema', 'api.graphql'), 'utf8');
+  expect(api).toBe(printApiSchema(outcome.supergraphSdl!));
+  // No federation internals reach clients.
+  expect(api).not.toMatch(/join__|link__|_entities|@inaccessible/);
 });
 
 it('reports composition errors readably, with their codes', () => {

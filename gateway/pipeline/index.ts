@@ -8,7 +8,7 @@ import { createErrorFormatter, Refusal, type ErrorFormatter } from './errors';
 import { Fairness, type InFlightOptions } from './stages/fairness';
 import { DocumentLimits, selectOperation } from './stages/limits';
 import { DocumentParser } from './stages/parse';
-import { PersistedOperations } from './stages/persisted';
+import { PersistedOperations, type RegisteredOperationSource } from './stages/persisted';
 import { Validator } from './stages/validate';
 import type { IncomingMessage } from 'node:http';
 import { ipClientKey } from '../identity';
@@ -16,6 +16,7 @@ import type { Admitted, Door, GraphQLParams, Identity, IdentityResolver } from '
 
 export { Refusal } from './errors';
 export type { Admitted, Door, GraphQLParams, Identity, IdentityResolver, Transport } from './types';
+export type { RegisteredOperationSource } from './stages/persisted';
 
 export interface PipelineOptions {
   security: SecurityOptions;
@@ -23,6 +24,8 @@ export interface PipelineOptions {
   /** Keep stack traces of internal errors (`DEBUG_ERRORS=on`, development only). */
   debugErrors: boolean;
   trusted?: TrustedOperations;
+  /** Operations app versions registered in the schema registry, served by id on the city doors. */
+  registered?: RegisteredOperationSource;
   limiter?: RateLimiter;
   /** The identity stage: who is asking, from a token and the request. */
   identity: IdentityResolver;
@@ -58,7 +61,7 @@ export class RequestPipeline {
     this.format = createErrorFormatter({ production: security.production, debugErrors: options.debugErrors && !security.production }, options.logger);
     this.parser = new DocumentParser(security.maxTokens);
     this.limits = new DocumentLimits(security, options.onCost);
-    this.persisted = new PersistedOperations({ apq: security.apq, trusted: options.trusted });
+    this.persisted = new PersistedOperations({ apq: security.apq, trusted: options.trusted, registered: options.registered });
     // The admin API is not a city app: the trusted list does not apply to it.
     this.untrusted = new PersistedOperations({ apq: false });
     this.validator = new Validator({ introspection: security.introspection });

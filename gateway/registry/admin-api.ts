@@ -3,9 +3,9 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, GraphQLScalarType, Kind, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { requireRole, type Viewer } from '../../shared/auth';
-import { classifyError, unauthenticated } from '../../shared/errors';
+import { badInput, classifyError, unauthenticated } from '../../shared/errors';
 import type { ChangeResult, RegistryService } from './service';
-import type { CheckDoc, LaunchDoc, OperationDoc, SubgraphVersionDoc } from './store';
+import type { AppManifestDoc, CheckDoc, LaunchDoc, OperationDoc, SubgraphVersionDoc } from './store';
 
 export const adminTypeDefs = /* GraphQL */ `
   "ISO-8601 date and time."
@@ -27,6 +27,8 @@ export const adminTypeDefs = /* GraphQL */ `
   type RegistrySubgraph {
     name: String!
     routingUrl: String!
+    "Where gateways actually send its fetches: the routing URL after overrides (SUBGRAPH_<NAME>_URL)."
+    routingUrlInUse: String!
     version: SubgraphVersion!
   }
 
@@ -69,27 +71,64 @@ export const adminTypeDefs = /* GraphQL */ `
     name: String
     body: String!
     clientName: String!
+    "apollographql-client-version, when the client sent one."
+    clientVersion: String
     count: Int!
     firstSeen: DateTime!
     lastSeen: DateTime!
   }
 
-  "A recorded operation a change would break, and why."
+  enum OperationSource {
+    "sent by a client in the check window (usage reporting)"
+    RECORDED
+    "registered by an app version (npm run schema -- operations publish)"
+    REGISTERED
+  }
+
+  "A protected operation a change would break (or, for a dangerous change, may affect), and why."
   type AffectedOperation {
+    "The recorded signature hash, or the registered operation's id."
     signatureHash: String!
     name: String
     clientName: String!
+    "The app version that registered it (registered operations only)."
+    clientVersion: String
+    source: OperationSource!
     count: Int!
     lastSeen: DateTime!
     reasons: [String!]!
   }
 
-  type BreakingChange {
+  "graphql-inspector's criticality levels."
+  enum ChangeLevel { BREAKING DANGEROUS NON_BREAKING }
+
+  "One change to the API schema, as graphql-inspector's diff classifies it."
+  type SchemaChange {
+    level: ChangeLevel!
     type: String!
     description: String!
+    reason: String
     coordinate: String
-    "Recorded operations that use what changed; empty means the change is allowed."
+    "Protected operations that use what changed."
     operations: [AffectedOperation!]!
+  }
+
+  type BreakingChange {
+    level: ChangeLevel!
+    type: String!
+    description: String!
+    reason: String
+    coordinate: String
+    "Protected operations that use what changed; empty means the change is allowed."
+    operations: [AffectedOperation!]!
+  }
+
+  "The published SDL is not what the subgraph serves at its routing URL."
+  type ServedSdlMismatch {
+    subgraph: String!
+    "The URL asked: the routing URL after overrides."
+    url: String!
+    differences: [String!]!
   }
 
   enum ChangeOutcome {
@@ -99,6 +138,8 @@ export const adminTypeDefs = /* GraphQL */ `
     NO_CHANGE
     COMPOSITION_ERRORS
     BREAKING_CHANGES
+    "the running subgraph does not serve the published SDL (publish with force once it is deployed, or to publish first)"
+    SERVED_SDL_MISMATCH
   }
 
   "The answer to a check, publish, seed or rollback. ok false: refused, nothing was changed."
@@ -108,10 +149,13 @@ export const adminTypeDefs = /* GraphQL */ `
     summary: String!
     forced: Boolean!
     compositionErrors: [String!]!
+    "Every change with its graphql-inspector level, breaking first."
+    changes: [SchemaChange!]!
     breakingChanges: [BreakingChange!]!
     dangerousChanges: [String!]!
     affectedOperations: [AffectedOperation!]!
     operationsChecked: Int!
+    servedSdlMismatches: [ServedSdlMismatch!]!
     launch: Launch
     versions: [SubgraphVersion!]!
   }
@@ -131,6 +175,43 @@ export const adminTypeDefs = /* GraphQL */ `
   }
 
   enum SchemaCheckKind { CHECK PUBLISH }
+  "One operation of an app's manifest."
+  type AppOperation {
+    "What clients send as extensions.persistedQuery.sha256Hash."
+    id: ID!
+    name: String
+    type: String!
+    body: String!
+  }
+
+  "The operations one version of one app registered (a trusted-documents deployment). Ids read client@version."
+  type AppManifest {
+    id: ID!
+    client: String!
+    version: String!
+    operations: [AppOperation!]!
+    hash: String!
+    author: String!
+    createdAt: DateTime!
+  }
+
+  "A manifest operation that does not run on the current graph, and why."
+  type BrokenAppOperation {
+    id: ID!
+    name: String
+    reasons: [String!]!
+  }
+
+  enum OperationsPublishOutcome { PUBLISHED NO_CHANGE BROKEN_OPERATIONS }
+
+  "The answer to publishOperations. ok false: refused, nothing was registered."
+  type OperationsPublishResult {
+    ok: Boolean!
+    outcome: OperationsPublishOutcome!
+    summary: String!
+    manifest: AppManifest
+    broken: [BrokenAppOperation!]!
+  }
 
   input SeedSubgraphInput {
     name: String!
@@ -150,6 +231,8 @@ export const adminTypeDefs = /* GraphQL */ `
     operations(sinceDays: Float = 7): [RecordedOperation!]!
     "Recent checkSchema and publishSchema verdicts, newest first."
     checks(limit: Int = 50): [SchemaCheck!]!
+    "Registered app versions (newest first), or one app's."
+    appManifests(client: String, limit: Int = 100): [AppManifest!]!
     "What publishSchema would answer, without changing anything."
     checkSchema(subgraph: String!, sdl: String, introspectUrl: String, routingUrl: String, newSubgraph: Boolean = false): SchemaChangeResult!
   }
@@ -165,10 +248,14 @@ export const adminTypeDefs = /* GraphQL */ `
       force: Boolean = false
       newSubgraph: Boolean = false
     ): SchemaChangeResult!
-    "Makes a new launch from an earlier launch's versions."
-    rollback(launchId: ID!, message: String): SchemaChangeResult!
-    "Puts one subgraph back on an earlier version (composed with the current others)."
-    rollbackSubgraph(subgraph: String!, versionId: ID!, message: String): SchemaChangeResult!
+    "Makes a new launch from an earlier launch's versions; one that breaks protected operations needs force."
+    rollback(launchId: ID!, message: String, force: Boolean = false): SchemaChangeResult!
+    "Puts one subgraph back on an earlier version (composed with the current others); checked like a publish."
+    rollbackSubgraph(subgraph: String!, versionId: ID!, message: String, force: Boolean = false): SchemaChangeResult!
+    "Registers an app version's operations: manifest is the text of Apollo's persisted query manifest."
+    publishOperations(client: String!, version: String!, manifest: String!): OperationsPublishResult!
+    "Retires an app version: gateways stop serving its operations and checks stop protecting them."
+    retireOperations(client: String!, version: String!): AppManifest!
     "Seeds or updates the registry from a set of subgraphs (npm run schema -- seed sends supergraph.yaml's)."
     seedRegistry(subgraphs: [SeedSubgraphInput!]!, message: String, force: Boolean = false): SchemaChangeResult!
   }
@@ -191,14 +278,19 @@ function versionOut(v: SubgraphVersionDoc) {
   return { ...v, id: v._id };
 }
 
+function manifestOut(m: AppManifestDoc) {
+  return { ...m, id: m._id };
+}
+
 function opOut(o: OperationDoc) {
   return { ...o, name: o.operationName };
 }
 
 function resultOut(r: ChangeResult) {
-  const affected = (a: ChangeResult['affectedOperations'][number]) => ({ ...a, name: a.operationName });
+  const affected = (a: ChangeResult['affectedOperations'][number]) => ({ ...a, name: a.operationName, source: a.source.toUpperCase() });
   return {
     ...r,
+    changes: r.changes.map((c) => ({ ...c, operations: c.operations.map(affected) })),
     breakingChanges: r.breakingChanges.map((c) => ({ ...c, operations: c.operations.map(affected) })),
     affectedOperations: r.affectedOperations.map(affected),
     versions: r.versions.map(versionOut),
@@ -223,7 +315,13 @@ function adminResolvers(service: RegistryService) {
     },
     Query: {
       subgraphs: async () =>
-        (await service.subgraphs()).map((v) => ({ name: v.subgraph, routingUrl: v.routingUrl, version: versionOut(v) })),
+        (await service.subgraphs()).map((v) => ({
+          name: v.subgraph,
+          routingUrl: v.routingUrl,
+          routingUrlInUse: service.routingUrlInUse(v.subgraph, v.routingUrl),
+          version: versionOut(v),
+        })),
+      appManifests: async (_: unknown, a: { client?: string | null; limit: number }) => (await service.appManifests(a.client ?? undefined, a.limit)).map(manifestOut),
       subgraphVersions: async (_: unknown, a: { name?: string | null; limit: number }) =>
         (await service.history(a.name ?? undefined, a.limit)).map(versionOut),
       launches: async (_: unknown, a: { limit: number }) => {
@@ -247,10 +345,22 @@ function adminResolvers(service: RegistryService) {
         a: { subgraph: string; sdl?: string; introspectUrl?: string; routingUrl?: string; message?: string; force: boolean; newSubgraph: boolean },
         ctx: AdminContext,
       ) => resultOut(await recorded(service, 'publish', a.subgraph, author(ctx), await service.publish({ ...nullsOut(a), author: author(ctx) }))),
-      rollback: async (_: unknown, a: { launchId: string; message?: string }, ctx: AdminContext) =>
-        resultOut(await service.rollback({ launchId: a.launchId, message: a.message ?? undefined, author: author(ctx) })),
-      rollbackSubgraph: async (_: unknown, a: { subgraph: string; versionId: string; message?: string }, ctx: AdminContext) =>
-        resultOut(await service.rollback({ subgraph: a.subgraph, versionId: a.versionId, message: a.message ?? undefined, author: author(ctx) })),
+      rollback: async (_: unknown, a: { launchId: string; message?: string; force: boolean }, ctx: AdminContext) =>
+        resultOut(await service.rollback({ launchId: a.launchId, message: a.message ?? undefined, force: a.force, author: author(ctx) })),
+      rollbackSubgraph: async (_: unknown, a: { subgraph: string; versionId: string; message?: string; force: boolean }, ctx: AdminContext) =>
+        resultOut(await service.rollback({ subgraph: a.subgraph, versionId: a.versionId, message: a.message ?? undefined, force: a.force, author: author(ctx) })),
+      publishOperations: async (_: unknown, a: { client: string; version: string; manifest: string }, ctx: AdminContext) => {
+        let manifest: unknown;
+        try {
+          manifest = JSON.parse(a.manifest);
+        } catch (err) {
+          throw badInput('manifest', `is not JSON: ${(err as Error).message}`);
+        }
+        const r = await service.publishOperations({ client: a.client, version: a.version, manifest, author: author(ctx) });
+        return { ...r, manifest: r.manifest ? manifestOut(r.manifest) : null };
+      },
+      retireOperations: async (_: unknown, a: { client: string; version: string }, ctx: AdminContext) =>
+        manifestOut(await service.retireOperations({ ...a, author: author(ctx) })),
       seedRegistry: async (_: unknown, a: { subgraphs: Array<{ name: string; sdl: string; routingUrl: string }>; message?: string; force: boolean }, ctx: AdminContext) =>
         resultOut(await service.seed({ subgraphs: a.subgraphs, message: a.message ?? undefined, force: a.force, author: author(ctx) })),
     },

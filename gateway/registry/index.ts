@@ -3,11 +3,13 @@ import { connectDatabase, databaseName, type Database } from '../../shared/db';
 import type { PubSub } from '../../shared/pubsub';
 import { RegistrySupergraphManager } from '../supergraph/registry-manager';
 import { createAdminApi, type AdminApi } from './admin-api';
+import { RegisteredOperations } from './app-operations';
 import { RegistryService } from './service';
 import { RegistryStore } from './store';
 import { UsageRecorder } from './usage-plugin';
 
 export { RegistryService, LAUNCH_TOPIC } from './service';
+export { RegisteredOperations, MANIFEST_TOPIC } from './app-operations';
 export { RegistryStore } from './store';
 export { adminRefusal, createAdminApi } from './admin-api';
 export { UsageRecorder, createUsagePlugin } from './usage-plugin';
@@ -25,7 +27,7 @@ export interface SchemaRegistryOptions {
   production: boolean;
   /** Launch announcements across gateway instances (Redis with several replicas). */
   pubsub?: PubSub;
-  /** How often each gateway reads the current launch (`REGISTRY_POLL_MS`, default 2000; 0: only pub/sub). */
+  /** How often each gateway reads the current launch and the app manifests (`REGISTRY_POLL_MS`, default 2000; 0: only pub/sub). */
   pollIntervalMs?: number;
   /** Operations seen in this many days are checked (`REGISTRY_OPERATION_WINDOW_DAYS`, default 7). */
   operationWindowDays?: number;
@@ -48,6 +50,8 @@ export interface SchemaRegistry {
   service: RegistryService;
   /** `new ApolloGateway({ supergraphSdl: registry.supergraphManager, buildService })` */
   supergraphManager: RegistrySupergraphManager;
+  /** The operations apps registered, kept fresh in memory: give to the request pipeline (`registered`). */
+  operations: RegisteredOperations;
   usage: UsageRecorder;
   /** Add to the gateway's Apollo Server `plugins`. */
   usagePlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext>;
@@ -90,17 +94,21 @@ export async function openSchemaRegistry(options: SchemaRegistryOptions): Promis
         }
       : undefined,
   });
+  const operations = new RegisteredOperations({ store, pubsub: options.pubsub, pollIntervalMs: options.pollIntervalMs });
+  await operations.start();
   const usage = new UsageRecorder(store, { flushIntervalMs: options.usageFlushIntervalMs });
   const admin = await createAdminApi({ service, production: options.production });
   return {
     store,
     service,
     supergraphManager,
+    operations,
     usage,
     usagePlugin: <TContext extends BaseContext>() => usage.plugin<TContext>(),
     admin,
     async close() {
       await supergraphManager.stop();
+      await operations.stop();
       await usage.stop();
       await admin.stop();
       await store.close();

@@ -1,16 +1,28 @@
 import { readFileSync } from 'node:fs';
-import { parse, type GraphQLSchema } from 'graphql';
+import { diff } from '@graphql-inspector/core';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { graphqlSync, parse, type GraphQLSchema } from 'graphql';
 import { badInput, conflict, notFound } from '../../shared/errors';
 import { createLogger, type Logger } from '../../shared/logger';
 import type { PubSub } from '../../shared/pubsub';
 import { composeSubgraphs, readSupergraphConfig } from '../supergraph/compose';
-import { apiSchemaOf, assessChange, type AffectedOperation, type BreakingChangeReport } from './checks';
-import { sha256, type LaunchDoc, type LaunchKind, type OperationDoc, type RegistryStore, type SubgraphVersionDoc } from './store';
+import { checkAppOperations, checkClientName, checkClientVersion, MANIFEST_TOPIC, parseManifest, type BrokenAppOperation } from './app-operations';
+import { apiSchemaOf, assessChange, type AffectedOperation, type BreakingChangeReport, type CheckedOperation, type SchemaChangeReport } from './checks';
+import { sha256, type AppManifestDoc, type LaunchDoc, type LaunchKind, type OperationDoc, type RegistryStore, type SubgraphVersionDoc } from './store';
 
 /** Pub/sub topic on which a new launch is announced to every gateway instance. */
 export const LAUNCH_TOPIC = 'registry.launch';
 
-export type ChangeOutcome = 'PASSED' | 'PUBLISHED' | 'NO_CHANGE' | 'COMPOSITION_ERRORS' | 'BREAKING_CHANGES';
+export type ChangeOutcome = 'PASSED' | 'PUBLISHED' | 'NO_CHANGE' | 'COMPOSITION_ERRORS' | 'BREAKING_CHANGES' | 'SERVED_SDL_MISMATCH';
+
+/** The published SDL is not what the running subgraph serves at its routing URL. */
+export interface ServedSdlMismatch {
+  subgraph: string;
+  /** The URL asked (the routing URL after overrides such as `SUBGRAPH_<NAME>_URL`). */
+  url: string;
+  /** How the served schema differs from the published one, or why it could not be read. */
+  differences: string[];
+}
 
 /** The answer to a check, publish, seed or rollback. `ok` false means refused: nothing was written. */
 export interface ChangeResult {
@@ -20,10 +32,14 @@ export interface ChangeResult {
   summary: string;
   forced: boolean;
   compositionErrors: string[];
+  /** Every change to the API schema with graphql-inspector's level (breaking, dangerous, non-breaking). */
+  changes: SchemaChangeReport[];
   breakingChanges: BreakingChangeReport[];
   dangerousChanges: string[];
-  /** Recorded operations (seen in the window) the change breaks. */
+  /** Protected operations (recorded in the window, or registered by an app) the change breaks. */
   affectedOperations: AffectedOperation[];
+  /** Subgraphs whose running service does not serve the published SDL. */
+  servedSdlMismatches: ServedSdlMismatch[];
   operationsChecked: number;
   /** The launch made (publish, seed, rollback) or the current one (no change). */
   launch?: LaunchDoc;
@@ -40,10 +56,21 @@ export interface PublishInput {
   routingUrl?: string;
   author: string;
   message?: string;
-  /** Accept breaking changes that recorded operations use. */
+  /** Accept breaking changes that protected operations use, and an SDL the running subgraph does not serve. */
   force?: boolean;
   /** Allow a subgraph the current launch does not have (adds it to the graph). */
   newSubgraph?: boolean;
+}
+
+/** The answer to `publishOperations`. `ok` false: refused (broken operations), nothing was registered. */
+export interface OperationsPublishResult {
+  ok: boolean;
+  outcome: 'PUBLISHED' | 'NO_CHANGE' | 'BROKEN_OPERATIONS';
+  summary: string;
+  /** The registered manifest (published or already there). */
+  manifest?: AppManifestDoc;
+  /** Each operation that does not run on the live API schema, and why. */
+  broken: BrokenAppOperation[];
 }
 
 export interface SeedSubgraph {
@@ -62,6 +89,11 @@ export interface RegistryServiceOptions {
   operationWindowDays?: number;
   /** Timeout of introspection and reachability probes (default 5000 ms). */
   probeTimeoutMs?: number;
+  /**
+   * Compare a published SDL with what the subgraph serves at its routing URL (`_service { sdl }`)
+   * and refuse a mismatch unless forced (default true). Off only where no subgraph runs.
+   */
+  verifyServedSdl?: boolean;
   clock?: () => Date;
   logger?: Logger;
 }
@@ -113,6 +145,26 @@ function checkSdl(field: string, sdl: unknown): string {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A subgraph schema printed the way @apollo/subgraph answers `_service { sdl }`. */
+function serviceSdl(schema: GraphQLSchema): string {
+  const result = graphqlSync({ schema, source: '{ _service { sdl } }' });
+  return (result.data as { _service?: { sdl?: string } } | undefined)?._service?.sdl ?? '';
+}
+
+function emptyResult() {
+  return {
+    forced: false,
+    compositionErrors: [] as string[],
+    changes: [] as SchemaChangeReport[],
+    breakingChanges: [] as SchemaChangeReport[],
+    dangerousChanges: [] as string[],
+    affectedOperations: [] as AffectedOperation[],
+    servedSdlMismatches: [] as ServedSdlMismatch[],
+    operationsChecked: 0,
+    versions: [] as SubgraphVersionDoc[],
+  };
+}
+
 /**
  * The schema registry: publish / check / seed / rollback of subgraph schemas, composed with
  * @apollo/composition and checked against the operations clients actually send.
@@ -123,6 +175,7 @@ export class RegistryService {
   private readonly resolveUrl: (name: string, url: string) => string;
   private readonly windowDays: number;
   private readonly probeTimeoutMs: number;
+  private readonly verifyServedSdl: boolean;
   private readonly clock: () => Date;
   private readonly log: Logger;
   private apiCache?: { hash: string; schema: GraphQLSchema };
@@ -133,6 +186,7 @@ export class RegistryService {
     this.resolveUrl = options.resolveUrl ?? ((_name, url) => url);
     this.windowDays = options.operationWindowDays ?? 7;
     this.probeTimeoutMs = options.probeTimeoutMs ?? 5000;
+    this.verifyServedSdl = options.verifyServedSdl ?? true;
     this.clock = options.clock ?? (() => new Date());
     this.log = options.logger ?? createLogger('registry');
   }
@@ -159,6 +213,17 @@ export class RegistryService {
     const versions = await this.store.listVersions(subgraph, Math.min(Math.max(limit, 1), 1000));
     if (subgraph && !versions.length) throw notFound('Subgraph', subgraph);
     return versions;
+  }
+
+  /** The URL the gateways actually send a subgraph's fetches to (its routing URL after overrides). */
+  routingUrlInUse(subgraph: string, routingUrl: string): string {
+    return this.resolveUrl(subgraph, routingUrl);
+  }
+
+  /** App manifests (registered operations), newest first; `client` narrows to one app. */
+  async appManifests(client?: string, limit = 100): Promise<AppManifestDoc[]> {
+    if (client !== undefined) checkClientName('client', client);
+    return this.store.listAppManifests(client, Math.min(Math.max(limit, 1), 1000));
   }
 
   async operations(sinceDays = this.windowDays): Promise<OperationDoc[]> {
@@ -214,18 +279,86 @@ export class RegistryService {
   /**
    * Rolls back: `{ launchId }` makes a new launch from that launch's set of versions;
    * `{ subgraph, versionId }` puts one subgraph back on an earlier version (composed with the
-   * current others). Rollbacks are not blocked by operation checks (they are how a bad launch is
-   * undone); the answer lists what they break.
+   * current others). A rollback is checked like a publish: one that breaks protected operations
+   * (clients may have moved on to what it removes) is refused unless `force`.
    */
-  async rollback(input: { launchId: string; author: string; message?: string } | { subgraph: string; versionId: string; author: string; message?: string }): Promise<ChangeResult> {
-    if ('launchId' in input) return this.rollbackLaunch(input.launchId, input.author, input.message);
+  async rollback(
+    input: ({ launchId: string } | { subgraph: string; versionId: string }) & { author: string; message?: string; force?: boolean },
+  ): Promise<ChangeResult> {
+    if ('launchId' in input) return this.rollbackLaunch(input.launchId, input.author, input.message, !!input.force);
     const subgraph = checkName('subgraph', input.subgraph);
     const version = await this.store.version(String(input.versionId));
     if (!version || version.subgraph !== subgraph) throw notFound(`Version of ${subgraph}`, String(input.versionId));
     return this.propose(
       [{ subgraph, sdl: version.sdl, routingUrl: version.routingUrl, versionId: version._id }],
-      { kind: 'rollback', author: input.author, message: input.message ?? `roll ${subgraph} back to ${version._id}`, force: true, allowNew: false, dryRun: false, probe: false },
+      { kind: 'rollback', author: input.author, message: input.message ?? `roll ${subgraph} back to ${version._id}`, force: !!input.force, allowNew: false, dryRun: false, probe: false },
     );
+  }
+
+  // ---- registered operations (trusted documents) ----
+
+  /**
+   * Registers the operations of one version of an app (Apollo's persisted query manifest). Each
+   * operation is checked against the live API schema; if any is broken, nothing is written and
+   * the answer names each one and why. Once stored, every gateway serves them by id within its
+   * poll interval (at once with pub/sub), and schema checks protect them. A version is
+   * immutable: publishing it again with the same operations is a no-op, with others refused.
+   */
+  async publishOperations(input: { client: string; version: string; manifest: unknown; author: string }): Promise<OperationsPublishResult> {
+    const client = checkClientName('client', input.client);
+    const version = checkClientVersion('version', input.version);
+    if (typeof input.author !== 'string' || !input.author) throw badInput('author', 'is required');
+    const operations = parseManifest(input.manifest);
+    const id = `${client}@${version}`;
+    const existing = await this.store.appManifest(id);
+    if (existing) {
+      if (existing.hash === sha256(JSON.stringify(operations))) {
+        return { ok: true, outcome: 'NO_CHANGE', summary: `No change: ${id} is already registered with these ${operations.length} operation(s)`, manifest: existing, broken: [] };
+      }
+      throw conflict(`${id} is already registered with other operations; a published app version does not change (publish a new version, or retire this one first)`);
+    }
+    const launch = await this.store.currentLaunch();
+    if (!launch) throw badInput('manifest', 'the registry has no launch yet to check the operations against (seed it first: npm run schema -- seed)');
+    const taken = new Map<string, { body: string; by: string }>();
+    for (const m of await this.store.listAppManifests(undefined, 10_000)) {
+      for (const op of m.operations) if (!taken.has(op.id)) taken.set(op.id, { body: op.body, by: m._id });
+    }
+    const broken = checkAppOperations(this.apiSchema(launch.supergraphSdl), operations, (opId) => taken.get(opId));
+    if (broken.length) {
+      const names = broken.map((b) => b.name ?? b.id).join(', ');
+      return {
+        ok: false,
+        outcome: 'BROKEN_OPERATIONS',
+        summary: `Refused: ${broken.length} of ${operations.length} operation(s) of ${id} do not run on the current graph (${launch._id}): ${names}; nothing was registered`,
+        broken,
+      };
+    }
+    const { inserted, manifest } = await this.store.insertAppManifest({ client, version, operations, author: input.author });
+    if (!inserted) {
+      // Another publish of the same version landed between our read and our insert.
+      if (manifest.hash === sha256(JSON.stringify(operations))) return { ok: true, outcome: 'NO_CHANGE', summary: `No change: ${id} is already registered`, manifest, broken: [] };
+      throw conflict(`${id} was registered with other operations at the same time; nothing was changed`);
+    }
+    await this.announceManifest(id);
+    this.log.info({ manifest: id, operations: operations.length, author: input.author }, 'app operations registered');
+    return { ok: true, outcome: 'PUBLISHED', summary: `Registered ${operations.length} operation(s) of ${id} (checked against ${launch._id}); gateways serve them by id within seconds`, manifest, broken: [] };
+  }
+
+  /** Retires an app version: gateways stop serving its operations by id and checks stop protecting them. */
+  async retireOperations(input: { client: string; version: string; author: string }): Promise<AppManifestDoc> {
+    const id = `${checkClientName('client', input.client)}@${checkClientVersion('version', input.version)}`;
+    const manifest = await this.store.appManifest(id);
+    if (!manifest || !(await this.store.deleteAppManifest(id))) throw notFound('App version', id);
+    await this.announceManifest(id);
+    this.log.info({ manifest: id, author: input.author }, 'app operations retired');
+    return manifest;
+  }
+
+  private async announceManifest(id: string): Promise<void> {
+    await this.pubsub?.publish(MANIFEST_TOPIC, { manifest: id }).catch((err) => {
+      // Gateways still find it at their next poll.
+      this.log.warn({ err, manifest: id }, 'could not announce the app manifest');
+    });
   }
 
   // ---- internals ----
@@ -319,6 +452,7 @@ export class RegistryService {
   ): Promise<ChangeResult> {
     const created: SubgraphVersionDoc[] = [];
     const probed = new Map<string, string | undefined>();
+    const served = new Map<string, ServedSdlMismatch | undefined>();
     let launched = false;
     try {
       for (let attempt = 1; ; attempt++) {
@@ -347,7 +481,7 @@ export class RegistryService {
           const reuse = same ? existing!._id : c.versionId ?? created.find((v) => v.subgraph === c.subgraph && v.sdl === c.sdl && v.routingUrl === routingUrl)?._id;
           next.set(c.subgraph, { sdl: c.sdl, routingUrl, versionId: reuse });
         }
-        const base = { forced: false, compositionErrors: [], breakingChanges: [], dangerousChanges: [], affectedOperations: [], operationsChecked: 0, versions: [] };
+        const base = emptyResult();
         if (!changed) {
           return { ...base, ok: true, outcome: 'NO_CHANGE', summary: `No change: the current launch${state.launch ? ` ${state.launch._id}` : ''} already has this schema`, launch: state.launch ?? undefined };
         }
@@ -363,20 +497,35 @@ export class RegistryService {
             summary: `Refused: composition failed with ${composed.errors.length} error(s); nothing was changed`,
           };
         }
+        const mismatches: ServedSdlMismatch[] = [];
+        if (opts.probe && this.verifyServedSdl) {
+          for (const c of changes) {
+            const routingUrl = next.get(c.subgraph)!.routingUrl;
+            const key = `${c.subgraph}\n${routingUrl}`;
+            if (!served.has(key)) served.set(key, await this.servedSdlMismatch(c.subgraph, routingUrl, c.sdl));
+            const mismatch = served.get(key);
+            if (mismatch) mismatches.push(mismatch);
+          }
+        }
         const newApi = this.apiSchema(composed.supergraphSdl);
         const oldApi = state.launch ? this.apiSchema(state.launch.supergraphSdl) : null;
-        const operations = oldApi ? await this.store.operationsSince(this.since(this.windowDays)) : [];
-        const report = assessChange(oldApi, newApi, operations);
+        const report = await assessChange(oldApi, newApi, oldApi ? await this.protectedOperations() : []);
         const breaking = report.affectedOperations.length > 0;
-        const result = { ...base, ...report, forced: breaking && opts.force };
-        const changesLine = report.breakingChanges.length
-          ? `${report.breakingChanges.length} breaking change(s), ${report.affectedOperations.length} recorded operation(s) affected`
-          : 'no breaking changes';
+        const result = { ...base, ...report, servedSdlMismatches: mismatches, forced: (breaking || mismatches.length > 0) && opts.force };
+        const changesLine = this.changesLine(report);
         if (breaking && !opts.force) {
-          return { ...result, ok: false, outcome: 'BREAKING_CHANGES', summary: `Refused: ${changesLine} (in the last ${this.windowDays} days); nothing was changed. Use force to publish anyway` };
+          return { ...result, ok: false, outcome: 'BREAKING_CHANGES', summary: `Refused: ${changesLine}; nothing was changed. ${this.brokenLine(report.affectedOperations)}. Publish anyway with --force (admin API: force: true)` };
+        }
+        if (mismatches.length && !opts.force) {
+          return {
+            ...result,
+            ok: false,
+            outcome: 'SERVED_SDL_MISMATCH',
+            summary: `Refused: ${mismatches.map((m) => `${m.subgraph} at ${m.url}`).join(', ')} does not serve this SDL (deploy the subgraph first); nothing was changed. Publish anyway with --force (admin API: force: true)`,
+          };
         }
         if (opts.dryRun) {
-          return { ...result, ok: true, outcome: 'PASSED', summary: `Check passed: composes; ${changesLine}${breaking ? ' (force given)' : ''}` };
+          return { ...result, ok: true, outcome: 'PASSED', summary: `Check passed: composes; ${changesLine}${result.forced ? ' (--force given)' : ''}` };
         }
 
         const versions: Array<{ subgraph: string; versionId: string }> = [];
@@ -420,19 +569,29 @@ export class RegistryService {
     }
   }
 
-  private async rollbackLaunch(launchId: string, author: string, message?: string): Promise<ChangeResult> {
+  private async rollbackLaunch(launchId: string, author: string, message: string | undefined, force: boolean): Promise<ChangeResult> {
     const id = String(launchId).trim();
     const normalized = /^\d+$/.test(id) ? `L${id}` : id;
     for (let attempt = 1; ; attempt++) {
       const target = await this.store.launch(normalized);
       if (!target || target.status !== 'launched') throw notFound('Launch', id);
       const current = await this.store.currentLaunch();
-      const base = { forced: false, compositionErrors: [], breakingChanges: [], dangerousChanges: [], affectedOperations: [], operationsChecked: 0, versions: [] };
+      const base = emptyResult();
       if (current && current.supergraphHash === target.supergraphHash) {
         return { ...base, ok: true, outcome: 'NO_CHANGE', summary: `No change: the current launch ${current._id} already serves the supergraph of ${target._id}`, launch: current };
       }
       const oldApi = current ? this.apiSchema(current.supergraphSdl) : null;
-      const report = assessChange(oldApi, this.apiSchema(target.supergraphSdl), oldApi ? await this.store.operationsSince(this.since(this.windowDays)) : []);
+      const report = await assessChange(oldApi, this.apiSchema(target.supergraphSdl), oldApi ? await this.protectedOperations() : []);
+      const breaking = report.affectedOperations.length > 0;
+      if (breaking && !force) {
+        return {
+          ...base,
+          ...report,
+          ok: false,
+          outcome: 'BREAKING_CHANGES',
+          summary: `Refused: rolling back to ${target._id} makes ${this.changesLine(report)}; nothing was changed. ${this.brokenLine(report.affectedOperations)}. Roll back anyway with --force (admin API: force: true)`,
+        };
+      }
       const launch = await this.store.insertLaunch({
         kind: 'rollback',
         versions: target.versions,
@@ -441,20 +600,94 @@ export class RegistryService {
         message: message ?? `roll back to ${target._id}`,
         previousLaunchId: current?._id ?? null,
         rolledBackTo: target._id,
-        forced: report.affectedOperations.length > 0,
+        forced: breaking,
       });
       if (await this.store.compareAndSetCurrent(current?._id ?? null, launch)) {
         await this.store.markLaunched(launch._id);
         launch.status = 'launched';
         await this.announce(launch);
-        this.log.info({ launch: launch._id, rolledBackTo: target._id, author }, 'schema rolled back');
-        const line = report.affectedOperations.length ? `; it breaks ${report.affectedOperations.length} recorded operation(s)` : '';
-        return { ...base, ...report, forced: report.affectedOperations.length > 0, ok: true, outcome: 'PUBLISHED', summary: `Launched ${launch._id}: rolled back to ${target._id}${line}`, launch };
+        this.log.info({ launch: launch._id, rolledBackTo: target._id, author, forced: breaking }, 'schema rolled back');
+        const line = breaking ? `; it breaks ${report.affectedOperations.length} protected operation(s) (forced)` : '';
+        return { ...base, ...report, forced: breaking, ok: true, outcome: 'PUBLISHED', summary: `Launched ${launch._id}: rolled back to ${target._id}${line}`, launch };
       }
       await this.store.deleteLaunch(launch._id);
       if (attempt >= MAX_ATTEMPTS) throw conflict('Another publish changed the graph at the same time; nothing was changed. Try again.');
       await pause(10 + Math.random() * 40 * attempt);
     }
+  }
+
+  /** `2 breaking, 1 dangerous, 3 non-breaking change(s); 1 protected operation affected` */
+  private changesLine(report: { changes: SchemaChangeReport[]; affectedOperations: AffectedOperation[] }): string {
+    if (!report.changes.length) return 'no changes to the API schema';
+    const count = (level: string) => report.changes.filter((c) => c.level === level).length;
+    const levels = `${count('BREAKING')} breaking, ${count('DANGEROUS')} dangerous, ${count('NON_BREAKING')} non-breaking change(s)`;
+    return count('BREAKING') ? `${levels}, ${report.affectedOperations.length} protected operation(s) affected` : levels;
+  }
+
+  /** `It breaks GetPrices of ios@2.1 (registered), TopProducts of web (recorded, 57 requests in 7 days)` */
+  private brokenLine(affected: AffectedOperation[]): string {
+    const one = (a: AffectedOperation) =>
+      `${a.operationName ?? '(anonymous)'} of ${a.clientName}${a.clientVersion ? `@${a.clientVersion}` : ''} (${a.source === 'registered' ? 'registered' : `recorded, ${a.count} request(s) in ${this.windowDays} days`})`;
+    const shown = affected.slice(0, 5).map(one).join(', ');
+    return `It breaks ${shown}${affected.length > 5 ? ` and ${affected.length - 5} more` : ''}`;
+  }
+
+  /**
+   * What the checks protect: the operations clients sent in the window, and every operation an
+   * app registered (they run by id, whether or not anyone sent them lately).
+   */
+  private async protectedOperations(): Promise<CheckedOperation[]> {
+    const recorded: CheckedOperation[] = (await this.store.operationsSince(this.since(this.windowDays))).map((o) => ({
+      key: o._id,
+      signatureHash: o.signatureHash,
+      operationName: o.operationName,
+      body: o.body,
+      clientName: o.clientName,
+      clientVersion: o.clientVersion ?? null,
+      source: 'recorded',
+      count: o.count,
+      lastSeen: o.lastSeen,
+    }));
+    const registered: CheckedOperation[] = (await this.store.listAppManifests(undefined, 10_000)).flatMap((m) =>
+      m.operations.map((op) => ({
+        key: `${m._id}:${op.id}`,
+        signatureHash: op.id,
+        operationName: op.name,
+        body: op.body,
+        clientName: m.client,
+        clientVersion: m.version,
+        source: 'registered' as const,
+        count: 0,
+        lastSeen: m.createdAt,
+      })),
+    );
+    return [...recorded, ...registered];
+  }
+
+  /**
+   * Compares a published SDL with what the subgraph serves at the URL the gateways use. Both go
+   * through `buildSubgraphSchema` and its `_service { sdl }` printing, so formatting, ordering of
+   * the federation definitions and `extend` spellings do not count; fields, types and directives do.
+   */
+  private async servedSdlMismatch(subgraph: string, routingUrl: string, sdl: string): Promise<ServedSdlMismatch | undefined> {
+    const url = this.resolveUrl(subgraph, routingUrl);
+    let servedSdl: string;
+    try {
+      servedSdl = await this.introspect(url);
+    } catch (err) {
+      return { subgraph, url, differences: [`could not read the SDL it serves: ${(err as Error).message.replace(/^introspectUrl: /, '')}`] };
+    }
+    let published: GraphQLSchema;
+    let served: GraphQLSchema;
+    try {
+      published = buildSubgraphSchema({ typeDefs: parse(sdl) });
+      served = buildSubgraphSchema({ typeDefs: parse(servedSdl) });
+    } catch (err) {
+      return { subgraph, url, differences: [`the SDL it serves is not a valid subgraph schema: ${(err as Error).message}`] };
+    }
+    if (serviceSdl(published) === serviceSdl(served)) return undefined;
+    const differences = (await diff(served, published)).map((c) => `the published SDL: ${c.message}`);
+    return { subgraph, url, differences: differences.length ? differences : ['the SDLs differ in directives or descriptions'] };
   }
 
   private async announce(launch: LaunchDoc): Promise<void> {

@@ -77,6 +77,8 @@ export interface OperationDoc {
   /** The normalized document (literals hidden), what checks validate. */
   body: string;
   clientName: string;
+  /** `apollographql-client-version`, when the client sent one (absent on records made before versions were kept). */
+  clientVersion?: string | null;
   firstSeen: Date;
   lastSeen: Date;
   count: number;
@@ -93,6 +95,30 @@ export interface CheckDoc {
   author: string;
   /** The launch a publish made. */
   launchId?: string;
+  createdAt: Date;
+}
+
+/** One operation of an app's manifest (Apollo's persisted query manifest entry). */
+export interface AppOperation {
+  /** What clients send as `extensions.persistedQuery.sha256Hash`. */
+  id: string;
+  name: string | null;
+  type: 'query' | 'mutation' | 'subscription';
+  body: string;
+}
+
+/**
+ * The operations one version of one app registered (a trusted-documents deployment). Ids read
+ * `<client>@<version>`; a published manifest never changes (a new app version publishes anew).
+ */
+export interface AppManifestDoc {
+  _id: string;
+  client: string;
+  version: string;
+  operations: AppOperation[];
+  /** sha256 of the operations, so publishing the same manifest again is a no-op. */
+  hash: string;
+  author: string;
   createdAt: Date;
 }
 
@@ -128,6 +154,7 @@ export interface OperationUsage {
   operationName: string | null;
   body: string;
   clientName: string;
+  clientVersion: string | null;
   count: number;
   firstSeen: Date;
   lastSeen: Date;
@@ -135,14 +162,16 @@ export interface OperationUsage {
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-export function operationKey(signatureHash: string, clientName: string): string {
-  return sha256(`${signatureHash}\u0000${clientName}`).slice(0, 40);
+/** One record per operation, client and client version (records without a version keep their old keys). */
+export function operationKey(signatureHash: string, clientName: string, clientVersion?: string | null): string {
+  return sha256(`${signatureHash}\u0000${clientName}${clientVersion ? `\u0000${clientVersion}` : ''}`).slice(0, 40);
 }
 
 export class RegistryStore {
   readonly versions: Collection<SubgraphVersionDoc>;
   readonly launches: Collection<LaunchDoc>;
   readonly operationsSeen: Collection<OperationDoc>;
+  readonly appManifests: Collection<AppManifestDoc>;
   private readonly pointer: Collection<PointerDoc>;
   private readonly chain: Collection<ChainLinkDoc>;
   private readonly counters: Collection<CounterDoc>;
@@ -152,6 +181,7 @@ export class RegistryStore {
     this.versions = db.collection<SubgraphVersionDoc>('subgraph_versions');
     this.launches = db.collection<LaunchDoc>('launches');
     this.operationsSeen = db.collection<OperationDoc>('operations');
+    this.appManifests = db.collection<AppManifestDoc>('app_manifests');
     this.pointer = db.collection<PointerDoc>('current_launch');
     this.chain = db.collection<ChainLinkDoc>('launch_chain');
     this.counters = db.collection<CounterDoc>('counters');
@@ -166,7 +196,7 @@ export class RegistryStore {
   }
 
   private async ensureIndexes(): Promise<void> {
-    for (const name of ['subgraph_versions', 'launches', 'operations', 'current_launch', 'launch_chain', 'counters']) {
+    for (const name of ['subgraph_versions', 'launches', 'operations', 'app_manifests', 'current_launch', 'launch_chain', 'counters']) {
       await this.db.createCollection(name).catch((err: { code?: number; codeName?: string }) => {
         if (err.code !== 48 && err.codeName !== 'NamespaceExists') throw err;
       });
@@ -351,12 +381,12 @@ export class RegistryStore {
     if (!usages.length) return;
     const ops: AnyBulkWriteOperation<OperationDoc>[] = usages.map((u) => ({
       updateOne: {
-        filter: { _id: operationKey(u.signatureHash, u.clientName) },
+        filter: { _id: operationKey(u.signatureHash, u.clientName, u.clientVersion) },
         update: {
           $inc: { count: u.count },
           $max: { lastSeen: u.lastSeen },
           $min: { firstSeen: u.firstSeen },
-          $setOnInsert: { signatureHash: u.signatureHash, operationName: u.operationName, body: u.body, clientName: u.clientName },
+          $setOnInsert: { signatureHash: u.signatureHash, operationName: u.operationName, body: u.body, clientName: u.clientName, clientVersion: u.clientVersion },
         },
         upsert: true,
       },
@@ -387,5 +417,49 @@ export class RegistryStore {
   /** The most recent verdicts, newest first. */
   async recentChecks(limit = 50): Promise<CheckDoc[]> {
     return this.checks.find({}).sort({ createdAt: -1 }).limit(limit).toArray();
+  }
+
+  // ---- app manifests (registered operations) ----
+
+  /**
+   * Inserts a manifest; the `_id` (`client@version`) is unique, so of two publishes of the same
+   * app version exactly one lands. Returns the stored manifest (the other one, on a duplicate).
+   */
+  async insertAppManifest(doc: Omit<AppManifestDoc, '_id' | 'createdAt' | 'hash'>): Promise<{ inserted: boolean; manifest: AppManifestDoc }> {
+    const manifest: AppManifestDoc = {
+      ...doc,
+      _id: `${doc.client}@${doc.version}`,
+      hash: sha256(JSON.stringify(doc.operations)),
+      createdAt: new Date(),
+    };
+    try {
+      await this.appManifests.insertOne(manifest);
+      return { inserted: true, manifest };
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      return { inserted: false, manifest: (await this.appManifests.findOne({ _id: manifest._id }))! };
+    }
+  }
+
+  async appManifest(id: string): Promise<AppManifestDoc | null> {
+    return this.appManifests.findOne({ _id: id });
+  }
+
+  /** Manifests, newest first; `client` narrows to one app. */
+  async listAppManifests(client?: string, limit = 1000): Promise<AppManifestDoc[]> {
+    return this.appManifests.find(client ? { client } : {}).sort({ createdAt: -1 }).limit(limit).toArray();
+  }
+
+  /** The ids of every manifest: what gateways compare with what they loaded (cheap to poll). */
+  async appManifestIds(): Promise<string[]> {
+    return (await this.appManifests.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+  }
+
+  async appManifestsByIds(ids: string[]): Promise<AppManifestDoc[]> {
+    return this.appManifests.find({ _id: { $in: ids } }).toArray();
+  }
+
+  async deleteAppManifest(id: string): Promise<boolean> {
+    return (await this.appManifests.deleteOne({ _id: id })).deletedCount === 1;
   }
 }

@@ -5,6 +5,8 @@ import { isIntrospectionOnly, operationSignature, type OperationSignature } from
 import type { OperationUsage, RegistryStore } from './store';
 
 export const CLIENT_NAME_HEADER = 'apollographql-client-name';
+/** The app's version (Apollo's convention), so checks can say which releases an operation comes from. */
+export const CLIENT_VERSION_HEADER = 'apollographql-client-version';
 
 export interface UsageRecorderOptions {
   /** Flush interval (default 5000 ms). */
@@ -37,8 +39,8 @@ export class UsageRecorder {
     this.timer.unref();
   }
 
-  /** Counts one served operation. */
-  record(document: DocumentNode, operationName: string | null | undefined, clientName: string | undefined): void {
+  /** Counts one served operation (per client name and, when the client sends one, version). */
+  record(document: DocumentNode, operationName: string | null | undefined, clientName: string | undefined, clientVersion?: string | null): void {
     let byName = this.signatures.get(document);
     if (!byName) {
       byName = new Map();
@@ -52,7 +54,8 @@ export class UsageRecorder {
     }
     if (!signature) return;
     const client = (clientName ?? '').trim().slice(0, 64) || 'unknown';
-    const key = `${signature.hash}\u0000${client}`;
+    const version = (clientVersion ?? '').trim().slice(0, 64) || null;
+    const key = `${signature.hash}\u0000${client}\u0000${version ?? ''}`;
     const now = new Date();
     const entry = this.pending.get(key);
     if (entry) {
@@ -65,6 +68,7 @@ export class UsageRecorder {
       operationName: signature.operationName,
       body: signature.body,
       clientName: client,
+      clientVersion: version,
       count: 1,
       firstSeen: now,
       lastSeen: now,
@@ -94,9 +98,10 @@ export class UsageRecorder {
     return {
       async requestDidStart({ request }) {
         const clientName = request.http?.headers.get(CLIENT_NAME_HEADER);
+        const clientVersion = request.http?.headers.get(CLIENT_VERSION_HEADER);
         return {
           async didResolveOperation({ document, operationName }) {
-            recorder.record(document, operationName, clientName);
+            recorder.record(document, operationName, clientName, clientVersion);
           },
         };
       },

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { Supergraph } from '@apollo/federation-internals';
+import { parse, printSchema, type GraphQLSchema } from 'graphql';
 import YAML from 'yaml';
 
 /** One subgraph as rover's `supergraph.yaml` describes it. */
@@ -66,4 +67,18 @@ export function composeFromConfig(configPath: string): CompositionOutcome {
   return composeSubgraphs(
     config.subgraphs.map((s) => ({ name: s.name, url: s.routingUrl, sdl: readFileSync(s.schemaFile, 'utf8') })),
   );
+}
+
+/**
+ * The schema clients see: the supergraph minus federation internals and @inaccessible members
+ * (what Apollo Gateway serves as its API schema). Feature support is not checked here
+ * (`@authenticated` and friends are the gateway's business).
+ */
+export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
+  return Supergraph.build(supergraphSdl, { supportedFeatures: null }).apiSchema().toGraphQLJSSchema();
+}
+
+/** The API schema as SDL (schema/api.graphql), printed like the gateway's introspection prints back. */
+export function printApiSchema(supergraphSdl: string): string {
+  return `${printSchema(apiSchemaOf(supergraphSdl))}\n`;
 }

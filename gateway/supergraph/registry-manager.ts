@@ -1,4 +1,4 @@
-import { Coalesced } from './coalesce';
+import { Coalesced, followRegistry } from './coalesce';
 import os from 'node:os';
 import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
 
@@ -50,8 +50,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
   private readonly instance: string;
   private readonly prepare: (supergraphSdl: string) => string;
   private hooks?: SupergraphSdlHookOptions;
-  private timer?: NodeJS.Timeout;
-  private subscription?: AsyncIterableIterator<unknown>;
+  private unfollow?: () => Promise<void>;
   private readonly runs = new Coalesced(() => this.refreshOnce(), () => this.stopped);
   private stopped = false;
   private applied: string | null = null;
@@ -93,22 +92,13 @@ export class RegistrySupergraphManager implements SupergraphManager {
     } else {
       throw new Error('The schema registry has no launch yet: seed it (npm run schema -- seed) or give a fallback supergraph');
     }
-    const every = this.options.pollIntervalMs ?? 2000;
-    if (every > 0) {
-      this.timer = setInterval(() => void this.refresh(), every);
-      this.timer.unref();
-    }
-    if (this.options.pubsub) {
-      const subscription = this.options.pubsub.subscribe(LAUNCH_TOPIC);
-      this.subscription = subscription;
-      void (async () => {
-        try {
-          for await (const _event of subscription) void this.refresh();
-        } catch (err) {
-          this.log.warn({ err }, 'registry.launch subscription ended; polling continues');
-        }
-      })();
-    }
+    this.unfollow = followRegistry({
+      refresh: () => this.refresh(),
+      pollIntervalMs: this.options.pollIntervalMs ?? 2000,
+      pubsub: this.options.pubsub,
+      topic: LAUNCH_TOPIC,
+      logger: this.log,
+    });
     return { supergraphSdl, cleanup: () => this.stop() };
   }
 
@@ -174,8 +164,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.subscription?.return?.();
+    await this.unfollow?.();
     await this.runs.settled();
   }
 }

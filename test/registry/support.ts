@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -11,6 +13,7 @@ import { InProcessPubSub } from '../../shared/pubsub';
 import { createSubgraphFetcher, SubgraphDataSource } from '../../gateway/datasources/subgraph-datasource';
 import { openSchemaRegistry, type SchemaRegistry } from '../../gateway/registry';
 import { resolveSubgraphUrl } from '../../gateway/supergraph/routing';
+import { ROOT_DIR } from '../../shared/schema';
 import { testConfig } from '../support/subgraph';
 import { adminDoor } from '../support/gateway';
 
@@ -219,8 +222,30 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 
 export const RESULT_FIELDS = `
   ok outcome summary forced compositionErrors dangerousChanges operationsChecked
-  breakingChanges { type description coordinate operations { name clientName count reasons } }
-  affectedOperations { name clientName signatureHash reasons }
+  changes { level type description coordinate operations { name clientName clientVersion source reasons } }
+  breakingChanges { level type description coordinate operations { name clientName clientVersion source count reasons } }
+  affectedOperations { name clientName clientVersion source signatureHash reasons }
+  servedSdlMismatches { subgraph url differences }
   launch { id kind current forced rolledBackTo versions { subgraph versionId } }
   versions { id subgraph }
 `;
+
+/** What a command printed and how it exited. */
+export interface CommandRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one of node_modules/.bin's commands (`tsx`, `graphql-codegen`) as a real process, NODE_ENV=test. */
+export function runCommand(bin: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CommandRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT_DIR, 'node_modules', '.bin', bin), args, { cwd: options.cwd ?? ROOT_DIR, env: { ...process.env, NODE_ENV: 'test', ...options.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

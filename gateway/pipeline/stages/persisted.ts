@@ -17,18 +17,35 @@ export interface ResolvedSource {
 const badRequest = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } });
 
 /**
- * Automatic persisted queries (Apollo's protocol) and trusted operations, in one place. The
- * source is resolved before parsing (a hash-only request has nothing to parse yet); trust is
- * decided after the document limits; a registration is kept only for an admitted operation, so a
- * refused document is never stored.
+ * Operations registered ahead of time by app versions (the schema registry's trusted documents),
+ * looked up by id on the hot path: an in-memory read, kept fresh by whoever owns it.
+ */
+export interface RegisteredOperationSource {
+  /** The body registered under this id (a manifest id, or the sha256 of the body). */
+  body(id: string): string | undefined;
+}
+
+export interface PersistedOperationsOptions {
+  /** Automatic persisted queries: clients may register a hash by sending it with its query. */
+  apq: boolean;
+  /** Trusted mode: only the manifest's operations run (`TRUSTED_OPERATIONS=on`). */
+  trusted?: TrustedOperations;
+  /** Operations apps registered in the schema registry: run by id, and trusted in trusted mode. */
+  registered?: RegisteredOperationSource;
+}
+
+/**
+ * Automatic persisted queries (Apollo's protocol), trusted operations and the registry's
+ * registered operations, in one place. The source is resolved before parsing (a hash-only request
+ * has nothing to parse yet): the trusted manifest first, then registered operations, then APQ
+ * registrations. Trust is decided after the document limits; an APQ registration is kept only for
+ * an admitted operation, so a refused document is never stored.
  */
 export class PersistedOperations {
-  private readonly registered?: BoundedStringCache;
+  private readonly apqCache?: BoundedStringCache;
 
-  constructor(
-    private readonly options: { apq: boolean; trusted?: TrustedOperations },
-  ) {
-    if (options.apq && !options.trusted) this.registered = new BoundedStringCache();
+  constructor(private readonly options: PersistedOperationsOptions) {
+    if (options.apq && !options.trusted) this.apqCache = new BoundedStringCache();
   }
 
   async source(params: GraphQLParams): Promise<ResolvedSource> {
@@ -38,7 +55,8 @@ export class PersistedOperations {
       if (!query) throw badRequest('GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.');
       return { source: query, hash: sha256(query), persisted: false, register: false };
     }
-    if (!this.options.apq && !this.options.trusted) {
+    const { trusted, registered } = this.options;
+    if (!this.options.apq && !trusted && !registered) {
       throw new GraphQLError('PersistedQueryNotSupported', { extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } });
     }
     if (persisted.version !== 1) throw badRequest('Unsupported persisted query version: only version 1 is known');
@@ -47,14 +65,14 @@ export class PersistedOperations {
     }
     const hash = persisted.sha256Hash;
     if (query) {
-      if (sha256(query) !== hash && !this.options.trusted?.hasId(hash)) {
+      if (sha256(query) !== hash && !trusted?.hasId(hash) && registered?.body(hash) !== query) {
         throw badRequest('extensions.persistedQuery.sha256Hash does not match the sha256 of the query');
       }
       return { source: query, hash: sha256(query), persisted: true, register: true };
     }
-    const known = this.options.trusted?.body(hash) ?? (await this.registered?.get(hash));
+    const known = trusted?.body(hash) ?? registered?.body(hash) ?? (await this.apqCache?.get(hash));
     if (known === undefined) {
-      if (this.options.trusted && !this.options.apq) {
+      if (trusted && !this.options.apq) {
         throw securityError('PERSISTED_QUERY_NOT_ALLOWED', 'Only the operations of the trusted list can be persisted or run on this gateway');
       }
       throw new GraphQLError('PersistedQueryNotFound', { extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
@@ -66,6 +84,9 @@ export class PersistedOperations {
   checkTrust(resolved: ResolvedSource, document: DocumentNode, operation: OperationDefinitionNode, cache: Map<string, boolean>): void {
     const trusted = this.options.trusted;
     if (!trusted) return;
+    // A registered operation passed the registry's checks: it is as trusted as the manifest's.
+    // (Its body is looked up by the sha256 of the source; registrations change, so not cached.)
+    if (this.options.registered?.body(resolved.hash) !== undefined) return;
     const key = `${resolved.hash}:${operation.name?.value ?? ''}`;
     let ok = cache.get(key);
     if (ok === undefined) {
@@ -84,6 +105,6 @@ export class PersistedOperations {
 
   /** Keeps an admitted APQ registration. */
   async keep(resolved: ResolvedSource): Promise<void> {
-    if (resolved.register && this.registered) await this.registered.set(resolved.hash, resolved.source);
+    if (resolved.register && this.apqCache) await this.apqCache.set(resolved.hash, resolved.source);
   }
 }
