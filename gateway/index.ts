@@ -1,3 +1,4 @@
+import { runCli } from '../shared/cli';
 import { ConfigError } from '../shared/config';
 import { runClustered } from './cluster';
 import { createLogger } from '../shared/logger';
@@ -6,6 +7,17 @@ import { installGracefulShutdown } from '../shared/shutdown';
 import { initTracing } from '../shared/tracing';
 import { loadGatewayOptions } from './config';
 import { createGatewayServer } from './server';
+
+// Options come from the environment only; the command line takes just --help.
+runCli('npm run gateway --', {
+  summary: 'The gateway alone, on the committed supergraph (or the registry when MONGODB_URI is set).',
+  env: {
+    PORT: 'port (default 4000)',
+    HOST: 'interface to bind (default 127.0.0.1)',
+    SUPERGRAPH_PATH: 'supergraph file to serve (default schema/supergraph.graphql)',
+  },
+  notes: 'Every variable is in the README (Environment variables); `npm run config` prints the effective configuration.',
+});
 
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 

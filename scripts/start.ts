@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { runCli } from '../shared/cli';
 import { ConfigError, loadCityConfig } from '../shared/config';
 import { ROOT_DIR } from '../shared/schema';
 import { seedAll } from '../shared/seed-runner';
@@ -13,6 +14,18 @@ import { SUBGRAPH_NAMES } from '../shared/subgraph-deps';
 import { openDatabase } from './database';
 import { seedProgress } from './progress';
 import { SupervisedProcess } from './supervisor';
+
+runCli('npm start --', {
+  summary:
+    'The whole graph on one machine: the embedded FerretDB (unless MONGODB_URI is set), the demo seed, the four\nsubgraphs and the gateway as separate processes, restarted with backoff when they crash. Ctrl-C stops everything.',
+  env: {
+    MONGODB_URI: 'use this database instead of the embedded FerretDB',
+    PORT: 'gateway port (default 4000)',
+    HOST: 'interface to bind (default 127.0.0.1)',
+    FERRETDB_PORT: 'port of the embedded FerretDB (default 27117)',
+  },
+  notes: 'Every variable of the gateway and the subgraphs applies (README, Environment variables; `npm run config` prints them).',
+});
 
 const children: SupervisedProcess[] = [];
 let stopping = false;
