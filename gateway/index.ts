@@ -5,7 +5,7 @@ import { createLogger } from '../shared/logger';
 import { pathOf } from '../shared/http';
 import { installGracefulShutdown } from '../shared/shutdown';
 import { initTracing } from '../shared/tracing';
-import { loadGatewayOptions } from './config';
+import { loadGatewayOptions, type GatewayOptions } from './config';
 import { createGatewayServer } from './server';
 
 // Options come from the environment only; the command line takes just --help.
@@ -21,24 +21,35 @@ runCli('npm run gateway --', {
 
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
-async function main(): Promise<void> {
-  const options = loadGatewayOptions();
+const log = createLogger('gateway');
+
+async function main(options: GatewayOptions): Promise<void> {
   initTracing('gateway');
-  const server = await createGatewayServer(options);
+  const server = await createGatewayServer({ ...options, logger: log });
   const url = await server.listen();
-  console.log(`gateway ready at ${url}/graphql`);
+  log.info({ url: `${url}/graphql` }, `gateway ready at ${url}/graphql`);
   // SIGTERM / SIGINT: refuse new connections, finish requests in progress, then end subscriptions
   // (graphql-ws close 1001, event streams completed) and exit 0.
   installGracefulShutdown({
     name: 'gateway',
     servers: [server.httpServer],
-    log: createLogger('gateway'),
+    log,
     isLongLived: (req) => pathOf(req) === '/graphql/stream',
     stop: () => server.stop(),
   });
 }
 
-runClustered(main).catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+// Read before the workers are forked, so every bad variable (GATEWAY_WORKERS too) is named at once.
+let options: GatewayOptions | undefined;
+try {
+  options = loadGatewayOptions();
+} catch (err) {
+  fatal(err);
+}
+runClustered(() => main(options!)).catch(fatal);
+
+function fatal(err: unknown): never {
+  if (err instanceof ConfigError) log.fatal({ problems: err.problems }, err.message);
+  else log.fatal({ err }, 'gateway failed to start');
   process.exit(1);
-});
+}
