@@ -26,7 +26,10 @@ import { readSupergraphConfig } from '../gateway/supergraph/compose';
 import { commandOf, commandUsage, gatewayUrl, GATEWAY_URL_HELP, HelpRequested, parseProgram, UsageError, type CliArgs, type ProgramSpec } from '../shared/cli';
 import { ROOT_DIR } from '../shared/schema';
 
-/** The commands and their options: the usage texts and the parser are made from this (shared/cli.ts). */
+/**
+ * The commands and their options: the usage texts and the parser are made from this (shared/cli.ts).
+ * The number of positional arguments is left to each command's own checks (their messages).
+ */
 const SPEC: ProgramSpec = {
   invocation: 'npm run schema --',
   summary: "The schema registry, through the gateway's admin API ($GATEWAY_URL/admin/graphql).\nA <file> is an SDL file; an http(s) URL instead asks the running subgraph for its SDL.",
@@ -35,8 +38,6 @@ const SPEC: ProgramSpec = {
     check: {
       summary: 'compose and check a subgraph schema without publishing it',
       args: '<subgraph> <file|url>',
-      minArgs: 2,
-      maxArgs: 2,
       flags: {
         url: { type: 'string', value: 'routingUrl', description: 'check with this routing URL' },
         new: { type: 'boolean', description: 'the subgraph is not in the registry yet' },
@@ -45,8 +46,6 @@ const SPEC: ProgramSpec = {
     publish: {
       summary: 'publish a subgraph schema (refused on composition errors or breaking changes clients use)',
       args: '<subgraph> <file|url>',
-      minArgs: 2,
-      maxArgs: 2,
       flags: {
         force: { type: 'boolean', description: 'publish despite breaking changes' },
         message: { type: 'string', value: 'text', description: 'why (shown in history)' },
@@ -58,22 +57,21 @@ const SPEC: ProgramSpec = {
       aliases: ['launches'],
       summary: 'versions of a subgraph, or the live subgraphs and the launches',
       args: '[subgraph]',
-      maxArgs: 1,
       flags: { limit: { type: 'string', value: 'N', description: 'how many (default 20)' } },
     },
     rollback: {
       summary: "a new launch from an earlier launch's versions (L3 or 3), or one subgraph back (parking@2)",
       args: '<launchId | subgraph@n>',
-      minArgs: 1,
-      maxArgs: 1,
       flags: { message: { type: 'string', value: 'text', description: 'why (shown in history)' } },
     },
     operations: {
       summary: 'the operations clients sent (what checks protect)',
+      maxArgs: Infinity,
       flags: { days: { type: 'string', value: 'N', description: 'how far back, in days (default 7)' } },
     },
     seed: {
       summary: "seed or update the registry from rover's supergraph.yaml",
+      maxArgs: Infinity,
       flags: {
         config: { type: 'string', value: 'file', description: 'the supergraph config (default supergraph.yaml)' },
         force: { type: 'boolean', description: 'seed over existing versions' },
