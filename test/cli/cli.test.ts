@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { ROOT_DIR } from '../../shared/schema';
+import { runScript, type ScriptRun } from '../support/script';
 
 /**
  * Every script, run as `npm run` runs it (a real `node --import tsx` child process): `--help`
@@ -13,33 +13,13 @@ import { ROOT_DIR } from '../../shared/schema';
  * listener that counts connections, and the files the scripts write keep their modification times.
  */
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
+/** A script with the test's environment minus anything that could decide where it connects, plus `env`. */
+function run(file: string, args: string[], env: Record<string, string | undefined>): Promise<ScriptRun> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info' };
+  for (const name of ['GATEWAY_URL', 'PORT', 'CITYGRAPH_ADMIN_URL', 'MONGODB_URI', 'REDIS_URL', 'FERRETDB_PORT', 'CITYGRAPH_TOKEN']) delete childEnv[name];
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
+  return runScript(file, args, childEnv);
 }
-
-const run = (file: string, args: string[], env: Record<string, string | undefined>): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const started = Date.now();
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info' };
-    // The caller's own settings must not decide where a script connects.
-    for (const name of ['GATEWAY_URL', 'PORT', 'CITYGRAPH_ADMIN_URL', 'MONGODB_URI', 'REDIS_URL', 'FERRETDB_PORT', 'CITYGRAPH_TOKEN']) delete childEnv[name];
-    for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, file), ...args], { cwd: ROOT_DIR, env: childEnv });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    // A script that started working instead of answering would run on: stopped after 60 s.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
 
 /** Runs `jobs` two at a time (the machine has two cores, shared). */
 async function inPairs<T>(jobs: Array<() => Promise<T>>): Promise<T[]> {

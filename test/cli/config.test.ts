@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { loadGatewayOptions } from '../../gateway/config';
 import { ConfigError, loadSubgraphProcessConfig } from '../../shared/config';
-import { ROOT_DIR } from '../../shared/schema';
+import { runScript } from '../support/script';
 
 /** The problems a loader reports, as `VARIABLE` names in order. */
 function problemsOf(load: () => unknown): string[] {
@@ -57,23 +55,8 @@ describe('configuration: every bad variable of every group at once', () => {
   });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const config = (args: string[], env: Record<string, string>): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', ...env };
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'scripts', 'config.ts'), ...args], { cwd: ROOT_DIR, env: childEnv });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+const config = (args: string[], env: Record<string, string>) =>
+  runScript('scripts/config.ts', args, { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', ...env });
 
 describe('npm run config', () => {
   const JWT_SECRET = 'a-jwt-secret-of-our-own-0123456789abcdef';

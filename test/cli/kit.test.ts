@@ -21,24 +21,19 @@ const PROGRAM: ProgramSpec = {
   },
 };
 
-const usageError = (f: () => unknown): string => {
+/** What `f` threw: a UsageError's message or a HelpRequested's text. */
+function thrown(f: () => unknown, kind: typeof UsageError | typeof HelpRequested): string {
   try {
     f();
   } catch (err) {
-    if (err instanceof UsageError) return err.message;
+    if (err instanceof UsageError && kind === UsageError) return err.message;
+    if (err instanceof HelpRequested && kind === HelpRequested) return err.text;
     throw err;
   }
-  throw new Error('no usage error');
-};
-const help = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof HelpRequested) return err.text;
-    throw err;
-  }
-  throw new Error('no help');
-};
+  throw new Error(`nothing thrown (expected ${kind.name})`);
+}
+const usageError = (f: () => unknown) => thrown(f, UsageError);
+const help = (f: () => unknown) => thrown(f, HelpRequested);
 
 describe('the command-line kit', () => {
   it('reads values, repeated values and flags; checks numbers', () => {
