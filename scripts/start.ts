@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { runCli } from '../shared/cli';
 import { ConfigError, loadCityConfig } from '../shared/config';
+import { createLogger } from '../shared/logger';
 import { ROOT_DIR } from '../shared/schema';
 import { seedAll } from '../shared/seed-runner';
 import { SUBGRAPH_NAMES } from '../shared/subgraph-deps';
@@ -27,6 +28,11 @@ runCli('npm start --', {
   notes: 'Every variable of the gateway and the subgraphs applies (README, Environment variables; `npm run config` prints them).',
 });
 
+// The children write their logs to the same stdout: the supervisor's lines go through a logger
+// too, so the stream is all JSON (or, in a terminal, all readable lines), never a mix.
+const log = createLogger('start');
+const say = (line: string) => log.info(line);
+
 const children: SupervisedProcess[] = [];
 let stopping = false;
 
@@ -34,12 +40,16 @@ let stopping = false;
 function startProcess(name: string, file: string, env: NodeJS.ProcessEnv): SupervisedProcess {
   // A copy: the caller goes on adding to `env` for the processes started after this one.
   const childEnv = { ...process.env, ...env };
-  const child = new SupervisedProcess(name, () =>
-    spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, file)], {
-      cwd: ROOT_DIR,
-      env: childEnv,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    }),
+  const child = new SupervisedProcess(
+    name,
+    () =>
+      spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, file)], {
+        cwd: ROOT_DIR,
+        env: childEnv,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      }),
+    // "started (pid …)" is news; "stopped unexpectedly …, restarting" is a warning.
+    (line) => (line.includes('stopped unexpectedly') ? log.warn(line) : log.info(line)),
   );
   child.start();
   children.push(child);
@@ -66,10 +76,10 @@ let stopDatabase: (() => Promise<void>) | undefined;
 async function shutdown(code = 0): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log('\nStopping CityGraph…');
+  say('Stopping CityGraph…');
   await Promise.all(children.map((child) => child.stop(10000)));
   await stopDatabase?.();
-  console.log('Stopped.');
+  say('Stopped.');
   process.exit(code);
 }
 
@@ -79,7 +89,7 @@ async function main() {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
-  const { uri, ferret } = await openDatabase(config, console.log);
+  const { uri, ferret } = await openDatabase(config, say);
   stopDatabase = ferret?.stop;
 
   const progress = seedProgress();
@@ -96,8 +106,7 @@ async function main() {
   const gatewayPort = Number(process.env.PORT ?? 4000);
   await waitForHttp(`http://${config.host}:${gatewayPort}/health/ready`);
 
-  console.log(`
-CityGraph is running.
+  say(`CityGraph is running.
   Gateway     http://${config.host}:${gatewayPort}/graphql   (health: /health, /health/ready)
 ${SUBGRAPH_NAMES.map((n) => `  ${n.padEnd(11)} http://${config.host}:${config.ports[n]}/graphql`).join('\n')}
   Database    ${config.mongodbUri ? 'MONGODB_URI' : `embedded FerretDB, ${uri}`}
@@ -108,6 +117,7 @@ Press Ctrl-C to stop.`);
 }
 
 main().catch(async (err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  if (err instanceof ConfigError) log.fatal({ problems: err.problems }, err.message);
+  else log.fatal({ err }, 'npm start failed');
   await shutdown(1);
 });
