@@ -29,8 +29,10 @@ runCli('npm start --', {
 });
 
 // The children write their logs to the same stdout: the supervisor's lines go through a logger
-// too, so the stream is all JSON (or, in a terminal, all readable lines), never a mix.
-const log = createLogger('start');
+// too, so the stream is all JSON (or, in a terminal, all readable lines), never a mix. They are
+// this command's own output (URLs, restarts, "Stopped."), so LOG_LEVEL, the children's, does not
+// hide them.
+const log = createLogger('start', { level: 'info' });
 const say = (line: string) => log.info(line);
 
 const children: SupervisedProcess[] = [];
