@@ -9,8 +9,7 @@
  *   npm run bench -- --gateways citygraph --env SUBGRAPH_FETCHER=default --label fetcher-default
  *   npm run bench -- --gateways citygraph --cpu-prof bench/results/profiles
  *
- * Flags: --duration s, --warmup s, --connections n (gateway only, default 32), --live-connections n (end to end, default 8), --modes live,replay, --gateways ids, --queries ids, --env K=V (CityGraph
- * only, repeatable), --label name (results file name), --cpu-prof dir, --no-roundtrips, --skip-hive-install.
+ * `npm run bench -- --help` lists the flags.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { signUserToken, signViewer, type Viewer } from '../shared/auth';
+import { runCli, type CliArgs, type CommandSpec } from '../shared/cli';
 import { loadCityConfig } from '../shared/config';
 import { DEMO_RESIDENT_ID } from '../shared/demo';
 import { freePort, startFerret } from '../shared/ferret';
@@ -50,63 +50,58 @@ interface Flags {
 
 const ALL_GATEWAYS = ['citygraph', 'citygraph-nocache', 'citygraph-2w', 'baseline', 'hive', 'floor'];
 
+const SPEC: CommandSpec = {
+  summary:
+    "CityGraph's gateway against a plain Apollo Gateway (the baseline), Hive Gateway and a direct call to a subgraph\n(the floor), on the same subgraphs, seeded database and machine; writes bench/results/<label>.{json,md}.",
+  flags: {
+    duration: { type: 'string', value: 's', description: 'seconds measured per case (default 8)' },
+    warmup: { type: 'string', value: 's', description: 'seconds of warm-up per case (default 2)' },
+    quick: { type: 'boolean', description: '1 s warm-up, 4 s per case (unless --duration / --warmup say otherwise)' },
+    connections: { type: 'string', value: 'n', description: 'connections, gateway only (default 32)' },
+    'live-connections': { type: 'string', value: 'n', description: 'connections, end to end (default 8)' },
+    modes: { type: 'string', value: 'live,replay', description: 'live subgraphs, replayed subgraphs, or both (default)' },
+    gateways: { type: 'string', value: 'ids', description: `which gateways (default all: ${ALL_GATEWAYS.join(',')})` },
+    queries: { type: 'string', value: 'ids', description: `which queries (default all: ${QUERIES.map((q) => q.id).join(',')})` },
+    env: { type: 'string', value: 'KEY=VALUE', multiple: true, description: "a variable for CityGraph's gateway only" },
+    label: { type: 'string', value: 'name', description: 'results file name (default latest)' },
+    'cpu-prof': { type: 'string', value: 'dir', description: "write CityGraph's CPU profiles there" },
+    'no-roundtrips': { type: 'boolean', description: 'skip counting database round trips' },
+    'skip-hive-install': { type: 'boolean', description: 'fail instead of installing Hive Gateway into bench/hive' },
+  },
+  examples: [
+    'npm run bench',
+    'npm run bench -- --quick',
+    'npm run bench -- --gateways citygraph,baseline --queries dashboard,mycity',
+    'npm run bench -- --gateways citygraph --env SUBGRAPH_FETCHER=default --label fetcher-default',
+  ],
+  notes: 'See BENCHMARKS.md for the method and the latest figures.',
+};
+
 function parseFlags(argv: string[]): Flags {
-  const flags: Flags = {
-    duration: 8,
-    warmup: 2,
-    connections: 32,
-    liveConnections: 8,
-    gateways: ALL_GATEWAYS,
-    queries: QUERIES.map((q) => q.id),
-    env: {},
-    label: 'latest',
-    roundTrips: true,
-    skipHiveInstall: false,
-    modes: ['live', 'replay'],
-    gatewaysGiven: false,
-  };
-  for (let i = 0; i < argv.length; i += 1) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    const num = () => {
-      const n = Number(value());
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`${a} needs a positive number`);
-      return n;
-    };
-    switch (a) {
-      case '--duration': flags.duration = num(); break;
-      case '--warmup': flags.warmup = Number(value()); break;
-      case '--connections': flags.connections = Math.round(num()); break;
-      case '--live-connections': flags.liveConnections = Math.round(num()); break;
-      case '--quick': flags.duration = 4; flags.warmup = 1; break;
-      case '--gateways': flags.gateways = value().split(','); flags.gatewaysGiven = true; break;
-      case '--modes': flags.modes = value().split(','); break;
-      case '--queries': flags.queries = value().split(','); break;
-      case '--label': flags.label = value(); break;
-      case '--cpu-prof': flags.cpuProf = path.resolve(value()); break;
-      case '--no-roundtrips': flags.roundTrips = false; break;
-      case '--skip-hive-install': flags.skipHiveInstall = true; break;
-      case '--env': {
-        const kv = value();
-        const eq = kv.indexOf('=');
-        if (eq < 1) throw new Error(`--env needs KEY=VALUE, got ${kv}`);
-        flags.env[kv.slice(0, eq)] = kv.slice(eq + 1);
-        break;
-      }
-      case '--help':
-        console.log(readFileSync(__filename, 'utf8').split('*/')[0]);
-        process.exit(0);
-      default:
-        throw new Error(`unknown flag ${a} (see --help)`);
-    }
+  const cli: CliArgs = runCli('npm run bench --', SPEC, argv);
+  const quick = cli.flag('quick');
+  const env: Record<string, string> = {};
+  for (const kv of cli.strings('env')) {
+    const eq = kv.indexOf('=');
+    if (eq < 1) cli.fail(`--env needs KEY=VALUE, got "${kv}"`);
+    env[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
-  for (const g of flags.gateways) if (!ALL_GATEWAYS.includes(g)) throw new Error(`unknown gateway ${g}; one of ${ALL_GATEWAYS.join(', ')}`);
-  for (const q of flags.queries) if (!QUERIES.some((x) => x.id === q)) throw new Error(`unknown query ${q}; one of ${QUERIES.map((x) => x.id).join(', ')}`);
-  return flags;
+  const cpuProf = cli.string('cpu-prof');
+  return {
+    duration: cli.number('duration', quick ? 4 : 8, { above: 0 }),
+    warmup: cli.number('warmup', quick ? 1 : 2, { min: 0 }),
+    connections: cli.number('connections', 32, { integer: true, min: 1 }),
+    liveConnections: cli.number('live-connections', 8, { integer: true, min: 1 }),
+    gateways: cli.list('gateways', ALL_GATEWAYS, ALL_GATEWAYS),
+    gatewaysGiven: cli.has('gateways'),
+    modes: cli.list('modes', ['live', 'replay'], ['live', 'replay']),
+    queries: cli.list('queries', QUERIES.map((q) => q.id), QUERIES.map((q) => q.id)),
+    env,
+    label: cli.string('label') ?? 'latest',
+    cpuProf: cpuProf ? path.resolve(cpuProf) : undefined,
+    roundTrips: !cli.flag('no-roundtrips'),
+    skipHiveInstall: cli.flag('skip-hive-install'),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,24 +12,34 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { runCli, type CliArgs } from '../shared/cli';
 import { startFerret } from '../shared/ferret';
 import type { InProcessPubSub } from '../shared/pubsub';
 
+const cli: CliArgs = runCli('npm run bench:subscriptions --', {
+  summary:
+    'Latency of federated subscription events through the gateway (publish on the subgraph → graphql-ws client), and\nthe upstream subscriptions the subgraph sees for identical clients. Prints figures; asserts nothing.',
+  flags: {
+    events: { type: 'string', value: 'N', description: 'events measured (default 1000)' },
+    clients: { type: 'string', value: 'N', description: 'identical clients for the upstream count (default 100)' },
+    fields: { type: 'string', value: 'selection', description: 'selected fields (default `id freeSpacesNow openRequests { id }`; `id` alone: no database)' },
+  },
+});
+const options = {
+  events: cli.number('events', 1000, { integer: true, min: 1 }),
+  clients: cli.number('clients', 100, { integer: true, min: 1 }),
+  fields: cli.string('fields') ?? 'id freeSpacesNow openRequests { id }',
+};
+
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 process.env.LOG_LEVEL ??= 'warn';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function main() {
-  const events = arg('events', 1000);
-  const clients = arg('clients', 100);
+  const { events, clients, fields } = options;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'citygraph-sub-bench-'));
   const ferret = await startFerret(dir, 0);
   process.env.TEST_MONGODB_URI = ferret.uri;
@@ -41,8 +51,6 @@ async function main() {
   const lot = await graph.subgraphs.parking.db.conn.db!.collection('parking_lots').findOne({ _id: lotId as never });
   if (!lot) throw new Error(`${lotId} is not in the seeded parking_lots collection`);
   const wsUrl = graph.gatewayUrl.replace(/^http/, 'ws');
-  const fieldsAt = process.argv.indexOf('--fields');
-  const fields = fieldsAt >= 0 ? process.argv[fieldsAt + 1] : 'id freeSpacesNow openRequests { id }';
   const query = `subscription($id: ID!) { parkingAvailabilityChanged(lotId: $id) { ${fields} } }`;
   const pubsub = graph.subgraphs.parking.pubsub as InProcessPubSub;
 

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import os from 'node:os';
 import { ConfigError } from '../shared/config';
+import { createLogger } from '../shared/logger';
 
 /**
  * How many gateway processes serve the port (`GATEWAY_WORKERS`: a number, or `auto` for one per
@@ -11,7 +12,7 @@ export function gatewayWorkers(value: string | undefined = process.env.GATEWAY_W
   if (!v) return 1;
   if (v === 'auto') return Math.max(1, os.availableParallelism());
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) {
-    throw new ConfigError(`Invalid configuration (environment variables):\n  GATEWAY_WORKERS: a number from 1 to 256, or "auto" (got "${value}")`);
+    throw new ConfigError([{ variable: 'GATEWAY_WORKERS', message: `a number from 1 to 256, or "auto" (got "${value}")` }]);
   }
   return Number(v);
 }
@@ -27,6 +28,7 @@ export async function runClustered(main: () => Promise<void>): Promise<void> {
   const workers = gatewayWorkers();
   if (workers <= 1 || !cluster.isPrimary) return main();
 
+  const log = createLogger('gateway');
   let stopping = false;
   const starts: number[] = [];
   const fork = (): Worker => {
@@ -40,14 +42,14 @@ export async function runClustered(main: () => Promise<void>): Promise<void> {
     }
     const recent = starts.filter((t) => Date.now() - t < 30_000).length;
     if (recent > workers * 3) {
-      console.error(`gateway worker ${worker.process.pid} exited (${signal ?? code}); workers keep dying at start, stopping`);
+      log.error({ pid: worker.process.pid, code, signal }, `gateway worker ${worker.process.pid} exited (${signal ?? code}); workers keep dying at start, stopping`);
       stopping = true;
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
       process.exitCode = 1;
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
       return;
     }
-    console.error(`gateway worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another`);
+    log.warn({ pid: worker.process.pid, code, signal }, `gateway worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another`);
     fork();
   });
   const stop = () => {
@@ -61,5 +63,5 @@ export async function runClustered(main: () => Promise<void>): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   for (let i = 0; i < workers; i += 1) fork();
-  console.log(`gateway primary ${process.pid}: ${workers} workers`);
+  log.info({ workers }, `gateway primary ${process.pid}: ${workers} workers`);
 }

@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, loadCityConfig, parseEnv } from '../shared/config';
+import { ConfigProblems, loadCityConfig, loadProcessOptions, parseEnv, type CityConfig } from '../shared/config';
+import { gatewayWorkers } from './cluster';
 import { ROOT_DIR } from '../shared/schema';
 import { loadSecurityOptions, type SecurityOptions } from './security/options';
 import { loadPerfOptions, type PerfOptions } from './perf/options';
 import { loadIdentityOptions, type IdentityOptions } from './identity';
 import type { MetricsEndpointOptions } from './metrics-endpoint';
 import type { ConnectionLimitOptions } from './limits/connections';
+import type { Logger } from '../shared/logger';
 
 /** Where the gateway's supergraph comes from. */
 export type SupergraphSource =
@@ -134,73 +136,80 @@ export interface GatewayOptions {
    * `MAX_CONNECTIONS_PER_IP` (256; 0: no cap) open TCP connections per client address.
    */
   connections: ConnectionLimitOptions;
+  /** The process's logger, access log included (tests pass one that captures); `createLogger('gateway')` otherwise. */
+  logger?: Logger;
 }
 
 const DEFAULT_SUPERGRAPH = path.join(ROOT_DIR, 'schema', 'supergraph.graphql');
 const DEFAULT_SUPERGRAPH_CONFIG = path.join(ROOT_DIR, 'supergraph.yaml');
 
-/** Reads the gateway's options from the environment; fails fast naming the bad variable. */
+/** The gateway's own variables (the security, performance and identity groups have theirs). */
+const gatewayShape = {
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    HOST: z.string().default('127.0.0.1'),
+    SUPERGRAPH_PATH: z.string().optional(),
+    SUPERGRAPH_CONFIG: z.string().optional(),
+    SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(300000).default(10000),
+    SUBGRAPH_MUTATION_TIMEOUT_MS: z.coerce.number().int().min(50).max(600000).default(30000),
+    INTROSPECTION: z.enum(['on', 'off']).optional(),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+    CITY_AUTH: z.enum(['on', 'off']).default('on'),
+    REDIS_URL: z.string().trim().optional().transform((v) => (v ? v : undefined)).pipe(z.url().optional()),
+    CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+    CIRCUIT_COOLDOWN_MS: z.coerce.number().int().min(100).max(600000).default(5000),
+    SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
+    DASHBOARD: z.enum(['on', 'off']).optional(),
+    /** GraphiQL at `/graphql` and `/` for browsers; default on outside production. */
+    IDE: z.enum(['on', 'off']).optional(),
+    SCHEMA_REGISTRY: z.enum(['on', 'off']).optional(),
+    REGISTRY_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+    REGISTRY_OPERATION_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+    REGISTRY_USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+    REGISTRY_SEED: z.enum(['on', 'off']).default('on'),
+    REGISTRY_INSTANCE: z.string().max(200).optional(),
+    SUPERGRAPH_WATCH: z.enum(['on', 'off']).default('on'),
+    SUBSCRIPTIONS_MAX_PER_CLIENT: z.coerce.number().int().min(1).max(100000).default(50),
+    SUBSCRIPTIONS_MAX_TOTAL: z.coerce.number().int().min(1).max(10000000).default(10000),
+    SUBSCRIPTION_QUEUE_MAX: z.coerce.number().int().min(1).max(100000).default(100),
+    DEBUG_ERRORS: z.enum(['on', 'off']).default('off'),
+    OVERRIDE_LABELS: z
+      .string()
+      .default('')
+      .refine((v) => v.split(',').every((l) => !l.trim() || /^[A-Za-z_][\w.:()-]*$/.test(l.trim())), 'comma-separated labels (letters, digits, _ . : ( ) -)'),
+    /** Bearer token `/metrics` requires; unset: none (and, in production, no `/metrics` on the main port). */
+    METRICS_TOKEN: z
+      .string()
+      .optional()
+      .transform((v) => (v ? v : undefined))
+      .pipe(z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional()),
+    /** Port of a listener serving only `/metrics` (0: a free one); unset: `/metrics` is on the main port. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** Milliseconds a client may take to send a request's headers (not more than REQUEST_TIMEOUT_MS). */
+    HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    /** Milliseconds a client may take to send a whole request, body included. */
+    REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    /** Open TCP connections one client address may hold; 0 turns the cap off (behind a proxy, every client has the proxy's address). */
+    MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(256),
+  };
+
+/**
+ * Reads the gateway's options from the environment. Every group (the gateway's own variables,
+ * the city layer, security, performance, identity, logs and workers) is read even when an
+ * earlier one failed, and one ConfigError names every bad variable of them all.
+ */
 export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): GatewayOptions {
-  const e = parseEnv(
-    {
-      NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-      PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-      HOST: z.string().default('127.0.0.1'),
-      SUPERGRAPH_PATH: z.string().optional(),
-      SUPERGRAPH_CONFIG: z.string().optional(),
-      SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(300000).default(10000),
-      SUBGRAPH_MUTATION_TIMEOUT_MS: z.coerce.number().int().min(50).max(600000).default(30000),
-      INTROSPECTION: z.enum(['on', 'off']).optional(),
-      BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
-      CITY_AUTH: z.enum(['on', 'off']).default('on'),
-      REDIS_URL: z.string().trim().optional().transform((v) => (v ? v : undefined)).pipe(z.url().optional()),
-      CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
-      CIRCUIT_COOLDOWN_MS: z.coerce.number().int().min(100).max(600000).default(5000),
-      SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
-      DASHBOARD: z.enum(['on', 'off']).optional(),
-      /** GraphiQL at `/graphql` and `/` for browsers; default on outside production. */
-      IDE: z.enum(['on', 'off']).optional(),
-      SCHEMA_REGISTRY: z.enum(['on', 'off']).optional(),
-      REGISTRY_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
-      REGISTRY_OPERATION_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(7),
-      REGISTRY_USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
-      REGISTRY_SEED: z.enum(['on', 'off']).default('on'),
-      REGISTRY_INSTANCE: z.string().max(200).optional(),
-      SUPERGRAPH_WATCH: z.enum(['on', 'off']).default('on'),
-      SUBSCRIPTIONS_MAX_PER_CLIENT: z.coerce.number().int().min(1).max(100000).default(50),
-      SUBSCRIPTIONS_MAX_TOTAL: z.coerce.number().int().min(1).max(10000000).default(10000),
-      SUBSCRIPTION_QUEUE_MAX: z.coerce.number().int().min(1).max(100000).default(100),
-      DEBUG_ERRORS: z.enum(['on', 'off']).default('off'),
-      OVERRIDE_LABELS: z
-        .string()
-        .default('')
-        .refine((v) => v.split(',').every((l) => !l.trim() || /^[A-Za-z_][\w.:()-]*$/.test(l.trim())), 'comma-separated labels (letters, digits, _ . : ( ) -)'),
-      /** Bearer token `/metrics` requires; unset: none (and, in production, no `/metrics` on the main port). */
-      METRICS_TOKEN: z
-        .string()
-        .optional()
-        .transform((v) => (v ? v : undefined))
-        .pipe(z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional()),
-      /** Port of a listener serving only `/metrics` (0: a free one); unset: `/metrics` is on the main port. */
-      METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-      /** Milliseconds a client may take to send a request's headers (not more than REQUEST_TIMEOUT_MS). */
-      HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-      /** Milliseconds a client may take to send a whole request, body included. */
-      REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
-      /** Open TCP connections one client address may hold; 0 turns the cap off (behind a proxy, every client has the proxy's address). */
-      MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(1_000_000).default(256),
-    },
-    env,
-  );
-  const production = e.NODE_ENV === 'production';
-  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
-    throw new ConfigError(
-      `Invalid configuration (environment variables):\n  HEADERS_TIMEOUT_MS: must not be more than REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})`,
-    );
+  const problems = new ConfigProblems();
+  const parsed = problems.attempt(() => parseEnv(gatewayShape, env));
+  // A group that failed still lets the others be read, on defaults for what they take from it.
+  const e = parsed ?? parseEnv(gatewayShape, {});
+  const production = (parsed ? e.NODE_ENV : env.NODE_ENV) === 'production';
+  if (parsed && e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    problems.add({ variable: 'HEADERS_TIMEOUT_MS', message: `must not be more than REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS})` });
   }
   let supergraph: SupergraphSource;
   if (e.SUPERGRAPH_PATH) {
-    if (!existsSync(e.SUPERGRAPH_PATH)) throw new Error(`SUPERGRAPH_PATH: no file at ${e.SUPERGRAPH_PATH}`);
+    if (!existsSync(e.SUPERGRAPH_PATH)) problems.add({ variable: 'SUPERGRAPH_PATH', message: `no file at ${e.SUPERGRAPH_PATH}` });
     supergraph = { kind: 'file', path: path.resolve(e.SUPERGRAPH_PATH) };
   } else if (e.SUPERGRAPH_CONFIG) {
     supergraph = { kind: 'compose', configPath: path.resolve(e.SUPERGRAPH_CONFIG) };
@@ -209,18 +218,26 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
   } else {
     supergraph = { kind: 'compose', configPath: DEFAULT_SUPERGRAPH_CONFIG };
   }
-  const city = e.CITY_AUTH === 'on' ? loadCityConfig(env) : undefined;
-  const cityConfig = city ?? loadCityConfig(env);
-  const registryOn = e.SCHEMA_REGISTRY ? e.SCHEMA_REGISTRY === 'on' : Boolean(cityConfig.mongodbUri);
-  if (registryOn && !cityConfig.mongodbUri) {
-    throw new ConfigError('Invalid configuration (environment variables):\n  SCHEMA_REGISTRY: "on" needs MONGODB_URI (the registry is stored in MongoDB)');
+  const cityConfig: CityConfig | undefined = problems.attempt(() => loadCityConfig(env));
+  const city = e.CITY_AUTH === 'on' ? cityConfig : undefined;
+  const registryOn = e.SCHEMA_REGISTRY ? e.SCHEMA_REGISTRY === 'on' : Boolean(cityConfig?.mongodbUri);
+  if (cityConfig && registryOn && !cityConfig.mongodbUri) {
+    problems.add({ variable: 'SCHEMA_REGISTRY', message: '"on" needs MONGODB_URI (the registry is stored in MongoDB)' });
   }
+  const introspection = e.INTROSPECTION ? e.INTROSPECTION === 'on' : !production;
+  const identity = problems.attempt(() => loadIdentityOptions(env, { production }));
+  const security = problems.attempt(() => loadSecurityOptions(env, { production, introspection, bodyLimitBytes: e.BODY_LIMIT_BYTES, plain: e.CITY_AUTH === 'off' }));
+  const perf = problems.attempt(() => loadPerfOptions(env));
+  problems.attempt(() => loadProcessOptions(env));
+  problems.attempt(() => gatewayWorkers(env.GATEWAY_WORKERS));
+  problems.throwIfAny();
+  // Past this point every group parsed.
   const registry: RegistryOptions | undefined = registryOn
     ? {
-        mongodbUri: cityConfig.mongodbUri!,
-        dbPrefix: cityConfig.dbPrefix,
-        jwtSecret: cityConfig.jwtSecret,
-        redisUrl: cityConfig.redisUrl,
+        mongodbUri: cityConfig!.mongodbUri!,
+        dbPrefix: cityConfig!.dbPrefix,
+        jwtSecret: cityConfig!.jwtSecret,
+        redisUrl: cityConfig!.redisUrl,
         pollIntervalMs: e.REGISTRY_POLL_MS,
         operationWindowDays: e.REGISTRY_OPERATION_WINDOW_DAYS,
         usageFlushIntervalMs: e.REGISTRY_USAGE_FLUSH_MS,
@@ -228,7 +245,6 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
         instance: e.REGISTRY_INSTANCE,
       }
     : undefined;
-  const introspection = e.INTROSPECTION ? e.INTROSPECTION === 'on' : !production;
   return {
     port: e.PORT,
     host: e.HOST,
@@ -240,19 +256,19 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     introspection,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     cityAuth: city ? { jwtSecret: city.jwtSecret, internalSecret: city.internalSecret } : undefined,
-    identity: loadIdentityOptions(env, { production }),
+    identity,
     circuitBreaker: { failureThreshold: e.CIRCUIT_FAILURE_THRESHOLD, cooldownMs: e.CIRCUIT_COOLDOWN_MS },
     subgraphRetries: e.SUBGRAPH_RETRIES,
     dashboard: e.DASHBOARD ? e.DASHBOARD === 'on' : e.CITY_AUTH === 'on',
     ide: e.IDE ? e.IDE === 'on' : !production,
     registry,
     watchSupergraph: e.SUPERGRAPH_WATCH === 'on',
-    security: loadSecurityOptions(env, { production, introspection, bodyLimitBytes: e.BODY_LIMIT_BYTES, plain: e.CITY_AUTH === 'off' }),
+    security: security!,
     redisUrl: e.REDIS_URL,
     subscriptions: { maxPerClient: e.SUBSCRIPTIONS_MAX_PER_CLIENT, maxTotal: e.SUBSCRIPTIONS_MAX_TOTAL, maxQueue: e.SUBSCRIPTION_QUEUE_MAX },
     debugErrors: e.DEBUG_ERRORS === 'on' && !production,
     overrideLabels: e.OVERRIDE_LABELS.split(',').map((l) => l.trim()).filter(Boolean),
-    perf: loadPerfOptions(env),
+    perf,
     connections: { headersTimeoutMs: e.HEADERS_TIMEOUT_MS, requestTimeoutMs: e.REQUEST_TIMEOUT_MS, maxPerIp: e.MAX_CONNECTIONS_PER_IP },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, onMainPort: !production || e.METRICS_TOKEN !== undefined },
   };

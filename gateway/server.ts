@@ -87,7 +87,7 @@ function readSupergraphSource(source: SupergraphSource): string {
  * `index.ts` listens on the configured port, tests on port 0.
  */
 export async function createGatewayServer(options: GatewayOptions): Promise<GatewayServer> {
-  const log = createLogger('gateway');
+  const log = options.logger ?? createLogger('gateway');
   const metrics = new Metrics('gateway');
   const { fetcher, close: closeFetcher } = createSubgraphFetcher(options.subgraphTimeoutMs);
   const queryFetcher = options.perf?.dedupe === false ? fetcher : dedupeFetcher(fetcher);

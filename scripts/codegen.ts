@@ -11,8 +11,16 @@ import * as resolversPlugin from '@graphql-codegen/typescript-resolvers';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { filterSchema, printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse } from 'graphql';
+import { runCli, type CliArgs } from '../shared/cli';
 import { loadSubgraphSdl, ROOT_DIR } from '../shared/schema';
 import { SUBGRAPH_NAMES } from '../shared/subgraph-deps';
+
+const cli: CliArgs = runCli('npm run codegen --', {
+  summary: 'Generates resolver types for each subgraph from schema/<name>.graphql into subgraphs/<name>/generated/graphql.ts.',
+  args: '[subgraph…]',
+  examples: ['npm run codegen', 'npm run codegen -- parking hostels'],
+});
+for (const name of cli.positionals) if (!(SUBGRAPH_NAMES as readonly string[]).includes(name)) cli.fail(`unknown subgraph "${name}" (one of ${SUBGRAPH_NAMES.join(', ')})`);
 
 async function generate(name: string): Promise<void> {
   const dir = path.join(ROOT_DIR, 'subgraphs', name);
@@ -48,7 +56,7 @@ async function generate(name: string): Promise<void> {
 }
 
 async function main() {
-  const only = process.argv.slice(2);
+  const only = cli.positionals;
   const names = only.length ? only : SUBGRAPH_NAMES.filter((n) => existsSync(path.join(ROOT_DIR, 'schema', `${n}.graphql`)));
   for (const name of names) await generate(name);
 }

@@ -8,12 +8,19 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeFromConfig, printApiSchema } from '../gateway/supergraph/compose';
+import { runCli } from '../shared/cli';
 import { ROOT_DIR } from '../shared/schema';
+
+const cli = runCli('npm run compose --', {
+  summary: 'Composes supergraph.yaml into schema/supergraph.graphql (@apollo/composition).\nExit 1 on composition errors, each one printed.',
+  flags: { check: { type: 'boolean', description: 'only report whether the committed file is up to date (exit 1 if stale)' } },
+  examples: ['npm run compose', 'npm run compose -- --check'],
+});
 
 const configPath = path.join(ROOT_DIR, 'supergraph.yaml');
 const outPath = path.join(ROOT_DIR, 'schema', 'supergraph.graphql');
 const apiPath = path.join(ROOT_DIR, 'schema', 'api.graphql');
-const check = process.argv.includes('--check');
+const check = cli.flag('check');
 
 let outcome;
 try {

@@ -5,16 +5,30 @@
  *
  *   npm run load -- --duration 300 --connections 16
  *
- * Options: --duration <s> (60), --connections <n> (8), --url <gateway /graphql> (GATEWAY_URL or
- * http://127.0.0.1:4000/graphql), --metrics <url,url…> (the gateway's and the four subgraphs'
- * /metrics at their default ports), --mutations <0..1> (share of mutations, 0.15).
+ * `npm run load -- --help` lists the options. The gateway is `GATEWAY_URL` (default
+ * http://127.0.0.1:$PORT, PORT default 4000), or `--url`.
  * Run the graph with `RATE_LIMIT_MAX=0 npm start`, or the gateway's rate limit (300 requests per
  * 10 s per client) answers RATE_LIMITED.
  */
 import { Agent, fetch } from 'undici';
 import { signUserToken } from '../shared/auth';
+import { gatewayUrl, GATEWAY_URL_HELP, runCli, type CliArgs, type CommandSpec, type UsageError } from '../shared/cli';
 import { DEVELOPMENT_JWT_SECRET } from '../shared/config';
 import { COMMUNITIES, DEMO_RESIDENT_ID, OTHER_RESIDENTS } from '../shared/demo';
+
+const SPEC: CommandSpec = {
+  summary: "Drives a mix of the contract's queries and mutations through the gateway for a fixed time; prints\nthroughput, latency percentiles, errors by code and every process's memory before and after.",
+  flags: {
+    duration: { type: 'string', value: 's', description: 'how long to run, in seconds (default 60)' },
+    connections: { type: 'string', value: 'n', description: 'concurrent clients (default 8)' },
+    url: { type: 'string', value: 'url', description: "the gateway's GraphQL endpoint (default $GATEWAY_URL/graphql)" },
+    metrics: { type: 'string', value: 'url,url…', description: "where memory is read (default the gateway's /metrics and the subgraphs' on 4001-4004)" },
+    mutations: { type: 'string', value: '0..1', description: 'share of mutations (default 0.15)' },
+  },
+  env: { GATEWAY_URL: GATEWAY_URL_HELP, METRICS_TOKEN: "sent to the gateway's /metrics when set" },
+  examples: ['RATE_LIMIT_MAX=0 npm start', 'npm run load -- --duration 300 --connections 8'],
+  notes: "Without RATE_LIMIT_MAX=0 on the gateway, its rate limit (300 requests per 10 s per client) answers RATE_LIMITED.",
+};
 
 interface Options {
   duration: number;
@@ -24,27 +38,32 @@ interface Options {
   mutations: number;
 }
 
-function parseArgs(argv: string[]): Options {
-  const get = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const url = get('url') ?? process.env.GATEWAY_URL ?? 'http://127.0.0.1:4000/graphql';
-  const base = new URL(url);
+function parseOptions(argv: string[]): Options {
+  // Annotated: TypeScript narrows after `cli.fail()` (never) only through a declared type.
+  const cli: CliArgs = runCli('npm run load --', SPEC, argv);
+  let url = cli.string('url');
+  if (url === undefined) {
+    try {
+      url = `${gatewayUrl().url}/graphql`;
+    } catch (err) {
+      cli.fail((err as UsageError).message);
+    }
+  }
+  let base: URL;
+  try {
+    base = new URL(url);
+  } catch {
+    cli.fail(`--url: not a URL ("${url}")`);
+  }
   const host = base.hostname;
   const defaults = [`${base.origin}/metrics`, ...[4001, 4002, 4003, 4004].map((p) => `http://${host}:${p}/metrics`)];
-  const opts: Options = {
-    duration: Number(get('duration') ?? 60),
-    connections: Number(get('connections') ?? 8),
+  return {
+    duration: cli.number('duration', 60, { above: 0 }),
+    connections: cli.number('connections', 8, { integer: true, min: 1, max: 10_000 }),
     url,
-    metrics: get('metrics')?.split(',').filter(Boolean) ?? defaults,
-    mutations: Number(get('mutations') ?? 0.15),
+    metrics: cli.has('metrics') ? cli.list('metrics', defaults) : defaults,
+    mutations: cli.number('mutations', 0.15, { min: 0, max: 1 }),
   };
-  if (!(opts.duration > 0) || !(opts.connections > 0) || !(opts.mutations >= 0 && opts.mutations <= 1)) {
-    console.error('usage: npm run load -- [--duration 60] [--connections 8] [--url http://127.0.0.1:4000/graphql] [--mutations 0.15]');
-    process.exit(2);
-  }
-  return opts;
 }
 
 const OPS = {
@@ -105,7 +124,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseOptions(process.argv.slice(2));
   const dispatcher = new Agent({ connections: opts.connections, keepAliveTimeout: 30_000 });
   const residents = [DEMO_RESIDENT_ID, ...OTHER_RESIDENTS.map((r) => r.id)];
   const tokens = new Map(residents.map((id) => [id, signUserToken({ role: 'resident', subject: id, residentId: id }, DEVELOPMENT_JWT_SECRET)]));

@@ -1,6 +1,7 @@
 /**
  * `npm run schema -- <command>`: the schema registry from a terminal or a CI pipeline, through the
- * gateway's admin API (`CITYGRAPH_ADMIN_URL`, default http://127.0.0.1:4000/admin/graphql).
+ * gateway's admin API at `$GATEWAY_URL/admin/graphql` (GATEWAY_URL default http://127.0.0.1:$PORT,
+ * PORT default 4000; `npm run schema -- --help`, and `<command> --help`, list the options).
  *
  *   check <subgraph> <file|url>      compose and check a subgraph schema without publishing it
  *   publish <subgraph> <file|url>    publish it (--force, --message "…", --url <routingUrl>, --new)
@@ -29,54 +30,108 @@ import path from 'node:path';
 import { signUserToken } from '../shared/auth';
 import { loadCityConfig } from '../shared/config';
 import { readSupergraphConfig } from '../gateway/supergraph/compose';
+import { commandOf, commandUsage, gatewayUrl, GATEWAY_URL_HELP, HelpRequested, parseProgram, UsageError, type CliArgs, type ProgramSpec } from '../shared/cli';
 import { ROOT_DIR } from '../shared/schema';
 
-const USAGE = `usage: npm run schema -- <command> [options]
-  check <subgraph> <file|url> [--url routingUrl] [--new]
-  publish <subgraph> <file|url> [--force] [--message "…"] [--url routingUrl] [--new]
-  history [subgraph] [--limit N]
-  rollback <launchId> | rollback <subgraph>@<n>   [--message "…"] [--force]
-  operations [--days 7]
-  operations publish <client> <version> <manifest.json>
-  operations registered [client]
-  operations retire <client> <version>
-  seed [--config supergraph.yaml] [--force]
-  fetch [--url http://127.0.0.1:4000/graphql] [--out file.graphql]
-options: --json (raw answer)   env: CITYGRAPH_ADMIN_URL, CITYGRAPH_TOKEN`;
-
-class UsageError extends Error {}
+/**
+ * The commands and their options: the usage texts and the parser are made from this (shared/cli.ts).
+ * The number of positional arguments is left to each command's own checks (their messages).
+ */
+const SPEC: ProgramSpec = {
+  invocation: 'npm run schema --',
+  summary: "The schema registry, through the gateway's admin API ($GATEWAY_URL/admin/graphql).\nA <file> is an SDL file; an http(s) URL instead asks the running subgraph for its SDL.",
+  flags: { json: { type: 'boolean', description: 'print the raw GraphQL answer' } },
+  commands: {
+    check: {
+      summary: 'compose and check a subgraph schema without publishing it',
+      args: '<subgraph> <file|url>',
+      flags: {
+        url: { type: 'string', value: 'routingUrl', description: 'check with this routing URL' },
+        new: { type: 'boolean', description: 'the subgraph is not in the registry yet' },
+      },
+    },
+    publish: {
+      summary: 'publish a subgraph schema (refused on composition errors or breaking changes clients use)',
+      args: '<subgraph> <file|url>',
+      flags: {
+        force: { type: 'boolean', description: 'publish despite breaking changes' },
+        message: { type: 'string', value: 'text', description: 'why (shown in history)' },
+        url: { type: 'string', value: 'routingUrl', description: 'change the routing URL' },
+        new: { type: 'boolean', description: 'add a subgraph' },
+      },
+    },
+    history: {
+      aliases: ['launches'],
+      summary: 'versions of a subgraph, or the live subgraphs and the launches',
+      args: '[subgraph]',
+      flags: { limit: { type: 'string', value: 'N', description: 'how many (default 20)' } },
+    },
+    rollback: {
+      summary: "a new launch from an earlier launch's versions (L3 or 3), or one subgraph back (parking@2)",
+      args: '<launchId | subgraph@n>',
+      flags: {
+        message: { type: 'string', value: 'text', description: 'why (shown in history)' },
+        force: { type: 'boolean', description: 'roll back even when it breaks operations clients use' },
+      },
+    },
+    operations: {
+      summary: 'the operations clients sent (what checks protect); `operations publish <client> <version> <manifest.json>` registers an app\'s operations (trusted documents), `operations registered [client]` lists them, `operations retire <client> <version>` retires them',
+      maxArgs: Infinity,
+      flags: { days: { type: 'string', value: 'N', description: 'how far back, in days (default 7)' } },
+    },
+    fetch: {
+      summary: "the API schema a running gateway serves (introspection), as SDL",
+      flags: {
+        url: { type: 'string', value: 'url', description: 'the gateway (default $GATEWAY_URL/graphql)' },
+        out: { type: 'string', value: 'file', description: 'write it there instead of printing it' },
+      },
+    },
+    seed: {
+      summary: "seed or update the registry from rover's supergraph.yaml",
+      maxArgs: Infinity,
+      flags: {
+        config: { type: 'string', value: 'file', description: 'the supergraph config (default supergraph.yaml)' },
+        force: { type: 'boolean', description: 'seed over existing versions' },
+        message: { type: 'string', value: 'text', description: 'why (shown in history)' },
+      },
+    },
+  },
+  env: {
+    GATEWAY_URL: GATEWAY_URL_HELP,
+    CITYGRAPH_TOKEN: 'an admin token (outside production one is made with JWT_SECRET)',
+    CITYGRAPH_ADMIN_TIMEOUT_MS: 'how long to wait for an answer (default 60000)',
+  },
+  examples: [
+    'npm run schema -- check parking schema/parking.graphql',
+    'npm run schema -- publish parking schema/parking.graphql --message "add evCharging"',
+    'npm run schema -- history parking',
+    'npm run schema -- rollback L3',
+  ],
+  notes: 'exit codes: 0 done or passed; 1 refused (composition errors, breaking changes, bad input, not allowed);\n2 usage error; 3 the admin API could not be reached.',
+};
 
 const EXIT = { ok: 0, refused: 1, usage: 2, unreachable: 3 } as const;
 
+/** What the commands read: positional arguments and the options given (a value, or true). */
 interface Args {
   positional: string[];
   flags: Record<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['message', 'url', 'days', 'config', 'limit', 'out']);
-const BOOLEAN_FLAGS = new Set(['force', 'new', 'json']);
+function toArgs(cli: CliArgs, flags: string[]): Args {
+  const given: Args['flags'] = {};
+  for (const name of flags) if (cli.has(name)) given[name] = cli.string(name) ?? true;
+  return { positional: cli.positionals, flags: given };
+}
 
-function parseArgs(argv: string[]): Args {
-  const positional: string[] = [];
-  const flags: Args['flags'] = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const [name, inline] = a.slice(2).split(/=(.*)/s, 2);
-    if (VALUE_FLAGS.has(name)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      flags[name] = value;
-    } else if (BOOLEAN_FLAGS.has(name)) {
-      flags[name] = true;
-    } else {
-      throw new UsageError(`unknown option --${name}`);
-    }
-  }
-  return { positional, flags };
+/**
+ * The admin API the CLI talks to: `$GATEWAY_URL/admin/graphql`. `CITYGRAPH_ADMIN_URL` (the whole
+ * endpoint) is still honoured when set, for scripts written before GATEWAY_URL.
+ */
+function adminUrl(): { url: string; source: string } {
+  if (process.env.CITYGRAPH_ADMIN_URL) return { url: process.env.CITYGRAPH_ADMIN_URL, source: 'CITYGRAPH_ADMIN_URL' };
+  const gateway = gatewayUrl();
+  return { url: `${gateway.url}/admin/graphql`, source: gateway.source };
 }
 
 const AFFECTED = 'name clientName clientVersion source count lastSeen reasons';
@@ -108,7 +163,7 @@ function adminToken(): string {
 }
 
 async function call(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer> {
-  const url = process.env.CITYGRAPH_ADMIN_URL || 'http://127.0.0.1:4000/admin/graphql';
+  const { url } = adminUrl();
   let res: Response;
   try {
     res = await fetch(url, {
@@ -226,6 +281,17 @@ function finish(answer: GraphQLAnswer, args: Args, print = (data: any) => printR
   return answer.data.result && answer.data.result.ok === false ? EXIT.refused : EXIT.ok;
 }
 
+/**
+ * Which URLs `history` is about: the admin API this CLI asked, and where the routing URLs it
+ * lists come from. The admin API reports each subgraph's routing URL as the registry stores it;
+ * a gateway's `SUBGRAPH_<NAME>_URL` override is applied when it routes and is not reported.
+ */
+function printUrlsInUse(): void {
+  const admin = adminUrl();
+  out(`Admin API: ${admin.url} (${admin.source === 'default' ? 'default; set GATEWAY_URL or PORT' : `from ${admin.source}`})`);
+  out("Routing URLs below are the registry's; a gateway's SUBGRAPH_<NAME>_URL overrides them and is not reported by the admin API.\n");
+}
+
 async function history(args: Args): Promise<number> {
   const [subgraph, extra] = args.positional;
   if (extra) throw new UsageError('history takes at most one subgraph name');
@@ -237,6 +303,7 @@ async function history(args: Args): Promise<number> {
       { name: subgraph, limit },
     );
     return finish(answer, args, (data) => {
+      printUrlsInUse();
       const liveIds = new Set((data.currentLaunch?.versions ?? []).map((v: any) => v.versionId));
       const live = (data.subgraphs ?? []).find((s: any) => s.name === subgraph);
       if (live) out(`Routing URL in use: ${live.routingUrlInUse}${live.routingUrlInUse !== live.routingUrl ? ` (override; registered: ${live.routingUrl})` : ''}`);
@@ -255,6 +322,7 @@ async function history(args: Args): Promise<number> {
     { limit },
   );
   return finish(answer, args, (data) => {
+    printUrlsInUse();
     out('Live subgraphs (routing URL in use; the registered one when an override such as SUBGRAPH_<NAME>_URL changes it):');
     for (const s of data.subgraphs) {
       const overridden = s.routingUrlInUse !== s.routingUrl ? `  (registered: ${s.routingUrl})` : '';
@@ -413,14 +481,14 @@ async function fetchSchema(args: Args): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const args = parseArgs(rest);
+  const cli = parseProgram(SPEC, argv);
+  const command = cli.command!;
+  const args = toArgs(cli, [...Object.keys(SPEC.flags ?? {}), ...Object.keys(SPEC.commands[command].flags ?? {})]);
   switch (command) {
     case 'check':
     case 'publish':
       return change(command, args);
     case 'history':
-    case 'launches':
       return history(args);
     case 'rollback':
       return rollback(args);
@@ -430,11 +498,6 @@ async function main(argv: string[]): Promise<number> {
       return seed(args);
     case 'fetch':
       return fetchSchema(args);
-    case undefined:
-    case 'help':
-    case '--help':
-      out(USAGE);
-      return command ? EXIT.ok : EXIT.usage;
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -445,8 +508,14 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n\n${USAGE}\n`);
+    if (err instanceof HelpRequested) {
+      process.stdout.write(`${err.text}\n`);
+      process.exitCode = EXIT.ok;
+    } else if (err instanceof UsageError) {
+      // A command's own checks throw without a synopsis: give them the command's.
+      const command = commandOf(SPEC, process.argv.slice(2));
+      const usage = err.usage || (command ? commandUsage(SPEC.invocation, SPEC.commands[command], command, SPEC.flags).split('\n\n')[0] : '');
+      process.stderr.write(`error: ${err.message}\n${usage ? `\n${usage}\n` : ''}`);
       process.exitCode = EXIT.usage;
     } else if (err instanceof Unreachable) {
       process.stderr.write(`${err.message}\n`);

@@ -6,13 +6,34 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { runCli } from '../shared/cli';
 import { ConfigError, loadCityConfig } from '../shared/config';
+import { createLogger } from '../shared/logger';
 import { ROOT_DIR } from '../shared/schema';
 import { seedAll } from '../shared/seed-runner';
 import { SUBGRAPH_NAMES } from '../shared/subgraph-deps';
 import { openDatabase } from './database';
 import { seedProgress } from './progress';
 import { SupervisedProcess } from './supervisor';
+
+runCli('npm start --', {
+  summary:
+    'The whole graph on one machine: the embedded FerretDB (unless MONGODB_URI is set), the demo seed, the four\nsubgraphs and the gateway as separate processes, restarted with backoff when they crash. Ctrl-C stops everything.',
+  env: {
+    MONGODB_URI: 'use this database instead of the embedded FerretDB',
+    PORT: 'gateway port (default 4000)',
+    HOST: 'interface to bind (default 127.0.0.1)',
+    FERRETDB_PORT: 'port of the embedded FerretDB (default 27117)',
+  },
+  notes: 'Every variable of the gateway and the subgraphs applies (README, Environment variables; `npm run config` prints them).',
+});
+
+// The children write their logs to the same stdout: the supervisor's lines go through a logger
+// too, so the stream is all JSON (or, in a terminal, all readable lines), never a mix. They are
+// this command's own output (URLs, restarts, "Stopped."), so LOG_LEVEL, the children's, does not
+// hide them.
+const log = createLogger('start', { level: 'info' });
+const say = (line: string) => log.info(line);
 
 const children: SupervisedProcess[] = [];
 let stopping = false;
@@ -21,12 +42,16 @@ let stopping = false;
 function startProcess(name: string, file: string, env: NodeJS.ProcessEnv): SupervisedProcess {
   // A copy: the caller goes on adding to `env` for the processes started after this one.
   const childEnv = { ...process.env, ...env };
-  const child = new SupervisedProcess(name, () =>
-    spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, file)], {
-      cwd: ROOT_DIR,
-      env: childEnv,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    }),
+  const child = new SupervisedProcess(
+    name,
+    () =>
+      spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, file)], {
+        cwd: ROOT_DIR,
+        env: childEnv,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      }),
+    // "started (pid …)" is news; "stopped unexpectedly …, restarting" is a warning.
+    (line) => (line.includes('stopped unexpectedly') ? log.warn(line) : log.info(line)),
   );
   child.start();
   children.push(child);
@@ -53,10 +78,10 @@ let stopDatabase: (() => Promise<void>) | undefined;
 async function shutdown(code = 0): Promise<void> {
   if (stopping) return;
   stopping = true;
-  console.log('\nStopping CityGraph…');
+  say('Stopping CityGraph…');
   await Promise.all(children.map((child) => child.stop(10000)));
   await stopDatabase?.();
-  console.log('Stopped.');
+  say('Stopped.');
   process.exit(code);
 }
 
@@ -66,7 +91,7 @@ async function main() {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
-  const { uri, ferret } = await openDatabase(config, console.log);
+  const { uri, ferret } = await openDatabase(config, say);
   stopDatabase = ferret?.stop;
 
   const progress = seedProgress();
@@ -83,8 +108,7 @@ async function main() {
   const gatewayPort = Number(process.env.PORT ?? 4000);
   await waitForHttp(`http://${config.host}:${gatewayPort}/health/ready`);
 
-  console.log(`
-CityGraph is running.
+  say(`CityGraph is running.
   Gateway     http://${config.host}:${gatewayPort}/graphql   (health: /health, /health/ready)
 ${SUBGRAPH_NAMES.map((n) => `  ${n.padEnd(11)} http://${config.host}:${config.ports[n]}/graphql`).join('\n')}
   Database    ${config.mongodbUri ? 'MONGODB_URI' : `embedded FerretDB, ${uri}`}
@@ -95,6 +119,7 @@ Press Ctrl-C to stop.`);
 }
 
 main().catch(async (err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  if (err instanceof ConfigError) log.fatal({ problems: err.problems }, err.message);
+  else log.fatal({ err }, 'npm start failed');
   await shutdown(1);
 });

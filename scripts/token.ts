@@ -8,14 +8,29 @@
  */
 import { loadIdentityOptions, type IdentityOptions } from '../gateway/identity/options';
 import { signUserToken, type Viewer } from '../shared/auth';
+import { runCli, type CliArgs, type ProgramSpec } from '../shared/cli';
 import { ConfigError } from '../shared/config';
 import { DEMO_RESIDENT_ID } from '../shared/demo';
 
-function usage(message?: string): never {
-  if (message) console.error(message);
-  console.error('usage: npm run token -- resident [residentId] | staff <departmentId> [streetCode] | community <communityCode> | admin [--hours N]');
-  process.exit(2);
-}
+const SPEC: ProgramSpec = {
+  invocation: 'npm run token --',
+  summary: 'Prints an HS256 bearer token (JWT_SECRET) the gateway accepts, for trying the graph.',
+  flags: { hours: { type: 'string', value: 'N', description: 'validity in hours (default 12; at most TOKEN_MAX_LIFETIME_S / 3600)' } },
+  commands: {
+    resident: { summary: `a resident: the demo resident (${DEMO_RESIDENT_ID}) or the one given`, args: '[residentId]', maxArgs: 1 },
+    staff: { summary: 'a clerk of a department (e.g. LH-URBAN), optionally of one street office', args: '<departmentId> [streetCode]', minArgs: 1, maxArgs: 2 },
+    community: { summary: 'a community worker (e.g. 440303003001)', args: '<communityCode>', minArgs: 1, maxArgs: 1 },
+    admin: { summary: 'an admin', args: '[subject]', maxArgs: 1 },
+  },
+  env: {
+    JWT_SECRET: 'the secret tokens are signed with (default: the development secret)',
+    TOKEN_MAX_LIFETIME_S: 'the longest lifetime the gateway accepts (default 86400)',
+  },
+  examples: ['TOKEN=$(npm run -s token -- resident)', 'npm run token -- staff LH-URBAN --hours 2'],
+};
+
+// Parsed before anything else, so `--help` and a bad command line never read the configuration.
+const cli: CliArgs = runCli(SPEC);
 
 // The same settings as the gateway's, so a token printed here is one the gateway accepts.
 let config: IdentityOptions;
@@ -26,32 +41,20 @@ try {
   process.exit(1);
 }
 const maxHours = config.maxTokenLifetimeS / 3600;
-const args = process.argv.slice(2);
-const hoursAt = args.indexOf('--hours');
-let hours = Math.min(12, maxHours);
-if (hoursAt >= 0) {
-  hours = Number(args[hoursAt + 1]);
-  if (!Number.isFinite(hours) || hours <= 0 || hours > maxHours) usage(`--hours must be a number of hours up to ${maxHours} (TOKEN_MAX_LIFETIME_S)`);
-  args.splice(hoursAt, 2);
-}
-const [kind, a, b] = args;
+const hours = cli.number('hours', Math.min(12, maxHours), { above: 0, max: maxHours });
+const [a, b] = cli.positionals;
 let viewer: Viewer;
-switch (kind) {
+switch (cli.command) {
   case 'resident':
     viewer = { role: 'resident', subject: a ?? DEMO_RESIDENT_ID, residentId: a ?? DEMO_RESIDENT_ID };
     break;
   case 'staff':
-    if (!a) usage('staff needs a department id, e.g. LH-URBAN');
     viewer = { role: 'staff', subject: `staff-${a}`, departmentId: a, ...(b ? { streetCode: b } : {}) };
     break;
   case 'community':
-    if (!a) usage('community needs a community code, e.g. 440303003001');
     viewer = { role: 'community_worker', subject: `worker-${a}`, communityCode: a };
     break;
-  case 'admin':
-    viewer = { role: 'admin', subject: a ?? 'admin' };
-    break;
   default:
-    usage(kind ? `unknown kind "${kind}"` : undefined);
+    viewer = { role: 'admin', subject: a ?? 'admin' };
 }
 console.log(signUserToken(viewer, config.jwtSecret, Math.round(hours * 3600)));

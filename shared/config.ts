@@ -1,14 +1,59 @@
 import { z } from 'zod';
 
-/** Raised at start-up when an environment variable is missing or malformed. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-/** A variable that is well-formed but refused by a rule across variables (e.g. production's secrets). */
+/** A variable that is missing, malformed, or refused by a rule across variables (e.g. production's secrets). */
 export interface EnvProblem {
   variable: string;
   message: string;
+}
+
+/** Raised at start-up when environment variables are missing or malformed: `problems` names each one. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  /** Every bad variable found (its message lists them, one line each). */
+  readonly problems: EnvProblem[];
+
+  constructor(messageOrProblems: string | EnvProblem[]) {
+    const problems = typeof messageOrProblems === 'string' ? [] : messageOrProblems;
+    super(typeof messageOrProblems === 'string' ? messageOrProblems : configMessage(problems));
+    this.problems = problems;
+  }
+}
+
+const configMessage = (problems: EnvProblem[]) =>
+  `Invalid configuration (environment variables):\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`;
+
+/**
+ * Gathers the problems of several configuration groups (the gateway's, security's, identity's…)
+ * so one start-up names every bad variable, not only those of the first group that failed.
+ * `attempt` runs one group's loader and keeps its problems; `throwIfAny` throws them as one
+ * ConfigError (a variable two groups read, with the same complaint, is named once).
+ */
+export class ConfigProblems {
+  private readonly found: EnvProblem[] = [];
+
+  /** Runs a loader; on a ConfigError keeps its problems and returns undefined. Other errors pass. */
+  attempt<T>(load: () => T): T | undefined {
+    try {
+      return load();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      this.add(...(err.problems.length ? err.problems : [{ variable: 'configuration', message: err.message }]));
+      return undefined;
+    }
+  }
+
+  add(...problems: EnvProblem[]): void {
+    for (const p of problems) if (!this.found.some((f) => f.variable === p.variable && f.message === p.message)) this.found.push(p);
+  }
+
+  get problems(): readonly EnvProblem[] {
+    return this.found;
+  }
+
+  /** Throws every problem gathered so far as one ConfigError. */
+  throwIfAny(): void {
+    if (this.found.length) throw new ConfigError([...this.found]);
+  }
 }
 
 /**
@@ -25,9 +70,7 @@ export function parseEnv<T extends z.ZodRawShape>(
   const result = z.object(shape).safeParse(env);
   const issues = result.success ? [] : result.error.issues.map((issue) => ({ variable: issue.path.join('.'), message: issue.message }));
   const all = [...issues, ...problems.filter((p) => !issues.some((i) => i.variable === p.variable))];
-  if (all.length || !result.success) {
-    throw new ConfigError(`Invalid configuration (environment variables):\n${all.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
-  }
+  if (all.length || !result.success) throw new ConfigError(all);
   return result.data;
 }
 
@@ -125,4 +168,48 @@ export function loadCityConfig(env: NodeJS.ProcessEnv = process.env): CityConfig
       volunteers: e.VOLUNTEERS_PORT,
     },
   };
+}
+
+/** What a subgraph process needs, on top of the city configuration: a database to serve from. */
+export interface SubgraphProcessConfig extends CityConfig {
+  mongodbUri: string;
+}
+
+/**
+ * The configuration of a subgraph run as a process (`npm run subgraph`, `npm start`): the city
+ * variables, `MONGODB_URI` (required: `npm start` provides one), and the process-wide
+ * `LOG_LEVEL`, `OTEL_TRACES_EXPORTER` and `SHUTDOWN_GRACE_MS`, every problem named at once.
+ */
+export function loadSubgraphProcessConfig(env: NodeJS.ProcessEnv = process.env): SubgraphProcessConfig {
+  const problems = new ConfigProblems();
+  const city = problems.attempt(() => loadCityConfig(env));
+  problems.attempt(() => loadProcessOptions(env));
+  if (!env.MONGODB_URI?.trim()) {
+    problems.add({ variable: 'MONGODB_URI', message: 'required to run a subgraph alone (`npm start` runs an embedded FerretDB for you)' });
+  }
+  problems.throwIfAny();
+  return city as SubgraphProcessConfig;
+}
+
+/** Settings every process reads (logs, traces, shutdown). */
+export interface ProcessOptions {
+  /** pino level (`LOG_LEVEL`, default info). */
+  logLevel: string;
+  /** `OTEL_TRACES_EXPORTER`: none (default), console or otlp. */
+  tracesExporter: 'none' | 'console' | 'otlp';
+  /** Longest wait for in-flight work on SIGTERM (`SHUTDOWN_GRACE_MS`, default 10000). */
+  shutdownGraceMs: number;
+}
+
+/** Checks the process-wide variables, so a typo there is reported with the rest at start-up. */
+export function loadProcessOptions(env: NodeJS.ProcessEnv = process.env): ProcessOptions {
+  const e = parseEnv(
+    {
+      LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      OTEL_TRACES_EXPORTER: z.enum(['none', 'console', 'otlp']).default('none'),
+      SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+    },
+    env,
+  );
+  return { logLevel: e.LOG_LEVEL, tracesExporter: e.OTEL_TRACES_EXPORTER, shutdownGraceMs: e.SHUTDOWN_GRACE_MS };
 }

@@ -1,4 +1,4 @@
-import { loadCityConfig, ConfigError } from './config';
+import { ConfigError, loadSubgraphProcessConfig } from './config';
 import { connectDatabase, databaseName } from './db';
 import { createLogger } from './logger';
 import { createPubSub } from './pubsub';
@@ -8,25 +8,22 @@ import type { SubgraphFactory, SubgraphName } from './subgraph-deps';
 
 /** What every subgraph's `index.ts` does: read config, connect, listen, stop cleanly on a signal. */
 export async function runSubgraph(name: SubgraphName, factory: SubgraphFactory): Promise<void> {
+  const log = createLogger(name);
   try {
-    const config = loadCityConfig();
+    // Every bad variable named at once (the city's, MONGODB_URI, logs, traces, shutdown).
+    const config = loadSubgraphProcessConfig();
     initTracing(name);
-    if (!config.mongodbUri) {
-      throw new ConfigError(
-        'Invalid configuration (environment variables):\n  MONGODB_URI: required to run a subgraph alone (`npm start` runs an embedded FerretDB for you)',
-      );
-    }
     const db = await connectDatabase({ uri: config.mongodbUri, dbName: databaseName(config.dbPrefix, name), timeoutMs: config.mongodbTimeoutMs });
     const pubsub = await createPubSub(config.redisUrl);
     const server = await factory({ db, config, pubsub, clock: () => new Date(), schedule: true });
     const url = await server.listen(config.ports[name], config.host);
-    console.log(`${name} subgraph ready at ${url}/graphql`);
+    log.info({ url: `${url}/graphql` }, `${name} subgraph ready at ${url}/graphql`);
     // SIGTERM / SIGINT: refuse new connections, finish requests in progress, close subscriptions
     // (1001), wait for running scheduled rules, then close pub/sub and the database and exit 0.
     installGracefulShutdown({
       name,
       servers: [server.httpServer],
-      log: createLogger(name),
+      log,
       stop: async () => {
         await server.stop();
         await pubsub.close();
@@ -34,7 +31,8 @@ export async function runSubgraph(name: SubgraphName, factory: SubgraphFactory):
       },
     });
   } catch (err) {
-    console.error(err instanceof ConfigError ? err.message : err);
+    if (err instanceof ConfigError) log.fatal({ problems: err.problems }, err.message);
+    else log.fatal({ err }, `${name} subgraph failed to start`);
     process.exit(1);
   }
 }

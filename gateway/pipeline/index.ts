@@ -5,6 +5,7 @@ import type { RateLimiter } from '../security/rate-limit';
 import type { TrustedOperations } from '../security/trusted';
 import type { CostObserver } from '../security/cost-policy';
 import { createErrorFormatter, Refusal, type ErrorFormatter } from './errors';
+import { createAccessLog, type AccessLog } from './access-log';
 import { Fairness, type InFlightOptions } from './stages/fairness';
 import { DocumentLimits, selectOperation } from './stages/limits';
 import { DocumentParser } from './stages/parse';
@@ -15,6 +16,7 @@ import { ipClientKey } from '../identity';
 import type { Admitted, Door, GraphQLParams, Identity, IdentityResolver } from './types';
 
 export { Refusal } from './errors';
+export { AccessRecord, accessOf, trackHttpAccess, type AccessEntry, type AccessLog } from './access-log';
 export type { Admitted, Door, GraphQLParams, Identity, IdentityResolver, Transport } from './types';
 export type { RegisteredOperationSource } from './stages/persisted';
 
@@ -32,6 +34,8 @@ export interface PipelineOptions {
   /** Receives every cost estimate (`enforce` and `measure` modes): the gateway's histogram. */
   onCost?: CostObserver;
   logger?: Logger;
+  /** Where the doors write one line per finished request (access-log.ts); from `logger` by default. */
+  accessLog?: AccessLog;
 }
 
 /**
@@ -48,6 +52,8 @@ export interface PipelineOptions {
 export class RequestPipeline {
   /** The one error formatter (also Apollo Server's `formatError`). */
   readonly format: ErrorFormatter;
+  /** The access log every door writes to when a request finishes (access-log.ts). */
+  readonly accessLog: AccessLog;
   private readonly parser: DocumentParser;
   private readonly limits: DocumentLimits;
   private readonly persisted: PersistedOperations;
@@ -58,6 +64,7 @@ export class RequestPipeline {
 
   constructor(readonly options: PipelineOptions) {
     const { security } = options;
+    this.accessLog = options.accessLog ?? createAccessLog(options.logger);
     this.format = createErrorFormatter({ production: security.production, debugErrors: options.debugErrors && !security.production }, options.logger);
     this.parser = new DocumentParser(security.maxTokens);
     this.limits = new DocumentLimits(security, options.onCost);

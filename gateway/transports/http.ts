@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import { readBodyWithin } from '../pipeline/stages/size';
-import { Refusal, type Admitted, type Door, type GraphQLParams, type Identity, type RequestPipeline } from '../pipeline';
+import { accessOf, Refusal, trackHttpAccess, type Admitted, type Door, type GraphQLParams, type Identity, type RequestPipeline } from '../pipeline';
 
 /** What one HTTP door needs: the pipeline, the identity stage, and the executor behind it. */
 export interface HttpDoorOptions<TContext extends BaseContext> {
@@ -92,7 +92,10 @@ function apolloBody(admitted: Admitted): Record<string, unknown> {
  */
 export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOptions<TContext>) {
   const { pipeline, door } = options;
-  const refuse = (res: ServerResponse, refusal: Refusal) => send(res, refusal.status, pipeline.refusalBody(refusal), refusal.headers);
+  const refuse = (res: ServerResponse, refusal: Refusal) => {
+    accessOf(res)?.refused(refusal);
+    send(res, refusal.status, pipeline.refusalBody(refusal), refusal.headers);
+  };
 
   const execute = async (req: IncomingMessage, admitted: Admitted, identity: Identity, search: string): Promise<HTTPGraphQLResponse> => {
     const headers = new HeaderMap();
@@ -115,6 +118,8 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
   };
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // access log: one line when the response is done, whatever answered it
+    const access = trackHttpAccess(pipeline.accessLog, door.transport, req, res);
     // size
     if (req.method !== 'GET' && req.method !== 'POST') {
       return refuse(res, Refusal.of('METHOD_NOT_ALLOWED', 'GraphQL is served over GET and POST', {}, { allow: 'GET, POST' }));
@@ -136,6 +141,7 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
     // identity
     const identity = await pipeline.identify({ authorization: req.headers.authorization, req });
     if (identity instanceof Refusal) return refuse(res, identity);
+    access.identified(identity);
     res.setHeader('x-request-id', identity.requestId);
     const denied = options.authorize?.(identity);
     if (denied) return refuse(res, denied);
@@ -184,6 +190,7 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
     if (single) {
       const admitted = await pipeline.admit(batch[0], door, identity, req.method);
       if (admitted instanceof Refusal) return refuse(res, admitted);
+      access.admitted(admitted);
       try {
         const result = await execute(req, admitted, identity, search);
         for (const [key, value] of result.headers) res.setHeader(key, value);
@@ -209,9 +216,11 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
     for (const params of batch) {
       const admitted = await pipeline.admit(params, door, identity, req.method);
       if (admitted instanceof Refusal) {
+        access.refused(admitted);
         bodies.push(JSON.stringify(pipeline.refusalBody(admitted)));
         continue;
       }
+      access.admitted(admitted);
       try {
         const result = await execute(req, admitted, identity, search);
         bodies.push(

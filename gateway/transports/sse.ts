@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionResult, GraphQLSchema } from 'graphql';
 import { createHandler, TOKEN_HEADER_KEY, TOKEN_QUERY_KEY } from 'graphql-sse';
 import { readBodyWithin } from '../pipeline/stages/size';
-import { Refusal, type Admitted, type Identity } from '../pipeline';
+import { Refusal, trackHttpAccess, type AccessRecord, type Admitted, type Identity } from '../pipeline';
 import { executeAdmitted, subscribeAdmitted, type StreamingDoorOptions } from './execute';
 
 export type SseDoorOptions = StreamingDoorOptions;
@@ -62,7 +62,7 @@ function streamsElsewhere(req: IncomingMessage): boolean {
   return Boolean(req.headers[TOKEN_HEADER_KEY]) || (req.url ?? '').includes(`${TOKEN_QUERY_KEY}=`);
 }
 
-type RequestContext = { res: ServerResponse; gate: DeliveryGate };
+type RequestContext = { res: ServerResponse; gate: DeliveryGate; access: AccessRecord };
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   [JSON.stringify(body), { status, statusText: String(status), headers: { 'content-type': 'application/json; charset=utf-8', ...headers } }] as const;
@@ -77,10 +77,19 @@ export function createSseDoor(options: SseDoorOptions) {
   const handler = createHandler<IncomingMessage, RequestContext, OperationContext>({
     authenticate: () => null,
     onSubscribe: async (req, params) => {
+      const { access } = req.context;
       const identity = await pipeline.identify({ authorization: req.raw.headers.authorization, req: req.raw });
-      if (identity instanceof Refusal) return json(identity.status, pipeline.refusalBody(identity), identity.headers) as never;
+      if (identity instanceof Refusal) {
+        access.refused(identity);
+        return json(identity.status, pipeline.refusalBody(identity), identity.headers) as never;
+      }
+      access.identified(identity);
       const admitted = await pipeline.admit(params, options.door, identity, req.method);
-      if (admitted instanceof Refusal) return json(admitted.status, pipeline.refusalBody(admitted), admitted.headers) as never;
+      if (admitted instanceof Refusal) {
+        access.refused(admitted);
+        return json(admitted.status, pipeline.refusalBody(admitted), admitted.headers) as never;
+      }
+      access.admitted(admitted);
       return {
         schema: options.door.schema() as GraphQLSchema,
         document: admitted.document,
@@ -98,10 +107,16 @@ export function createSseDoor(options: SseDoorOptions) {
       const result = subscribeAdmitted(options, admitted, identity);
       return (gate && Symbol.asyncIterator in result ? gate.wrap(result as AsyncIterableIterator<ExecutionResult>) : result) as never;
     },
-    onNext: (_ctx, _req, result) => ('errors' in result && result.errors?.length ? (pipeline.formatResult(result as ExecutionResult) as never) : undefined),
+    onNext: (_ctx, req, result) => {
+      if (!('errors' in result) || !result.errors?.length) return undefined;
+      req.context.access.result(result as ExecutionResult);
+      return pipeline.formatResult(result as ExecutionResult) as never;
+    },
   });
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // access log: one line when the response (for a stream: the stream) ends
+    const access = trackHttpAccess(pipeline.accessLog, options.door.transport, req, res);
     let body: string | undefined;
     if (req.method === 'POST' || req.method === 'PUT') {
       body = await readBodyWithin(req, res, options.bodyLimitBytes);
@@ -114,7 +129,7 @@ export function createSseDoor(options: SseDoorOptions) {
       headers: { get: (key) => (Array.isArray(req.headers[key]) ? (req.headers[key] as string[]).join('\n') : (req.headers[key] as string | undefined)) },
       body: body ?? '',
       raw: req,
-      context: { res, gate },
+      context: { res, gate, access },
     });
     if (typeof payload === 'string' && init.status >= 400) {
       // graphql-sse's own refusals (a request it cannot read) carry no code: give them one, and the one formatter.

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionArgs, ExecutionResult, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { Refusal, type Admitted, type Identity } from '../pipeline';
+import { AccessRecord, Refusal, type Admitted, type Identity } from '../pipeline';
 import { limitMessageSize } from '../pipeline/stages/size';
 import { executeAdmitted, subscribeAdmitted, type StreamingDoorOptions } from './execute';
 
@@ -34,7 +34,8 @@ export function attachWebSocketDoor(options: WebSocketDoorOptions) {
       }),
     ),
   );
-  type Extra = { request: IncomingMessage; identity?: Identity };
+  // `access`: the access record of each operation in progress on this socket, by its id.
+  type Extra = { request: IncomingMessage; identity?: Identity; access?: Map<string, AccessRecord> };
   const server = useServer<Record<string, unknown>, Extra>(
     {
       onConnect: async (ctx) => {
@@ -48,10 +49,18 @@ export function attachWebSocketDoor(options: WebSocketDoorOptions) {
         ctx.extra.identity = identity;
         return true;
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const identity = ctx.extra.identity!;
+        const access = new AccessRecord(pipeline.accessLog, options.door.transport);
+        access.identified(identity);
         const admitted = await pipeline.admit(payload, options.door, identity);
-        if (admitted instanceof Refusal) return admitted.errors;
+        if (admitted instanceof Refusal) {
+          access.refused(admitted);
+          access.finish(admitted.status);
+          return admitted.errors;
+        }
+        access.admitted(admitted);
+        (ctx.extra.access ??= new Map()).set(id, access);
         const operation: OperationContext = { identity, admitted };
         const args: ExecutionArgs = {
           schema: options.door.schema() as GraphQLSchema,
@@ -70,8 +79,20 @@ export function attachWebSocketDoor(options: WebSocketDoorOptions) {
         const { identity, admitted } = args.contextValue as OperationContext;
         return subscribeAdmitted(options, admitted, identity);
       },
-      onNext: (_ctx, _id, _payload, _args, result) => (result.errors?.length ? (pipeline.formatResult(result) as ExecutionResult) : undefined),
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => pipeline.format(e)) as never,
+      onNext: (ctx, id, _payload, _args, result) => {
+        if (!result.errors?.length) return undefined;
+        ctx.extra.access?.get(id)?.result(result);
+        return pipeline.formatResult(result) as ExecutionResult;
+      },
+      // Called when an operation ends: its result sent, its subscription over, or its socket closed.
+      onComplete: (ctx, id) => {
+        ctx.extra.access?.get(id)?.finish(200);
+        ctx.extra.access?.delete(id);
+      },
+      onError: (ctx, id, _payload, errors) => {
+        ctx.extra.access?.get(id)?.result({ errors });
+        return errors.map((e) => pipeline.format(e)) as never;
+      },
     },
     wsServer,
   );
