@@ -444,7 +444,7 @@ const INTROSPECTION = getIntrospectionQuery({ typeDepth: 6, descriptions: true, 
 
 async function fetchSchema(args: Args): Promise<number> {
   if (args.positional.length) throw new UsageError('fetch takes no arguments (only --url URL, --out FILE)');
-  const url = typeof args.flags.url === 'string' ? args.flags.url : process.env.CITYGRAPH_GATEWAY_URL || 'http://127.0.0.1:4000/graphql';
+  const url = typeof args.flags.url === 'string' ? args.flags.url : `${gatewayUrl()}/graphql`;
   let res: Response;
   try {
     res = await fetch(url, {
