@@ -110,7 +110,9 @@ export async function startFerret(dataDir: string, port = 0, log?: (line: string
   let handlerArgs: string[];
   if (backend === 'postgresql') {
     postgres = await startPostgres({ dataDir, port: await freePort(), durable: options.durable ?? false }, waitForPort);
-    handlerArgs = ['--handler=postgresql', `--postgresql-url=${postgres.url}`];
+    // FerretDB holds one pool connection per statement of a bulk write until the bulk ends, so
+    // its default pool of 50 deadlocks on a bulk of 50 updates; 100 (PostgreSQL allows 120).
+    handlerArgs = ['--handler=postgresql', `--postgresql-url=${postgres.url}?pool_max_conns=100`];
   } else {
     mkdirSync(dataDir, { recursive: true });
     handlerArgs = ['--handler=sqlite', `--sqlite-url=file:${dataDir.endsWith('/') ? dataDir : `${dataDir}/`}`];

@@ -153,7 +153,7 @@ export async function startPostgres({ dataDir, port, durable }: StartPostgresOpt
     '-c', 'listen_addresses=127.0.0.1',
     // TCP only: no socket file in /var/run/postgresql (a system PostgreSQL's, maybe) or /tmp.
     '-c', 'unix_socket_directories=',
-    // FerretDB's pool opens up to 50 connections; every test worker and subgraph shares it.
+    // FerretDB's pool opens up to 100 connections (see shared/ferret.ts), plus a few for operators.
     '-c', 'max_connections=120',
     ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
   ];

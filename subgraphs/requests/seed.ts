@@ -327,7 +327,12 @@ function demoSpecs(now: Date): Spec[] {
   ];
 }
 
-const BULK_CHUNK = 50;
+/**
+ * FerretDB 1.24 keeps each statement's read open until a whole bulk write ends (a `defer` in a
+ * loop), one backend connection each: past its pool (50 on PostgreSQL, see shared/ferret.ts)
+ * a bulk waits for itself. So bulks stay well under it.
+ */
+const BULK_CHUNK = 25;
 
 function withoutNulls(doc: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== null && v !== undefined));
@@ -338,7 +343,7 @@ async function upsertAll(model: Model<any>, docs: Array<Record<string, unknown> 
   if (docs.length === 0) return;
   // Absent rather than null: FerretDB 1.24 stalls replacing documents with nulls in indexed fields.
   const ops: AnyBulkWriteOperation[] = docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: withoutNulls(doc), upsert: true } }));
-  // FerretDB 1.24 stalls on one bulk replacing more than ~100 existing documents: write in chunks.
+  // FerretDB 1.24 stalls on one bulk replacing many existing documents: write in chunks (BULK_CHUNK).
   for (let i = 0; i < ops.length; i += BULK_CHUNK) await model.bulkWrite(ops.slice(i, i + BULK_CHUNK), { ordered: false });
 }
 
