@@ -10,7 +10,8 @@
  *   npm run bench -- --gateways citygraph --cpu-prof bench/results/profiles
  *
  * Flags: --duration s, --warmup s, --connections n (gateway only, default 32), --live-connections n (end to end, default 8), --modes live,replay, --gateways ids, --queries ids, --env K=V (CityGraph
- * only, repeatable), --label name (results file name), --cpu-prof dir, --no-roundtrips, --skip-hive-install.
+ * only, repeatable), --label name (results file name), --cpu-prof dir, --no-roundtrips, --skip-hive-install,
+ * --scale N (seed N times the demo's data; FERRETDB_BACKEND picks the embedded database's backend).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,6 +47,8 @@ interface Flags {
   skipHiveInstall: boolean;
   modes: string[];
   gatewaysGiven: boolean;
+  /** Seed N times the demo's data (`npm run seed -- --scale N`). */
+  scale: number;
 }
 
 const ALL_GATEWAYS = ['citygraph', 'citygraph-nocache', 'citygraph-2w', 'baseline', 'hive', 'floor'];
@@ -64,6 +67,7 @@ function parseFlags(argv: string[]): Flags {
     skipHiveInstall: false,
     modes: ['live', 'replay'],
     gatewaysGiven: false,
+    scale: 1,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
@@ -89,6 +93,7 @@ function parseFlags(argv: string[]): Flags {
       case '--label': flags.label = value(); break;
       case '--cpu-prof': flags.cpuProf = path.resolve(value()); break;
       case '--no-roundtrips': flags.roundTrips = false; break;
+      case '--scale': flags.scale = Math.round(num()); break;
       case '--skip-hive-install': flags.skipHiveInstall = true; break;
       case '--env': {
         const kv = value();
@@ -230,8 +235,8 @@ async function main(): Promise<void> {
     const ferret = await startFerret(path.join(tmp, 'ferretdb'), 0);
     stopFerret = ferret.stop;
     const prefix = 'bench';
-    log(`FerretDB on ${ferret.uri}; seeding…`);
-    await seedAll(ferret.uri, prefix);
+    log(`FerretDB (${ferret.backend}) on ${ferret.uri}; seeding at scale ${flags.scale}…`);
+    await seedAll(ferret.uri, prefix, undefined, new Date(), flags.scale);
 
     // Subgraphs, once, as processes
     const ports = {} as Record<SubgraphName, number>;
