@@ -110,7 +110,7 @@ export function createLoaders(models: Models, now: Date) {
       (d) => String(d.activityId),
     ),
     signUpsByActivity: groupLoader(
-      (keys: readonly string[]) => models.SignUp.find({ activityId: idFilter(ids(keys)) }).sort({ signedUpAt: 1 }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(),
+      (keys: readonly string[]) => models.SignUp.find({ activityId: idFilter(ids(keys)) }).sort({ signedUpAt: 1, _id: 1 }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(),
       (d) => String(d.activityId),
     ),
     signUp: byKeyLoader((keys: readonly string[]) => models.SignUp.find({ _id: idFilter(ids(keys)) }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(), (d) => String(d._id)),
