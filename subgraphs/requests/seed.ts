@@ -2,6 +2,7 @@ import { Types, type AnyBulkWriteOperation, type Model } from 'mongoose';
 import type { Database } from '../../shared/db';
 import { syncIndexes } from '../../shared/db';
 import { COMMUNITIES, DEMO_RESIDENT, DEPARTMENTS, DISTRICTS, OTHER_RESIDENTS, SHUIBEI, STREETS, type CommunitySeed } from '../../shared/demo';
+import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../shared/scale';
 import { addMinutes, addWorkingDays } from '../../shared/time';
 import { CATALOG, type CatalogItem } from './domain/catalog';
 import { currentDeadline, dispatchDeadlines, submissionDeadlines } from './domain/deadlines';
@@ -353,7 +354,7 @@ async function upsertAll(model: Model<any>, docs: Array<Record<string, unknown> 
  * Everything is upserted by a natural or deterministic key; times are relative to `now`.
  */
 export async function seed(db: Database, opts: { now: Date; onProgress?: (done: number, total: number) => void; scale?: number }): Promise<void> {
-  const extra = Math.max(0, Math.floor(opts.scale ?? 1) - 1);
+  const extra = extraUnits(opts.scale);
   const progress = (done: number) => opts.onProgress?.(done, 6 + extra);
   const m = await seedReference(db, progress);
   await seedHistory(m, opts.now, progress);
@@ -363,8 +364,7 @@ export async function seed(db: Database, opts: { now: Date; onProgress?: (done: 
   }
 }
 
-/** Residents and requests each scale unit adds: about the demo's own numbers. */
-const UNIT_RESIDENTS = 10;
+/** Requests each scale unit adds (with UNIT_RESIDENTS residents): about the demo's own numbers. */
 const UNIT_REQUESTS = 200;
 
 /**
@@ -374,14 +374,14 @@ const UNIT_REQUESTS = 200;
  * same documents (idempotent) and unit k is the same data on every machine.
  */
 async function seedScaleUnit(m: Models, unit: number, now: Date): Promise<void> {
-  const rnd = random(7_000_003 * unit);
+  const rnd = unitRandom(unit, 1);
   const pick = <T,>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
   const residents = Array.from({ length: UNIT_RESIDENTS }, (_, j) => {
     const n = unit * UNIT_RESIDENTS + j;
     const community = COMMUNITIES[n % COMMUNITIES.length];
     const birthYear = 1950 + Math.floor(rnd() * 55);
     return {
-      _id: `R-S${String(unit).padStart(4, '0')}-${j}`,
+      _id: scaleResidentId(unit, j),
       name: `${pick(['王', '李', '张', '刘', '陈', '杨', '黄', '赵'])}${pick(['伟', '芳', '娜', '敏', '静', '磊', '洋', '勇'])}${pick(['', '华', '明', '丽'])}`,
       phone: `13${String(100000000 + ((n * 7919) % 900000000)).slice(0, 9)}`,
       idNumber: `440303${birthYear}0101${String(n % 10000).padStart(4, '0')}`,
