@@ -81,6 +81,18 @@ const WHOLE_REFERENCE_READS: Record<string, string> = {
   'parking parking_lots.find {"lat":{"$gte":"number","$lte":"number"},"lng":{"$gte":"number","$lte":"number"}}': 'the bounding box of a "near" search over the city\'s lots',
 };
 
+/**
+ * Not pushed down yet, named so that nothing else joins them unnoticed: a loader batch of more than
+ * PER_KEY_BATCH_MAX keys is one `$in` (shared/loaders.ts), to keep round trips bounded, and
+ * FerretDB 1.24 never pushes `$in` down. These two happen when a community or a search has many
+ * lots (Dongxiao's communities have 50 each); with eight or fewer keys they are one equality
+ * query per key and pushed down. Both read collections that grow with use (taken spaces, requests).
+ */
+const LARGE_BATCHES: Record<string, string> = {
+  'parking parking_spaces.aggregate {"occurrenceKey":{"$in":["string"]}} pipeline $match,$group': 'taken spaces of more than 8 lots (a dashboard of a community with many lots)',
+  'requests requests.find {"parkingLotId":{"$in":["string"]},"status":{"$in":["string"]}}': 'open requests of more than 8 lots (NearbyParking in Dongxiao)',
+};
+
 /** An `_id` lookup: equality on `_id`, or `$in` over `_id`s (a DataLoader batch of entities). */
 function isIdLookup(filter: Document): boolean {
   const id = filter._id;
@@ -152,6 +164,11 @@ describeOnPg('every query path is pushed down on FerretDB over PostgreSQL', () =
       const whole = WHOLE_REFERENCE_READS[s.shape.replace(/ sort .*$/, '')];
       if (whole) {
         report.push(`reference  ${s.shape}: ${whole}`);
+        continue;
+      }
+      const large = LARGE_BATCHES[s.shape.replace(/ sort .*$/, '')];
+      if (large) {
+        report.push(`LEFT       ${s.shape}: ${large}`);
         continue;
       }
       if (isIdLookup(s.filter)) {
