@@ -35,7 +35,8 @@ export async function openDatabase(config: CityConfig, log: (line: string) => vo
     return { uri: `mongodb://127.0.0.1:${port}/` };
   }
   const backend = ferretBackend();
-  const dir = EMBEDDED_DATA_DIRS[backend];
+  // FERRETDB_DATA_DIR: another folder (a second checkout's own data, a measurement's scratch copy).
+  const dir = process.env.FERRETDB_DATA_DIR ? path.resolve(process.env.FERRETDB_DATA_DIR) : EMBEDDED_DATA_DIRS[backend];
   const what = backend === 'postgresql' ? 'an embedded PostgreSQL' : 'SQLite';
   log(`Starting the embedded FerretDB (${what} under ${path.relative(ROOT_DIR, dir)}/) on 127.0.0.1:${port}`);
   const ferret = await startFerret(dir, port, log, { backend, durable: true });
