@@ -9,7 +9,7 @@
  *   npm run bench -- --gateways citygraph --env SUBGRAPH_FETCHER=default --label fetcher-default
  *   npm run bench -- --gateways citygraph --cpu-prof bench/results/profiles
  *
- * `npm run bench -- --help` lists the flags.
+ * `npm run bench -- --help` lists the flags; `--scale N` seeds N times the demo's data (FERRETDB_BACKEND picks the embedded database's backend).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,6 +46,8 @@ interface Flags {
   skipHiveInstall: boolean;
   modes: string[];
   gatewaysGiven: boolean;
+  /** Seed N times the demo's data (`npm run seed -- --scale N`). */
+  scale: number;
 }
 
 const ALL_GATEWAYS = ['citygraph', 'citygraph-nocache', 'citygraph-2w', 'baseline', 'hive', 'floor'];
@@ -67,6 +69,7 @@ const SPEC: CommandSpec = {
     'cpu-prof': { type: 'string', value: 'dir', description: "write CityGraph's CPU profiles there" },
     'no-roundtrips': { type: 'boolean', description: 'skip counting database round trips' },
     'skip-hive-install': { type: 'boolean', description: 'fail instead of installing Hive Gateway into bench/hive' },
+    scale: { type: 'string', value: 'N', description: "seed N times the demo's data (default 1)" },
   },
   examples: [
     'npm run bench',
@@ -101,6 +104,7 @@ function parseFlags(argv: string[]): Flags {
     cpuProf: cpuProf ? path.resolve(cpuProf) : undefined,
     roundTrips: !cli.flag('no-roundtrips'),
     skipHiveInstall: cli.flag('skip-hive-install'),
+    scale: cli.number('scale', 1, { integer: true, min: 1 }),
   };
 }
 
@@ -225,8 +229,8 @@ async function main(): Promise<void> {
     const ferret = await startFerret(path.join(tmp, 'ferretdb'), 0);
     stopFerret = ferret.stop;
     const prefix = 'bench';
-    log(`FerretDB on ${ferret.uri}; seeding…`);
-    await seedAll(ferret.uri, prefix);
+    log(`FerretDB (${ferret.backend}) on ${ferret.uri}; seeding at scale ${flags.scale}…`);
+    await seedAll(ferret.uri, prefix, undefined, new Date(), flags.scale);
 
     // Subgraphs, once, as processes
     const ports = {} as Record<SubgraphName, number>;

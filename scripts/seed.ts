@@ -1,30 +1,39 @@
-/** `npm run seed`: loads the demo data into every subgraph's database (idempotent). */
+/**
+ * `npm run seed [-- --scale N]`: loads the demo data into every subgraph's database (idempotent);
+ * with `--scale N`, N times the demo's requests and residents (see subgraphs/requests/seed.ts).
+ */
 import { runCli } from '../shared/cli';
 import { ConfigError, loadCityConfig } from '../shared/config';
 import { seedAll } from '../shared/seed-runner';
 import { openDatabase } from './database';
 import { seedProgress } from './progress';
 
-runCli('npm run seed --', {
-  summary: "Loads the demo data into every subgraph's database (idempotent).",
+const cli = runCli('npm run seed --', {
+  summary: "Loads the demo data into every subgraph's database (idempotent); --scale N loads N times the demo's data.",
+  flags: { scale: { type: 'string', value: 'N', description: "N times the demo's requests and residents (1 to 1000, default 1)" } },
   env: {
     MONGODB_URI: 'the database (default: the embedded FerretDB, started if not running)',
     MONGODB_DB_PREFIX: 'database name prefix (default citygraph)',
-    FERRETDB_PORT: 'port of the embedded FerretDB (default 27117)',
+    FERRETDB_BACKEND: 'the embedded database: postgresql (default) or sqlite',
   },
 });
 
+function scaleOption(): number {
+  return cli.number('scale', 1, { integer: true, min: 1, max: 1000 });
+}
+
 async function main() {
+  const scale = scaleOption();
   const config = loadCityConfig();
   const { uri, ferret } = await openDatabase(config, console.log);
   const progress = seedProgress();
   try {
-    await seedAll(uri, config.dbPrefix, progress.update);
+    await seedAll(uri, config.dbPrefix, progress.update, new Date(), scale);
   } finally {
     progress.stop();
     await ferret?.stop();
   }
-  console.log('Seeded: places, departments, the responsibility list, requests, shared parking, hostels and volunteers.');
+  console.log(`Seeded${scale > 1 ? ` at scale ${scale}` : ''}: places, departments, the responsibility list, requests, shared parking, hostels and volunteers.`);
 }
 
 main().catch((err) => {

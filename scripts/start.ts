@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole graph on one machine. Uses MONGODB_URI when set; otherwise starts the
- * embedded FerretDB (built with Go on first use) with its data under .data/. Seeds (idempotent),
+ * embedded FerretDB (built with Go on first use) over an embedded PostgreSQL (or SQLite with
+ * FERRETDB_BACKEND=sqlite), with its data under .data/; Ctrl-C stops both. Seeds (idempotent),
  * starts the four subgraphs and the gateway as separate processes, restarts any of them that
  * crashes (with backoff, see supervisor.ts), and stops everything on Ctrl-C.
  */
@@ -111,7 +112,7 @@ async function main() {
   say(`CityGraph is running.
   Gateway     http://${config.host}:${gatewayPort}/graphql   (health: /health, /health/ready)
 ${SUBGRAPH_NAMES.map((n) => `  ${n.padEnd(11)} http://${config.host}:${config.ports[n]}/graphql`).join('\n')}
-  Database    ${config.mongodbUri ? 'MONGODB_URI' : `embedded FerretDB, ${uri}`}
+  Database    ${config.mongodbUri ? 'MONGODB_URI' : `embedded FerretDB${ferret ? ` on ${ferret.backend === 'postgresql' ? 'PostgreSQL' : 'SQLite'}` : ''}, ${uri}`}
 Try:  curl -s http://${config.host}:${gatewayPort}/graphql -H 'content-type: application/json' \\
         -d '{"query":"{ communities { code name street { name district { name } } } }"}'
 Tokens: npm run token -- resident | staff LH-URBAN | admin

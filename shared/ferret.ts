@@ -2,11 +2,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { startPostgres, type PostgresInstance } from './postgres';
 import { ROOT_DIR } from './schema';
 
 /**
- * The embedded database: FerretDB 1.24.2 over SQLite, built from `tools/ferretdb` with Go on first
- * use. `FERRETDB_BIN` points at another binary (for example a `ferretdb` installed by hand).
+ * The embedded database: FerretDB 1.24.2, built from `tools/ferretdb` with Go on first use, over
+ * an embedded PostgreSQL (the default) or SQLite (`FERRETDB_BACKEND=sqlite`). `FERRETDB_BIN`
+ * points at another binary (for example a `ferretdb` installed by hand).
  */
 export const FERRETDB_BIN = path.join(ROOT_DIR, '.data', 'bin', 'ferretdb');
 
@@ -68,23 +70,56 @@ export function waitForPort(port: number, timeoutMs = 20000): Promise<void> {
   });
 }
 
+export type FerretBackend = 'postgresql' | 'sqlite';
+
+/** `FERRETDB_BACKEND`: `postgresql` (default; `pg` is accepted too) or `sqlite`. */
+export function ferretBackend(env: NodeJS.ProcessEnv = process.env): FerretBackend {
+  const value = (env.FERRETDB_BACKEND ?? '').trim().toLowerCase();
+  if (value === '' || value === 'postgresql' || value === 'pg' || value === 'postgres') return 'postgresql';
+  if (value === 'sqlite') return 'sqlite';
+  throw new Error(`FERRETDB_BACKEND must be postgresql or sqlite, not "${env.FERRETDB_BACKEND}"`);
+}
+
 export interface FerretInstance {
   uri: string;
   port: number;
+  backend: FerretBackend;
+  /** FerretDB's process (PostgreSQL, when it is the backend, is a process of its own). */
   process: ChildProcess;
+  /** Stops FerretDB, then its PostgreSQL. */
   stop(): Promise<void>;
 }
 
-/** Starts FerretDB on SQLite files under `dataDir`, on `port` (a free one when 0). */
-export async function startFerret(dataDir: string, port = 0, log?: (line: string) => void): Promise<FerretInstance> {
+export interface StartFerretOptions {
+  /** Default: `FERRETDB_BACKEND`. */
+  backend?: FerretBackend;
+  /** A cluster kept across runs (`npm start`) syncs its writes; throw-away ones (tests) do not. */
+  durable?: boolean;
+}
+
+/**
+ * Starts the embedded database on `port` (a free one when 0) with its data in `dataDir`: SQLite
+ * files, or a PostgreSQL cluster (initialised on first use, then reused) that listens on a free
+ * port of its own and that FerretDB's `postgresql` handler uses.
+ */
+export async function startFerret(dataDir: string, port = 0, log?: (line: string) => void, options: StartFerretOptions = {}): Promise<FerretInstance> {
+  const backend = options.backend ?? ferretBackend();
   const bin = ensureFerretBinary(log);
-  mkdirSync(dataDir, { recursive: true });
   const actualPort = port || (await freePort());
-  const child = spawn(
-    bin,
-    ['--handler=sqlite', `--sqlite-url=file:${dataDir.endsWith('/') ? dataDir : `${dataDir}/`}`, `--listen-addr=127.0.0.1:${actualPort}`, '--telemetry=disable', '--log-level=error'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  let postgres: PostgresInstance | undefined;
+  let handlerArgs: string[];
+  if (backend === 'postgresql') {
+    postgres = await startPostgres({ dataDir, port: await freePort(), durable: options.durable ?? false }, waitForPort);
+    // FerretDB holds one pool connection per statement of a bulk write until the bulk ends, so
+    // its default pool of 50 deadlocks on a bulk of 50 updates; 100 (PostgreSQL allows 120).
+    handlerArgs = ['--handler=postgresql', `--postgresql-url=${postgres.url}?pool_max_conns=100`];
+  } else {
+    mkdirSync(dataDir, { recursive: true });
+    handlerArgs = ['--handler=sqlite', `--sqlite-url=file:${dataDir.endsWith('/') ? dataDir : `${dataDir}/`}`];
+  }
+  const child = spawn(bin, [...handlerArgs, `--listen-addr=127.0.0.1:${actualPort}`, '--telemetry=disable', '--log-level=error'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -92,17 +127,27 @@ export async function startFerret(dataDir: string, port = 0, log?: (line: string
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`FerretDB exited (code ${code}): ${stderr}`))),
   );
-  await Promise.race([waitForPort(actualPort), exited]);
+  try {
+    await Promise.race([waitForPort(actualPort), exited]);
+  } catch (err) {
+    await postgres?.stop();
+    throw err;
+  }
   exited.catch(() => {});
+  const stopFerret = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
   return {
     uri: `mongodb://127.0.0.1:${actualPort}/`,
     port: actualPort,
+    backend,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    async stop() {
+      await stopFerret();
+      await postgres?.stop();
+    },
   };
 }

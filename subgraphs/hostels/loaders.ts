@@ -13,22 +13,22 @@ export function createLoaders(models: Models, now: Date) {
   return {
     hostel: byKeyLoader((ids: readonly string[]) => models.Hostel.find({ _id: idFilter(ids) }).lean(), (h) => h._id),
     hostelsByCommunity: groupLoader(
-      (codes: readonly string[]) => models.Hostel.find({ communityCode: { $in: [...codes] } }).sort({ _id: 1 }).lean(),
+      (codes: readonly string[]) => models.Hostel.find({ communityCode: idFilter(codes) }).sort({ _id: 1 }).lean(),
       (h) => h.communityCode,
     ),
     hostelsByDistrict: groupLoader(
-      (codes: readonly string[]) => models.Hostel.find({ districtCode: { $in: [...codes] } }).sort({ _id: 1 }).lean(),
+      (codes: readonly string[]) => models.Hostel.find({ districtCode: idFilter(codes) }).sort({ _id: 1 }).lean(),
       (h) => h.districtCode,
     ),
     hostelsByOperator: groupLoader(
-      (ids: readonly string[]) => models.Hostel.find({ operatorId: { $in: [...ids] } }).sort({ _id: 1 }).lean(),
+      (ids: readonly string[]) => models.Hostel.find({ operatorId: idFilter(ids) }).sort({ _id: 1 }).lean(),
       (h) => h.operatorId ?? '',
     ),
     /** Beds held tonight per hostel; freeBeds = totalBeds − this. */
     occupiedTonight: aggregateLoader((ids: readonly string[]) => occupiedOn(models, ids, tonight), 0),
     bed: byKeyLoader((ids: readonly string[]) => models.Bed.find({ _id: idFilter(ids) }).lean(), (b) => b._id),
     bedsByHostel: groupLoader(
-      (ids: readonly string[]) => models.Bed.find({ hostelId: { $in: [...ids] } }).sort({ hostelId: 1, code: 1 }).lean(),
+      (ids: readonly string[]) => models.Bed.find({ hostelId: idFilter(ids) }).sort({ hostelId: 1, code: 1 }).lean(),
       (b) => b.hostelId,
     ),
     stay: byKeyLoader(
@@ -36,7 +36,7 @@ export function createLoaders(models: Models, now: Date) {
       (s) => s._id.toHexString(),
     ),
     staysByResident: groupLoader(
-      (ids: readonly string[]) => models.Stay.find({ residentId: { $in: [...ids] } }).sort({ createdAt: -1 }).lean(),
+      (ids: readonly string[]) => models.Stay.find({ residentId: idFilter(ids) }).sort({ createdAt: -1 }).lean(),
       (s) => s.residentId,
     ),
   };

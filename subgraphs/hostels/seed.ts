@@ -1,6 +1,7 @@
 
 import { syncIndexes, type Database } from '../../shared/db';
 import { COMMUNITIES, DEMO_RESIDENT_ID, STREETS } from '../../shared/demo';
+import { extraUnits, scaleResidentId, unitRandom } from '../../shared/scale';
 import { addDays, localDateString } from '../../shared/time';
 import { addCalendarDays, addCalendarMonths, nightsOf } from './domain/dates';
 import { ACTIVE_STATUSES, checkOutDateOf } from './domain/stay';
@@ -92,11 +93,12 @@ async function seedStay(models: Models, seed: StaySeed, now: Date): Promise<void
  * stays. Idempotent: hostels and beds are upserted by id, stays by (resident, seed key), and the
  * stays' dates are moved relative to `now` on every run.
  */
-export async function seed(db: Database, opts: { now: Date; onProgress?: (done: number, total: number) => void }): Promise<void> {
+export async function seed(db: Database, opts: { now: Date; onProgress?: (done: number, total: number) => void; scale?: number }): Promise<void> {
   const models = createModels(db.conn);
   await syncIndexes(db.conn);
   const stays = staySeeds(localDateString(opts.now));
-  const total = HOSTEL_SEEDS.length + stays.length;
+  const extra = extraUnits(opts.scale);
+  const total = HOSTEL_SEEDS.length + stays.length + extra;
   let done = 0;
   const districtOf = new Map(COMMUNITIES.map((c) => [c.code, STREETS.find((s) => s.code === c.streetCode)!.districtCode]));
 
@@ -116,5 +118,45 @@ export async function seed(db: Database, opts: { now: Date; onProgress?: (done: 
     await seedStay(models, stay, opts.now);
     opts.onProgress?.(++done, total);
   }
+  for (let unit = 1; unit <= extra; unit += 1) {
+    await seedScaleUnit(models, unit, opts.now);
+    opts.onProgress?.(++done, total);
+  }
+}
+
+/**
+ * One scale unit (`npm run seed -- --scale N`): finished stays of six of the unit's residents over
+ * the past year (checked out, a few cancelled). They hold no bed nights (all over), so tonight's
+ * free beds are the demo's. Upserted by (resident, key): idempotent.
+ */
+async function seedScaleUnit(models: Models, unit: number, now: Date): Promise<void> {
+  const rnd = unitRandom(unit, 3);
+  const today = localDateString(now);
+  const ops = [];
+  for (let j = 0; j < 6; j += 1) {
+    const hostel = HOSTEL_SEEDS[Math.floor(rnd() * HOSTEL_SEEDS.length)];
+    const offset = -(10 + Math.floor(rnd() * 350));
+    const nights = 1 + Math.floor(rnd() * 7);
+    const checkInDate = addCalendarDays(today, offset);
+    const checkInAt = addDays(now, offset);
+    const cancelled = rnd() < 0.1;
+    const residentId = scaleResidentId(unit, j);
+    ops.push({
+      updateOne: {
+        filter: { residentId, idempotencyKey: `seed-scale-${unit}-${j}` },
+        update: {
+          $set: {
+            hostelId: hostel._id, bedId: bedsFor(hostel._id, hostel.beds)[Math.floor(rnd() * hostel.beds)]._id,
+            status: cancelled ? 'CANCELLED' : 'CHECKED_OUT', checkInDate, checkOutDate: checkOutDateOf(checkInDate, nights), nights,
+            graduationDate: addCalendarMonths(checkInDate, -Math.floor(rnd() * 20)), school: '深圳大学', hongKongMacaoYouth: false,
+            createdAt: addDays(checkInAt, -3),
+            ...(cancelled ? { cancelledAt: addDays(checkInAt, -1) } : { checkedInAt: checkInAt, checkedOutAt: addDays(checkInAt, nights) }),
+          },
+        },
+        upsert: true,
+      },
+    });
+  }
+  await models.Stay.bulkWrite(ops, { ordered: false });
 }
 

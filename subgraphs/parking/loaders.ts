@@ -8,25 +8,25 @@ export function createLoaders(models: Models, clock: () => Date) {
   return {
     lotById: byKeyLoader<string, LotRecord>((ids) => models.Lot.find({ _id: idFilter(ids) }).lean<LotRecord[]>(), (l) => l._id),
     lotsByCommunity: groupLoader<string, LotRecord>(
-      (codes) => models.Lot.find({ communityCode: { $in: [...codes] } }).sort({ _id: 1 }).lean<LotRecord[]>(),
+      (codes) => models.Lot.find({ communityCode: idFilter(codes) }).sort({ _id: 1 }).lean<LotRecord[]>(),
       (l) => l.communityCode,
     ),
     lotsByStreet: groupLoader<string, LotRecord>(
-      (codes) => models.Lot.find({ streetCode: { $in: [...codes] } }).sort({ _id: 1 }).lean<LotRecord[]>(),
+      (codes) => models.Lot.find({ streetCode: idFilter(codes) }).sort({ _id: 1 }).lean<LotRecord[]>(),
       (l) => l.streetCode,
     ),
     lotsByDepartment: groupLoader<string, LotRecord>(
-      (ids) => models.Lot.find({ ownerDepartmentId: { $in: [...ids] } }).sort({ _id: 1 }).lean<LotRecord[]>(),
+      (ids) => models.Lot.find({ ownerDepartmentId: idFilter(ids) }).sort({ _id: 1 }).lean<LotRecord[]>(),
       (l) => l.ownerDepartmentId ?? '',
     ),
     /** Spaces held per window occurrence (by occurrence key). */
     takenByOccurrence: aggregateLoader<string, number>((keys) => takenSpaces(models, keys), 0),
     reservationsByResident: groupLoader<string, ReservationRecord>(
-      (ids) => models.Reservation.find({ residentId: { $in: [...ids] } }).sort({ createdAt: -1 }).lean<ReservationRecord[]>(),
+      (ids) => models.Reservation.find({ residentId: idFilter(ids) }).sort({ createdAt: -1 }).lean<ReservationRecord[]>(),
       (r) => r.residentId ?? '',
     ),
     vehiclesByResident: groupLoader<string, VehicleRecord>(
-      (ids) => models.Vehicle.find({ residentId: { $in: [...ids] } }).sort({ createdAt: 1 }).lean<VehicleRecord[]>(),
+      (ids) => models.Vehicle.find({ residentId: idFilter(ids) }).sort({ createdAt: 1 }).lean<VehicleRecord[]>(),
       (v) => v.residentId,
     ),
     bookingHistoryByResident: groupLoader<string, HistoryRecord>(

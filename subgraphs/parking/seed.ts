@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { syncIndexes, type Database } from '../../shared/db';
 import { DEMO_RESIDENT, OTHER_RESIDENTS } from '../../shared/demo';
+import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../shared/scale';
 import { addDays, addMinutes, atLocalTime } from '../../shared/time';
 import { entryWindow } from './domain/booking-rules';
 import { parkingFee } from './domain/pricing';
@@ -18,10 +19,11 @@ const DEMO_ARRIVAL_MINUTES = 45;
  * are upserted by their natural keys and past stays only inserted once; the demo booking is moved
  * to `now` + 45 min (its space moved with it) only when it is no longer ahead.
  */
-export async function seed(db: Database, opts: { now: Date; onProgress?: (done: number, total: number) => void }): Promise<void> {
+export async function seed(db: Database, opts: { now: Date; onProgress?: (done: number, total: number) => void; scale?: number }): Promise<void> {
   const { now, onProgress = () => {} } = opts;
   const models = createModels(db.conn);
-  const total = 5;
+  const extra = extraUnits(opts.scale);
+  const total = 5 + extra;
   await syncIndexes(db.conn);
   onProgress(1, total);
 
@@ -45,6 +47,59 @@ export async function seed(db: Database, opts: { now: Date; onProgress?: (done: 
 
   await refreshDemoReservation(models, now);
   onProgress(5, total);
+  for (let unit = 1; unit <= extra; unit += 1) {
+    await seedScaleUnit(models, unit, now);
+    onProgress(5 + unit, total);
+  }
+}
+
+/** Past bookings each scale unit adds: two or three per resident over the past months. */
+const UNIT_BOOKINGS = 25;
+
+/**
+ * One scale unit (`npm run seed -- --scale N`): the unit's residents' cars and their finished
+ * bookings (completed, some cancelled) over the past six months, in the demo's lots. They hold no
+ * space (all over), so live free counts are the demo's. Ids derive from the unit: idempotent.
+ */
+async function seedScaleUnit(models: Models, unit: number, now: Date): Promise<void> {
+  const rnd = unitRandom(unit, 2);
+  const plateOf = (j: number) => `粤B${String.fromCharCode(65 + (unit % 26))}${String(unit).padStart(4, '0').slice(-4)}${j}`;
+  await models.Vehicle.bulkWrite(
+    Array.from({ length: UNIT_RESIDENTS }, (_, j) => ({
+      updateOne: { filter: { plate: plateOf(j) }, update: { $set: { residentId: scaleResidentId(unit, j) }, $setOnInsert: { createdAt: addDays(now, -200) } }, upsert: true },
+    })),
+  );
+  const ops = [];
+  for (let k = 0; k < UNIT_BOOKINGS; k += 1) {
+    const j = Math.floor(rnd() * UNIT_RESIDENTS);
+    const lot = LOT_SEEDS[Math.floor(rnd() * LOT_SEEDS.length)];
+    const arriveAt = atLocalTime(addDays(now, -(1 + Math.floor(rnd() * 180))), rnd() < 0.5 ? '19:00' : '20:00');
+    const occ = occurrenceAt(lot.windows, arriveAt);
+    if (!occ) continue;
+    const window = entryWindow(arriveAt);
+    const enteredAt = addMinutes(arriveAt, 3 + Math.floor(rnd() * 20));
+    const exitedAt = new Date(Math.min(occ.mustLeaveBy.getTime(), addMinutes(enteredAt, 60 + Math.floor(rnd() * 600)).getTime()));
+    const completed = rnd() < 0.85;
+    ops.push({
+      updateOne: {
+        filter: { _id: new Types.ObjectId(`5ca1e${unit.toString(16).padStart(7, '0')}${k.toString(16).padStart(12, '0')}`) },
+        update: {
+          $setOnInsert: {
+            lotId: lot.id, residentId: scaleResidentId(unit, j), plate: plateOf(j), walkIn: false,
+            status: completed ? 'COMPLETED' : 'CANCELLED', arriveAt,
+            entryWindowStart: window.start, entryWindowEnd: window.end, mustLeaveBy: occ.mustLeaveBy, windowId: occ.windowId,
+            spaceId: `${occurrenceKeyOf(lot.id, occ)}#1`,
+            createdAt: addMinutes(arriveAt, -60), updatedAt: completed ? exitedAt : addMinutes(arriveAt, -30),
+            ...(completed ? { enteredAt, exitedAt, fee: parkingFee(lot, enteredAt, exitedAt) } : { cancelledAt: addMinutes(arriveAt, -30) }),
+            lateCancellation: false,
+          },
+        },
+        upsert: true,
+      },
+    });
+  }
+  // Bulks of 25 at most (see BULK_CHUNK in the requests seed: FerretDB's pool).
+  for (let i = 0; i < ops.length; i += 25) await models.Reservation.bulkWrite(ops.slice(i, i + 25), { ordered: false });
 }
 
 async function seedPastStays(models: Models, now: Date): Promise<void> {

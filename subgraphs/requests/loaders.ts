@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { Types } from 'mongoose';
-import { aggregateLoader, byKeyLoader, groupLoader, idFilter } from '../../shared/loaders';
+import { aggregateLoader, byKeyLoader, fetchPerKey, groupLoader, idFilter } from '../../shared/loaders';
 import { OPEN_STATUSES, FINISHED_STATUSES } from './domain/lifecycle';
 import { EMPTY_STATS, type RequestStatsValue } from './domain/stats';
 import type { CategoryDoc, CommunityDoc, DepartmentDoc, DistrictDoc, ItemDoc, Models, RequestDoc, ResidentDoc, StreetDoc, WelfarePolicyDoc } from './models';
@@ -41,9 +41,12 @@ function filteredGroupLoader(models: Models, field: 'communityCode' | 'residentI
     }
     const results = await Promise.all(
       [...byFilter].map(async ([filter, values]) => {
-        const docs = await models.Request.find({ [field]: { $in: values }, ...statusCondition(filter) })
-          .sort({ submittedAt: -1 })
-          .lean<RequestDoc[]>();
+        const docs = await fetchPerKey(values, (some) =>
+          models.Request.find({ [field]: idFilter(some), ...statusCondition(filter) })
+            .sort({ submittedAt: -1 })
+            .lean<RequestDoc[]>()
+            .exec(),
+        );
         return docs.map((d) => ({ ...d, __key: `${d[field]}|${filter}` }));
       }),
     );
@@ -71,15 +74,15 @@ export function createLoaders(models: Models, clock: () => Date) {
       (d) => String(d._id),
     ),
 
-    streetsByDistrict: groupLoader((keys: readonly string[]) => models.Street.find({ districtCode: { $in: keys } }).sort({ _id: 1 }).batchSize(ONE_BATCH).lean(), (s) => s.districtCode),
-    communitiesByStreet: groupLoader((keys: readonly string[]) => models.Community.find({ streetCode: { $in: keys } }).sort({ _id: 1 }).batchSize(ONE_BATCH).lean(), (c) => c.streetCode),
-    communitiesByDistrict: groupLoader((keys: readonly string[]) => models.Community.find({ districtCode: { $in: keys } }).sort({ _id: 1 }).batchSize(ONE_BATCH).lean(), (c) => c.districtCode),
-    streetOffice: byKeyLoader((keys: readonly string[]) => models.Department.find({ kind: 'STREET_OFFICE', streetCode: { $in: keys } }).batchSize(ONE_BATCH).lean(), (d) => d.streetCode ?? ''),
-    itemsByCategory: groupLoader((keys: readonly string[]) => models.Item.find({ categoryCode: { $in: keys } }).sort({ _id: 1 }).batchSize(ONE_BATCH).lean(), (i) => i.categoryCode),
+    streetsByDistrict: groupLoader((keys: readonly string[]) => models.Street.find({ districtCode: idFilter(keys) }).sort({ _id: 1 }).batchSize(ONE_BATCH).lean(), (s) => s.districtCode),
+    communitiesByStreet: groupLoader((keys: readonly string[]) => models.Community.find({ streetCode: idFilter(keys) }).sort({ _id: 1 }).batchSize(ONE_BATCH).lean(), (c) => c.streetCode),
+    communitiesByDistrict: groupLoader((keys: readonly string[]) => models.Community.find({ districtCode: idFilter(keys) }).sort({ _id: 1 }).batchSize(ONE_BATCH).lean(), (c) => c.districtCode),
+    streetOffice: byKeyLoader((keys: readonly string[]) => models.Department.find({ kind: 'STREET_OFFICE', streetCode: idFilter(keys) }).batchSize(ONE_BATCH).lean(), (d) => d.streetCode ?? ''),
+    itemsByCategory: groupLoader((keys: readonly string[]) => models.Item.find({ categoryCode: idFilter(keys) }).sort({ _id: 1 }).batchSize(ONE_BATCH).lean(), (i) => i.categoryCode),
 
-    duplicatesByParent: groupLoader((keys: readonly string[]) => models.Request.find({ parentId: { $in: keys } }).sort({ submittedAt: 1 }).batchSize(ONE_BATCH).lean<RequestDoc[]>(), (r) => r.parentId ?? ''),
+    duplicatesByParent: groupLoader((keys: readonly string[]) => models.Request.find({ parentId: idFilter(keys) }).sort({ submittedAt: 1 }).batchSize(ONE_BATCH).lean<RequestDoc[]>(), (r) => r.parentId ?? ''),
     openRequestsByLot: groupLoader(
-      (keys: readonly string[]) => models.Request.find({ parkingLotId: { $in: keys }, status: { $in: OPEN_STATUSES } }).sort({ submittedAt: -1 }).batchSize(ONE_BATCH).lean<RequestDoc[]>(),
+      (keys: readonly string[]) => models.Request.find({ parkingLotId: idFilter(keys), status: { $in: OPEN_STATUSES } }).sort({ submittedAt: -1 }).batchSize(ONE_BATCH).lean<RequestDoc[]>(),
       (r) => r.parkingLotId ?? '',
     ),
     /** Keys are `<communityCode>|<OpenFilter>`. */
@@ -88,7 +91,7 @@ export function createLoaders(models: Models, clock: () => Date) {
     requestsByResident: filteredGroupLoader(models, 'residentId'),
     overdueByDepartment: groupLoader(
       (keys: readonly string[]) =>
-        models.Request.find({ departmentId: { $in: keys }, status: { $in: OPEN_STATUSES }, currentDeadline: { $lt: clock() } })
+        models.Request.find({ departmentId: idFilter(keys), status: { $in: OPEN_STATUSES }, currentDeadline: { $lt: clock() } })
           .sort({ currentDeadline: 1 })
           .lean<RequestDoc[]>(),
       (r) => r.departmentId ?? '',
@@ -96,11 +99,13 @@ export function createLoaders(models: Models, clock: () => Date) {
 
     /** Keys are `<departmentId>|<residentId>`: does the department handle a request of the resident? */
     departmentHandlesResident: new DataLoader<string, boolean>(async (keys) => {
-      const pairs = keys.map((k) => k.split('|') as [string, string]);
-      const rows = await models.Request.find(
-        { departmentId: { $in: [...new Set(pairs.map(([d]) => d))] }, residentId: { $in: [...new Set(pairs.map(([, r]) => r))] } },
-        { departmentId: 1, residentId: 1 },
-      ).lean<Array<{ departmentId: string; residentId: string }>>();
+      const rows = await fetchPerKey(keys, (some) => {
+        const pairs = some.map((k) => k.split('|') as [string, string]);
+        return models.Request.find(
+          { departmentId: idFilter([...new Set(pairs.map(([d]) => d))]), residentId: idFilter([...new Set(pairs.map(([, r]) => r))]) },
+          { departmentId: 1, residentId: 1 },
+        ).lean<Array<{ departmentId: string; residentId: string }>>().exec();
+      });
       const found = new Set(rows.map((r) => `${r.departmentId}|${r.residentId}`));
       return keys.map((k) => found.has(k));
     }),
@@ -125,7 +130,7 @@ export function createLoaders(models: Models, clock: () => Date) {
 
     returnsByDepartment: aggregateLoader<string, { total: number; upheld: number }>(async (keys) => {
       const rows = await models.Return.aggregate<{ _id: { d: string; u?: boolean | null }; n: number }>([
-        { $match: { departmentId: { $in: keys } } },
+        { $match: { departmentId: idFilter(keys) } },
         { $group: { _id: { d: '$departmentId', u: '$upheld' }, n: { $count: {} } } },
       ]).option({ batchSize: ONE_BATCH });
       const out = new Map<string, { total: number; upheld: number }>();
@@ -139,7 +144,7 @@ export function createLoaders(models: Models, clock: () => Date) {
     }, { total: 0, upheld: 0 }),
     supervisionByDepartment: aggregateLoader<string, { urges: number; escalations: number }>(async (keys) => {
       const rows = await models.Supervision.aggregate<{ _id: { d: string; a: 'URGE' | 'ESCALATE' }; n: number }>([
-        { $match: { departmentId: { $in: keys } } },
+        { $match: { departmentId: idFilter(keys) } },
         { $group: { _id: { d: '$departmentId', a: '$action' }, n: { $count: {} } } },
       ]).option({ batchSize: ONE_BATCH });
       const out = new Map<string, { urges: number; escalations: number }>();
@@ -152,12 +157,12 @@ export function createLoaders(models: Models, clock: () => Date) {
       return out;
     }, { urges: 0, escalations: 0 }),
 
-    ordersByCommunity: groupLoader((keys: readonly string[]) => models.CommunityOrder.find({ communityCode: { $in: keys } }).sort({ issuedAt: -1 }).batchSize(ONE_BATCH).lean(), (o) => o.communityCode),
-    ordersByDepartment: groupLoader((keys: readonly string[]) => models.CommunityOrder.find({ departmentId: { $in: keys } }).sort({ issuedAt: -1 }).batchSize(ONE_BATCH).lean(), (o) => o.departmentId),
-    pushesByResident: groupLoader((keys: readonly string[]) => models.PolicyPush.find({ residentId: { $in: keys } }).sort({ pushedAt: -1 }).batchSize(ONE_BATCH).lean(), (p) => p.residentId),
+    ordersByCommunity: groupLoader((keys: readonly string[]) => models.CommunityOrder.find({ communityCode: idFilter(keys) }).sort({ issuedAt: -1 }).batchSize(ONE_BATCH).lean(), (o) => o.communityCode),
+    ordersByDepartment: groupLoader((keys: readonly string[]) => models.CommunityOrder.find({ departmentId: idFilter(keys) }).sort({ issuedAt: -1 }).batchSize(ONE_BATCH).lean(), (o) => o.departmentId),
+    pushesByResident: groupLoader((keys: readonly string[]) => models.PolicyPush.find({ residentId: idFilter(keys) }).sort({ pushedAt: -1 }).batchSize(ONE_BATCH).lean(), (p) => p.residentId),
     pushCountsByPolicy: aggregateLoader<string, { pushed: number; accepted: number; declined: number }>(async (keys) => {
       const rows = await models.PolicyPush.aggregate<{ _id: { p: string; s: string }; n: number }>([
-        { $match: { policyId: { $in: keys } } },
+        { $match: { policyId: idFilter(keys) } },
         { $group: { _id: { p: '$policyId', s: '$status' }, n: { $count: {} } } },
       ]).option({ batchSize: ONE_BATCH });
       const out = new Map<string, { pushed: number; accepted: number; declined: number }>();

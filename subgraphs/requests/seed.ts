@@ -2,6 +2,7 @@ import { Types, type AnyBulkWriteOperation, type Model } from 'mongoose';
 import type { Database } from '../../shared/db';
 import { syncIndexes } from '../../shared/db';
 import { COMMUNITIES, DEMO_RESIDENT, DEPARTMENTS, DISTRICTS, OTHER_RESIDENTS, SHUIBEI, STREETS, type CommunitySeed } from '../../shared/demo';
+import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../shared/scale';
 import { addMinutes, addWorkingDays } from '../../shared/time';
 import { CATALOG, type CatalogItem } from './domain/catalog';
 import { currentDeadline, dispatchDeadlines, submissionDeadlines } from './domain/deadlines';
@@ -327,7 +328,12 @@ function demoSpecs(now: Date): Spec[] {
   ];
 }
 
-const BULK_CHUNK = 50;
+/**
+ * FerretDB 1.24 keeps each statement's read open until a whole bulk write ends (a `defer` in a
+ * loop), one backend connection each: past its pool (50 on PostgreSQL, see shared/ferret.ts)
+ * a bulk waits for itself. So bulks stay well under it.
+ */
+const BULK_CHUNK = 25;
 
 function withoutNulls(doc: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== null && v !== undefined));
@@ -338,7 +344,7 @@ async function upsertAll(model: Model<any>, docs: Array<Record<string, unknown> 
   if (docs.length === 0) return;
   // Absent rather than null: FerretDB 1.24 stalls replacing documents with nulls in indexed fields.
   const ops: AnyBulkWriteOperation[] = docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: withoutNulls(doc), upsert: true } }));
-  // FerretDB 1.24 stalls on one bulk replacing more than ~100 existing documents: write in chunks.
+  // FerretDB 1.24 stalls on one bulk replacing many existing documents: write in chunks (BULK_CHUNK).
   for (let i = 0; i < ops.length; i += BULK_CHUNK) await model.bulkWrite(ops.slice(i, i + BULK_CHUNK), { ordered: false });
 }
 
@@ -347,10 +353,84 @@ async function upsertAll(model: Model<any>, docs: Array<Record<string, unknown> 
  * coherent timelines, returns and supervision records, community orders and welfare policies.
  * Everything is upserted by a natural or deterministic key; times are relative to `now`.
  */
-export async function seed(db: Database, opts: { now: Date; onProgress?: (done: number, total: number) => void }): Promise<void> {
-  const progress = (done: number) => opts.onProgress?.(done, 6);
+export async function seed(db: Database, opts: { now: Date; onProgress?: (done: number, total: number) => void; scale?: number }): Promise<void> {
+  const extra = extraUnits(opts.scale);
+  const progress = (done: number) => opts.onProgress?.(done, 6 + extra);
   const m = await seedReference(db, progress);
   await seedHistory(m, opts.now, progress);
+  for (let unit = 1; unit <= extra; unit += 1) {
+    await seedScaleUnit(m, unit, opts.now);
+    progress(6 + unit);
+  }
+}
+
+/** Requests each scale unit adds (with UNIT_RESIDENTS residents): about the demo's own numbers. */
+const UNIT_REQUESTS = 200;
+
+/**
+ * One more demo's worth of data for `npm run seed -- --scale N` (units 1 … N-1): ten residents
+ * and 200 requests of theirs and of the grid, spread over the past year with the full timelines of
+ * `buildRequest`, mostly finished. Ids are derived from the unit, so a second run replaces the
+ * same documents (idempotent) and unit k is the same data on every machine.
+ */
+async function seedScaleUnit(m: Models, unit: number, now: Date): Promise<void> {
+  const rnd = unitRandom(unit, 1);
+  const pick = <T,>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
+  const residents = Array.from({ length: UNIT_RESIDENTS }, (_, j) => {
+    const n = unit * UNIT_RESIDENTS + j;
+    const community = COMMUNITIES[n % COMMUNITIES.length];
+    const birthYear = 1950 + Math.floor(rnd() * 55);
+    return {
+      _id: scaleResidentId(unit, j),
+      name: `${pick(['王', '李', '张', '刘', '陈', '杨', '黄', '赵'])}${pick(['伟', '芳', '娜', '敏', '静', '磊', '洋', '勇'])}${pick(['', '华', '明', '丽'])}`,
+      phone: `13${String(100000000 + ((n * 7919) % 900000000)).slice(0, 9)}`,
+      idNumber: `440303${birthYear}0101${String(n % 10000).padStart(4, '0')}`,
+      homeCommunityCode: community.code,
+    };
+  });
+  await upsertAll(m.Resident, residents);
+  const nonFallback = ITEMS.filter((i) => !i.fallback && i.categoryCode !== 'C18');
+  const day = 24 * 3600 * 1000;
+  const specs: Spec[] = [];
+  for (let j = 0; j < UNIT_REQUESTS; j += 1) {
+    const resident = pick(residents);
+    const community = rnd() < 0.7 ? communityByCode.get(resident.homeCommunityCode)! : pick(COMMUNITIES);
+    const item = pick(nonFallback);
+    const [title, description] = TITLES[item.categoryCode];
+    const roll = rnd();
+    let status: RequestStatus;
+    let ageDays: number;
+    if (roll < 0.7) [status, ageDays] = ['CLOSED', 15 + rnd() * 350];
+    else if (roll < 0.78) [status, ageDays] = ['RESOLVED', 7 + rnd() * 6];
+    else if (roll < 0.86) [status, ageDays] = ['IN_PROGRESS', 1 + rnd() * 12];
+    else if (roll < 0.91) [status, ageDays] = ['ACCEPTED', 0.2 + rnd() * 2];
+    else if (roll < 0.95) [status, ageDays] = ['DISPATCHED', 0.05 + rnd() * 0.5];
+    else [status, ageDays] = ['CLOSED', 30 + rnd() * 300];
+    const channel = pick(CHANNELS);
+    const grid = channel === 'GRID_PATROL' || channel === 'ONLINE_MONITORING';
+    specs.push({
+      i: 1_000_000 + unit * 1000 + j,
+      communityCode: community.code,
+      itemCode: item.code,
+      channel,
+      status,
+      submittedAt: new Date(now.getTime() - ageDays * day),
+      title: `${community.name}${title}`,
+      description,
+      residentId: grid ? null : resident._id,
+      peopleInvolved: 1 + Math.floor(rnd() * 8),
+      amountAtStake: item.categoryCode === 'C04' ? 50000 + Math.floor(rnd() * 200000) : undefined,
+      misroutedTo: status === 'CLOSED' && rnd() < 0.08 ? departmentFor(ITEMS.find((x) => x.departmentKind === 'HOUSING')!, community) : null,
+      rating: rnd() < 0.85 ? 'SATISFIED' : 'BASICALLY_SATISFIED',
+      late: status === 'CLOSED' && rnd() < 0.05,
+    });
+  }
+  const built = specs.map((spec) => buildRequest(spec, now));
+  await upsertAll(m.Request, built.map((b) => b.request as unknown as Record<string, unknown> & { _id: unknown }));
+  await upsertAll(
+    m.Return,
+    built.flatMap((b, k) => b.returns.map((ret, r) => ({ _id: seedId(7, unit * 10_000 + k * 4 + r), requestId: String(b.request._id), ...ret }))),
+  );
 }
 
 /**

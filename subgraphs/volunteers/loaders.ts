@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { Types } from 'mongoose';
-import { aggregateLoader, byKeyLoader, groupLoader, idFilter } from '../../shared/loaders';
+import { aggregateLoader, byKeyLoader, fetchPerKey, groupLoader, idFilter } from '../../shared/loaders';
 import { startOfLocalMonth } from '../../shared/time';
 import type {
   ActivityDoc, LedgerEntryDoc, MembershipDoc, Models, PlaceDoc, ProfileDoc, ShiftDoc, SignUpDoc, StationDoc, TeamDoc,
@@ -41,9 +41,11 @@ function activityListLoader(models: Models, field: 'communityCode' | 'organiserI
     const found = new Map<string, ActivityDoc[]>();
     await Promise.all(
       [...byFlag].map(async ([flag, owners]) => {
-        const filter: Record<string, unknown> = { [field]: { $in: owners } };
-        if (flag === 'upcoming') filter.endsAt = { $gt: now };
-        const docs = await models.Activity.find(filter).sort({ startsAt: 1 }).batchSize(ONE_BATCH).lean<ActivityDoc[]>();
+        const docs = await fetchPerKey(owners, (some) => {
+          const filter: Record<string, unknown> = { [field]: idFilter(some) };
+          if (flag === 'upcoming') filter.endsAt = { $gt: now };
+          return models.Activity.find(filter).sort({ startsAt: 1 }).batchSize(ONE_BATCH).lean<ActivityDoc[]>().exec();
+        });
         for (const doc of docs) {
           const key = `${doc[field]}|${flag}`;
           found.set(key, [...(found.get(key) ?? []), doc]);
@@ -64,33 +66,33 @@ export function createLoaders(models: Models, now: Date) {
     shift: byKeyLoader((keys: readonly string[]) => models.Shift.find({ _id: idFilter(ids(keys)) }).batchSize(ONE_BATCH).lean<ShiftDoc[]>(), (d) => String(d._id)),
 
     membershipsByTeam: groupLoader(
-      (keys: readonly string[]) => models.Membership.find({ teamId: { $in: keys } }).sort({ joinedAt: 1 }).batchSize(ONE_BATCH).lean<MembershipDoc[]>(),
+      (keys: readonly string[]) => models.Membership.find({ teamId: idFilter(keys) }).sort({ joinedAt: 1 }).batchSize(ONE_BATCH).lean<MembershipDoc[]>(),
       (d) => d.teamId,
     ),
     membershipsByResident: groupLoader(
-      (keys: readonly string[]) => models.Membership.find({ residentId: { $in: keys } }).sort({ joinedAt: 1 }).batchSize(ONE_BATCH).lean<MembershipDoc[]>(),
+      (keys: readonly string[]) => models.Membership.find({ residentId: idFilter(keys) }).sort({ joinedAt: 1 }).batchSize(ONE_BATCH).lean<MembershipDoc[]>(),
       (d) => d.residentId,
     ),
     teamsByCommunity: groupLoader(
-      (keys: readonly string[]) => models.Team.find({ communityCode: { $in: keys } }).sort({ name: 1 }).batchSize(ONE_BATCH).lean<TeamDoc[]>(),
+      (keys: readonly string[]) => models.Team.find({ communityCode: idFilter(keys) }).sort({ name: 1 }).batchSize(ONE_BATCH).lean<TeamDoc[]>(),
       (d) => d.communityCode ?? '',
     ),
     stationsByCommunity: groupLoader(
-      (keys: readonly string[]) => models.Station.find({ communityCode: { $in: keys } }).sort({ name: 1 }).batchSize(ONE_BATCH).lean<StationDoc[]>(),
+      (keys: readonly string[]) => models.Station.find({ communityCode: idFilter(keys) }).sort({ name: 1 }).batchSize(ONE_BATCH).lean<StationDoc[]>(),
       (d) => d.communityCode,
     ),
     ledgerByStation: groupLoader(
-      (keys: readonly string[]) => models.LedgerEntry.find({ stationId: { $in: keys } }).sort({ recordedAt: -1 }).batchSize(ONE_BATCH).lean<LedgerEntryDoc[]>(),
+      (keys: readonly string[]) => models.LedgerEntry.find({ stationId: idFilter(keys) }).sort({ recordedAt: -1 }).batchSize(ONE_BATCH).lean<LedgerEntryDoc[]>(),
       (d) => d.stationId,
     ),
 
     shiftsByActivity: groupLoader(
-      (keys: readonly string[]) => models.Shift.find({ activityId: { $in: ids(keys) } }).sort({ index: 1 }).batchSize(ONE_BATCH).lean<ShiftDoc[]>(),
+      (keys: readonly string[]) => models.Shift.find({ activityId: idFilter(ids(keys)) }).sort({ index: 1 }).batchSize(ONE_BATCH).lean<ShiftDoc[]>(),
       (d) => String(d.activityId),
     ),
     upcomingActivitiesByTeam: groupLoader(
       (keys: readonly string[]) =>
-        models.Activity.find({ teamId: { $in: keys }, endsAt: { $gt: now } }).sort({ startsAt: 1 }).batchSize(ONE_BATCH).lean<ActivityDoc[]>(),
+        models.Activity.find({ teamId: idFilter(keys), endsAt: { $gt: now } }).sort({ startsAt: 1 }).batchSize(ONE_BATCH).lean<ActivityDoc[]>(),
       (d) => d.teamId ?? '',
     ),
     activitiesByCommunity: activityListLoader(models, 'communityCode', now),
@@ -98,27 +100,27 @@ export function createLoaders(models: Models, now: Date) {
 
     waitlistByActivity: groupLoader(
       (keys: readonly string[]) =>
-        models.SignUp.find({ activityId: { $in: ids(keys) }, status: 'WAITLISTED' }, { shiftId: 1, activityId: 1, waitlistTicket: 1 })
+        models.SignUp.find({ activityId: idFilter(ids(keys)), status: 'WAITLISTED' }, { shiftId: 1, activityId: 1, waitlistTicket: 1 })
           .sort({ waitlistTicket: 1, _id: 1 })
           .batchSize(ONE_BATCH).lean<WaitlistEntry[]>(),
       (d) => String(d.activityId),
     ),
     placesByActivity: groupLoader(
-      (keys: readonly string[]) => models.Place.find({ activityId: { $in: ids(keys) } }, { shiftId: 1, activityId: 1 }).batchSize(ONE_BATCH).lean<TakenPlace[]>(),
+      (keys: readonly string[]) => models.Place.find({ activityId: idFilter(ids(keys)) }, { shiftId: 1, activityId: 1 }).batchSize(ONE_BATCH).lean<TakenPlace[]>(),
       (d) => String(d.activityId),
     ),
     signUpsByActivity: groupLoader(
-      (keys: readonly string[]) => models.SignUp.find({ activityId: { $in: ids(keys) } }).sort({ signedUpAt: 1 }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(),
+      (keys: readonly string[]) => models.SignUp.find({ activityId: idFilter(ids(keys)) }).sort({ signedUpAt: 1, _id: 1 }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(),
       (d) => String(d.activityId),
     ),
     signUp: byKeyLoader((keys: readonly string[]) => models.SignUp.find({ _id: idFilter(ids(keys)) }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(), (d) => String(d._id)),
     signUpsByResident: groupLoader(
-      (keys: readonly string[]) => models.SignUp.find({ residentId: { $in: keys } }).sort({ shiftStartsAt: 1 }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(),
+      (keys: readonly string[]) => models.SignUp.find({ residentId: idFilter(keys) }).sort({ shiftStartsAt: 1 }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(),
       (d) => d.residentId,
     ),
 
     teamEarned: aggregateLoader<string, TeamEarned>(async (keys) => {
-      const docs = await models.SignUp.find({ teamId: { $in: keys }, status: 'VERIFIED' }, { teamId: 1, verifiedHours: 1 }).batchSize(ONE_BATCH).lean();
+      const docs = await models.SignUp.find({ teamId: idFilter(keys), status: 'VERIFIED' }, { teamId: 1, verifiedHours: 1 }).batchSize(ONE_BATCH).lean();
       const byTeam = new Map<string, number[]>();
       for (const d of docs) byTeam.set(d.teamId!, [...(byTeam.get(d.teamId!) ?? []), d.verifiedHours ?? 0]);
       return new Map([...byTeam].map(([team, hours]) => [team, { hours: sumHours(hours), services: hours.length }]));
@@ -126,7 +128,7 @@ export function createLoaders(models: Models, now: Date) {
 
     hoursThisMonthByCommunity: aggregateLoader<string, number>(async (keys) => {
       const docs = await models.SignUp.find(
-        { communityCode: { $in: keys }, status: 'VERIFIED', verifiedAt: { $gte: startOfLocalMonth(now), $lte: now } },
+        { communityCode: idFilter(keys), status: 'VERIFIED', verifiedAt: { $gte: startOfLocalMonth(now), $lte: now } },
         { communityCode: 1, verifiedHours: 1 },
       ).batchSize(ONE_BATCH).lean();
       const byCommunity = new Map<string, number[]>();

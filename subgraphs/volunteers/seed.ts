@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type { Database } from '../../shared/db';
 import { syncIndexes } from '../../shared/db';
 import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../shared/scale';
 import { addDays, atLocalTime, startOfLocalMonth } from '../../shared/time';
 import { HOLDS_PLACE } from './domain/sign-up-status';
 import type { VolunteerSignUpStatus } from './generated/graphql';
@@ -87,6 +88,8 @@ interface ShiftSeed {
 
 interface ActivitySeed {
   key: string;
+  /** Verified when the shift ended, not clamped into this month (the scaled seed's history). */
+  historic?: boolean;
   title: string;
   description: string;
   communityCode: string;
@@ -184,7 +187,9 @@ async function seedActivity(models: Models, a: ActivitySeed, now: Date): Promise
       const waitlisted = status === 'WAITLISTED';
       const done = status === 'CHECKED_OUT' || status === 'VERIFIED';
       // Verified after the shift, but never before this month began, so Shuibei's monthly figure is never empty.
-      const verifiedAt = new Date(Math.min(now.getTime(), Math.max(s.endsAt.getTime() + 2 * 3_600_000, startOfLocalMonth(now).getTime())));
+      const verifiedAt = a.historic
+        ? new Date(Math.min(now.getTime(), s.endsAt.getTime() + 2 * 3_600_000))
+        : new Date(Math.min(now.getTime(), Math.max(s.endsAt.getTime() + 2 * 3_600_000, startOfLocalMonth(now).getTime())));
       const signedUpAt = addDays(s.startsAt, -5);
       const saved = await models.SignUp.findOneAndUpdate(
         { shiftId: shift._id, residentId },
@@ -209,11 +214,12 @@ async function seedActivity(models: Models, a: ActivitySeed, now: Date): Promise
   }
 }
 
-export async function seed(db: Database, opts: { now: Date; onProgress?: (done: number, total: number) => void }): Promise<void> {
+export async function seed(db: Database, opts: { now: Date; onProgress?: (done: number, total: number) => void; scale?: number }): Promise<void> {
   const { now, onProgress = () => {} } = opts;
   const models = createModels(db.conn);
   await syncIndexes(db.conn);
-  const total = 4 + ACTIVITIES.length;
+  const extra = extraUnits(opts.scale);
+  const total = 4 + ACTIVITIES.length + extra;
   let done = 0;
   const step = () => onProgress(++done, total);
 
@@ -243,4 +249,33 @@ export async function seed(db: Database, opts: { now: Date; onProgress?: (done: 
     await seedActivity(models, activity, now);
     step();
   }
+  for (let unit = 1; unit <= extra; unit += 1) {
+    await seedActivity(models, scaleActivity(unit), now);
+    step();
+  }
+}
+
+/**
+ * One scale unit (`npm run seed -- --scale N`): a past activity, modelled on a demo one, with
+ * three shifts over the past months that the unit's residents signed up for, mostly verified
+ * (hours), some no-shows. Through the demo's own `seedActivity`: idempotent by its key.
+ */
+function scaleActivity(unit: number): ActivitySeed {
+  const rnd = unitRandom(unit, 4);
+  const template = ACTIVITIES[Math.floor(rnd() * 2)];
+  const residents = Array.from({ length: UNIT_RESIDENTS }, (_, j) => scaleResidentId(unit, j));
+  return {
+    ...template,
+    key: `scale-${unit}`,
+    historic: true,
+    shifts: [0, 1, 2].map((s) => ({
+      day: -(5 + Math.floor(rnd() * 170)),
+      from: '09:00',
+      to: '12:00',
+      capacity: UNIT_RESIDENTS,
+      signUps: residents
+        .filter(() => rnd() < 0.7)
+        .map((r): [string, 'VERIFIED' | 'NO_SHOW', number] => (rnd() < 0.9 ? [r, 'VERIFIED', 2 + Math.floor(rnd() * 3)] : [r, 'NO_SHOW', 0])),
+    })),
+  };
 }

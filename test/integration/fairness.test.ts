@@ -41,9 +41,13 @@ it('keeps other clients answered while one client fires 60 concurrent submitRequ
   const other = burst.filter((r) => !r.data?.submitRequest?.id && r.errors?.[0]?.extensions?.code !== 'RATE_LIMITED');
   console.log(`burst: ${stored.length} stored, ${limited.length} RATE_LIMITED; bystander: ${bystander.length} answers, slowest ${Math.max(...bystander.map((b) => b.ms))} ms`);
   expect(other).toEqual([]);
-  // 8 in flight and 16 waiting by default: 24 run, 36 are refused.
-  expect(stored).toHaveLength(24);
-  expect(limited).toHaveLength(36);
+  // 8 in flight and 16 waiting by default: 24 run, 36 are refused when all 60 arrive before the
+  // first finishes (a slow database). On a fast one (FerretDB over PostgreSQL) submissions finish
+  // while the burst is still arriving and free their slots, so more run (24 to 40 seen): what
+  // holds either way is that none is lost, at least 24 run, and the rest are refused.
+  expect(stored.length + limited.length).toBe(60);
+  expect(stored.length).toBeGreaterThanOrEqual(24);
+  expect(limited.length).toBeGreaterThan(0);
   for (const r of limited) expect(r.status).toBe(429);
   expect(bystander.length).toBeGreaterThan(0);
   for (const b of bystander) expect(b).toMatchObject({ status: 200, errors: undefined });

@@ -60,7 +60,12 @@ describe('_entities', () => {
   });
 });
 
-describe('database commands stay constant with list size', () => {
+/*
+ * Batches of up to PER_KEY_BATCH_MAX keys are one equality query per key (pushed down on FerretDB,
+ * see shared/loaders.ts), larger ones one `$in`: so a short list may cost a few more commands than
+ * a long one, and neither grows past a fixed bound however long the list.
+ */
+describe('database commands stay bounded whatever the list size', () => {
   const CHILDREN = `... on Request { id number status levelColor overdue
       category { name } item { name } department { name district { name } }
       community { name street { name district { name } } requestStats { received overdueLevel1 } }
@@ -74,24 +79,26 @@ describe('database commands stay constant with list size', () => {
     return sg.db.counter.total;
   }
 
-  it('resolving 10 or 100 Request entities with their child fields costs the same number of commands', async () => {
+  it('resolving 10 or 100 Request entities with their child fields costs a bounded number of commands', async () => {
     const ids = (await createModels(sg.db.conn).Request.find({}, { _id: 1 }).limit(100).lean()).map((r) => String(r._id as Types.ObjectId));
     expect(ids).toHaveLength(100);
     const ten = await commandsFor(ids.slice(0, 10));
     const hundred = await commandsFor(ids);
     console.log(`requests subgraph: _entities with children, 10 requests → ${ten} commands, 100 → ${hundred}`);
-    expect(hundred).toBe(ten);
     expect(hundred).toBeLessThanOrEqual(20);
+    expect(ten).toBeLessThanOrEqual(32);
   });
 
-  it('lists of communities with stats and requests, and 100 lot representations, cost constant commands', async () => {
+  it('lists of communities with stats and requests, and 100 lot representations, cost bounded commands', async () => {
     sg.db.counter.reset();
     await ok(sg, '{ communities { name street { name district { name } } requestStats { received resolved overdueLevel1 } requests(open: true) { id department { name } } communityOrders { id } } }', {});
     const communities = sg.db.counter.total;
     sg.db.counter.reset();
     await ok(sg, `query($c: ID) { communities(streetCode: $c) { name street { name district { name } } requestStats { received resolved overdueLevel1 } requests(open: true) { id department { name } } communityOrders { id } } }`, { c: '440303002' });
-    expect(sg.db.counter.total).toBe(communities);
-    console.log(`requests subgraph: ${COMMUNITIES.length} communities with stats and open requests → ${communities} commands`);
+    const streetCommunities = sg.db.counter.total;
+    console.log(`requests subgraph: ${COMMUNITIES.length} communities with stats and open requests → ${communities} commands, one street's → ${streetCommunities}`);
+    expect(communities).toBeLessThanOrEqual(10);
+    expect(streetCommunities).toBeLessThanOrEqual(24);
 
     const lots = (n: number) => Array.from({ length: n }, (_, i) => ({ __typename: 'ParkingLot', id: `PL-DX-${String(i + 1).padStart(2, '0')}` }));
     sg.db.counter.reset();
@@ -99,8 +106,9 @@ describe('database commands stay constant with list size', () => {
     const hundredLots = sg.db.counter.total;
     sg.db.counter.reset();
     await ok(sg, `${ENTITIES} ... on ParkingLot { openRequests { id title status community { name } } } } }`, { r: lots(5) });
-    expect(sg.db.counter.total).toBe(hundredLots);
-    console.log(`requests subgraph: 100 ParkingLot representations with openRequests → ${hundredLots} commands`);
+    const fiveLots = sg.db.counter.total;
+    console.log(`requests subgraph: 100 ParkingLot representations with openRequests → ${hundredLots} commands, 5 → ${fiveLots}`);
     expect(hundredLots).toBeLessThanOrEqual(3);
+    expect(fiveLots).toBeLessThanOrEqual(8);
   });
 });

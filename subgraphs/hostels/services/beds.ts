@@ -1,3 +1,4 @@
+import { fetchPerKey, idFilter } from '../../../shared/loaders';
 import type { Types } from 'mongoose';
 import type { Models } from '../models';
 import type { BedGender } from '../models/types';
@@ -65,7 +66,7 @@ export async function releaseNights(models: Models, stayId: Types.ObjectId, from
 
 /** How many beds of each hostel are held on `night`, in one query for all the hostels. */
 export async function occupiedOn(models: Models, hostelIds: readonly string[], night: string): Promise<Map<string, number>> {
-  const rows = await models.BedNight.find({ hostelId: { $in: [...hostelIds] }, night }, { hostelId: 1, _id: 0 }).lean();
+  const rows = await fetchPerKey(hostelIds, (ids) => models.BedNight.find({ hostelId: idFilter(ids), night }, { hostelId: 1, _id: 0 }).lean().exec());
   const counts = new Map<string, number>();
   for (const row of rows) counts.set(row.hostelId, (counts.get(row.hostelId) ?? 0) + 1);
   return counts;

@@ -1,3 +1,4 @@
+import { fetchPerKey, idFilter } from '../../../shared/loaders';
 import type { Occurrence } from '../domain/windows';
 import type { Models } from '../models';
 import { isDuplicateKey } from './deps';
@@ -42,10 +43,13 @@ export async function giveSpaceBack(models: Models, spaceId: string): Promise<vo
 
 /** Taken spaces per occurrence key, in one query. */
 export async function takenSpaces(models: Models, occurrenceKeys: readonly string[]): Promise<Map<string, number>> {
-  const rows = await models.Space.aggregate<{ _id: string; n: number }>([
-    { $match: { occurrenceKey: { $in: [...occurrenceKeys] } } },
-    // $count (not $sum of 1): FerretDB 1.24 sums integers in $group as 0.
-    { $group: { _id: '$occurrenceKey', n: { $count: {} } } },
-  ]);
+  // Per key when there are few (pushed down on FerretDB, see fetchPerKey), else one `$in`.
+  const rows = await fetchPerKey(occurrenceKeys, (keys) =>
+    models.Space.aggregate<{ _id: string; n: number }>([
+      { $match: { occurrenceKey: idFilter(keys) } },
+      // $count (not $sum of 1): FerretDB 1.24 sums integers in $group as 0.
+      { $group: { _id: '$occurrenceKey', n: { $count: {} } } },
+    ]).exec(),
+  );
   return new Map(rows.map((r) => [r._id, r.n]));
 }

@@ -1,3 +1,4 @@
+import { idFilter } from '../../../shared/loaders';
 import { startOfLocalDay, startOfLocalMonth } from '../../../shared/time';
 import type { Models, ReservationRecord } from '../models';
 
@@ -14,7 +15,7 @@ export async function findBookingHistory(models: Models, residentIds: readonly s
   const month = startOfLocalMonth(now);
   return models.Reservation.find(
     {
-      residentId: { $in: [...residentIds] },
+      residentId: idFilter(residentIds),
       $or: [
         { createdAt: { $gte: startOfLocalDay(now) } },
         { status: 'NO_SHOW', entryWindowEnd: { $gte: month } },

@@ -1,3 +1,4 @@
+import { idFilter } from '../../../shared/loaders';
 import { OPEN_STATUSES, type Rating, type RequestStatus } from '../domain/lifecycle';
 import { buildStats, type RequestStatsValue, type StatsGroup } from '../domain/stats';
 import type { Models } from '../models';
@@ -18,7 +19,7 @@ interface GroupRow {
  * level-1 count per key.
  */
 export async function statsByKey(models: Models, field: StatsField, keys: readonly string[], now: Date): Promise<Map<string, RequestStatsValue>> {
-  return statsGrouped(models, { [field]: { $in: [...keys] } }, `$${field}`, now);
+  return statsGrouped(models, { [field]: idFilter(keys) }, `$${field}`, now);
 }
 
 /** Figures for one scope (a match on the request fields); the whole city when `match` is empty. */

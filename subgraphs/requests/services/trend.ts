@@ -1,3 +1,4 @@
+import { fetchPerKey, idFilter } from '../../../shared/loaders';
 import { addDays, localDateString, startOfLocalDay } from '../../../shared/time';
 import type { Models } from '../models';
 
@@ -16,10 +17,12 @@ export const MAX_TREND_DAYS = 90;
  */
 export async function trendByCommunity(models: Models, codes: readonly string[], days: number, now: Date): Promise<Map<string, DayCount[]>> {
   const from = startOfLocalDay(addDays(now, -(days - 1)));
-  const rows = await models.Request.find(
-    { communityCode: { $in: [...codes] }, $or: [{ submittedAt: { $gte: from } }, { resolvedAt: { $gte: from } }] },
-    { communityCode: 1, submittedAt: 1, resolvedAt: 1 },
-  ).lean<Array<{ communityCode: string; submittedAt: Date; resolvedAt?: Date | null }>>();
+  const rows = await fetchPerKey(codes, (some) =>
+    models.Request.find(
+      { communityCode: idFilter(some), $or: [{ submittedAt: { $gte: from } }, { resolvedAt: { $gte: from } }] },
+      { communityCode: 1, submittedAt: 1, resolvedAt: 1 },
+    ).lean<Array<{ communityCode: string; submittedAt: Date; resolvedAt?: Date | null }>>().exec(),
+  );
   const dates = Array.from({ length: days }, (_, i) => localDateString(addDays(from, i)));
   const index = new Map(dates.map((d, i) => [d, i]));
   const out = new Map<string, DayCount[]>();
