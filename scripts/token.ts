@@ -41,7 +41,9 @@ try {
   process.exit(1);
 }
 const maxHours = config.maxTokenLifetimeS / 3600;
-const hours = cli.number('hours', Math.min(12, maxHours), { above: 0, max: maxHours });
+const hours = cli.number('hours', Math.min(12, maxHours), { above: 0 });
+// The gateway refuses a token that lives longer than it accepts: say which setting bounds it.
+if (hours > maxHours) cli.fail(`--hours must be above 0 and up to ${maxHours} (TOKEN_MAX_LIFETIME_S), got "${cli.string('hours')}"`);
 const [a, b] = cli.positionals;
 let viewer: Viewer;
 switch (cli.command) {
