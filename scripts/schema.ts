@@ -282,14 +282,13 @@ function finish(answer: GraphQLAnswer, args: Args, print = (data: any) => printR
 }
 
 /**
- * Which URLs `history` is about: the admin API this CLI asked, and where the routing URLs it
- * lists come from. The admin API reports each subgraph's routing URL as the registry stores it;
- * a gateway's `SUBGRAPH_<NAME>_URL` override is applied when it routes and is not reported.
+ * Which admin API `history` asked. The routing URLs it lists are the ones in use (the answering
+ * gateway's `SUBGRAPH_<NAME>_URL` overrides applied), with the registered one beside an override.
  */
 function printUrlsInUse(): void {
   const admin = adminUrl();
   out(`Admin API: ${admin.url} (${admin.source === 'default' ? 'default; set GATEWAY_URL or PORT' : `from ${admin.source}`})`);
-  out("Routing URLs below are the registry's; a gateway's SUBGRAPH_<NAME>_URL overrides them and is not reported by the admin API.\n");
+  out('');
 }
 
 async function history(args: Args): Promise<number> {
