@@ -145,6 +145,12 @@ describe('registered operations (trusted documents) across gateway replicas', ()
   });
 
   it('refuses a schema change that breaks a registered operation, naming the client and version', async () => {
+    // The replicas write what they served every second (usageFlushIntervalMs): wait for it.
+    for (let i = 0; i < 100; i++) {
+      const seen = await admin(adminUrl, '{ operations { name clientName } }');
+      if (seen.data?.operations?.some((o: { name: string; clientName: string }) => o.name === 'TopPrices' && o.clientName === 'web')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const res = await admin(adminUrl, `mutation($sdl: String) { publishSchema(subgraph: "products", sdl: $sdl) { ${RESULT_FIELDS} } }`, { sdl: productsV3 });
     const r = res.data.publishSchema;
     expect(r).toMatchObject({ ok: false, outcome: 'BREAKING_CHANGES', launch: null });
