@@ -472,7 +472,7 @@ export function isTokenLimitMessage(message: string): boolean {
   return TOKEN_MESSAGE.test(message);
 }
 
-/** Parses with the token limit; TOKEN_LIMIT_EXCEEDED when the document is longer (for tools and tests). */
+/** Parses with the token limit; TOKEN_LIMIT_EXCEEDED when the document is longer (the pipeline's parse stage). */
 export function parseWithTokenLimit(source: string, maxTokens: number): DocumentNode {
   try {
     return parse(source, maxTokens ? { maxTokens } : undefined);

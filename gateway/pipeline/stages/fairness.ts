@@ -82,12 +82,6 @@ export class Fairness {
     return release;
   }
 
-  /** Operations running and waiting for one client (tests, metrics). */
-  load(clientKey: string): { active: number; waiting: number } {
-    const s = this.slots.get(clientKey);
-    return { active: s?.active ?? 0, waiting: s?.waiting.length ?? 0 };
-  }
-
   close(): Promise<void> {
     return this.limiter?.close() ?? Promise.resolve();
   }

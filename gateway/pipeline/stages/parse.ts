@@ -1,5 +1,5 @@
-import { GraphQLError, parse, type DocumentNode } from 'graphql';
-import { isTokenLimitMessage, tokenError } from '../../security/analysis';
+import { GraphQLError, type DocumentNode } from 'graphql';
+import { parseWithTokenLimit } from '../../security/analysis';
 
 /**
  * Parse, with the token limit applied while parsing (a huge document never becomes a huge AST).
@@ -23,10 +23,10 @@ export class DocumentParser {
     }
     let document: DocumentNode;
     try {
-      document = parse(source, this.maxTokens ? { maxTokens: this.maxTokens, noLocation: false } : undefined);
+      document = parseWithTokenLimit(source, this.maxTokens);
     } catch (err) {
-      if (err instanceof GraphQLError && isTokenLimitMessage(err.message)) throw tokenError(this.maxTokens);
       const e = err as GraphQLError;
+      if (e.extensions?.code) throw e;
       throw new GraphQLError(e.message, { source: e.source, positions: e.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
     }
     if (this.documents.size >= this.maxEntries) this.documents.delete(this.documents.keys().next().value as string);
