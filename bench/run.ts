@@ -212,6 +212,21 @@ async function once(url: string, headers: Record<string, string>, body: string):
   }
 }
 
+/**
+ * The replay server's counts once they stop moving: the gateway may still be finishing subgraph
+ * calls of the load that just ended, which would be counted as the next check request's.
+ */
+async function settled(read: () => Promise<ReplayStats>): Promise<ReplayStats> {
+  let last = await read();
+  for (let i = 0; i < 50; i += 1) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = await read();
+    if (JSON.stringify(now.requests) === JSON.stringify(last.requests)) return now;
+    last = now;
+  }
+  throw new Error('the replay server kept receiving requests for 10 s after the load ended');
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -265,6 +280,8 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
+  // The in-process gateway that counts round trips would log every request (access log).
+  process.env.LOG_LEVEL ??= 'warn';
   const startedAt = Date.now();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'citygraph-bench-'));
   const logDir = path.join(tmp, 'logs');
@@ -331,7 +348,7 @@ async function main(): Promise<void> {
     let roundTrips: RoundTripReport | undefined;
     if (flags.roundTrips) {
       const config = loadCityConfig({ ...SECRETS, NODE_ENV: 'production', MONGODB_URI: ferret.uri, MONGODB_DB_PREFIX: prefix });
-      roundTrips = await countRoundTrips(ferret.uri, prefix, config, queries, bearer, { query: requestListQuery(), sizes: [10, 50, 100] });
+      roundTrips = await countRoundTrips(ferret.uri, prefix, config, queries, bearer, { query: requestListQuery(), sizes: [10, 50, 100] }, BENCH_ENV);
       log('database round trips per request (steady state):');
       for (const [id, rt] of Object.entries(roundTrips.perQuery)) {
         log(`  ${id.padEnd(13)} total ${String(rt.total).padStart(3)}  (${SUBGRAPH_NAMES.map((n) => `${n} ${rt[n]}`).join(', ')})`);
@@ -461,7 +478,7 @@ async function main(): Promise<void> {
           const req = target.request(q, running);
           if (!req) continue;
           const body = JSON.stringify({ query: q.query, operationName: q.operationName, variables: q.variables });
-          const before = await options.subgraphStats?.();
+          const before = options.subgraphStats ? await settled(options.subgraphStats) : undefined;
           const check = await once(req.url, req.headers, body);
           const after = await options.subgraphStats?.();
           if (check.errors?.length) throw new Error(`${target.title}, ${q.id}: ${JSON.stringify(check.errors).slice(0, 600)}`);
