@@ -177,8 +177,9 @@ const bearer = (caller: Caller): string | undefined => (caller === 'anonymous' ?
 
 interface CaseResult {
   rps: number;
-  p50Ms: number;
-  p99Ms: number;
+  /** Null when no request completed within the measured seconds (a slow case: raise --duration). */
+  p50Ms: number | null;
+  p99Ms: number | null;
   errors: number;
   peakRssMb: number | null;
   ratioToBaseline: number | null;
@@ -213,8 +214,8 @@ async function once(url: string, headers: Record<string, string>, body: string):
 }
 
 /**
- * The replay server's counts once they stop moving: the gateway may still be finishing subgraph
- * calls of the load that just ended, which would be counted as the next check request's.
+ * The replay server's counts once they stop moving: the replay server may still be answering the
+ * previous gateway's last calls (a check that overlapped them would be charged with them).
  */
 async function settled(read: () => Promise<ReplayStats>): Promise<ReplayStats> {
   let last = await read();
@@ -242,8 +243,8 @@ function medianOfRounds(rows: CaseResult[]): CaseResult {
   };
   return {
     rps: round(median(rows.map((r) => r.rps)), 0),
-    p50Ms: m((r) => r.p50Ms)!,
-    p99Ms: m((r) => r.p99Ms)!,
+    p50Ms: m((r) => r.p50Ms),
+    p99Ms: m((r) => r.p99Ms),
     errors: rows.reduce((sum, r) => sum + r.errors, 0),
     peakRssMb: rows.some((r) => r.peakRssMb !== null) ? Math.max(...rows.map((r) => r.peakRssMb ?? 0)) : null,
     ratioToBaseline: null,
@@ -474,6 +475,9 @@ async function main(): Promise<void> {
       const pid = running?.child.proc.pid;
       log(`${mode}: ${target.title}${running ? ` (pid ${pid}${options.cpus !== undefined ? `, core ${options.cpus}` : ''})` : ''}`);
       try {
+        // Every query's check first, while the gateway is idle: after a load, the gateway is still
+        // finishing the requests autocannon abandoned, and their subgraph calls would be counted.
+        const matches: Record<string, boolean> = {};
         for (const q of queries) {
           const req = target.request(q, running);
           if (!req) continue;
@@ -496,8 +500,14 @@ async function main(): Promise<void> {
           }
           const data = canonical(check.data);
           reference[q.id] ??= data;
-          const dataMatches = reference[q.id] === data;
-          if (!dataMatches) log(`  warning: ${q.id} answered different data from ${target.id} than from the first gateway`);
+          matches[q.id] = reference[q.id] === data;
+          if (!matches[q.id]) log(`  warning: ${q.id} answered different data from ${target.id} than from the first gateway`);
+        }
+        for (const q of queries) {
+          const req = target.request(q, running);
+          if (!req) continue;
+          const body = JSON.stringify({ query: q.query, operationName: q.operationName, variables: q.variables });
+          const dataMatches = matches[q.id];
           if (flags.warmup > 0) await load(req.url, req.headers, body, flags.warmup, connections);
           const rss = pid ? sampleRss(pid) : undefined;
           const cpuBefore = pid ? cpuSeconds(pid) : 0;
@@ -508,8 +518,8 @@ async function main(): Promise<void> {
           const requests = r.requests.total;
           const row: CaseResult = {
             rps: round(requests / flags.duration, 0),
-            p50Ms: r.latency.p50,
-            p99Ms: r.latency.p99,
+            p50Ms: requests ? r.latency.p50 : null,
+            p99Ms: requests ? r.latency.p99 : null,
             errors,
             peakRssMb: peak,
             ratioToBaseline: null,
@@ -519,6 +529,7 @@ async function main(): Promise<void> {
             dataMatches,
           };
           out[q.id] = row;
+          if (!requests) log(`  warning: no ${q.id} request completed within the ${flags.duration} s measured (raise --duration)`);
           log(
             `  ${q.id.padEnd(13)} ${String(row.rps).padStart(6)} req/s  p50 ${row.p50Ms} ms  p99 ${row.p99Ms} ms  errors ${errors}` +
               (peak !== null ? `  peak RSS ${peak} MB  CPU ${row.cpuMsPerRequest} ms/req` : ''),
@@ -697,7 +708,7 @@ function renderMarkdown(
         const r = results[id]?.[q.id];
         if (!r) continue;
         lines.push(
-          `| ${q.title} | ${id} | ${r.rps} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${f(r.peakRssMb)} | ${f(r.cpuMsPerRequest)} | ${f(r.ratioToBaseline)} | ${f(r.ratioToFloor)} |`,
+          `| ${q.title} | ${id} | ${r.rps} | ${f(r.p50Ms)} | ${f(r.p99Ms)} | ${r.errors} | ${f(r.peakRssMb)} | ${f(r.cpuMsPerRequest)} | ${f(r.ratioToBaseline)} | ${f(r.ratioToFloor)} |`,
         );
       }
     }
