@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Role } from '../../shared/auth';
+import type { Role } from '../../shared/platform/auth';
 import {
   DEVELOPMENT_INTERNAL_SECRET,
   DEVELOPMENT_JWT_SECRET,
@@ -7,7 +7,7 @@ import {
   productionSecretProblems,
   secretSchema,
   type EnvProblem,
-} from '../../shared/config';
+} from '../../shared/platform/config';
 
 /** The asymmetric algorithms an identity provider's tokens may be signed with. */
 export const OIDC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;

@@ -1,5 +1,5 @@
 import { loadIdentityOptions } from '../../gateway/identity';
-import { DEVELOPMENT_INTERNAL_SECRET, DEVELOPMENT_JWT_SECRET, loadCityConfig } from '../../shared/config';
+import { DEVELOPMENT_INTERNAL_SECRET, DEVELOPMENT_JWT_SECRET, loadCityConfig } from '../../shared/platform/config';
 
 const SECRETS = { JWT_SECRET: 'a-production-jwt-secret-0123456789abcdef', INTERNAL_SECRET: 'a-production-internal-secret-0123456789ab' };
 
