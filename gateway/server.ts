@@ -14,6 +14,7 @@ import { createSubgraphFetcher, SubgraphDataSource } from './datasources/subgrap
 import { CacheInvalidationBus } from './perf/invalidation';
 import { ResponseCache } from './perf/response-cache';
 import { dedupeFetcher } from './perf/dedupe';
+import { RequestSharing } from './perf/request-sharing';
 import { serveDashboard } from './dashboard/serve';
 import { createIde, wantsIde } from './ide/serve';
 import { serveAdminPage } from './admin-page/serve';
@@ -170,6 +171,21 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   }
   const invalidation = responseCache && options.redisUrl ? new CacheInvalidationBus(options.redisUrl, responseCache) : undefined;
   await invalidation?.start();
+  const sharing =
+    options.perf?.requestSharing === false
+      ? undefined
+      : new RequestSharing({
+          // A joined request skipped Apollo Server's plugins: count it as they would have.
+          onJoined: ({ admitted, seconds, clientName, clientVersion }) => {
+            metrics.operations.observe({ operation: metrics.operationLabel(admitted.operationName), type: admitted.kind }, seconds);
+            registry?.usage.record(admitted.document, admitted.operationName, clientName, clientVersion);
+          },
+        });
+  if (sharing) {
+    // Under a new supergraph the same query may plan, and answer, differently.
+    gateway.onSchemaLoadOrUpdate(() => sharing.invalidate());
+    metrics.trackRequestSharing(sharing);
+  }
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     // The pipeline has parsed, limited, trusted, counted and validated every operation before
@@ -196,7 +212,14 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     limits: options.subscriptions,
     subgraphUrl: (name) => endpoints?.find((e) => e.name === name)?.url ?? resolveSubgraphUrl(name, '', options.subgraphUrls),
     signViewer: auth ? (viewer) => signViewer(viewer, auth.internalSecret) : undefined,
-    onUpstreamEvent: responseCache ? () => responseCache.invalidate() : undefined,
+    // A subgraph's event means its data changed: no answer begun before it is reused.
+    onUpstreamEvent:
+      responseCache || sharing
+        ? () => {
+            responseCache?.invalidate();
+            sharing?.invalidate();
+          }
+        : undefined,
   });
   metrics.trackSubscriptions(() => hub.stats());
 
@@ -212,7 +235,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     trusted: true,
     subscriptions: transport !== 'http',
   });
-  const doorOptions = { pipeline, bodyLimitBytes: options.bodyLimitBytes, apollo, context: gatewayContext };
+  const doorOptions = { pipeline, bodyLimitBytes: options.bodyLimitBytes, apollo, context: gatewayContext, sharing };
   const graphqlHttp = createHttpDoor({
     ...doorOptions,
     door: cityDoor('http'),

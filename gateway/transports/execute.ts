@@ -1,8 +1,9 @@
-import type { ApolloServer, BaseContext } from '@apollo/server';
+import type { ApolloServer } from '@apollo/server';
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
 import type { GatewayContext } from '../auth';
 import type { Admitted, Door, Identity, RequestPipeline } from '../pipeline';
 import type { SubscriptionHub } from '../subscriptions/hub';
+import type { RequestSharing } from '../perf/request-sharing';
 
 /** What a door that carries subscriptions (graphql-ws, SSE) needs. */
 export interface StreamingDoorOptions {
@@ -13,6 +14,8 @@ export interface StreamingDoorOptions {
   /** The largest message or request body (`BODY_LIMIT_BYTES`, as for GraphQL over HTTP). */
   bodyLimitBytes: number;
   context: (identity: Identity) => GatewayContext;
+  /** Inbound in-flight request sharing (`REQUEST_SHARING`); undefined when off. */
+  sharing?: RequestSharing;
 }
 
 /** Opens an admitted subscription on the hub (shared upstream, per-client cap, bounded queue). */
@@ -35,18 +38,18 @@ export function subscribeAdmitted(
  * are not HTTP (graphql-ws, SSE): the same plugins (response cache, usage, metrics) and the same
  * error formatter apply. The slot the pipeline gave the operation is released when it is done.
  */
-export async function executeAdmitted<TContext extends BaseContext>(
-  apollo: ApolloServer<TContext>,
-  admitted: Admitted,
-  contextValue: TContext,
-): Promise<FormattedExecutionResult> {
+export async function executeAdmitted(options: Pick<StreamingDoorOptions, 'apollo' | 'context' | 'sharing'>, admitted: Admitted, identity: Identity): Promise<FormattedExecutionResult> {
   try {
-    const { persistedQuery: _p, ...extensions } = admitted.extensions ?? {};
-    const response = await apollo.executeOperation(
-      { query: admitted.source, variables: admitted.variables, operationName: admitted.operationName ?? undefined, extensions },
-      { contextValue },
-    );
-    const result = (response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult) as FormattedExecutionResult;
+    const run = async () => {
+      const { persistedQuery: _p, ...extensions } = admitted.extensions ?? {};
+      const response = await options.apollo.executeOperation(
+        { query: admitted.source, variables: admitted.variables, operationName: admitted.operationName ?? undefined, extensions },
+        { contextValue: options.context(identity) },
+      );
+      return (response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult) as FormattedExecutionResult;
+    };
+    // graphql-ws and SSE answer with the same result object: they may share one execution.
+    const result = options.sharing ? await options.sharing.execute(admitted, identity, 'operation', run) : await run();
     return admitted.costReport ? { ...result, extensions: { ...result.extensions, cost: admitted.costReport } } : result;
   } finally {
     admitted.release();

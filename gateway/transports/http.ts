@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import { readBodyWithin } from '../pipeline/stages/size';
+import type { RequestSharing } from '../perf/request-sharing';
+import { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER } from '../registry/usage-plugin';
 import { accessOf, Refusal, trackHttpAccess, type Admitted, type Door, type GraphQLParams, type Identity, type RequestPipeline } from '../pipeline';
 
 /** What one HTTP door needs: the pipeline, the identity stage, and the executor behind it. */
@@ -19,6 +21,8 @@ export interface HttpDoorOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /** The executor's context for an identity. */
   context: (identity: Identity) => TContext;
+  /** Inbound in-flight request sharing (`REQUEST_SHARING`); undefined when off. */
+  sharing?: RequestSharing;
 }
 
 const SIMPLE_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
@@ -97,7 +101,7 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
     send(res, refusal.status, pipeline.refusalBody(refusal), refusal.headers);
   };
 
-  const execute = async (req: IncomingMessage, admitted: Admitted, identity: Identity, search: string): Promise<HTTPGraphQLResponse> => {
+  const executeOnApollo = async (req: IncomingMessage, admitted: Admitted, identity: Identity, search: string): Promise<HTTPGraphQLResponse> => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -114,6 +118,18 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
     return options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: get ? 'GET' : 'POST', headers, search: query, body: get ? undefined : apolloBody(admitted) },
       context: async () => options.context(identity),
+    });
+  };
+
+  // Requests that share an execution share its serialised answer too; what Apollo Server's
+  // answer depends on beyond the operation (method, Accept) is part of what must be identical.
+  const execute = (req: IncomingMessage, admitted: Admitted, identity: Identity, search: string): Promise<HTTPGraphQLResponse> => {
+    const { sharing } = options;
+    if (!sharing) return executeOnApollo(req, admitted, identity, search);
+    const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+    return sharing.execute(admitted, identity, `http ${req.method} ${req.headers.accept ?? ''}`, () => executeOnApollo(req, admitted, identity, search), {
+      clientName: header(CLIENT_NAME_HEADER),
+      clientVersion: header(CLIENT_VERSION_HEADER),
     });
   };
 
