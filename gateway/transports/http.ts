@@ -3,6 +3,7 @@ import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRespons
 import { readBodyWithin } from '../pipeline/stages/size';
 import type { RequestSharing } from '../perf/request-sharing';
 import { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER } from '../registry/usage-plugin';
+import { acceptsMultipart, deferUse, writeMultipart, type ExecutionOutcome } from './incremental';
 import { accessOf, Refusal, trackHttpAccess, type Admitted, type Door, type GraphQLParams, type Identity, type RequestPipeline } from '../pipeline';
 
 /** What one HTTP door needs: the pipeline, the identity stage, and the executor behind it. */
@@ -23,6 +24,11 @@ export interface HttpDoorOptions<TContext extends BaseContext> {
   context: (identity: Identity) => TContext;
   /** Inbound in-flight request sharing (`REQUEST_SHARING`); undefined when off. */
   sharing?: RequestSharing;
+  /**
+   * The executor's direct path for operations that use `@defer` (answered as multipart/mixed);
+   * undefined: they run on Apollo Server like any other, their deferred parts inline.
+   */
+  deferred?: (admitted: Admitted, context: TContext) => Promise<ExecutionOutcome>;
 }
 
 const SIMPLE_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
@@ -133,6 +139,40 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
     });
   };
 
+  const notAcceptable = () =>
+    Refusal.of(
+      'NOT_ACCEPTABLE',
+      "This operation uses @defer and is answered in parts as multipart/mixed, which the request's Accept header does not allow; send 'Accept: multipart/mixed; deferSpec=20220824, application/json'",
+      { field: 'accept', accepts: 'multipart/mixed; deferSpec=20220824' },
+    );
+
+  /**
+   * A deferred operation: its parts as multipart/mixed as they come, or one JSON answer when
+   * nothing ends up deferred (a false `if`). A client that cannot read multipart is refused 406
+   * before execution when the document always defers, else when the answer turns out to.
+   */
+  const answerDeferred = async (req: IncomingMessage, res: ServerResponse, admitted: Admitted, identity: Identity): Promise<void> => {
+    const multipart = acceptsMultipart(req.headers.accept);
+    if (!multipart && deferUse(admitted.document) === 'always') return refuse(res, notAcceptable());
+    const outcome = await options.deferred!(admitted, options.context(identity));
+    const cost = admitted.costReport ? { cost: admitted.costReport } : undefined;
+    if (outcome.kind === 'single') {
+      const result = pipeline.formatResult(outcome.result);
+      return send(res, 200, cost ? { ...result, extensions: { ...result.extensions, ...cost } } : result);
+    }
+    if (!multipart) {
+      await outcome.subsequent[Symbol.asyncIterator]().return?.();
+      return refuse(res, notAcceptable());
+    }
+    await writeMultipart(res, outcome, {
+      initial: (r) => {
+        const result = pipeline.formatResult(r);
+        return cost ? { ...result, extensions: { ...result.extensions, ...cost } } : result;
+      },
+      subsequent: (p) => pipeline.formatSubsequent(p),
+    });
+  };
+
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // access log: one line when the response is done, whatever answered it
     const access = trackHttpAccess(pipeline.accessLog, door.transport, req, res);
@@ -208,6 +248,7 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
       if (admitted instanceof Refusal) return refuse(res, admitted);
       access.admitted(admitted);
       try {
+        if (options.deferred && deferUse(admitted.document) !== 'none') return await answerDeferred(req, res, admitted, identity);
         const result = await execute(req, admitted, identity, search);
         for (const [key, value] of result.headers) res.setHeader(key, value);
         res.statusCode = result.status ?? 200;
