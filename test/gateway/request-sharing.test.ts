@@ -128,6 +128,18 @@ it('never shares mutations', async () => {
   expect(new Set(answers.map((a) => a.body.data?.bump)).size).toBe(5);
 });
 
+it('never hands a query sent after a mutation began an answer that began before it', async () => {
+  const origin = await startGateway();
+  const before = executions;
+  const first = post(origin, QUERY, { tag: 'write' });
+  await sleep(100);
+  const write = post(origin, 'mutation { bump }');
+  await sleep(100);
+  const after = post(origin, QUERY, { tag: 'write' });
+  await Promise.all([first, write, after]);
+  expect(executions - before).toBe(2);
+});
+
 it('is off with REQUEST_SHARING=off', async () => {
   const origin = await startGateway({ REQUEST_SHARING: 'off' });
   const before = executions;
