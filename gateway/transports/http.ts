@@ -278,6 +278,13 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
         continue;
       }
       access.admitted(admitted);
+      if (options.deferred && deferUse(admitted.document) !== 'none') {
+        admitted.release();
+        const refusal = Refusal.of('BAD_REQUEST', 'An operation with @defer is answered in parts, which a batch cannot carry; send it on its own', { field: 'query' });
+        access.refused(refusal);
+        bodies.push(JSON.stringify(pipeline.refusalBody(refusal)));
+        continue;
+      }
       try {
         const result = await execute(req, admitted, identity, search);
         bodies.push(
