@@ -37,6 +37,7 @@ import { UpstreamConnections } from './subscriptions/upstream';
 import { composeFromConfig } from './supergraph/compose';
 import { demoteSubgraphEnforcedFeatures } from './supergraph/security-features';
 import { resolveSubgraphUrl, subgraphEndpoints, type SubgraphEndpoint } from './supergraph/routing';
+import { CityGraphExecutor, SubgraphClients } from './executor';
 
 export interface GatewayServer {
   gateway: ApolloGateway;
@@ -55,6 +56,11 @@ export interface GatewayServer {
   /** The response cache, unless `RESPONSE_CACHE=off`. */
   responseCache?: ResponseCache;
   metrics: Metrics;
+  /**
+   * CityGraph's query plan executor (`GATEWAY_EXECUTOR=citygraph`, the default); undefined with
+   * Apollo's. Its `execute` is the doors' direct path for operations with `@defer`.
+   */
+  executor?: CityGraphExecutor;
   /** The URL of the metrics listener (`METRICS_PORT`), once listening. */
   metricsUrl(): string | undefined;
   listen(port?: number, host?: string): Promise<string>;
@@ -118,8 +124,22 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       ? new FileSupergraphManager({ path: options.supergraph.path, resolveUrl })
       : loadSupergraphSdl(options.supergraph);
 
+  const ownExecutor = (options.executor ?? 'citygraph') === 'citygraph';
+  const onFetch = (subgraph: string, outcome: 'ok' | 'error' | 'timeout' | 'circuit_open', seconds: number) => metrics.subgraphFetches.observe({ subgraph, outcome }, seconds);
+  const clients = ownExecutor
+    ? new SubgraphClients({
+        timeoutMs: options.subgraphTimeoutMs,
+        mutationTimeoutMs: options.subgraphMutationTimeoutMs,
+        breaker: options.circuitBreaker,
+        retries: options.subgraphRetries,
+        dedupe: options.perf?.dedupe !== false,
+        onFetch,
+      })
+    : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl,
+    // Apollo's executor refuses Defer nodes; CityGraph's runs them (gateway/executor).
+    ...(ownExecutor ? { queryPlannerConfig: { incrementalDelivery: { enableDefer: true } } } : {}),
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
         name,
@@ -128,9 +148,12 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         breaker: options.circuitBreaker,
         retries: options.subgraphRetries,
         mutationTimeoutMs: options.subgraphMutationTimeoutMs,
-        onFetch: (subgraph, outcome, seconds) => metrics.subgraphFetches.observe({ subgraph, outcome }, seconds),
+        onFetch,
       }),
   });
+  const executor = clients ? new CityGraphExecutor(gateway, clients) : undefined;
+  // Before the corrections: they wrap whichever executor the gateway has.
+  executor?.install();
   // Corrections to stock Apollo Gateway's planning and execution (gateway/plan, README).
   installPlanCorrections(gateway, { overrideLabels: options.overrideLabels });
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema, coreSupergraphSdl }) => {
@@ -193,6 +216,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
 
   const auth = options.cityAuth;
   const hub = new SubscriptionHub(gateway, new UpstreamConnections(), {
+    executor,
     limits: options.subscriptions,
     subgraphUrl: (name) => endpoints?.find((e) => e.name === name)?.url ?? resolveSubgraphUrl(name, '', options.subgraphUrls),
     signViewer: auth ? (viewer) => signViewer(viewer, auth.internalSecret) : undefined,
@@ -276,6 +300,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     responseCache,
     trustedOperations: security.trusted,
     metrics,
+    executor,
     registry,
     metricsUrl: () => metricsEndpoint.url(),
     async listen(port = options.port, host = options.host) {
@@ -298,6 +323,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       await registry?.close();
       await registryPubSub?.close();
       await closeFetcher();
+      await clients?.close();
       await metricsEndpoint.close();
     },
   };
