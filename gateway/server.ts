@@ -38,6 +38,7 @@ import { UpstreamConnections } from './subscriptions/upstream';
 import { composeFromConfig } from './supergraph/compose';
 import { demoteSubgraphEnforcedFeatures } from './supergraph/security-features';
 import { resolveSubgraphUrl, subgraphEndpoints, type SubgraphEndpoint } from './supergraph/routing';
+import { CityGraphExecutor, SubgraphClients } from './executor';
 
 export interface GatewayServer {
   gateway: ApolloGateway;
@@ -56,6 +57,11 @@ export interface GatewayServer {
   /** The response cache, unless `RESPONSE_CACHE=off`. */
   responseCache?: ResponseCache;
   metrics: Metrics;
+  /**
+   * CityGraph's query plan executor (`GATEWAY_EXECUTOR=citygraph`, the default); undefined with
+   * Apollo's. Its `execute` is the doors' direct path for operations with `@defer`.
+   */
+  executor?: CityGraphExecutor;
   /** The URL of the metrics listener (`METRICS_PORT`), once listening. */
   metricsUrl(): string | undefined;
   listen(port?: number, host?: string): Promise<string>;
@@ -119,8 +125,22 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       ? new FileSupergraphManager({ path: options.supergraph.path, resolveUrl })
       : loadSupergraphSdl(options.supergraph);
 
+  const ownExecutor = (options.executor ?? 'citygraph') === 'citygraph';
+  const onFetch = (subgraph: string, outcome: 'ok' | 'error' | 'timeout' | 'circuit_open', seconds: number) => metrics.subgraphFetches.observe({ subgraph, outcome }, seconds);
+  const clients = ownExecutor
+    ? new SubgraphClients({
+        timeoutMs: options.subgraphTimeoutMs,
+        mutationTimeoutMs: options.subgraphMutationTimeoutMs,
+        breaker: options.circuitBreaker,
+        retries: options.subgraphRetries,
+        dedupe: options.perf?.dedupe !== false,
+        onFetch,
+      })
+    : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl,
+    // Apollo's executor refuses Defer nodes; CityGraph's runs them (gateway/executor).
+    ...(ownExecutor ? { queryPlannerConfig: { incrementalDelivery: { enableDefer: true } } } : {}),
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
         name,
@@ -129,9 +149,12 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         breaker: options.circuitBreaker,
         retries: options.subgraphRetries,
         mutationTimeoutMs: options.subgraphMutationTimeoutMs,
-        onFetch: (subgraph, outcome, seconds) => metrics.subgraphFetches.observe({ subgraph, outcome }, seconds),
+        onFetch,
       }),
   });
+  const executor = clients ? new CityGraphExecutor(gateway, clients) : undefined;
+  // Before the corrections: they wrap whichever executor the gateway has.
+  executor?.install();
   // Corrections to stock Apollo Gateway's planning and execution (gateway/plan, README).
   installPlanCorrections(gateway, { overrideLabels: options.overrideLabels });
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema, coreSupergraphSdl }) => {
@@ -209,6 +232,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
 
   const auth = options.cityAuth;
   const hub = new SubscriptionHub(gateway, new UpstreamConnections(), {
+    executor,
     limits: options.subscriptions,
     subgraphUrl: (name) => endpoints?.find((e) => e.name === name)?.url ?? resolveSubgraphUrl(name, '', options.subgraphUrls),
     signViewer: auth ? (viewer) => signViewer(viewer, auth.internalSecret) : undefined,
@@ -299,6 +323,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     responseCache,
     trustedOperations: security.trusted,
     metrics,
+    executor,
     registry,
     metricsUrl: () => metricsEndpoint.url(),
     async listen(port = options.port, host = options.host) {
@@ -321,6 +346,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       await registry?.close();
       await registryPubSub?.close();
       await closeFetcher();
+      await clients?.close();
       await metricsEndpoint.close();
     },
   };
