@@ -28,6 +28,7 @@ import { createIdentityResolver } from './identity';
 import { createHttpDoor } from './transports/http';
 import { attachWebSocketDoor } from './transports/ws';
 import { createSseDoor } from './transports/sse';
+import type { DeferredExecutor } from './transports/incremental';
 import { createAdminDoor } from './transports/admin';
 import { FileSupergraphManager } from './supergraph/file-manager';
 import { createPubSub } from '../shared/pubsub';
@@ -259,7 +260,13 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     trusted: true,
     subscriptions: transport !== 'http',
   });
-  const doorOptions = { pipeline, bodyLimitBytes: options.bodyLimitBytes, apollo, context: gatewayContext, sharing };
+  // Operations with @defer take the executor's direct path, their parts delivered as they come
+  // (Apollo Server cannot carry incremental results from a gateway executor).
+  const deferred: DeferredExecutor | undefined = executor
+    ? (admitted, context) =>
+        executor.execute({ document: admitted.document, operationName: admitted.operationName, variables: admitted.variables, context }, pipeline.format)
+    : undefined;
+  const doorOptions = { pipeline, bodyLimitBytes: options.bodyLimitBytes, apollo, context: gatewayContext, sharing, deferred };
   const graphqlHttp = createHttpDoor({
     ...doorOptions,
     door: cityDoor('http'),

@@ -1,28 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import { extendSchema, Kind, parse, visit, type DocumentNode, type FormattedExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { Kind, visit, type DocumentNode, type FormattedExecutionResult } from 'graphql';
 import type { GatewayContext } from '../auth';
+import type { ExecutionOutcome, SubsequentPayload } from '../executor';
 import type { Admitted } from '../pipeline';
 
-/**
- * One subsequent payload, deferSpec=20220824 (as Apollo Router and Hive serve it). The same shape
- * as `gateway/executor`'s; kept here until the executor's Defer support is merged.
- */
-export interface SubsequentPayload {
-  incremental?: Array<{
-    data: Record<string, unknown> | null;
-    path: Array<string | number>;
-    label?: string;
-    errors?: GraphQLFormattedError[];
-    extensions?: Record<string, unknown>;
-  }>;
-  hasNext: boolean;
-  extensions?: Record<string, unknown>;
-}
-
-/** What executing an operation gives: one result, or an initial result followed by deferred parts. */
-export type ExecutionOutcome =
-  | { kind: 'single'; result: FormattedExecutionResult }
-  | { kind: 'incremental'; initial: FormattedExecutionResult & { hasNext: true }; subsequent: AsyncIterable<SubsequentPayload> };
+export type { ExecutionOutcome, SubsequentPayload } from '../executor';
 
 /**
  * Runs an admitted operation that uses `@defer` and delivers its parts as they come (the
@@ -33,16 +15,6 @@ export type DeferredExecutor = (admitted: Admitted, context: GatewayContext) => 
 /** The media type incremental answers are sent as, and the multipart boundary (Apollo Router's). */
 export const MULTIPART_CONTENT_TYPE = 'multipart/mixed; boundary="graphql"; deferSpec=20220824';
 const BOUNDARY = 'graphql';
-
-const DEFER_DIRECTIVE = parse('directive @defer(label: String, if: Boolean! = true) on FRAGMENT_SPREAD | INLINE_FRAGMENT');
-
-/**
- * The API schema with `@defer` (graphql-js 16 and Apollo Gateway's API schema leave it out), so
- * the doors validate deferred operations once the executor can run them.
- */
-export function withDeferDirective(schema: GraphQLSchema): GraphQLSchema {
-  return schema.getDirective('defer') ? schema : extendSchema(schema, DEFER_DIRECTIVE, { assumeValidSDL: true });
-}
 
 export type DeferUse = 'none' | 'conditional' | 'always';
 
