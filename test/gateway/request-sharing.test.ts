@@ -1,6 +1,6 @@
 import { createClient as createWsClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { signUserToken, type Viewer } from '../../shared/auth';
+import { signUserToken, type Viewer } from '../../shared/platform/auth';
 import { loadGatewayOptions } from '../../gateway/config';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
