@@ -18,6 +18,7 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { addExtensions } from '@apollo/gateway/dist/schema-helper/addExtensions';
 import type { GatewayContext } from '../auth';
+import type { CircuitBreaker } from '../datasources/circuit-breaker';
 import type { CallContext, SubgraphAnswer, SubgraphClients } from './fetch';
 import { executeNode, type Cursor, type Path, type PlanRun } from './nodes';
 import type { Obj } from './merge';
@@ -56,7 +57,7 @@ interface GatewayState {
   supergraphSchema?: GraphQLSchema;
   queryPlanner?: QueryPlanner;
   queryPlanStore: { get(key: string): Promise<QueryPlan | undefined>; set(key: string, plan: QueryPlan): Promise<void> };
-  serviceMap: Record<string, { url?: string; dataSource: { url?: string } }>;
+  serviceMap: Record<string, { url?: string; dataSource: { url?: string; breaker?: CircuitBreaker } }>;
   recursiveSelectionsLimitDisabled?: boolean;
   nonLocalSelectionsLimitDisabled?: boolean;
   executor: GatewayExecutor;
@@ -222,7 +223,7 @@ export class CityGraphExecutor {
         const service = state.serviceMap[fetch.serviceName];
         if (!service) return Promise.reject(new Error(`Couldn't find service with name "${fetch.serviceName}"`));
         const url = service.dataSource.url ?? service.url ?? '';
-        return clients.call(fetch.serviceName, url, body, fetch.operationKind === OperationTypeNode.QUERY, ctx);
+        return clients.call(fetch.serviceName, url, body, fetch.operationKind === OperationTypeNode.QUERY, ctx, service.dataSource.breaker);
       },
     };
     return { run, data: Object.create(null) };
