@@ -72,9 +72,12 @@ export class SubgraphClients {
     return breaker;
   }
 
-  /** Calls a subgraph; failures come back as the errors of this subgraph's part, never thrown. */
-  async call(name: string, url: string, body: string, isQuery: boolean, ctx: CallContext): Promise<SubgraphAnswer> {
-    const policy = { name, breaker: this.breaker(name), retries: this.options.retries, onFetch: this.options.onFetch ?? (() => {}) };
+  /**
+   * Calls a subgraph; failures come back as the errors of this subgraph's part, never thrown.
+   * `breaker` is the subgraph's data source's (one per subgraph, whichever executor calls it).
+   */
+  async call(name: string, url: string, body: string, isQuery: boolean, ctx: CallContext, breaker = this.breaker(name)): Promise<SubgraphAnswer> {
+    const policy = { name, breaker, retries: this.options.retries, onFetch: this.options.onFetch ?? (() => {}) };
     return guardedSubgraphCall(policy, isQuery, async () => {
       const received =
         isQuery && this.options.dedupe

@@ -18,6 +18,7 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { addExtensions } from '@apollo/gateway/dist/schema-helper/addExtensions';
 import type { GatewayContext } from '../auth';
+import type { CircuitBreaker } from '../datasources/circuit-breaker';
 import type { CallContext, SubgraphAnswer, SubgraphClients } from './fetch';
 import { executeNode, type Cursor, type Path, type PlanRun } from './nodes';
 import type { Obj } from './merge';
@@ -56,7 +57,7 @@ interface GatewayState {
   supergraphSchema?: GraphQLSchema;
   queryPlanner?: QueryPlanner;
   queryPlanStore: { get(key: string): Promise<QueryPlan | undefined>; set(key: string, plan: QueryPlan): Promise<void> };
-  serviceMap: Record<string, { url?: string; dataSource: { url?: string } }>;
+  serviceMap: Record<string, { url?: string; dataSource: { url?: string; breaker?: CircuitBreaker } }>;
   recursiveSelectionsLimitDisabled?: boolean;
   nonLocalSelectionsLimitDisabled?: boolean;
   executor: GatewayExecutor;
@@ -143,7 +144,7 @@ export class CityGraphExecutor {
       ...('data' in initial ? { data: initial.data as Record<string, unknown> | null } : {}),
     };
     if (!deferring) return { kind: 'single', result: formatted };
-    return { kind: 'incremental', initial: { ...formatted, hasNext: true }, subsequent: this.subsequent(prepared, run, data, queue, formatError) };
+    return { kind: 'incremental', initial: { ...formatted, hasNext: true }, subsequent: this.subsequent(prepared, run, data, initial.data ?? null, queue, formatError) };
   }
 
   /** Runs a subscription event's plan: the primary fetch is answered by the event. */
@@ -222,7 +223,7 @@ export class CityGraphExecutor {
         const service = state.serviceMap[fetch.serviceName];
         if (!service) return Promise.reject(new Error(`Couldn't find service with name "${fetch.serviceName}"`));
         const url = service.dataSource.url ?? service.url ?? '';
-        return clients.call(fetch.serviceName, url, body, fetch.operationKind === OperationTypeNode.QUERY, ctx);
+        return clients.call(fetch.serviceName, url, body, fetch.operationKind === OperationTypeNode.QUERY, ctx, service.dataSource.breaker);
       },
     };
     return { run, data: Object.create(null) };
@@ -262,6 +263,7 @@ export class CityGraphExecutor {
     prepared: Prepared,
     parent: PlanRun,
     data: Obj,
+    shaped: Obj | null,
     queue: Array<{ deferred: DeferredNode; cursor: Cursor }>,
     formatError: (e: GraphQLFormattedError) => GraphQLFormattedError,
   ): AsyncGenerator<SubsequentPayload> {
@@ -277,7 +279,7 @@ export class CityGraphExecutor {
         id,
         (async () => {
           if (deferred.node) await executeNode(run, deferred.node, cursor);
-          return { id, payload: this.deferredPart(prepared, deferred, data, run.errors, used, variables, introspect, formatError) };
+          return { id, payload: this.deferredPart(prepared, deferred, data, shaped, run.errors, used, variables, introspect, formatError) };
         })(),
       );
     };
@@ -293,6 +295,7 @@ export class CityGraphExecutor {
     prepared: Prepared,
     deferred: DeferredNode,
     data: Obj,
+    shaped: Obj | null,
     fetchErrors: GraphQLError[],
     used: Set<DeferShape>,
     variables: Record<string, unknown>,
@@ -308,14 +311,15 @@ export class CityGraphExecutor {
     if (!defer) return errors.length ? [{ data: null, path: [], errors }] : [];
     used.add(defer);
     const items: NonNullable<SubsequentPayload['incremental']> = [];
-    // The objects the fragment was spread on, found in the raw tree along the response path.
-    const walk = (input: unknown, at: number, path: Path) => {
-      if (input === null || input === undefined) return;
+    // The objects the fragment was spread on, along the response path in the raw tree and in the
+    // initial answer (an object null propagation removed there gets no part).
+    const walk = (input: unknown, output: unknown, at: number, path: Path) => {
+      if (input === null || input === undefined || output === null || output === undefined) return;
       if (Array.isArray(input)) {
-        input.forEach((v, i) => walk(v, at, [...path, i]));
+        input.forEach((v, i) => walk(v, (output as unknown[])[i], at, [...path, i]));
         return;
       }
-      if (at < fieldPath.length) return walk((input as Obj)[fieldPath[at]], at + 1, [...path, fieldPath[at]]);
+      if (at < fieldPath.length) return walk((input as Obj)[fieldPath[at]], (output as Obj)[fieldPath[at]], at + 1, [...path, fieldPath[at]]);
       const obj = input as Obj;
       const runtime = (typeof obj.__typename === 'string' && shaper.operation.schema().type(obj.__typename)) || defer.parentType;
       if (!shaper.deferApplies(defer, obj, defer.parentType)) return;
@@ -327,7 +331,7 @@ export class CityGraphExecutor {
         ...(shaped.errors.length ? { errors: shaped.errors.map((e) => formatError(e.toJSON())) } : {}),
       });
     };
-    walk(data, 0, []);
+    walk(data, shaped, 0, []);
     if (errors.length) {
       if (items[0]) items[0].errors = [...errors, ...(items[0].errors ?? [])];
       else items.push({ data: null, path: fieldPath, errors });

@@ -9,7 +9,7 @@ import { startTinySubgraph, type TinySubgraph } from '../support/tiny-subgraph';
 
 /**
  * `@defer` end to end through real HTTP, graphql-ws and SSE, over two subgraphs: the places come
- * from `places`, each place's slow `forecast` from `weather` (an entity fetch that takes 500 ms).
+ * from `places`, each place's slow `forecast` from `weather` (an entity fetch that takes 1.2 s).
  * Deferring the forecast lets the first part arrive before the weather subgraph has answered.
  */
 const PLACES_SDL = `
@@ -21,7 +21,7 @@ const WEATHER_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
   type Place @key(fields: "id") { id: ID! forecast: String! }
 `;
-const SLOW_MS = 500;
+const SLOW_MS = 1200;
 const PLACES = [
   { id: 'p1', name: 'Shuibei' },
   { id: 'p2', name: 'Dongxiao' },
@@ -54,6 +54,8 @@ beforeAll(async () => {
   const options = loadGatewayOptions({ NODE_ENV: 'test', CITY_AUTH: 'off', RATE_LIMIT_MAX: '0', CLIENT_MAX_IN_FLIGHT: '2', CLIENT_MAX_QUEUED: '0', BATCH_MAX: '5' });
   gateway = await createGatewayServer({ ...options, port: 0, supergraph: { kind: 'sdl', sdl } });
   origin = await gateway.listen(0);
+  // Plans and connections made once, so the timings below are the deferral's, not a cold start's.
+  await allParts(await post(DEFERRED, MULTIPART));
 });
 
 afterAll(async () => {
@@ -72,10 +74,11 @@ it('answers multipart/mixed; deferSpec=20220824: the first part before the slow 
   expect(res.headers.get('content-type')).toBe('multipart/mixed; boundary="graphql"; deferSpec=20220824');
   const parts = await allParts(res, started);
   expect(parts[0].body).toEqual({ data: { places: PLACES }, hasNext: true });
-  expect(parts[0].atMs).toBeLessThan(SLOW_MS - 100);
   const last = parts[parts.length - 1];
   expect(last.body.hasNext).toBe(false);
   expect(last.atMs).toBeGreaterThanOrEqual(SLOW_MS - 50);
+  // The first part did not wait for the slow subgraph.
+  expect(last.atMs - parts[0].atMs).toBeGreaterThan(SLOW_MS / 2);
   // Every deferred forecast arrives at its place's path, labelled.
   const incremental = parts.slice(1).flatMap((p) => p.body.incremental ?? []);
   expect(incremental).toEqual(
@@ -154,8 +157,8 @@ it('sends each part as its own next message over graphql-ws', async () => {
     const got: Array<{ body: any; atMs: number }> = [];
     for await (const message of client.iterate({ query: DEFERRED })) got.push({ body: message, atMs: Date.now() - started });
     expect(got[0].body).toEqual({ data: { places: PLACES }, hasNext: true });
-    expect(got[0].atMs).toBeLessThan(SLOW_MS - 100);
     expect(got[got.length - 1].body.hasNext).toBe(false);
+    expect(got[got.length - 1].atMs - got[0].atMs).toBeGreaterThan(SLOW_MS / 2);
     expect(got.slice(1).flatMap((m) => m.body.incremental ?? []).map((i: any) => i.data.forecast).sort()).toEqual(['sunny at p1', 'sunny at p2']);
   } finally {
     await client.dispose();
