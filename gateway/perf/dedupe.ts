@@ -51,7 +51,7 @@ class SharedResponse {
 }
 
 /** The viewer's claims without the per-signature times, so two signatures of one viewer match. */
-function viewerIdentity(token: string | undefined): string {
+export function viewerIdentity(token: string | undefined): string {
   if (!token) return '-';
   const payload = token.split('.')[1];
   if (!payload) return token;
@@ -79,9 +79,44 @@ function headerOf(init: FetcherRequestInit | undefined, name: string): string | 
  * Mutations and non-POST requests always go out. The answer is never kept once it has arrived:
  * this is not a cache, only requests that overlap in time share one.
  */
+/**
+ * Identical subgraph calls in flight share one: while the call for a key is under way, another
+ * caller with the same key waits for its answer. The answer is never kept once it has arrived
+ * (this is not a cache). The key is `subgraphCallKey`; both executors' fetchers share through this.
+ */
+export class InFlightShare<T> {
+  private readonly inFlight = new Map<string, Promise<T>>();
+  readonly stats = { shared: 0, sent: 0 };
+
+  run(key: string, make: () => Promise<T>): Promise<T> {
+    let shared = this.inFlight.get(key);
+    if (shared) {
+      this.stats.shared += 1;
+      return shared;
+    }
+    this.stats.sent += 1;
+    shared = make();
+    this.inFlight.set(key, shared);
+    const done = () => this.inFlight.delete(key);
+    shared.then(done, done);
+    return shared;
+  }
+}
+
+/** What makes two subgraph calls the same: the URL, the viewer's claims and the exact body. */
+export function subgraphCallKey(url: string, viewerToken: string | undefined, body: string): string {
+  return `${url}\n${viewerIdentity(viewerToken)}\n${body}`;
+}
+
+/**
+ * Deduplicates identical subgraph queries in flight: while one fetch for the same subgraph URL,
+ * the same body (operation, variables, representations) and the same viewer (the signed identity's
+ * claims) is under way, another caller waits for its answer instead of sending a second request.
+ * Each caller gets its own response object over the same text, so nothing is shared after parsing.
+ * Mutations and non-POST requests always go out.
+ */
 export function dedupeFetcher(fetcher: Fetcher): Fetcher & { stats: { shared: number; sent: number } } {
-  const inFlight = new Map<string, Promise<Shared>>();
-  const stats = { shared: 0, sent: 0 };
+  const share = new InFlightShare<Shared>();
   const wrapped = (async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
     const body = init?.body;
     if (init?.method !== 'POST' || typeof body !== 'string') return fetcher(url, init);
@@ -92,26 +127,17 @@ export function dedupeFetcher(fetcher: Fetcher): Fetcher & { stats: { shared: nu
       return fetcher(url, init);
     }
     if (typeof query !== 'string' || !QUERY.test(query)) return fetcher(url, init);
-    const key = `${url}\n${viewerIdentity(headerOf(init, VIEWER_HEADER))}\n${body}`;
-    let shared = inFlight.get(key);
-    if (shared) stats.shared += 1;
-    else {
-      stats.sent += 1;
-      shared = (async () => {
-        const res = await fetcher(url, init);
-        const headers: [string, string][] = [];
-        for (const name of ['content-type', 'cache-control']) {
-          const value = res.headers.get(name);
-          if (value !== null) headers.push([name, value]);
-        }
-        return { status: res.status, statusText: res.statusText, headers, text: await res.text() };
-      })();
-      inFlight.set(key, shared);
-      const done = () => inFlight.delete(key);
-      shared.then(done, done);
-    }
-    return new SharedResponse(url, await shared) as unknown as FetcherResponse;
+    const shared = await share.run(subgraphCallKey(url, headerOf(init, VIEWER_HEADER), body), async () => {
+      const res = await fetcher(url, init);
+      const headers: [string, string][] = [];
+      for (const name of ['content-type', 'cache-control']) {
+        const value = res.headers.get(name);
+        if (value !== null) headers.push([name, value]);
+      }
+      return { status: res.status, statusText: res.statusText, headers, text: await res.text() };
+    });
+    return new SharedResponse(url, shared) as unknown as FetcherResponse;
   }) as Fetcher & { stats: { shared: number; sent: number } };
-  wrapped.stats = stats;
+  wrapped.stats = share.stats;
   return wrapped;
 }
