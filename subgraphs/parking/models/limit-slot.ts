@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { SLOT_INDEXES } from '../../../shared/subgraph/slots';
+import { SLOT_INDEXES } from '../../../shared/subgraph';
 
 /**
  * One unit of a per-resident limit held by one thing (kit `takeSlot`): `scope` names the limit and

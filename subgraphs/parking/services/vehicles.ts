@@ -1,6 +1,5 @@
 import { conflict } from '../../../shared/platform/errors';
-import { releaseSlot, takeSlot } from '../../../shared/subgraph/slots';
-import { isDuplicateKey } from '../../../shared/subgraph/unique';
+import { isDuplicateKey, releaseSlot, takeSlot } from '../../../shared/subgraph';
 import * as validate from '../../../shared/subgraph/validate';
 import type { Models, VehicleRecord } from '../models';
 

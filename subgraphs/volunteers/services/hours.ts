@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type { Viewer } from '../../../shared/platform/auth';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../../shared/platform/errors';
-import { isDuplicateKey } from '../../../shared/subgraph/unique';
+import { isDuplicateKey } from '../../../shared/subgraph';
 import { isOrganiser } from '../domain/access';
 import { shiftHours } from '../domain/shift-windows';
 import { roundHours, sumHours } from '../domain/stars';

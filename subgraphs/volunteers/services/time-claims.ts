@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { claimOnce } from '../../../shared/subgraph/claims';
+import { claimOnce } from '../../../shared/subgraph';
 import { conflict } from '../../../shared/platform/errors';
 import type { Models } from '../models';
 
