@@ -4,6 +4,7 @@ import { publishRequestChange } from '../events';
 import type { RequestDoc } from '../models';
 import * as lifecycle from '../services/lifecycle';
 import { issueCommunityOrder, reportCommunityOrder } from '../services/orders';
+import { registerResident, verifyResidentRealName } from '../services/residents';
 import { submitRequest } from '../services/submit';
 import { pushWelfarePolicy, respondToPolicyPush } from '../services/welfare';
 
@@ -16,9 +17,11 @@ async function step(ctx: Context, run: (actor: lifecycle.Actor) => Promise<Reque
 }
 
 export const Mutation: MutationResolvers = {
+  registerResident: (_, { input }, ctx) => registerResident(ctx.models, ctx.viewer, input, ctx.clock()),
+  verifyResidentRealName: (_, { id }, ctx) => verifyResidentRealName(ctx.models, ctx.viewer, id, ctx.clock()),
   submitRequest: async (_, { input }, ctx) => {
     const now = ctx.clock();
-    const { request, created, read } = await submitRequest(ctx.models, ctx.viewer, input, now);
+    const { request, created, read } = await submitRequest(ctx.models, ctx.viewer, input, now, ctx.references);
     if (read) {
       ctx.loaders.community.prime(read.community._id, read.community);
       ctx.loaders.item.prime(read.item._id, read.item);
