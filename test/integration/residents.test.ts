@@ -46,7 +46,7 @@ describe('residents exist', () => {
     const parking = graph.subgraphs.parking.db.conn;
     expect(await parking.collection('vehicles').countDocuments({ residentId: NEWCOMER })).toBe(0);
     expect(await parking.collection('reservations').countDocuments({ residentId: NEWCOMER })).toBe(0);
-    expect(await graph.subgraphs.hostels.db.conn.collection('stays').countDocuments({ residentId: NEWCOMER })).toBe(0);
+    expect(await graph.subgraphs.hostels.db.conn.collection('hostel_stays').countDocuments({ residentId: NEWCOMER })).toBe(0);
   });
 
   it('registers with name, phone, ID number and home community; hostels wait for the desk clerk to verify', async () => {
@@ -123,6 +123,14 @@ describe('community workers and street staff act only inside their area', () => 
       worker,
     );
     expect(codeOf(res)).toEqual({ code: 'FORBIDDEN', field: 'input.communityCode' });
+  });
+
+  it('hostels: a street account of the operating department cannot check guests in at a hostel of another street', async () => {
+    const stay = await graph.subgraphs.hostels.db.conn.collection('hostel_stays').findOne({ hostelId: 'HS-01' });
+    expect(stay).toBeTruthy();
+    const staff = graph.token({ role: 'staff', subject: 'desk-pd', departmentId: 'LH-HR', streetCode: '440307001' });
+    const res = await graph.query('mutation($id: ID!) { checkInHostelStay(id: $id, idVerified: true) { id } }', { id: String(stay!._id) }, staff);
+    expect(codeOf(res)).toEqual({ code: 'FORBIDDEN', field: 'id' });
   });
 
   it('parking: a street account cannot record entries at a lot of another street', async () => {
