@@ -44,8 +44,8 @@ describe('residents exist', () => {
       expect(codeOf(res)).toEqual({ code: 'RESIDENT_NOT_REGISTERED', field: 'viewer' });
     }
     const parking = graph.subgraphs.parking.db.conn;
-    expect(await parking.collection('vehicles').countDocuments({ residentId: NEWCOMER })).toBe(0);
-    expect(await parking.collection('reservations').countDocuments({ residentId: NEWCOMER })).toBe(0);
+    expect(await parking.collection('parking_vehicles').countDocuments({ residentId: NEWCOMER })).toBe(0);
+    expect(await parking.collection('parking_reservations').countDocuments({ residentId: NEWCOMER })).toBe(0);
     expect(await graph.subgraphs.hostels.db.conn.collection('hostel_stays').countDocuments({ residentId: NEWCOMER })).toBe(0);
   });
 
