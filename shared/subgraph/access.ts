@@ -1,58 +1,49 @@
-import { GraphQLError } from 'graphql';
-import type { Viewer } from '../platform/auth';
+import { isAdmin, type Viewer } from '../platform/auth';
+import { forbidden } from '../platform/errors';
 
-/** Where an action takes place; any of the three may be unknown. */
+/** Where something is: any of the codes the record carries. */
 export interface Place {
   communityCode?: string | null;
   streetCode?: string | null;
   districtCode?: string | null;
 }
 
-/** Staff (of any department) or an admin. */
+/** Staff of a department, or an admin. */
 export function isStaffOrAdmin(viewer: Viewer): boolean {
-  return viewer.role === 'staff' || viewer.role === 'admin';
+  return viewer.role === 'staff' || isAdmin(viewer);
 }
 
-/**
- * Shenzhen's place codes nest (GB/T 2260 district, 3 digits of street, 3 of community:
- * 440303 → 440303003 → 440303003001), so a community's street is its first nine digits; a place
- * known only by its community can still be checked against a street account.
- */
+/** A community code's street (Shenzhen codes: 6 district + 3 street + 3 community digits). */
 function streetOf(place: Place): string | null {
   if (place.streetCode) return place.streetCode;
-  if (place.communityCode && /^\d{12}$/.test(place.communityCode)) return place.communityCode.slice(0, 9);
-  return null;
+  return place.communityCode && /^\d{12}$/.test(place.communityCode) ? place.communityCode.slice(0, 9) : null;
 }
 
 /**
- * Whether the viewer may act at `place`: admins everywhere; community workers only in their
- * community; staff whose token names a street only in that street; other staff (department-wide
- * accounts) everywhere their department's own rules allow. Residents and anonymous callers have no
- * area.
+ * Whether the viewer may act on something at `place`: admins everywhere; staff everywhere unless
+ * their token names a street, then only in that street; community workers only in their own
+ * community; residents and anonymous callers nowhere (their own records are checked by ownership).
+ * A place whose codes do not say where it is counts as outside any limited area.
  */
 export function inArea(viewer: Viewer, place: Place): boolean {
-  switch (viewer.role) {
-    case 'admin':
-      return true;
-    case 'community_worker':
-      return !!viewer.communityCode && place.communityCode === viewer.communityCode;
-    case 'staff':
-      return !viewer.streetCode || streetOf(place) === viewer.streetCode;
-    default:
-      return false;
-  }
+  if (isAdmin(viewer)) return true;
+  if (viewer.role === 'staff') return !viewer.streetCode || streetOf(place) === viewer.streetCode;
+  if (viewer.role === 'community_worker') return !!viewer.communityCode && place.communityCode === viewer.communityCode;
+  return false;
 }
 
-/** Refuses (FORBIDDEN, naming `field`) an action outside the viewer's area; see `inArea`. */
+/** `inArea` or FORBIDDEN naming the input field that put the action outside the viewer's area. */
 export function requireArea(viewer: Viewer, place: Place, field: string): void {
   if (inArea(viewer, place)) return;
-  const where = place.communityCode ? `community ${place.communityCode}` : place.streetCode ? `street ${place.streetCode}` : 'this place';
-  const area =
+  const where = place.communityCode ?? place.streetCode ?? place.districtCode ?? 'an unknown place';
+  const limit =
     viewer.role === 'community_worker'
-      ? `your account acts only in community ${viewer.communityCode}`
+      ? `your account acts only in community ${viewer.communityCode ?? '(none)'}`
       : viewer.role === 'staff'
         ? `your account acts only in street ${viewer.streetCode}`
-        : 'only community workers, staff and admins act for a place';
-  const reason = `${where} is outside your area; ${area}`;
-  throw new GraphQLError(`${field}: ${reason}`, { extensions: { code: 'FORBIDDEN', field, reason } });
+        : 'only staff, community workers and admins act on places';
+  const reason = `${field} is in ${where}; ${limit}`;
+  const err = forbidden(reason);
+  err.extensions.field = field;
+  throw err;
 }

@@ -1,7 +1,7 @@
 import { conflict } from '../../../shared/platform/errors';
 import * as validate from '../../../shared/subgraph/validate';
 import type { Models, VehicleRecord } from '../models';
-import { isDuplicateKey } from './deps';
+import { isDuplicateKey } from '../../../shared/subgraph';
 
 /** A resident may register up to 3 cars (a household's usual number); a plate has one owner. */
 export const MAX_VEHICLES_PER_RESIDENT = 3;

@@ -46,7 +46,7 @@ export async function issueCommunityOrder(
 /** The ordered department reports once; on time when by `reportBy`. */
 export async function reportCommunityOrder(models: Models, viewer: Viewer, id: string, noteRaw: string, now: Date): Promise<CommunityOrderDoc> {
   const _id = validate.objectId('id', id);
-  const note = validate.text('note', noteRaw, { max: 1000 });
+  const note = validate.text('note', noteRaw, { max: 1000, multiline: true });
   requireRole(viewer, 'staff');
   const order = await models.CommunityOrder.findById(_id).lean();
   if (!order) throw notFound('CommunityOrder', id);
