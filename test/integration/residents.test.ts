@@ -37,7 +37,7 @@ describe('residents exist', () => {
   it('a resident not in the registry gets `me` with registered: false, and no subgraph acts for them', async () => {
     const me = await graph.query(ME, {}, newcomer());
     expect(me.errors).toBeUndefined();
-    expect(me.data.me).toEqual({ id: NEWCOMER, registered: false, realNameVerified: false, name: null, phone: null });
+    expect(me.data.me).toEqual({ id: NEWCOMER, registered: false, realNameVerified: false, name: '', phone: null });
 
     for (const [op, vars] of [[RESERVE, { lotId }], [VEHICLE, {}], [APPLY, {}], [VOLUNTEER, {}]] as const) {
       const res = await graph.query(op, vars, newcomer());

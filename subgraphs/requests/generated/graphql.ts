@@ -188,8 +188,8 @@ export type DepartmentBoard = {
 
 /**
  * A resident of the real-name registry. The base fields live here; other subgraphs add their own.
- * `me` answers for every signed-in resident: one not registered yet has only `id`, `registered: false`
- * and null personal fields, and registers with `registerResident`.
+ * `me` answers for every signed-in resident: one not registered yet has only `id`, `registered: false`,
+ * an empty `name` and null personal fields, and registers with `registerResident`.
  */
 export type Resident = {
   __typename?: 'Resident';
@@ -198,8 +198,12 @@ export type Resident = {
   registered: Scalars['Boolean']['output'];
   /** Whether a service-desk clerk checked the registration against the resident's ID card (`verifyResidentRealName`); hostels ask for it. */
   realNameVerified: Scalars['Boolean']['output'];
-  /** Null until the resident registers. */
-  name?: Maybe<Scalars['String']['output']>;
+  /**
+   * The registered real name; an empty string until the resident registers (kept non-null: a nullable
+   * name would conflict with every other type's non-null `name` in one selection, e.g. the gateway's
+   * `_entities` fetches).
+   */
+  name: Scalars['String']['output'];
   /**
    * Masked (138****5678) unless the viewer is this resident, an admin, or staff of a department
    * handling one of the resident's requests; those reads are written to the access log.
@@ -217,8 +221,8 @@ export type Resident = {
 
 /**
  * A resident of the real-name registry. The base fields live here; other subgraphs add their own.
- * `me` answers for every signed-in resident: one not registered yet has only `id`, `registered: false`
- * and null personal fields, and registers with `registerResident`.
+ * `me` answers for every signed-in resident: one not registered yet has only `id`, `registered: false`,
+ * an empty `name` and null personal fields, and registers with `registerResident`.
  */
 export type ResidentRequestsArgs = {
   open?: InputMaybe<Scalars['Boolean']['input']>;
@@ -1194,7 +1198,7 @@ export type ResidentResolvers<ContextType = Context, ParentType extends Resolver
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   registered?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   realNameVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   idNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   homeCommunity?: Resolver<Maybe<ResolversTypes['Community']>, ParentType, ContextType>;

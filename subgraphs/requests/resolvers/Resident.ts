@@ -18,7 +18,6 @@ export const Resident: ResidentResolvers = {
   id: (r) => r._id,
   registered: (r) => !r.unregistered,
   realNameVerified: (r) => r.realNameVerified === true,
-  name: (r) => (r.unregistered ? null : r.name),
   phone: (r, _, ctx) => personalField(r, 'phone', ctx),
   idNumber: (r, _, ctx) => personalField(r, 'idNumber', ctx),
   homeCommunity: (r, _, ctx) => (r.homeCommunityCode ? ctx.loaders.community.load(r.homeCommunityCode) : null),
