@@ -7,6 +7,8 @@ export * from './publish';
 export * from './scalars';
 export * from './text';
 export * from './access';
+export * from './references';
+export * from './residents';
 export * from './service';
 export * from './context';
 export * from './loaders';

@@ -1,5 +1,6 @@
 import { createLogger } from '../../shared/platform/logger';
 import type { PubSub } from '../../shared/platform/pubsub';
+import { publishAfterCommit } from '../../shared/subgraph';
 import type { Models, RequestDoc } from './models';
 import { statsFor } from './services/stats';
 
@@ -12,15 +13,15 @@ export const topics = {
 
 /**
  * Tells subscribers of the request's community that it changed, then sends the community's fresh
- * figures. Called after every write that changes a request; a failed publish never undoes the write.
+ * figures. Called by the services after every write that changes a request; never fails the write.
  */
 export async function publishRequestChange(models: Models, pubsub: PubSub, request: RequestDoc, now: Date): Promise<void> {
+  await publishAfterCommit(pubsub, topics.requestUpdated(request.communityCode), request, log);
   try {
-    await pubsub.publish(topics.requestUpdated(request.communityCode), request);
     const stats = await statsFor(models, { communityCode: request.communityCode }, now);
-    await pubsub.publish(topics.requestStatsChanged(request.communityCode), stats);
+    await publishAfterCommit(pubsub, topics.requestStatsChanged(request.communityCode), stats, log);
   } catch (err) {
-    // Subscribers miss one event at worst; the request itself is already stored.
-    log.warn({ err, requestId: String(request._id) }, 'could not publish a request change');
+    // The figures could not be read: subscribers get them with the next change; the request is stored.
+    log.warn({ err, requestId: String(request._id) }, 'could not read the figures to publish');
   }
 }

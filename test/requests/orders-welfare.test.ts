@@ -21,7 +21,7 @@ describe('community orders (社区发令、部门报到)', () => {
     for (const [viewer, code] of [[undefined, 'UNAUTHENTICATED'], [residentViewer(DEMO_RESIDENT_ID), 'FORBIDDEN'], [communityWorkerViewer('440311001001'), 'FORBIDDEN'], [staffViewer('LH-URBAN'), 'FORBIDDEN']] as const) {
       expect((await fails(sg, ISSUE, vars, viewer)).extensions?.code).toBe(code);
     }
-    for (const [patch, field] of [[{ by: hours(-1) }, 'reportBy'], [{ by: 'tomorrow' }, 'reportBy'], [{ by: hours(24 * 31) }, 'reportBy'], [{ d: 'NOPE-X' }, 'departmentId'], [{ c: '000000' }, 'communityCode'], [{ s: '' }, 'subject']] as const) {
+    for (const [patch, field] of [[{ by: hours(-1) }, 'reportBy'], [{ by: 'tomorrow' }, 'by' /* refused by the DateTime scalar, which names the variable */], [{ by: hours(24 * 31) }, 'reportBy'], [{ d: 'NOPE-X' }, 'departmentId'], [{ c: '000000' }, 'communityCode'], [{ s: '' }, 'subject']] as const) {
       expect((await fails(sg, ISSUE, { ...vars, ...patch }, adminViewer)).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
     expect((await ok(sg, '{ communityOrders { id } }', {})).communityOrders).toHaveLength(0);

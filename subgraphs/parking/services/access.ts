@@ -1,3 +1,4 @@
+import { requireArea } from '../../../shared/subgraph/access';
 import { isAdmin, type Viewer } from '../../../shared/platform/auth';
 import { forbidden, unauthenticated } from '../../../shared/platform/errors';
 
@@ -22,13 +23,11 @@ export function seesFullPlate(viewer: Viewer, reservation: { residentId?: string
 }
 
 /**
- * Gate events: admins, and staff unless their token limits them to another street than the lot's.
+ * Gate events: admins, and staff inside their area (a street account only at its street's lots).
  */
-export function requireGateOperator(viewer: Viewer, lot: { streetCode: string }): void {
+export function requireGateOperator(viewer: Viewer, lot: { communityCode: string; streetCode: string }): void {
   if (viewer.role === 'anonymous') throw unauthenticated();
   if (isAdmin(viewer)) return;
   if (viewer.role !== 'staff') throw forbidden('Only gate staff or an admin can record entries and exits');
-  if (viewer.streetCode && viewer.streetCode !== lot.streetCode) {
-    throw forbidden(`This lot is in street ${lot.streetCode}; your account is limited to street ${viewer.streetCode}`);
-  }
+  requireArea(viewer, lot, 'lotId');
 }

@@ -186,10 +186,23 @@ export type DepartmentBoard = {
   communityOrders: Array<CommunityOrder>;
 };
 
-/** A registered (real-name) resident. The base fields live here; other subgraphs add their own. */
+/**
+ * A resident of the real-name registry. The base fields live here; other subgraphs add their own.
+ * `me` answers for every signed-in resident: one not registered yet has only `id`, `registered: false`,
+ * an empty `name` and null personal fields, and registers with `registerResident`.
+ */
 export type Resident = {
   __typename?: 'Resident';
   id: Scalars['ID']['output'];
+  /** Whether the resident is in the registry (false only for `me` before `registerResident`). */
+  registered: Scalars['Boolean']['output'];
+  /** Whether a service-desk clerk checked the registration against the resident's ID card (`verifyResidentRealName`); hostels ask for it. */
+  realNameVerified: Scalars['Boolean']['output'];
+  /**
+   * The registered real name; an empty string until the resident registers (kept non-null: a nullable
+   * name would conflict with every other type's non-null `name` in one selection, e.g. the gateway's
+   * `_entities` fetches).
+   */
   name: Scalars['String']['output'];
   /**
    * Masked (138****5678) unless the viewer is this resident, an admin, or staff of a department
@@ -206,7 +219,11 @@ export type Resident = {
 };
 
 
-/** A registered (real-name) resident. The base fields live here; other subgraphs add their own. */
+/**
+ * A resident of the real-name registry. The base fields live here; other subgraphs add their own.
+ * `me` answers for every signed-in resident: one not registered yet has only `id`, `registered: false`,
+ * an empty `name` and null personal fields, and registers with `registerResident`.
+ */
 export type ResidentRequestsArgs = {
   open?: InputMaybe<Scalars['Boolean']['input']>;
 };
@@ -649,8 +666,23 @@ export type QueryWelfarePolicyArgs = {
   id: Scalars['ID']['input'];
 };
 
+/**
+ * What a resident registers with: the real name, a mainland mobile number, the 18-digit resident ID
+ * number and the home community.
+ */
+export type RegisterResidentInput = {
+  name: Scalars['String']['input'];
+  phone: Scalars['String']['input'];
+  idNumber: Scalars['String']['input'];
+  homeCommunityCode: Scalars['ID']['input'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** The signed-in resident registers themselves (once; CONFLICT when registered already). Not verified until a desk clerk checks the ID card. */
+  registerResident: Resident;
+  /** Staff at a service desk (within their street when their account names one) or admins: the ID card matches the registration. */
+  verifyResidentRealName: Resident;
   /** File a request. Known items are dispatched at once; unclassified ones wait for the street office. */
   submitRequest: Request;
   /** Admins or the request's street office: dispatch a submitted or returned request to a department. */
@@ -677,6 +709,16 @@ export type Mutation = {
   pushWelfarePolicy: WelfarePushResult;
   /** The resident the push was sent to. */
   respondToPolicyPush: WelfarePolicyPush;
+};
+
+
+export type MutationRegisterResidentArgs = {
+  input: RegisterResidentInput;
+};
+
+
+export type MutationVerifyResidentRealNameArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -909,6 +951,7 @@ export type ResolversTypes = ResolversObject<{
   WelfarePolicyPush: ResolverTypeWrapper<PolicyPushDoc>;
   WelfarePushResult: ResolverTypeWrapper<Omit<WelfarePushResult, 'policy'> & { policy: ResolversTypes['WelfarePolicy'] }>;
   Query: ResolverTypeWrapper<{}>;
+  RegisterResidentInput: RegisterResidentInput;
   Mutation: ResolverTypeWrapper<{}>;
   Subscription: ResolverTypeWrapper<{}>;
   link__Purpose: Link__Purpose;
@@ -951,6 +994,7 @@ export type ResolversParentTypes = ResolversObject<{
   WelfarePolicyPush: PolicyPushDoc;
   WelfarePushResult: Omit<WelfarePushResult, 'policy'> & { policy: ResolversParentTypes['WelfarePolicy'] };
   Query: {};
+  RegisterResidentInput: RegisterResidentInput;
   Mutation: {};
   Subscription: {};
   link__Import: Scalars['link__Import']['output'];
@@ -1152,6 +1196,8 @@ export type DepartmentBoardResolvers<ContextType = Context, ParentType extends R
 export type ResidentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Resident']>, { __typename: 'Resident' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  registered?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  realNameVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   idNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1359,6 +1405,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  registerResident?: Resolver<ResolversTypes['Resident'], ParentType, ContextType, RequireFields<MutationRegisterResidentArgs, 'input'>>;
+  verifyResidentRealName?: Resolver<ResolversTypes['Resident'], ParentType, ContextType, RequireFields<MutationVerifyResidentRealNameArgs, 'id'>>;
   submitRequest?: Resolver<ResolversTypes['Request'], ParentType, ContextType, RequireFields<MutationSubmitRequestArgs, 'input'>>;
   dispatchRequest?: Resolver<ResolversTypes['Request'], ParentType, ContextType, RequireFields<MutationDispatchRequestArgs, 'id' | 'departmentId'>>;
   acceptRequest?: Resolver<ResolversTypes['Request'], ParentType, ContextType, RequireFields<MutationAcceptRequestArgs, 'id'>>;

@@ -29,6 +29,8 @@ export interface RequestDoc {
   residentId?: string | null;
   /** The client's key, or `auto:<id>` when none was sent (FerretDB has no partial indexes). */
   idempotencyKey: string;
+  /** The kit's fingerprint of the input a client key was first used with (createIdempotent). */
+  idempotencyFingerprint?: string;
   title: string;
   description: string;
   channel: Channel;
@@ -96,6 +98,7 @@ const requestSchema = new Schema<RequestDoc>(
     submitterId: { type: String, required: true },
     residentId: String,
     idempotencyKey: { type: String, required: true },
+    idempotencyFingerprint: { type: String },
     title: { type: String, required: true },
     description: { type: String, required: true },
     channel: { type: String, required: true },

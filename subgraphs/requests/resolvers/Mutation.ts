@@ -1,30 +1,22 @@
 import type { MutationResolvers } from '../generated/graphql';
-import type { Context } from '../context';
-import { publishRequestChange } from '../events';
-import type { RequestDoc } from '../models';
 import * as lifecycle from '../services/lifecycle';
 import { issueCommunityOrder, reportCommunityOrder } from '../services/orders';
-import { submitRequest } from '../services/submit';
+import { runStep, submitAndPublish } from '../services/publishing';
+import { registerResident, verifyResidentRealName } from '../services/residents';
 import { pushWelfarePolicy, respondToPolicyPush } from '../services/welfare';
 
-/** Runs one lifecycle step with the operation's clock, then tells the community's subscribers. */
-async function step(ctx: Context, run: (actor: lifecycle.Actor) => Promise<RequestDoc>): Promise<RequestDoc> {
-  const now = ctx.clock();
-  const request = await run({ viewer: ctx.viewer, now });
-  await publishRequestChange(ctx.models, ctx.pubsub, request, now);
-  return request;
-}
+const step = runStep;
 
 export const Mutation: MutationResolvers = {
+  registerResident: (_, { input }, ctx) => registerResident(ctx.models, ctx.viewer, input, ctx.clock()),
+  verifyResidentRealName: (_, { id }, ctx) => verifyResidentRealName(ctx.models, ctx.viewer, id, ctx.clock()),
   submitRequest: async (_, { input }, ctx) => {
-    const now = ctx.clock();
-    const { request, created, read } = await submitRequest(ctx.models, ctx.viewer, input, now);
+    const { request, read } = await submitAndPublish(ctx, input);
     if (read) {
       ctx.loaders.community.prime(read.community._id, read.community);
       ctx.loaders.item.prime(read.item._id, read.item);
       if (read.department) ctx.loaders.department.prime(read.department._id, read.department);
     }
-    if (created) await publishRequestChange(ctx.models, ctx.pubsub, request, now);
     return request;
   },
   dispatchRequest: (_, { id, departmentId, note }, ctx) => step(ctx, (a) => lifecycle.dispatchRequest(ctx.models, a, id, departmentId, note)),

@@ -12,8 +12,12 @@ function requireReader(resident: ResidentDoc, ctx: Context): void {
 }
 
 export const Resident: ResidentResolvers = {
-  __resolveReference: (ref, ctx) => ctx.loaders.resident.load((ref as unknown as { id: string }).id),
+  // An id the registry does not know resolves to null, so a dangling reference reads as a null
+  // field instead of breaking the answer (and reference checks read "not registered").
+  __resolveReference: async (ref, ctx) => (await ctx.loaders.resident.load((ref as unknown as { id: string }).id)) ?? null,
   id: (r) => r._id,
+  registered: (r) => !r.unregistered,
+  realNameVerified: (r) => r.realNameVerified === true,
   phone: (r, _, ctx) => personalField(r, 'phone', ctx),
   idNumber: (r, _, ctx) => personalField(r, 'idNumber', ctx),
   homeCommunity: (r, _, ctx) => (r.homeCommunityCode ? ctx.loaders.community.load(r.homeCommunityCode) : null),

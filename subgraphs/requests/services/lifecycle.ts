@@ -47,7 +47,7 @@ const lastReturner = (doc: RequestDoc) => (doc.status === 'RETURNED' ? doc.timel
 /** Admins or the street office (re-)dispatch a submitted or returned request; a return to another department is upheld. */
 export async function dispatchRequest(models: Models, actor: Actor, id: string, departmentIdRaw: string, noteRaw?: string | null): Promise<RequestDoc> {
   const departmentId = validate.code('departmentId', departmentIdRaw);
-  const note = validate.optionalText('note', noteRaw, { max: 500 }) ?? null;
+  const note = validate.optionalText('note', noteRaw, { max: 500, multiline: true }) ?? null;
   if (actor.viewer.role === 'anonymous') throw unauthenticated();
   const doc = await loadRequest(models, id);
   const department = await models.Department.findById(departmentId).lean();
@@ -80,7 +80,7 @@ export async function acceptRequest(models: Models, actor: Actor, id: string): P
 
 /** Within 2 working days of dispatch, with a reason; the request goes back to the street office to re-dispatch. */
 export async function returnRequest(models: Models, actor: Actor, id: string, reasonRaw: string): Promise<RequestDoc> {
-  const reason = validate.text('reason', reasonRaw, { max: 500 });
+  const reason = validate.text('reason', reasonRaw, { max: 500, multiline: true });
   if (actor.viewer.role === 'anonymous') throw unauthenticated();
   const doc = await loadRequest(models, id);
   let returningDepartment = '';
@@ -102,7 +102,7 @@ export async function returnRequest(models: Models, actor: Actor, id: string, re
 }
 
 export async function addProgress(models: Models, actor: Actor, id: string, noteRaw: string): Promise<RequestDoc> {
-  const note = validate.text('note', noteRaw, { max: 1000 });
+  const note = validate.text('note', noteRaw, { max: 1000, multiline: true });
   if (actor.viewer.role === 'anonymous') throw unauthenticated();
   const doc = await loadRequest(models, id);
   return run(models, actor, doc, (d) => {
@@ -113,7 +113,7 @@ export async function addProgress(models: Models, actor: Actor, id: string, note
 
 /** Once per handling round: 5 → 10 working days from the same dispatch. */
 export async function extendDeadline(models: Models, actor: Actor, id: string, reasonRaw: string): Promise<RequestDoc> {
-  const reason = validate.text('reason', reasonRaw, { max: 500 });
+  const reason = validate.text('reason', reasonRaw, { max: 500, multiline: true });
   if (actor.viewer.role === 'anonymous') throw unauthenticated();
   const doc = await loadRequest(models, id);
   return run(models, actor, doc, (d) => {
@@ -124,7 +124,7 @@ export async function extendDeadline(models: Models, actor: Actor, id: string, r
 }
 
 export async function resolveRequest(models: Models, actor: Actor, id: string, noteRaw: string): Promise<RequestDoc> {
-  const note = validate.text('note', noteRaw, { max: 1000 });
+  const note = validate.text('note', noteRaw, { max: 1000, multiline: true });
   if (actor.viewer.role === 'anonymous') throw unauthenticated();
   const doc = await loadRequest(models, id);
   return run(models, actor, doc, (d) => {
@@ -141,7 +141,7 @@ export async function resolveRequest(models: Models, actor: Actor, id: string, n
  * it; unsatisfied reopens it to the same department with a fresh round of 5 working days.
  */
 export async function evaluateRequest(models: Models, actor: Actor, id: string, rating: Rating, commentRaw?: string | null): Promise<RequestDoc> {
-  const comment = validate.optionalText('comment', commentRaw, { max: 500 }) ?? null;
+  const comment = validate.optionalText('comment', commentRaw, { max: 500, multiline: true }) ?? null;
   const residentId = requireResident(actor.viewer);
   const doc = await loadRequest(models, id);
   if (doc.residentId !== residentId) throw forbidden('Only the resident who filed the request can evaluate it');
@@ -192,7 +192,7 @@ export async function markDuplicate(models: Models, actor: Actor, id: string, pa
 
 /** Admin supervision: an urge notice or an escalation, recorded against the department responsible now. */
 export async function supervise(models: Models, actor: Actor, id: string, action: 'URGE' | 'ESCALATE', noteRaw?: string | null): Promise<RequestDoc> {
-  const note = validate.optionalText('note', noteRaw, { max: 500 }) ?? null;
+  const note = validate.optionalText('note', noteRaw, { max: 500, multiline: true }) ?? null;
   requireRole(actor.viewer, 'admin');
   const doc = await loadRequest(models, id);
   let departmentId: string | null = null;

@@ -1,6 +1,9 @@
 import { Types } from 'mongoose';
 import type { Viewer } from '../../../shared/platform/auth';
 import { badInput, conflict, forbidden, unauthenticated } from '../../../shared/platform/errors';
+import { createIdempotent, isDuplicateKey, keyStoredMeanwhile } from '../../../shared/subgraph';
+import { requireArea } from '../../../shared/subgraph/access';
+import type { References } from '../../../shared/subgraph/references';
 import * as validate from '../../../shared/subgraph/validate';
 import { channelAllowed, type Channel } from '../domain/channels';
 import { classify } from '../domain/classify';
@@ -30,7 +33,7 @@ export interface SubmitInput {
 /** Checks every field before anything is read or written; returns plain values only. */
 export function validateSubmitInput(input: SubmitInput) {
   const title = validate.text('input.title', input.title, { max: 100 });
-  const description = validate.text('input.description', input.description, { max: 2000 });
+  const description = validate.text('input.description', input.description, { max: 2000, multiline: true });
   const communityCode = validate.code('input.communityCode', input.communityCode);
   const itemCode = input.itemCode == null ? null : validate.code('input.itemCode', input.itemCode);
   const peopleInvolved = input.peopleInvolved == null ? null : validate.intInRange('input.peopleInvolved', input.peopleInvolved, 1, 1_000_000);
@@ -65,14 +68,12 @@ async function nextNumber(models: Models, now: Date): Promise<string> {
       const counter = await models.Counter.findOneAndUpdate({ _id: day }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
       return requestNumber(now, counter!.seq);
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000 || attempt >= 5) throw err;
+      if (!isDuplicateKey(err) || attempt >= 5) throw err;
     }
   }
 }
 
 const NUMBER_ATTEMPTS = 10;
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 export interface SubmitResult {
   request: RequestDoc;
@@ -87,19 +88,45 @@ export interface SubmitResult {
  * the responsible department when the item is known; unclassified text waits for the street
  * office as SUBMITTED. The same idempotency key from the same submitter returns the first request.
  */
-export async function submitRequest(models: Models, viewer: Viewer, rawInput: SubmitInput, now: Date): Promise<SubmitResult> {
+export async function submitRequest(models: Models, viewer: Viewer, rawInput: SubmitInput, now: Date, references?: References): Promise<SubmitResult> {
   if (viewer.role === 'anonymous' || !viewer.subject) throw unauthenticated();
   const input = validateSubmitInput(rawInput);
   if (!channelAllowed(viewer.role, input.channel)) throw forbidden(`A ${viewer.role} cannot file through ${input.channel}`);
+  // Residents file about any community; workers and street staff only about their own area.
+  if (viewer.role === 'community_worker' || viewer.role === 'staff') requireArea(viewer, { communityCode: input.communityCode }, 'input.communityCode');
   const submitterId = viewer.subject;
 
-  if (input.idempotencyKey) {
-    const first = await models.Request.findOne({ submitterId, idempotencyKey: input.idempotencyKey }).lean<RequestDoc>();
-    if (first) return { request: first, created: false };
-  }
+  let result: SubmitResult | undefined;
+  const { idempotencyKey, ...asked } = input;
+  // A retry returns the first request; the same key with other input is IDEMPOTENCY_KEY_REUSED.
+  const request = await createIdempotent<RequestDoc>({
+    key: idempotencyKey,
+    input: asked,
+    field: 'input.idempotencyKey',
+    find: (key) => models.Request.findOne({ submitterId, idempotencyKey: key }).lean<RequestDoc>(),
+    create: async (fingerprint) => {
+      result = await createRequest(models, viewer, input, submitterId, now, fingerprint, references);
+      return result.request;
+    },
+  });
+  return result?.request === request ? result : { request, created: false };
+}
 
+async function createRequest(
+  models: Models,
+  viewer: Viewer,
+  input: ReturnType<typeof validateSubmitInput>,
+  submitterId: string,
+  now: Date,
+  fingerprint: string | null,
+  references: References | undefined,
+): Promise<SubmitResult> {
   const community = await models.Community.findById(input.communityCode).lean();
   if (!community) throw badInput('input.communityCode', 'is not a known community');
+  if (input.parkingLotId && references) {
+    // Parking owns lots: it answers whether this one exists before the request stores the id.
+    await references.require(viewer, { owner: 'parking', typename: 'ParkingLot', key: { id: input.parkingLotId }, selection: 'id' }, 'input.parkingLotId');
+  }
   let item: ItemDoc | null;
   let classified: boolean;
   if (input.itemCode) {
@@ -135,6 +162,7 @@ export async function submitRequest(models: Models, viewer: Viewer, rawInput: Su
     submitterId,
     residentId: viewer.role === 'resident' ? viewer.residentId : null,
     idempotencyKey: input.idempotencyKey ?? `auto:${_id.toHexString()}`,
+    ...(fingerprint ? { idempotencyFingerprint: fingerprint } : {}),
     title: input.title,
     description: input.description,
     channel: input.channel,
@@ -173,10 +201,7 @@ export async function submitRequest(models: Models, viewer: Viewer, rawInput: Su
       return { request: doc, created: true, read: { community, item, department } };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      if (input.idempotencyKey) {
-        const first = await models.Request.findOne({ submitterId, idempotencyKey: input.idempotencyKey }).lean<RequestDoc>();
-        if (first) return { request: first, created: false };
-      }
+      if (input.idempotencyKey && (await models.Request.exists({ submitterId, idempotencyKey: input.idempotencyKey }))) throw keyStoredMeanwhile();
       doc.number = await nextNumber(models, now);
     }
   }

@@ -4,6 +4,7 @@ import { conflict, forbidden, notFound } from '../../../shared/platform/errors';
 import * as validate from '../../../shared/subgraph/validate';
 import { isEligible } from '../domain/eligibility';
 import type { Models, PolicyPushDoc, WelfarePolicyDoc } from '../models';
+import { isDuplicateKey } from '../../../shared/subgraph';
 import { claimOnce } from './claims';
 
 /**
@@ -37,8 +38,8 @@ export async function pushWelfarePolicy(models: Models, viewer: Viewer, policyId
     newlyPushed = result.upsertedCount;
   } catch (err) {
     // A concurrent push inserted some of the same pairs first: the index refused the twins.
-    const e = err as { code?: number; result?: { upsertedCount?: number } };
-    if (e.code !== 11000) throw err;
+    const e = err as { result?: { upsertedCount?: number } };
+    if (!isDuplicateKey(err)) throw err;
     newlyPushed = e.result?.upsertedCount ?? 0;
   }
   return { policy, eligible: eligible.length, newlyPushed };

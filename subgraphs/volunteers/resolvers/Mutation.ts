@@ -1,3 +1,4 @@
+import { registeredViewer } from '../../../shared/subgraph/residents';
 import { requireResident, requireRole } from '../../../shared/platform/auth';
 import * as v from '../../../shared/subgraph/validate';
 import type { Context } from '../context';
@@ -12,10 +13,10 @@ import { joinTeam, leaveTeam, registerVolunteer } from '../services/volunteers';
 
 /** Resolvers check the caller and the input, call one service, and publish what changed. */
 export const Mutation: MutationResolvers<Context> = {
-  registerVolunteer: (_root, _args, ctx) => registerVolunteer(ctx.models, requireResident(ctx.viewer), ctx.clock()),
+  registerVolunteer: async (_root, _args, ctx) => registerVolunteer(ctx.models, await registeredViewer(ctx), ctx.clock()),
 
-  joinVolunteerTeam: (_root, { teamId }, ctx) => {
-    const residentId = requireResident(ctx.viewer);
+  joinVolunteerTeam: async (_root, { teamId }, ctx) => {
+    const residentId = await registeredViewer(ctx);
     return joinTeam(ctx.models, residentId, v.code('teamId', teamId), ctx.clock());
   },
 
@@ -31,7 +32,7 @@ export const Mutation: MutationResolvers<Context> = {
   },
 
   signUpForShift: async (_root, { shiftId, idempotencyKey }, ctx) => {
-    const residentId = requireResident(ctx.viewer);
+    const residentId = await registeredViewer(ctx);
     const signUp = await signUpForShift(ctx.models, {
       residentId,
       shiftId: v.objectId('shiftId', shiftId),
