@@ -139,30 +139,17 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
     });
   };
 
-  const notAcceptable = () =>
-    Refusal.of(
-      'NOT_ACCEPTABLE',
-      "This operation uses @defer and is answered in parts as multipart/mixed, which the request's Accept header does not allow; send 'Accept: multipart/mixed; deferSpec=20220824, application/json'",
-      { field: 'accept', accepts: 'multipart/mixed; deferSpec=20220824' },
-    );
-
   /**
-   * A deferred operation: its parts as multipart/mixed as they come, or one JSON answer when
-   * nothing ends up deferred (a false `if`). A client that cannot read multipart is refused 406
-   * before execution when the document always defers, else when the answer turns out to.
+   * A deferred operation from a client that reads multipart: its parts as multipart/mixed as they
+   * come, or one JSON answer when nothing ends up deferred (a false `if`). A client that does not
+   * read multipart never gets here: `@defer` is a hint, so it gets the whole answer in one response.
    */
   const answerDeferred = async (req: IncomingMessage, res: ServerResponse, admitted: Admitted, identity: Identity): Promise<void> => {
-    const multipart = acceptsMultipart(req.headers.accept);
-    if (!multipart && deferUse(admitted.document) === 'always') return refuse(res, notAcceptable());
     const outcome = await options.deferred!(admitted, options.context(identity));
     const cost = admitted.costReport ? { cost: admitted.costReport } : undefined;
     if (outcome.kind === 'single') {
       const result = pipeline.formatResult(outcome.result);
       return send(res, 200, cost ? { ...result, extensions: { ...result.extensions, ...cost } } : result);
-    }
-    if (!multipart) {
-      await outcome.subsequent[Symbol.asyncIterator]().return?.();
-      return refuse(res, notAcceptable());
     }
     await writeMultipart(res, outcome, {
       initial: (r) => {
@@ -248,7 +235,9 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
       if (admitted instanceof Refusal) return refuse(res, admitted);
       access.admitted(admitted);
       try {
-        if (options.deferred && deferUse(admitted.document) !== 'none') return await answerDeferred(req, res, admitted, identity);
+        if (options.deferred && deferUse(admitted.document) !== 'none' && acceptsMultipart(req.headers.accept)) {
+          return await answerDeferred(req, res, admitted, identity);
+        }
         const result = await execute(req, admitted, identity, search);
         for (const [key, value] of result.headers) res.setHeader(key, value);
         res.statusCode = result.status ?? 200;

@@ -44,8 +44,7 @@ export function deferUse(document: DocumentNode): DeferUse {
 /**
  * Whether an `Accept` header takes incremental answers: `multipart/mixed` listed explicitly, with
  * `deferSpec=20220824` or no spec parameter (GraphiQL's fetcher sends the bare type); another
- * spec version only, a wildcard or `q=0` does not count. GraphQL over HTTP's incremental
- * delivery and Apollo Router answer a deferred operation 406 otherwise.
+ * spec version only, a wildcard or `q=0` does not count. Other clients get the whole answer.
  */
 export function acceptsMultipart(accept: string | undefined): boolean {
   if (!accept) return false;
