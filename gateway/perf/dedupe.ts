@@ -1,5 +1,5 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
-import { VIEWER_HEADER } from '../../shared/platform/auth';
+import { UNMASKED_READ_HEADER, VIEWER_HEADER } from '../../shared/platform/auth';
 
 /** What an in-flight subgraph answer is shared as: each caller gets its own Response over the same text. */
 interface Shared {
@@ -78,10 +78,14 @@ function headerOf(init: FetcherRequestInit | undefined, name: string): string | 
  * Each caller gets its own response object over the same text, so nothing is shared after parsing.
  * Mutations and non-POST requests always go out. The answer is never kept once it has arrived:
  * this is not a cache, only requests that overlap in time share one.
+ *
+ * An answer the subgraph marked with UNMASKED_READ_HEADER (it holds a resident's phone or ID
+ * number whole, and the subgraph logged the read) is not shared: each waiting caller sends its
+ * own fetch, so every client request's read is logged by the subgraph (`stats.refetched`).
  */
-export function dedupeFetcher(fetcher: Fetcher): Fetcher & { stats: { shared: number; sent: number } } {
+export function dedupeFetcher(fetcher: Fetcher): Fetcher & { stats: { shared: number; sent: number; refetched: number } } {
   const inFlight = new Map<string, Promise<Shared>>();
-  const stats = { shared: 0, sent: 0 };
+  const stats = { shared: 0, sent: 0, refetched: 0 };
   const wrapped = (async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
     const body = init?.body;
     if (init?.method !== 'POST' || typeof body !== 'string') return fetcher(url, init);
@@ -94,13 +98,14 @@ export function dedupeFetcher(fetcher: Fetcher): Fetcher & { stats: { shared: nu
     if (typeof query !== 'string' || !QUERY.test(query)) return fetcher(url, init);
     const key = `${url}\n${viewerIdentity(headerOf(init, VIEWER_HEADER))}\n${body}`;
     let shared = inFlight.get(key);
+    const joined = shared !== undefined;
     if (shared) stats.shared += 1;
     else {
       stats.sent += 1;
       shared = (async () => {
         const res = await fetcher(url, init);
         const headers: [string, string][] = [];
-        for (const name of ['content-type', 'cache-control']) {
+        for (const name of ['content-type', 'cache-control', UNMASKED_READ_HEADER]) {
           const value = res.headers.get(name);
           if (value !== null) headers.push([name, value]);
         }
@@ -110,8 +115,14 @@ export function dedupeFetcher(fetcher: Fetcher): Fetcher & { stats: { shared: nu
       const done = () => inFlight.delete(key);
       shared.then(done, done);
     }
-    return new SharedResponse(url, await shared) as unknown as FetcherResponse;
-  }) as Fetcher & { stats: { shared: number; sent: number } };
+    const answer = await shared;
+    if (joined && answer.headers.some(([name]) => name === UNMASKED_READ_HEADER)) {
+      stats.shared -= 1;
+      stats.refetched += 1;
+      return fetcher(url, init);
+    }
+    return new SharedResponse(url, answer) as unknown as FetcherResponse;
+  }) as Fetcher & { stats: { shared: number; sent: number; refetched: number } };
   wrapped.stats = stats;
   return wrapped;
 }

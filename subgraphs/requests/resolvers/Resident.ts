@@ -2,6 +2,7 @@ import { forbidden, unauthenticated } from '../../../shared/platform/errors';
 import type { PersonalDataAccessResolvers, ResidentResolvers } from '../generated/graphql';
 import { openFilterOf } from '../loaders';
 import { canReadResident } from '../domain/permissions';
+import { seesPeople } from '../../../shared/subgraph/privacy';
 import { personalField } from '../services/personal-data';
 import type { Context } from '../context';
 import type { ResidentDoc } from '../models';
@@ -16,7 +17,7 @@ export const Resident: ResidentResolvers = {
   id: (r) => r._id,
   phone: (r, _, ctx) => personalField(r, 'phone', ctx),
   idNumber: (r, _, ctx) => personalField(r, 'idNumber', ctx),
-  homeCommunity: (r, _, ctx) => (r.homeCommunityCode ? ctx.loaders.community.load(r.homeCommunityCode) : null),
+  homeCommunity: (r, _, ctx) => (r.homeCommunityCode && seesPeople(ctx.viewer) ? ctx.loaders.community.load(r.homeCommunityCode) : null),
   requests: (r, { open }, ctx) => {
     requireReader(r, ctx);
     return ctx.loaders.requestsByResident.load(`${r._id}|${openFilterOf(open)}`);
