@@ -1,5 +1,7 @@
 import { Types } from 'mongoose';
+import type { GraphQLError } from 'graphql';
 import { badInput } from '../platform/errors';
+import { parseDateTime } from './scalars';
 
 /**
  * Input checks shared by every subgraph. Each throws BAD_USER_INPUT naming the field, before any
@@ -21,17 +23,8 @@ export function code(field: string, value: unknown): string {
   return value;
 }
 
-export function text(field: string, value: unknown, { min = 1, max = 2000 }: { min?: number; max?: number } = {}): string {
-  if (typeof value !== 'string') throw badInput(field, 'must be text');
-  const trimmed = value.trim();
-  if (trimmed.length < min) throw badInput(field, min === 1 ? 'must not be empty' : `must be at least ${min} characters`);
-  if (trimmed.length > max) throw badInput(field, `must be at most ${max} characters`);
-  return trimmed;
-}
-
-export function optionalText(field: string, value: unknown, limits?: { min?: number; max?: number }): string | undefined {
-  return value === undefined || value === null ? undefined : text(field, value, limits);
-}
+/** Free text has one rule, the kit's (`text.ts`); re-exported so `validate.text` is that rule. */
+export { text, optionalText } from './text';
 
 export function intInRange(field: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -47,10 +40,14 @@ export function numberInRange(field: string, value: unknown, min: number, max: n
   return value;
 }
 
+/** An instant: a Date from the DateTime scalar, or a string held to the same RFC 3339 rule (naming `field`). */
 export function dateTime(field: string, value: unknown): Date {
-  const date = typeof value === 'string' || value instanceof Date ? new Date(value) : null;
-  if (!date || Number.isNaN(date.getTime())) throw badInput(field, 'must be an ISO-8601 date-time');
-  return date;
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
+  try {
+    return parseDateTime(value);
+  } catch (err) {
+    throw badInput(field, (err as GraphQLError).extensions?.reason as string ?? 'must be an RFC 3339 date-time');
+  }
 }
 
 /** Mainland plates: province character, city letter, then 5 (petrol) or 6 (new energy) characters. */

@@ -1,0 +1,14 @@
+/** The subgraph kit: every subgraph imports its mechanisms from here (see README.md). */
+export * from './unique';
+export * from './claims';
+export * from './idempotency';
+export * from './slots';
+export * from './publish';
+export * from './scalars';
+export * from './text';
+export * from './access';
+export * from './service';
+export * from './context';
+export * from './loaders';
+export * from './mask';
+export * as validate from './validate';
