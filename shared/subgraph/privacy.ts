@@ -24,9 +24,9 @@ const DAY_MS = 86_400_000;
 
 /**
  * Days after a resident's case closes during which the handling department still sees the
- * resident's phone and ID number whole (follow-up calls, complaints about the handling): the
- * environment's PERSONAL_DATA_UNMASK_DAYS (a whole number ≥ 0), else 30. A bad value throws at
- * start-up rather than silently widening or narrowing access.
+ * resident's phone and ID number whole (follow-up calls, complaints about the handling): `env`'s
+ * PERSONAL_DATA_UNMASK_DAYS (a whole number, 0 to 9999), else 30. A bad value throws rather than
+ * silently widening or narrowing access.
  */
 export function unmaskDaysAfterClose(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.PERSONAL_DATA_UNMASK_DAYS;
@@ -34,6 +34,12 @@ export function unmaskDaysAfterClose(env: NodeJS.ProcessEnv = process.env): numb
   if (!/^\d{1,4}$/.test(raw)) throw new Error(`PERSONAL_DATA_UNMASK_DAYS must be a whole number of days (0 to 9999), got "${raw}"`);
   return Number(raw);
 }
+
+/**
+ * The process's PERSONAL_DATA_UNMASK_DAYS, read once when the kit is loaded, so a bad value stops
+ * the subgraph at start-up instead of failing reads.
+ */
+export const UNMASK_DAYS_AFTER_CLOSE = unmaskDaysAfterClose();
 
 /** Whether the viewer may see people (names, rosters, who recorded what) on public types at all. */
 export function seesPeople(viewer: Viewer): boolean {
@@ -75,7 +81,7 @@ export function unmaskGrounds(
   residentId: string,
   handling: CaseHandling | null,
   now: Date,
-  days = unmaskDaysAfterClose(),
+  days = UNMASK_DAYS_AFTER_CLOSE,
 ): string | null {
   if (viewer.role === 'resident' && viewer.residentId === residentId) return 'owner';
   if (viewer.role === 'admin') return 'admin';
