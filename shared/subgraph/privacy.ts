@@ -9,6 +9,7 @@ import { UNMASKED_READ_HEADER, type Viewer } from '../platform/auth';
  *   community, and timeline actors only as their role.
  * - Timeline actors (who acted on a request) are shown as account ids only to staff, admins and
  *   the request's owner; everyone else sees the actor's role (`resident`, `staff`, …).
+ * - A booking's plate is whole for its resident and admins only (`seesWholeOwnRecord`).
  * - A resident's phone and ID number are whole for the resident, for admins, and for staff of a
  *   department that handles an open case of the resident or closed one at most
  *   `unmaskDaysAfterClose()` days ago (PERSONAL_DATA_UNMASK_DAYS, default 30); masked otherwise.
@@ -56,14 +57,26 @@ export function personFor<T>(viewer: Viewer, person: T | null): T | null {
   return seesPeople(viewer) ? person : null;
 }
 
+/** Whether the viewer is the resident a record belongs to. */
+export function isOwner(viewer: Viewer, ownerResidentId: string | null | undefined): boolean {
+  return viewer.role === 'resident' && !!ownerResidentId && viewer.residentId === ownerResidentId;
+}
+
+/**
+ * Whether the viewer sees a resident's own-record identifiers whole (a booking's plate): the
+ * resident and admins; staff and everyone else see them masked.
+ */
+export function seesWholeOwnRecord(viewer: Viewer, ownerResidentId: string | null | undefined): boolean {
+  return viewer.role === 'admin' || isOwner(viewer, ownerResidentId);
+}
+
 /**
  * Who acted on a case, as the viewer may see it: the account id for staff, admins and the case's
  * owner (the resident who filed it), the actor's role for everyone else.
  */
 export function visibleActor(viewer: Viewer, event: { actor: string; role: string }, ownerResidentId: string | null | undefined): string {
   if (viewer.role === 'staff' || viewer.role === 'admin') return event.actor;
-  if (viewer.role === 'resident' && !!ownerResidentId && viewer.residentId === ownerResidentId) return event.actor;
-  return event.role;
+  return isOwner(viewer, ownerResidentId) ? event.actor : event.role;
 }
 
 /** How a department stands to one resident's cases: whether one is open, and when the last one closed. */
