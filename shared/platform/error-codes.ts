@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   PERSISTED_QUERY_NOT_FOUND: { client: true, status: 200 },
   PERSISTED_QUERY_NOT_SUPPORTED: { client: true, status: 200 },
   METHOD_NOT_ALLOWED: { client: true, status: 405 },
+  /** A deferred operation over HTTP from a client whose Accept does not take multipart/mixed. */
+  NOT_ACCEPTABLE: { client: true, status: 406 },
   INTROSPECTION_DISABLED: { client: true, status: 400 },
 
   // The gateway's refusals (document limits, trust, fairness, sizes).

@@ -217,37 +217,43 @@ describe("staff see a resident's phone and ID number whole only for open or rece
     expect(await log()).toHaveLength(2);
   });
 
-  it('shows them whole while an open case is handled, and twenty concurrent identical reads through a sharing gateway write twenty entries', async () => {
-    const { Request, AccessLog } = createModels(graph.subgraphs.requests.db.conn);
-    await AccessLog.deleteMany({ residentId: R4 });
-    const closed = (await Request.findOne({ number: 'PRIV-CLOSED' }).lean())!;
-    await Request.collection.insertOne({
-      ...closed,
-      _id: new Types.ObjectId(),
-      number: 'PRIV-OPEN',
-      idempotencyKey: 'privacy:open',
-      status: 'IN_PROGRESS',
-      resolvedAt: null,
-      closedAt: null,
-    });
-    // Far past the closed case's days: only the open case gives grounds.
-    now = new Date(Date.now() + DAY_MS);
-    const defaults = gatewayOptions({});
-    const sharing = await graph.startGateway({ perf: { ...defaults.perf!, dedupe: true } });
-    try {
-      const headers = { 'content-type': 'application/json', authorization: `Bearer ${staffToken}` };
-      const answers = await Promise.all(
-        Array.from({ length: 20 }, () =>
-          fetch(sharing.url, { method: 'POST', headers, body: JSON.stringify({ query: READ }) }).then((r) => r.json() as Promise<any>),
-        ),
-      );
-      for (const a of answers) expect(a).toEqual({ data: { resident: { phone: R4_PHONE, idNumber: R4_ID } } });
-      const entries = await log();
-      expect(entries.filter((e) => e.field === 'phone')).toHaveLength(20);
-      expect(entries.filter((e) => e.field === 'idNumber')).toHaveLength(20);
-      expect(new Set(entries.map((e) => e.reason))).toEqual(new Set(['handling an open case of this resident']));
-    } finally {
-      await sharing.server.stop();
-    }
-  });
+  it.each(['citygraph', 'apollo'] as const)(
+    'shows them whole while an open case is handled, and twenty concurrent identical reads through a sharing gateway (%s executor) write twenty entries',
+    async (executor) => {
+      const { Request, AccessLog } = createModels(graph.subgraphs.requests.db.conn);
+      await AccessLog.deleteMany({ residentId: R4 });
+      if (!(await Request.exists({ number: 'PRIV-OPEN' }))) {
+        const closed = (await Request.findOne({ number: 'PRIV-CLOSED' }).lean())!;
+        await Request.collection.insertOne({
+          ...closed,
+          _id: new Types.ObjectId(),
+          number: 'PRIV-OPEN',
+          idempotencyKey: 'privacy:open',
+          status: 'IN_PROGRESS',
+          resolvedAt: null,
+          closedAt: null,
+        });
+      }
+      // Far past the closed case's days: only the open case gives grounds.
+      now = new Date(Date.now() + DAY_MS);
+      const defaults = gatewayOptions({});
+      // Both kinds of sharing on: identical subgraph fetches and identical client requests in flight.
+      const sharing = await graph.startGateway({ executor, perf: { ...defaults.perf!, dedupe: true, requestSharing: true } });
+      try {
+        const headers = { 'content-type': 'application/json', authorization: `Bearer ${staffToken}` };
+        const answers = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            fetch(sharing.url, { method: 'POST', headers, body: JSON.stringify({ query: READ }) }).then((r) => r.json() as Promise<any>),
+          ),
+        );
+        for (const a of answers) expect(a).toEqual({ data: { resident: { phone: R4_PHONE, idNumber: R4_ID } } });
+        const entries = await log();
+        expect(entries.filter((e) => e.field === 'phone')).toHaveLength(20);
+        expect(entries.filter((e) => e.field === 'idNumber')).toHaveLength(20);
+        expect(new Set(entries.map((e) => e.reason))).toEqual(new Set(['handling an open case of this resident']));
+      } finally {
+        await sharing.server.stop();
+      }
+    },
+  );
 });
