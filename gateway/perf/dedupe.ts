@@ -94,17 +94,17 @@ export class InFlightShare<T> {
    * unmasked personal data, whose read the subgraph logged): a caller that joined such a call
    * makes its own instead, so each caller's read is logged.
    */
-  async run(key: string, make: () => Promise<T>, exclusive?: (answer: T) => boolean): Promise<T> {
+  run(key: string, make: () => Promise<T>, exclusive?: (answer: T) => boolean): Promise<T> {
     const shared = this.inFlight.get(key);
-    if (shared) {
-      this.stats.shared += 1;
-      const answer = await shared;
-      if (!exclusive?.(answer)) return answer;
+    if (!shared) return this.lead(key, make);
+    this.stats.shared += 1;
+    if (!exclusive) return shared;
+    return shared.then((answer) => {
+      if (!exclusive(answer)) return answer;
       this.stats.shared -= 1;
       this.stats.refetched += 1;
       return make();
-    }
-    return this.lead(key, make);
+    });
   }
 
   private lead(key: string, make: () => Promise<T>): Promise<T> {
