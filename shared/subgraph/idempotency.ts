@@ -69,6 +69,14 @@ export async function createIdempotent<T>(opts: CreateIdempotentOptions<T>): Pro
   }
 }
 
+/**
+ * For `create` to throw when it finds, part-way, that a racer stored the key meanwhile (a limit
+ * check that the racer's record now fills): `createIdempotent` then answers as for a duplicate.
+ */
+export function keyStoredMeanwhile(): Error {
+  return Object.assign(new Error('the idempotency key was stored meanwhile'), { code: 11000, codeName: 'DuplicateKey' });
+}
+
 function keyReused(field: string): GraphQLError {
   const reason = 'was already used with different input; use a new key for a new request';
   return new GraphQLError(`${field}: ${reason}`, { extensions: { code: 'IDEMPOTENCY_KEY_REUSED', field, reason } });

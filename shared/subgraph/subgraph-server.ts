@@ -70,6 +70,8 @@ export function formatSubgraphError(production: boolean, log = createLogger('sub
     if (classified) {
       return { ...formatted, message: classified.message, extensions: { ...classified.extensions } };
     }
+    const named = nameScalarField(formatted);
+    if (named) return named;
     const code = formatted.extensions?.code;
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
       if (!(original instanceof GraphQLError)) log.error({ err: original, path: formatted.path }, 'unexpected error');
@@ -77,6 +79,18 @@ export function formatSubgraphError(production: boolean, log = createLogger('sub
     }
     return formatted;
   };
+}
+
+/**
+ * A scalar refusing a variable's value (the kit's DateTime) cannot know which argument it was
+ * given for, so it names itself as the field; graphql-js names the variable (and the path inside
+ * an input object) in the message, and that becomes the field.
+ */
+function nameScalarField(formatted: GraphQLFormattedError): GraphQLFormattedError | undefined {
+  if (formatted.extensions?.field !== 'DateTime') return undefined;
+  const m = /^Variable "\$(\w+)" got invalid value .*?(?: at "([\w.[\]]+)")?;/.exec(formatted.message);
+  if (!m) return undefined;
+  return { ...formatted, extensions: { ...formatted.extensions, field: m[2] ?? m[1] } };
 }
 
 const SUBGRAPH_ROUTES = new Set(['/graphql', '/health', '/health/ready', '/metrics']);

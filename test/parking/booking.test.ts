@@ -8,6 +8,8 @@ let sg: RunningSubgraph;
 let models: Models;
 const alice = residentViewer('R-T-ALICE');
 const bob = residentViewer('R-T-BOB');
+const kitA = residentViewer('R-T-KIT-A');
+const kitB = residentViewer('R-T-KIT-B');
 const local = (iso: string) => new Date(`${iso}+08:00`);
 
 async function free(lotId: string): Promise<number> {
@@ -49,6 +51,39 @@ describe('reserveParking', () => {
     expect(await free('PL-TB-01')).toBe(before - 1);
     // Tidy up so later tests start from the full lot.
     expect((await sg.query(CANCEL, { id: r.id }, alice)).data.cancelParkingReservation.lot.freeSpacesNow).toBe(before);
+  });
+
+  it('refuses the same idempotency key with other input (IDEMPOTENCY_KEY_REUSED) and books nothing', async () => {
+    const first = await reserve(kitA, 'PL-TB-02', testPlate(70), minutes(WED_20, 10), 'reuse-key-0001');
+    expect(first.errors).toBeUndefined();
+    const other = await reserve(kitA, 'PL-TB-02', testPlate(70), minutes(WED_20, 40), 'reuse-key-0001');
+    expect(other.errors?.[0].extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' });
+    expect(other.data?.reserveParking ?? null).toBeNull();
+    expect(await models.Reservation.countDocuments({ idempotencyKey: 'reuse-key-0001' })).toBe(1);
+    await sg.query(CANCEL, { id: first.data.reserveParking.id }, kitA);
+  });
+
+  it('stores the booking and answers it when the pub/sub is down (the event is logged, not thrown)', async () => {
+    const publish = sg.pubsub.publish;
+    sg.pubsub.publish = async () => {
+      throw new Error('redis is down');
+    };
+    try {
+      const res = await reserve(kitB, 'PL-TB-02', testPlate(80), minutes(WED_20, 10));
+      expect(res.errors).toBeUndefined();
+      expect(await models.Reservation.countDocuments({ _id: res.data.reserveParking.id })).toBe(1);
+      await sg.query(CANCEL, { id: res.data.reserveParking.id }, kitB);
+    } finally {
+      sg.pubsub.publish = publish;
+    }
+  });
+
+  it('refuses a DateTime that is not RFC 3339 with an offset', async () => {
+    for (const arriveAt of ['12/01/2026 08:38:10 UTC', '2026']) {
+      const res = await sg.query(RESERVE, { lotId: 'PL-TB-02', plate: testPlate(90), arriveAt }, kitB);
+      expect(res.errors?.[0].extensions?.field).toBe('arriveAt');
+      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
   });
 
   it('returns the first booking when retried with the same idempotency key', async () => {

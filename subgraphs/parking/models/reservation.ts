@@ -34,6 +34,8 @@ export interface ReservationRecord {
    */
   activePlate?: string;
   idempotencyScope?: string;
+  /** The kit's fingerprint of the input the key was first used with (createIdempotent). */
+  idempotencyFingerprint?: string;
   daySlot?: string;
   /** Set from the service's clock (not mongoose timestamps), so tests that fix time see it. */
   createdAt: Date;
@@ -61,6 +63,7 @@ const reservationSchema = new Schema<ReservationRecord>(
     idempotencyKey: { type: String },
     activePlate: { type: String },
     idempotencyScope: { type: String },
+    idempotencyFingerprint: { type: String },
     daySlot: { type: String },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },

@@ -1,22 +1,24 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { SLOT_INDEXES } from '../../../shared/subgraph';
 
 /**
- * One taken space of one occurrence of one sharing window: slot n of the occurrence's released
- * spaces. Its `_id` (`<occurrence key>#<n>`) is the guard: the database refuses a second document
- * with the same id however many requests race, so an occurrence never has more holders than
- * spaces. Giving a space back deletes the document, which is harmless to repeat.
+ * One taken space of one occurrence of one sharing window: a slot of the kit's `takeSlot`
+ * (scope = the occurrence key, slot 0..spaces-1, holder = the booking's space id). The unique
+ * `(scope, slot)` index is the guard: however many requests race, an occurrence never has more
+ * holders than spaces. Giving a space back deletes the document, which is harmless to repeat.
  *
  * Why not a counter decremented with `findOneAndUpdate({ free: { $gt: 0 } })`: FerretDB 1.24 on
  * SQLite does not apply conditional updates atomically across connections (measured: 10 of 60
  * concurrent decrements "succeeded" on a counter of 5), while its unique indexes hold exactly.
  */
 export interface SpaceRecord {
-  _id: string;
-  /** `<lotId>|<windowId>|<occurrence start ISO>`. */
-  occurrenceKey: string;
+  /** `<lotId>|<windowId>|<occurrence start ISO>`: the occurrence the space is counted in. */
+  scope: string;
+  slot: number;
+  /** The space id the booking stores (`spaceId`), to give it back with. */
+  holder: string;
   lotId: string;
   windowId: string;
-  slot: number;
   startsAt: Date;
   endsAt: Date;
   createdAt: Date;
@@ -24,18 +26,19 @@ export interface SpaceRecord {
 
 const spaceSchema = new Schema<SpaceRecord>(
   {
-    _id: { type: String, required: true },
-    occurrenceKey: { type: String, required: true },
+    scope: { type: String, required: true },
+    slot: { type: Number, required: true },
+    holder: { type: String, required: true },
     lotId: { type: String, required: true },
     windowId: { type: String, required: true },
-    slot: { type: Number, required: true },
     startsAt: { type: Date, required: true },
     endsAt: { type: Date, required: true },
     createdAt: { type: Date, required: true },
   },
   { collection: 'parking_spaces', versionKey: false },
 );
-spaceSchema.index({ occurrenceKey: 1, slot: 1 }, { unique: true });
+for (const [fields, options] of SLOT_INDEXES) spaceSchema.index(fields, options);
+spaceSchema.index({ holder: 1 });
 spaceSchema.index({ lotId: 1, windowId: 1 });
 spaceSchema.index({ endsAt: 1 });
 

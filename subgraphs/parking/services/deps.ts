@@ -6,8 +6,3 @@ export interface ServiceDeps {
   models: Models;
   pubsub: PubSub;
 }
-
-/** MongoDB's duplicate-key error: a unique index refused a second copy. */
-export function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number } | null)?.code === 11000;
-}

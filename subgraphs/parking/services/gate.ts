@@ -9,7 +9,8 @@ import type { LotRecord, ReservationRecord } from '../models';
 import { requireGateOperator } from './access';
 import { giveSpaceBack, takeSpace } from './capacity';
 import { claimTransition } from './transitions';
-import { isDuplicateKey, type ServiceDeps } from './deps';
+import { isDuplicateKey } from '../../../shared/subgraph';
+import type { ServiceDeps } from './deps';
 import { claimNoShow } from './expiry';
 
 export interface GateInput {

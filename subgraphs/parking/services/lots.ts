@@ -6,7 +6,8 @@ import { HOLDING_STATUSES } from '../domain/reservation-status';
 import { parseWindows, type WindowInput } from '../domain/windows';
 import { publishAvailability } from '../events';
 import { OWNER_TYPES, type LotRecord, type OwnerType } from '../models/lot';
-import { isDuplicateKey, type ServiceDeps } from './deps';
+import { isDuplicateKey } from '../../../shared/subgraph';
+import type { ServiceDeps } from './deps';
 
 /** Shenzhen's extent, with a margin: a lot outside it is a typo. */
 const SHENZHEN_BOUNDS = { minLat: 22.3, maxLat: 22.95, minLng: 113.7, maxLng: 114.7 };

@@ -7,7 +7,8 @@ import { publishAvailability } from '../events';
 import type { LotRecord, ReservationRecord } from '../models';
 import { giveSpaceBack, takeSpace } from './capacity';
 import { claimTransition } from './transitions';
-import { isDuplicateKey, type ServiceDeps } from './deps';
+import { createIdempotent, isDuplicateKey, keyStoredMeanwhile } from '../../../shared/subgraph';
+import type { ServiceDeps } from './deps';
 import { findBookingHistory } from './history';
 
 export interface ReserveInput {
@@ -22,18 +23,36 @@ export interface ReserveInput {
  * is taken, and once taken it is given back if the booking cannot be written.
  */
 export async function reserveParking(deps: ServiceDeps, residentId: string, input: ReserveInput, now: Date): Promise<ReservationRecord> {
-  const { models, pubsub } = deps;
+  const { models } = deps;
   const lotId = validate.code('lotId', input.lotId);
   const plate = validate.plate('plate', input.plate);
   const arriveAt = validate.dateTime('arriveAt', input.arriveAt);
   const key = validate.idempotencyKey('idempotencyKey', input.idempotencyKey);
-  const idempotencyScope = key ? `${residentId}|${key}` : undefined;
+  const scopeOf = (k: string) => `${residentId}|${k}`;
+  const firstAttempt = (k: string) => models.Reservation.findOne({ idempotencyScope: scopeOf(k) }).lean<ReservationRecord>();
+  // A retry returns the first booking; the same key with another lot, plate or time is refused.
+  return createIdempotent<ReservationRecord>({
+    key,
+    input: { lotId, plate, arriveAt },
+    find: firstAttempt,
+    create: (fingerprint) => book(deps, { residentId, lotId, plate, arriveAt, key, fingerprint }, now),
+  });
+}
 
-  // A retry returns the first booking, also when the first attempt lands while this one runs.
-  const firstAttempt = () =>
-    idempotencyScope ? models.Reservation.findOne({ idempotencyScope }).lean<ReservationRecord>() : Promise.resolve(null);
-  const first = await firstAttempt();
-  if (first) return first;
+interface Booking {
+  residentId: string;
+  lotId: string;
+  plate: string;
+  arriveAt: Date;
+  key: string | undefined;
+  fingerprint: string | null;
+}
+
+async function book(deps: ServiceDeps, input: Booking, now: Date): Promise<ReservationRecord> {
+  const { models, pubsub } = deps;
+  const { residentId, lotId, plate, arriveAt, key, fingerprint } = input;
+  const idempotencyScope = key ? `${residentId}|${key}` : undefined;
+  const landedMeanwhile = async () => !!idempotencyScope && !!(await models.Reservation.exists({ idempotencyScope }));
   const lot = await models.Lot.findById(lotId).lean<LotRecord>();
   if (!lot) throw notFound('ParkingLot', lotId);
   const occ = checkArrival(lot.windows, arriveAt, now);
@@ -47,8 +66,7 @@ export async function reserveParking(deps: ServiceDeps, residentId: string, inpu
   if (standing.blocked) throw forbidden(standing.blockedReason!);
   if (vehicle && vehicle.residentId !== residentId) throw forbidden(`${plate} is registered to another resident`);
   if (standing.bookingsLeftToday === 0 || active) {
-    const landed = await firstAttempt();
-    if (landed) return landed;
+    if (await landedMeanwhile()) throw keyStoredMeanwhile();
     throw standing.bookingsLeftToday === 0 ? dailyLimit(standing.bookingsToday) : activePlate(plate);
   }
 
@@ -72,7 +90,7 @@ export async function reserveParking(deps: ServiceDeps, residentId: string, inpu
     activePlate: plate,
     createdAt: now,
     updatedAt: now,
-    ...(key ? { idempotencyKey: key, idempotencyScope } : {}),
+    ...(key ? { idempotencyKey: key, idempotencyScope, idempotencyFingerprint: fingerprint ?? undefined } : {}),
   };
   // Each booking claims a numbered slot of the day; the unique index makes a concurrent extra
   // booking fail instead of slipping past the count read above.
@@ -86,11 +104,10 @@ export async function reserveParking(deps: ServiceDeps, residentId: string, inpu
         await giveSpaceBack(models, spaceId);
         throw err;
       }
-      // Which rule refused it decides the answer: a retry, a plate in use, or a taken slot.
-      const landed = await firstAttempt();
-      if (landed) {
+      // Which rule refused it decides the answer: a retry (createIdempotent answers it), a plate in use, or a taken slot.
+      if (await landedMeanwhile()) {
         await giveSpaceBack(models, spaceId);
-        return landed;
+        throw keyStoredMeanwhile();
       }
       if (await models.Reservation.exists({ activePlate: plate })) {
         await giveSpaceBack(models, spaceId);

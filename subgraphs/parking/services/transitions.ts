@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { ReservationAction } from '../domain/reservation-status';
 import type { Models, ReservationStatus } from '../models';
-import { isDuplicateKey } from './deps';
+import { claimOnce } from '../../../shared/subgraph';
 
 /**
  * Claims the move of a booking out of `from` for this caller: true for exactly one of any number
@@ -14,11 +14,5 @@ export async function claimTransition(
   action: ReservationAction,
   now: Date,
 ): Promise<boolean> {
-  try {
-    await models.Transition.create({ _id: `${reservationId.toHexString()}@${from}`, reservationId, action, at: now });
-    return true;
-  } catch (err) {
-    if (isDuplicateKey(err)) return false;
-    throw err;
-  }
+  return claimOnce(models.Transition, { _id: `${reservationId.toHexString()}@${from}`, reservationId, action, at: now });
 }

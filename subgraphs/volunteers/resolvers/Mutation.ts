@@ -5,6 +5,7 @@ import { planActivity } from '../domain/activity-plan';
 import { publishActivityChanged } from '../events';
 import type { MutationResolvers } from '../generated/graphql';
 import { createActivity } from '../services/activities';
+import { approveCorrection, requestCorrection } from '../services/hours';
 import { recordStationService } from '../services/ledger';
 import { cancelSignUp, checkIn, checkOut, signUpForShift, verifyHours } from '../services/sign-ups';
 import { joinTeam, leaveTeam, registerVolunteer } from '../services/volunteers';
@@ -63,6 +64,19 @@ export const Mutation: MutationResolvers<Context> = {
     const signUp = await verifyHours(ctx.models, ctx.viewer, v.objectId('signUpId', signUpId), hours, ctx.clock());
     await publishActivityChanged(ctx.models, ctx.pubsub, String(signUp.activityId));
     return signUp;
+  },
+
+  requestVolunteerHoursCorrection: (_root, { signUpId, hours, reason }, ctx) =>
+    requestCorrection(ctx.models, ctx.viewer, {
+      signUpId: v.objectId('signUpId', signUpId),
+      hours,
+      reason: v.text('reason', reason, { max: 500 }),
+    }, ctx.clock()),
+
+  approveVolunteerHoursCorrection: async (_root, { id }, ctx) => {
+    const { correction, signUp } = await approveCorrection(ctx.models, ctx.viewer, v.objectId('id', id), ctx.clock());
+    await publishActivityChanged(ctx.models, ctx.pubsub, String(signUp.activityId));
+    return correction;
   },
 
   recordStationService: (_root, { stationId, description, peopleServed, idempotencyKey }, ctx) => {
