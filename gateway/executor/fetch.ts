@@ -3,11 +3,11 @@ import { STATUS_CODES } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
 import { parseCacheControlHeader } from '@apollo/gateway/dist/datasources/parseCacheControlHeader';
-import { VIEWER_HEADER } from '../../shared/platform/auth';
+import { UNMASKED_READ_HEADER, VIEWER_HEADER } from '../../shared/platform/auth';
 import { injectTraceHeaders } from '../../shared/platform/tracing';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../datasources/circuit-breaker';
 import { guardedSubgraphCall, type SubgraphDataSourceOptions } from '../datasources/subgraph-datasource';
-import { InFlightShare, subgraphCallKey } from '../perf/dedupe';
+import { InFlightShare, noteUnmaskedRead, subgraphCallKey } from '../perf/dedupe';
 
 /** What a subgraph answers: the GraphQL response body, parsed once. */
 export interface SubgraphAnswer {
@@ -42,6 +42,8 @@ interface Received {
   status: number;
   contentType?: string;
   cacheControl?: string;
+  /** The subgraph marked it UNMASKED_READ_HEADER: it reaches only the caller whose call made it. */
+  unmasked: boolean;
   text: string;
 }
 
@@ -81,8 +83,9 @@ export class SubgraphClients {
     return guardedSubgraphCall(policy, isQuery, async () => {
       const received =
         isQuery && this.options.dedupe
-          ? await this.share.run(subgraphCallKey(url, ctx.viewerToken, body), () => this.send(url, body, ctx, this.options.timeoutMs))
+          ? await this.share.run(subgraphCallKey(url, ctx.viewerToken, body), () => this.send(url, body, ctx, this.options.timeoutMs), (r) => r.unmasked)
           : await this.send(url, body, ctx, isQuery ? this.options.timeoutMs : (this.options.mutationTimeoutMs ?? this.options.timeoutMs));
+      if (received.unmasked) noteUnmaskedRead();
       return answerOf(url, received, ctx);
     }) as Promise<SubgraphAnswer>;
   }
@@ -127,6 +130,7 @@ export class SubgraphClients {
         status: res.statusCode,
         contentType: Array.isArray(contentType) ? contentType[0] : contentType,
         cacheControl: Array.isArray(cacheControl) ? cacheControl.join(', ') : cacheControl,
+        unmasked: res.headers[UNMASKED_READ_HEADER] !== undefined,
         text,
       };
     } catch (err) {

@@ -1,4 +1,5 @@
 import type { Admitted, Identity } from '../pipeline/types';
+import { trackUnmaskedReads } from './dedupe';
 
 /** What the doors report for a request that was answered by another one's execution. */
 export interface JoinedRequest {
@@ -21,6 +22,8 @@ export interface RequestSharingOptions {
 /** An in-flight execution others may join. */
 interface Leader {
   answer: Promise<unknown>;
+  /** `unmasked` turns true when the execution read unmasked personal data: then it is not shared. */
+  marks: { unmasked: boolean };
 }
 
 /**
@@ -40,7 +43,9 @@ interface Leader {
  * `@defer` (their answer is a stream, delivered as it arrives). A mutation also ends every
  * sharing in progress, when it starts and when it has finished, so a query that arrives after
  * a write never receives an answer computed before it; so do a new supergraph and every event
- * a subgraph streams to a subscription. Like fetch sharing, this is not a cache: an answer is
+ * a subgraph streams to a subscription. Nor is an execution that read unmasked personal data (a
+ * subgraph answer marked `x-citygraph-unmasked-read`, see `trackUnmaskedReads`): each request
+ * that joined it executes on its own, so the subgraph logs every request's read. Like fetch sharing, this is not a cache: an answer is
  * forgotten once it has been delivered.
  */
 export class RequestSharing {
@@ -74,17 +79,24 @@ export class RequestSharing {
     if (key === undefined) return run();
     const leader = this.inFlight.get(key);
     if (leader) {
-      this.shared += 1;
       const started = process.hrtime.bigint();
+      let answer: T;
       try {
-        return (await leader.answer) as T;
-      } finally {
+        answer = (await leader.answer) as T;
+      } catch (err) {
+        this.shared += 1;
         this.options.onJoined?.({ admitted, seconds: Number(process.hrtime.bigint() - started) / 1e9, ...joined });
+        throw err;
       }
+      // The subgraph logged the leader's read of unmasked personal data, not this request's: run it.
+      if (leader.marks.unmasked) return run();
+      this.shared += 1;
+      this.options.onJoined?.({ admitted, seconds: Number(process.hrtime.bigint() - started) / 1e9, ...joined });
+      return answer;
     }
     this.led += 1;
-    const answer = run();
-    const own: Leader = { answer };
+    const { answer, marks } = trackUnmaskedReads(run);
+    const own: Leader = { answer, marks };
     this.inFlight.set(key, own);
     const done = () => {
       // An invalidation may have let a newer execution take the key: leave that one be.

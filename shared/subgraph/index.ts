@@ -13,4 +13,5 @@ export * from './service';
 export * from './context';
 export * from './loaders';
 export * from './mask';
+export * from './privacy';
 export * as validate from './validate';

@@ -41,6 +41,8 @@ export async function startGraph(
     pubsub?: (name: SubgraphName) => PubSub;
     /** Another MongoDB server for some subgraphs (a FerretDB a test stops and starts); the test run's otherwise. */
     databaseUri?: Partial<Record<SubgraphName, string>>;
+    /** The clock every subgraph reads (a test moves it to either side of a time rule); the real time otherwise. */
+    clock?: () => Date;
   } = {},
 ): Promise<RunningGraph> {
   const uri = process.env.TEST_MONGODB_URI!;
@@ -55,7 +57,7 @@ export async function startGraph(
       const db = await connectDatabase({ uri: options.databaseUri?.[name] ?? uri, dbName: databaseName(prefix, name), timeoutMs: 5000 });
       const { createSubgraph } = require(`../../subgraphs/${name}/server`) as { createSubgraph: SubgraphFactory };
       const pubsub = options.pubsub?.(name) ?? new InProcessPubSub();
-      const server = await createSubgraph({ db, config, pubsub, clock: () => new Date() });
+      const server = await createSubgraph({ db, config, pubsub, clock: options.clock ?? (() => new Date()) });
       if (options.seed !== false) await (await loadSeed(name))(db, { now });
       const url = `${await server.listen(0)}/graphql`;
       subgraphs[name] = { url, db, server, pubsub };

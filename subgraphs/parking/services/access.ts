@@ -1,6 +1,7 @@
 import { requireArea } from '../../../shared/subgraph/access';
 import { isAdmin, type Viewer } from '../../../shared/platform/auth';
 import { forbidden, unauthenticated } from '../../../shared/platform/errors';
+import { seesWholeOwnRecord } from '../../../shared/subgraph/privacy';
 
 /** A resident's own parking records: the resident themself or an admin; others FORBIDDEN. */
 export function requireSelfOrAdmin(viewer: Viewer, residentId: string): void {
@@ -17,9 +18,9 @@ export function requireCanSeeReservation(viewer: Viewer, reservation: { resident
   throw forbidden("This is another person's parking reservation");
 }
 
-/** Whether the viewer may see the full plate (the booking resident or an admin). */
+/** Whether the viewer may see the full plate (the booking resident or an admin: shared/subgraph/privacy.ts). */
 export function seesFullPlate(viewer: Viewer, reservation: { residentId?: string | null }): boolean {
-  return isAdmin(viewer) || (viewer.role === 'resident' && !!reservation.residentId && viewer.residentId === reservation.residentId);
+  return seesWholeOwnRecord(viewer, reservation.residentId);
 }
 
 /**

@@ -110,7 +110,7 @@ export type PersonalDataAccess = {
   resident: Resident;
   /** `phone` or `idNumber`. */
   field: Scalars['String']['output'];
-  /** Why the reader could see it, e.g. handling a request of this resident. */
+  /** Why the reader could see it: `admin`, `handling an open case of this resident`, or `a case of this resident closed within <days> days`. */
   reason: Scalars['String']['output'];
 };
 
@@ -206,11 +206,14 @@ export type Resident = {
   name: Scalars['String']['output'];
   /**
    * Masked (138****5678) unless the viewer is this resident, an admin, or staff of a department
-   * handling one of the resident's requests; those reads are written to the access log.
+   * handling an open request of the resident or one that closed at most PERSONAL_DATA_UNMASK_DAYS
+   * (default 30) days ago; each such read by someone other than the resident is written to the
+   * access log, once per operation and field. Null for anonymous callers.
    */
   phone?: Maybe<Scalars['String']['output']>;
   /** The ID card number, masked (4403**********1234) under the same rule as `phone`. */
   idNumber?: Maybe<Scalars['String']['output']>;
+  /** Null for anonymous callers. */
   homeCommunity?: Maybe<Community>;
   /** The resident's own requests (staff, admins and the home community's workers may read others'). `open: true` leaves out resolved, closed and duplicate ones. */
   requests: Array<Request>;
@@ -313,7 +316,12 @@ export type RequestEvent = {
   __typename?: 'RequestEvent';
   at: Scalars['DateTime']['output'];
   action: RequestEventAction;
-  /** The account that acted (a resident id, a staff account, `system` for automatic steps). */
+  /**
+   * The account that acted (a resident id, a staff account, `system` for automatic steps) for staff,
+   * admins and the resident who filed the request; for everyone else (anonymous callers, other
+   * residents, community workers) the actor's role, as in `role`. Subscription events follow the
+   * same rule for their subscriber.
+   */
   actor: Scalars['String']['output'];
   /** The actor's role: resident, staff, community_worker, admin or system. */
   role: Scalars['String']['output'];

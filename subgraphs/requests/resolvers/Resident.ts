@@ -2,6 +2,7 @@ import { forbidden, unauthenticated } from '../../../shared/platform/errors';
 import type { PersonalDataAccessResolvers, ResidentResolvers } from '../generated/graphql';
 import { openFilterOf } from '../loaders';
 import { canReadResident } from '../domain/permissions';
+import { seesPeople } from '../../../shared/subgraph/privacy';
 import { personalField } from '../services/personal-data';
 import type { Context } from '../context';
 import type { ResidentDoc } from '../models';
@@ -20,7 +21,7 @@ export const Resident: ResidentResolvers = {
   realNameVerified: (r) => r.realNameVerified === true,
   phone: (r, _, ctx) => personalField(r, 'phone', ctx),
   idNumber: (r, _, ctx) => personalField(r, 'idNumber', ctx),
-  homeCommunity: (r, _, ctx) => (r.homeCommunityCode ? ctx.loaders.community.load(r.homeCommunityCode) : null),
+  homeCommunity: (r, _, ctx) => (r.homeCommunityCode && seesPeople(ctx.viewer) ? ctx.loaders.community.load(r.homeCommunityCode) : null),
   requests: (r, { open }, ctx) => {
     requireReader(r, ctx);
     return ctx.loaders.requestsByResident.load(`${r._id}|${openFilterOf(open)}`);

@@ -155,7 +155,10 @@ export type VolunteerTeam = {
   description?: Maybe<Scalars['String']['output']>;
   /** The community the team is based in; null for district- or city-wide teams. */
   community?: Maybe<Community>;
-  /** Members who joined through CityGraph. */
+  /**
+   * Members who joined through CityGraph; empty for anonymous callers (personal data), who see
+   * `memberCount`.
+   */
   members: Array<Resident>;
   memberCount: Scalars['Int']['output'];
   /**
@@ -185,7 +188,7 @@ export type VolunteerStationHours = {
   opensAt: Scalars['String']['output'];
   /** Local (Shenzhen) time the station closes, HH:MM. */
   closesAt: Scalars['String']['output'];
-  /** Volunteers on the duty roster for this period. */
+  /** Volunteers on the duty roster for this period; empty for anonymous callers (personal data). */
   onDuty: Array<Resident>;
 };
 
@@ -201,7 +204,10 @@ export type VolunteerStation = {
   openingHours: Array<VolunteerStationHours>;
   /** True when an opening period covers the current Shenzhen time. */
   isOpenNow: Scalars['Boolean']['output'];
-  /** Volunteers on the roster of the opening period covering now; empty when closed. */
+  /**
+   * Volunteers on the roster of the opening period covering now; empty when closed, and for
+   * anonymous callers (personal data).
+   */
   onDutyNow: Array<Resident>;
   /** The station's service ledger, newest first (default 20, at most 100 entries). */
   ledger: Array<VolunteerLedgerEntry>;
@@ -221,7 +227,10 @@ export type VolunteerLedgerEntry = {
   recordedAt: Scalars['DateTime']['output'];
   description: Scalars['String']['output'];
   peopleServed: Scalars['Int']['output'];
-  /** The on-duty volunteer who recorded it; null when recorded by staff. */
+  /**
+   * The on-duty volunteer who recorded it; null when recorded by staff, and for anonymous callers
+   * (personal data).
+   */
   volunteer?: Maybe<Resident>;
 };
 
