@@ -33,6 +33,11 @@ export interface RequestDoc {
   description: string;
   channel: Channel;
   status: RequestStatus;
+  /**
+   * Whether `status` is open (not RESOLVED, CLOSED or DUPLICATE), written with every status: an
+   * equality on it is pushed down by FerretDB, where `status: { $in: OPEN_STATUSES }` never is.
+   */
+  open: boolean;
   level: 1 | 2 | 3;
   urgent: boolean;
   peopleInvolved?: number | null;
@@ -100,6 +105,7 @@ const requestSchema = new Schema<RequestDoc>(
     description: { type: String, required: true },
     channel: { type: String, required: true },
     status: { type: String, required: true },
+    open: { type: Boolean, required: true },
     level: { type: Number, required: true },
     urgent: { type: Boolean, default: false },
     peopleInvolved: Number,
@@ -148,7 +154,9 @@ requestSchema.index({ streetCode: 1, status: 1 });
 requestSchema.index({ districtCode: 1, status: 1 });
 requestSchema.index({ departmentId: 1, status: 1 });
 requestSchema.index({ residentId: 1, submittedAt: -1 });
-requestSchema.index({ parkingLotId: 1, status: 1 });
+requestSchema.index({ parkingLotId: 1, open: 1 });
+requestSchema.index({ residentId: 1, open: 1 });
+requestSchema.index({ communityCode: 1, open: 1, level: 1 });
 requestSchema.index({ parentId: 1 });
 requestSchema.index({ status: 1, dueAt: 1 });
 requestSchema.index({ status: 1, level: 1, currentDeadline: 1 });

@@ -10,6 +10,7 @@ import type { RequestStatus } from '../domain/lifecycle';
 import { numberDay, requestNumber } from '../domain/numbering';
 import { streetOfficeId } from '../domain/permissions';
 import type { CommunityDoc, DepartmentDoc, ItemDoc, Models, RequestDoc, RequestEventDoc } from '../models';
+import { isOpenStatus, recordStatsChange } from './stats-counters';
 
 export interface SubmitInput {
   title: string;
@@ -139,6 +140,7 @@ export async function submitRequest(models: Models, viewer: Viewer, rawInput: Su
     description: input.description,
     channel: input.channel,
     status,
+    open: isOpenStatus(status),
     level,
     urgent: input.urgent,
     peopleInvolved: input.peopleInvolved,
@@ -170,6 +172,7 @@ export async function submitRequest(models: Models, viewer: Viewer, rawInput: Su
   for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt += 1) {
     try {
       await models.Request.collection.insertOne(doc);
+      await recordStatsChange(models, null, doc, now);
       return { request: doc, created: true, read: { community, item, department } };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
