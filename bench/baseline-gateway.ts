@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { ANONYMOUS, signViewer, VIEWER_HEADER, verifyUserToken, type Viewer } from '../shared/auth';
+import { ANONYMOUS, signViewer, VIEWER_HEADER, verifyUserToken, type Viewer } from '../shared/platform/auth';
 
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 

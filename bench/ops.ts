@@ -18,16 +18,16 @@ import path from 'node:path';
 import type { mongo } from 'mongoose';
 import { loadGatewayOptions } from '../gateway/config';
 import { createGatewayServer } from '../gateway/server';
-import { signUserToken, type Viewer } from '../shared/auth';
-import { runCli } from '../shared/cli';
-import { loadCityConfig } from '../shared/config';
-import { connectDatabase, databaseName, type Database } from '../shared/db';
-import { DEMO_RESIDENT_ID } from '../shared/demo';
-import { startFerret } from '../shared/ferret';
-import { InProcessPubSub } from '../shared/pubsub';
-import { seedAll } from '../shared/seed-runner';
-import { SUBGRAPH_NAMES, type SubgraphFactory, type SubgraphName } from '../shared/subgraph-deps';
-import type { SubgraphServer } from '../shared/subgraph-server';
+import { signUserToken, type Viewer } from '../shared/platform/auth';
+import { runCli } from '../shared/platform/cli';
+import { loadCityConfig } from '../shared/platform/config';
+import { connectDatabase, databaseName, type Database } from '../shared/platform/db';
+import { DEMO_RESIDENT_ID } from '../shared/dev/demo';
+import { startFerret } from '../shared/dev/ferret';
+import { InProcessPubSub } from '../shared/platform/pubsub';
+import { seedAll } from '../shared/dev/seed-runner';
+import { SUBGRAPH_NAMES, type SubgraphFactory, type SubgraphName } from '../shared/subgraph/subgraph-deps';
+import type { SubgraphServer } from '../shared/subgraph/subgraph-server';
 import { QUERIES, type Caller } from './queries';
 
 const cli = runCli('npm run bench:ops --', {

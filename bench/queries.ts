@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
-import { COMMUNITIES, DONGXIAO_STREET, SHUIBEI } from '../shared/demo';
-import { ROOT_DIR } from '../shared/schema';
+import { COMMUNITIES, DONGXIAO_STREET, SHUIBEI } from '../shared/dev/demo';
+import { ROOT_DIR } from '../shared/platform/schema';
 
 /** Who sends the operation: decides the bearer token (and the viewer header for Hive and the floor). */
 export type Caller = 'anonymous' | 'resident' | 'admin';

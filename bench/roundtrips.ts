@@ -1,8 +1,8 @@
-import type { CityConfig } from '../shared/config';
-import { connectDatabase, databaseName, type Database } from '../shared/db';
-import { InProcessPubSub } from '../shared/pubsub';
-import { SUBGRAPH_NAMES, type SubgraphFactory, type SubgraphName } from '../shared/subgraph-deps';
-import type { SubgraphServer } from '../shared/subgraph-server';
+import type { CityConfig } from '../shared/platform/config';
+import { connectDatabase, databaseName, type Database } from '../shared/platform/db';
+import { InProcessPubSub } from '../shared/platform/pubsub';
+import { SUBGRAPH_NAMES, type SubgraphFactory, type SubgraphName } from '../shared/subgraph/subgraph-deps';
+import type { SubgraphServer } from '../shared/subgraph/subgraph-server';
 import { loadGatewayOptions } from '../gateway/config';
 import { createGatewayServer } from '../gateway/server';
 import type { BenchQuery, Caller } from './queries';

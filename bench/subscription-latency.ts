@@ -12,9 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { runCli, type CliArgs } from '../shared/cli';
-import { startFerret } from '../shared/ferret';
-import type { InProcessPubSub } from '../shared/pubsub';
+import { runCli, type CliArgs } from '../shared/platform/cli';
+import { startFerret } from '../shared/dev/ferret';
+import type { InProcessPubSub } from '../shared/platform/pubsub';
 
 const cli: CliArgs = runCli('npm run bench:subscriptions --', {
   summary:

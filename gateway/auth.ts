@@ -1,4 +1,4 @@
-import type { Viewer } from '../shared/auth';
+import type { Viewer } from '../shared/platform/auth';
 
 /** What the city layer adds to each operation's context. */
 export type GatewayContext = {

@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import os from 'node:os';
-import { ConfigError } from '../shared/config';
-import { createLogger } from '../shared/logger';
+import { ConfigError } from '../shared/platform/config';
+import { createLogger } from '../shared/platform/logger';
 
 /**
  * How many gateway processes serve the port (`GATEWAY_WORKERS`: a number, or `auto` for one per

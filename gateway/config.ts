@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigProblems, loadCityConfig, loadProcessOptions, parseEnv, type CityConfig } from '../shared/config';
+import { ConfigProblems, loadCityConfig, loadProcessOptions, parseEnv, type CityConfig } from '../shared/platform/config';
 import { gatewayWorkers } from './cluster';
-import { ROOT_DIR } from '../shared/schema';
+import { ROOT_DIR } from '../shared/platform/schema';
 import { loadSecurityOptions, type SecurityOptions } from './security/options';
 import { loadPerfOptions, type PerfOptions } from './perf/options';
 import { loadIdentityOptions, type IdentityOptions } from './identity';
 import type { MetricsEndpointOptions } from './metrics-endpoint';
 import type { ConnectionLimitOptions } from './limits/connections';
-import type { Logger } from '../shared/logger';
+import type { Logger } from '../shared/platform/logger';
 
 /** Where the gateway's supergraph comes from. */
 export type SupergraphSource =

@@ -1,10 +1,10 @@
-import { runCli } from '../shared/cli';
-import { ConfigError } from '../shared/config';
+import { runCli } from '../shared/platform/cli';
+import { ConfigError } from '../shared/platform/config';
 import { runClustered } from './cluster';
-import { createLogger } from '../shared/logger';
-import { pathOf } from '../shared/http';
-import { installGracefulShutdown } from '../shared/shutdown';
-import { initTracing } from '../shared/tracing';
+import { createLogger } from '../shared/platform/logger';
+import { pathOf } from '../shared/platform/http';
+import { installGracefulShutdown } from '../shared/platform/shutdown';
+import { initTracing } from '../shared/platform/tracing';
 import { loadGatewayOptions, type GatewayOptions } from './config';
 import { createGatewayServer } from './server';
 

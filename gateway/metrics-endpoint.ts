@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { listen, pathOf, sendJson } from '../shared/http';
-import { routeLabel, type Metrics } from '../shared/metrics';
+import { listen, pathOf, sendJson } from '../shared/platform/http';
+import { routeLabel, type Metrics } from '../shared/platform/metrics';
 
 /** Where and for whom the gateway serves `/metrics`. */
 export interface MetricsEndpointOptions {

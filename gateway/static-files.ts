@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
-import { ROOT_DIR } from '../shared/schema';
+import { ROOT_DIR } from '../shared/platform/schema';
 
 /** One file a page serves: where it is on disk and its content type. */
 export interface StaticFile {

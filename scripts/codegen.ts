@@ -11,9 +11,9 @@ import * as resolversPlugin from '@graphql-codegen/typescript-resolvers';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { filterSchema, printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse } from 'graphql';
-import { runCli, type CliArgs } from '../shared/cli';
-import { loadSubgraphSdl, ROOT_DIR } from '../shared/schema';
-import { SUBGRAPH_NAMES } from '../shared/subgraph-deps';
+import { runCli, type CliArgs } from '../shared/platform/cli';
+import { loadSubgraphSdl, ROOT_DIR } from '../shared/platform/schema';
+import { SUBGRAPH_NAMES } from '../shared/subgraph/subgraph-deps';
 
 const cli: CliArgs = runCli('npm run codegen --', {
   summary: 'Generates resolver types for each subgraph from schema/<name>.graphql into subgraphs/<name>/generated/graphql.ts.',

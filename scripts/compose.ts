@@ -8,8 +8,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeFromConfig, printApiSchema } from '../gateway/supergraph/compose';
-import { runCli } from '../shared/cli';
-import { ROOT_DIR } from '../shared/schema';
+import { runCli } from '../shared/platform/cli';
+import { ROOT_DIR } from '../shared/platform/schema';
 
 const cli = runCli('npm run compose --', {
   summary: 'Composes supergraph.yaml into schema/supergraph.graphql (@apollo/composition).\nExit 1 on composition errors, each one printed.',

@@ -4,8 +4,8 @@
  * Invalid configuration: every bad variable of every group listed, exit 2.
  */
 import { loadGatewayOptions, type GatewayOptions } from '../gateway/config';
-import { runCli } from '../shared/cli';
-import { ConfigProblems, loadCityConfig, loadProcessOptions } from '../shared/config';
+import { runCli } from '../shared/platform/cli';
+import { ConfigProblems, loadCityConfig, loadProcessOptions } from '../shared/platform/config';
 
 const cli = runCli('npm run config --', {
   summary:

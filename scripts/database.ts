@@ -1,9 +1,9 @@
 import path from 'node:path';
 import net from 'node:net';
 import { z } from 'zod';
-import { parseEnv, type CityConfig } from '../shared/config';
-import { ferretBackend, startFerret, type FerretBackend, type FerretInstance } from '../shared/ferret';
-import { ROOT_DIR } from '../shared/schema';
+import { parseEnv, type CityConfig } from '../shared/platform/config';
+import { ferretBackend, startFerret, type FerretBackend, type FerretInstance } from '../shared/dev/ferret';
+import { ROOT_DIR } from '../shared/platform/schema';
 
 /** The embedded database lives here and survives restarts: one folder per backend. */
 export const EMBEDDED_DATA_DIRS: Record<FerretBackend, string> = {

@@ -11,10 +11,10 @@
  * 10 s per client) answers RATE_LIMITED.
  */
 import { Agent, fetch } from 'undici';
-import { signUserToken } from '../shared/auth';
-import { gatewayUrl, GATEWAY_URL_HELP, runCli, type CliArgs, type CommandSpec, type UsageError } from '../shared/cli';
-import { DEVELOPMENT_JWT_SECRET } from '../shared/config';
-import { COMMUNITIES, DEMO_RESIDENT_ID, OTHER_RESIDENTS } from '../shared/demo';
+import { signUserToken } from '../shared/platform/auth';
+import { gatewayUrl, GATEWAY_URL_HELP, runCli, type CliArgs, type CommandSpec, type UsageError } from '../shared/platform/cli';
+import { DEVELOPMENT_JWT_SECRET } from '../shared/platform/config';
+import { COMMUNITIES, DEMO_RESIDENT_ID, OTHER_RESIDENTS } from '../shared/dev/demo';
 
 const SPEC: CommandSpec = {
   summary: "Drives a mix of the contract's queries and mutations through the gateway for a fixed time; prints\nthroughput, latency percentiles, errors by code and every process's memory before and after.",

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { SubgraphName } from '../shared/subgraph-deps';
+import type { SubgraphName } from '../shared/subgraph/subgraph-deps';
 
 /** One progress bar per subgraph while seeding. */
 export function seedProgress(): { update: (name: SubgraphName, done: number, total: number) => void; stop: () => void } {

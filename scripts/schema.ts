@@ -27,11 +27,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { buildClientSchema, getIntrospectionQuery, printSchema, type IntrospectionQuery } from 'graphql';
 import os from 'node:os';
 import path from 'node:path';
-import { signUserToken } from '../shared/auth';
-import { loadCityConfig } from '../shared/config';
+import { signUserToken } from '../shared/platform/auth';
+import { loadCityConfig } from '../shared/platform/config';
 import { readSupergraphConfig } from '../gateway/supergraph/compose';
-import { commandOf, commandUsage, gatewayUrl, GATEWAY_URL_HELP, HelpRequested, parseProgram, UsageError, type CliArgs, type ProgramSpec } from '../shared/cli';
-import { ROOT_DIR } from '../shared/schema';
+import { commandOf, commandUsage, gatewayUrl, GATEWAY_URL_HELP, HelpRequested, parseProgram, UsageError, type CliArgs, type ProgramSpec } from '../shared/platform/cli';
+import { ROOT_DIR } from '../shared/platform/schema';
 
 /**
  * The commands and their options: the usage texts and the parser are made from this (shared/cli.ts).

@@ -2,9 +2,9 @@
  * `npm run seed [-- --scale N]`: loads the demo data into every subgraph's database (idempotent);
  * with `--scale N`, N times the demo's requests and residents (see subgraphs/requests/seed.ts).
  */
-import { runCli } from '../shared/cli';
-import { ConfigError, loadCityConfig } from '../shared/config';
-import { seedAll } from '../shared/seed-runner';
+import { runCli } from '../shared/platform/cli';
+import { ConfigError, loadCityConfig } from '../shared/platform/config';
+import { seedAll } from '../shared/dev/seed-runner';
 import { openDatabase } from './database';
 import { seedProgress } from './progress';
 

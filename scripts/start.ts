@@ -7,12 +7,12 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { runCli } from '../shared/cli';
-import { ConfigError, loadCityConfig } from '../shared/config';
-import { createLogger } from '../shared/logger';
-import { ROOT_DIR } from '../shared/schema';
-import { seedAll } from '../shared/seed-runner';
-import { SUBGRAPH_NAMES } from '../shared/subgraph-deps';
+import { runCli } from '../shared/platform/cli';
+import { ConfigError, loadCityConfig } from '../shared/platform/config';
+import { createLogger } from '../shared/platform/logger';
+import { ROOT_DIR } from '../shared/platform/schema';
+import { seedAll } from '../shared/dev/seed-runner';
+import { SUBGRAPH_NAMES } from '../shared/subgraph/subgraph-deps';
 import { openDatabase } from './database';
 import { seedProgress } from './progress';
 import { SupervisedProcess } from './supervisor';

@@ -1,6 +1,6 @@
 /** `npm run subgraph -- <name>`: runs one subgraph alone (needs MONGODB_URI). */
-import { runCli, type CliArgs } from '../shared/cli';
-import { SUBGRAPH_NAMES } from '../shared/subgraph-deps';
+import { runCli, type CliArgs } from '../shared/platform/cli';
+import { SUBGRAPH_NAMES } from '../shared/subgraph/subgraph-deps';
 
 const cli: CliArgs = runCli('npm run subgraph --', {
   summary: 'Runs one subgraph alone, on its port (REQUESTS_PORT … VOLUNTEERS_PORT, 4001 … 4004).',

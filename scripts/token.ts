@@ -7,10 +7,10 @@
  * Options: --hours N (validity, default 12; at most TOKEN_MAX_LIFETIME_S, which the gateway enforces).
  */
 import { loadIdentityOptions, type IdentityOptions } from '../gateway/identity/options';
-import { signUserToken, type Viewer } from '../shared/auth';
-import { runCli, type CliArgs, type ProgramSpec } from '../shared/cli';
-import { ConfigError } from '../shared/config';
-import { DEMO_RESIDENT_ID } from '../shared/demo';
+import { signUserToken, type Viewer } from '../shared/platform/auth';
+import { runCli, type CliArgs, type ProgramSpec } from '../shared/platform/cli';
+import { ConfigError } from '../shared/platform/config';
+import { DEMO_RESIDENT_ID } from '../shared/dev/demo';
 
 const SPEC: ProgramSpec = {
   invocation: 'npm run token --',
@@ -33,7 +33,7 @@ const SPEC: ProgramSpec = {
 const cli: CliArgs = runCli(SPEC);
 
 // The same settings as the gateway's, so a token printed here is one the gateway accepts.
-let config: IdentityOptions;
+let config: Omit<IdentityOptions, 'trustProxyHops'>;
 try {
   config = loadIdentityOptions(process.env, { production: process.env.NODE_ENV === 'production' });
 } catch (err) {

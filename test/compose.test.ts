@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeFromConfig, composeSubgraphs, printApiSchema } from '../gateway/supergraph/compose';
-import { ROOT_DIR } from '../shared/schema';
+import { ROOT_DIR } from '../shared/platform/schema';
 
 it('the committed schema/supergraph.graphql is what supergraph.yaml composes to (run `npm run compose`)', () => {
   const outcome = composeFromConfig(path.join(ROOT_DIR, 'supergraph.yaml'));

@@ -3,8 +3,8 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { VIEWER_HEADER } from '../../shared/auth';
-import { injectTraceHeaders } from '../../shared/tracing';
+import { VIEWER_HEADER } from '../../shared/platform/auth';
+import { injectTraceHeaders } from '../../shared/platform/tracing';
 import type { GatewayContext } from '../auth';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker';
 

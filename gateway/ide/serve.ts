@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { Kind, parse, visit, type DocumentNode, type OperationDefinitionNode } from 'graphql';
-import { COMMUNITIES, DEMO_RESIDENT, SHUIBEI } from '../../shared/demo';
-import { sendJson } from '../../shared/http';
-import { ROOT_DIR } from '../../shared/schema';
+import { COMMUNITIES, DEMO_RESIDENT, SHUIBEI } from '../../shared/dev/demo';
+import { sendJson } from '../../shared/platform/http';
+import { ROOT_DIR } from '../../shared/platform/schema';
 import { pageFiles, staticFiles, vendorFile } from '../static-files';
 
 /** The contract's operations: the IDE opens each as an example tab. */

@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import { viewerFromClaims, type Role, type Viewer } from '../../shared/auth';
+import { viewerFromClaims, type Role, type Viewer } from '../../shared/platform/auth';
 import { refused } from './errors';
 import type { OidcOptions } from './options';
 

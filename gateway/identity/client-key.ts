@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Viewer } from '../../shared/auth';
+import type { Viewer } from '../../shared/platform/auth';
 
 /**
  * The client's IP address: the socket's, or with `hops` trusted proxies in front the entry they

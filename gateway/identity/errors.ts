@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { serviceUnavailable, unauthenticated } from '../../shared/errors';
+import { serviceUnavailable, unauthenticated } from '../../shared/platform/errors';
 
 /**
  * A token that is refused: UNAUTHENTICATED with HTTP 401 on every transport, because a person who

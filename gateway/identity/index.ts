@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { ANONYMOUS, signViewer, type Viewer } from '../../shared/auth';
+import { ANONYMOUS, signViewer, type Viewer } from '../../shared/platform/auth';
 import { clientKeyOf, ipClientKey } from './client-key';
 import { refused } from './errors';
 import { ExpiringMemo } from './memo';

@@ -1,7 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
-import type { Viewer } from '../../shared/auth';
+import type { Viewer } from '../../shared/platform/auth';
 import { viewerOf } from './claims';
 import { keysUnavailable, refused } from './errors';
 import { ProviderKeys } from './jwks';

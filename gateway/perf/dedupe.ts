@@ -1,5 +1,5 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
-import { VIEWER_HEADER } from '../../shared/auth';
+import { VIEWER_HEADER } from '../../shared/platform/auth';
 
 /** What an in-flight subgraph answer is shared as: each caller gets its own Response over the same text. */
 interface Shared {

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { CHANNEL_PREFIX } from '../../shared/pubsub-redis';
+import { CHANNEL_PREFIX } from '../../shared/platform/pubsub-redis';
 import type { ResponseCache } from './response-cache';
 
 const GATEWAY_MUTATION = `${CHANNEL_PREFIX}gateway.mutation`;

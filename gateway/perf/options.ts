@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseEnv } from '../../shared/config';
+import { parseEnv } from '../../shared/platform/config';
 import type { ResponseCacheOptions } from './response-cache';
 
 /** The gateway's performance levers (see BENCHMARKS.md for what each gave). */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../shared/logger';
+import type { Logger } from '../../shared/platform/logger';
 import type { Refusal } from './errors';
 import type { Admitted, Identity, Transport } from './types';
 

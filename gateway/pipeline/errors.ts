@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { isClientCode, statusOf } from '../../shared/error-codes';
-import type { Logger } from '../../shared/logger';
+import { isClientCode, statusOf } from '../../shared/platform/error-codes';
+import type { Logger } from '../../shared/platform/logger';
 
 /** How errors leave the gateway. */
 export interface ErrorFormatOptions {

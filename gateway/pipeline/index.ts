@@ -1,5 +1,5 @@
 import type { ExecutionResult, FormattedExecutionResult, GraphQLError } from 'graphql';
-import type { Logger } from '../../shared/logger';
+import type { Logger } from '../../shared/platform/logger';
 import type { SecurityOptions } from '../security/options';
 import type { RateLimiter } from '../security/rate-limit';
 import type { TrustedOperations } from '../security/trusted';

@@ -4,7 +4,7 @@ import type { ApolloGateway } from '@apollo/gateway';
 import { operationFromDocument, type Schema, type Supergraph } from '@apollo/federation-internals';
 import type { QueryPlanner } from '@apollo/query-planner';
 import { getVariableValues, Kind, print, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { createLogger } from '../../shared/logger';
+import { createLogger } from '../../shared/platform/logger';
 import { supergraphFacts, type SupergraphFacts } from './facts';
 import { collectRootFields, executeInSequence, mutationGroups, operationWith, type FieldPlan, type RootField } from './mutations';
 import { drawOverrideLabels, type OverrideDraw } from './override';

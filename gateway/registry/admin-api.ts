@@ -2,8 +2,8 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, GraphQLScalarType, Kind, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { requireRole, type Viewer } from '../../shared/auth';
-import { badInput, classifyError, unauthenticated } from '../../shared/errors';
+import { requireRole, type Viewer } from '../../shared/platform/auth';
+import { badInput, classifyError, unauthenticated } from '../../shared/platform/errors';
 import type { ChangeResult, RegistryService } from './service';
 import type { AppManifestDoc, CheckDoc, LaunchDoc, OperationDoc, SubgraphVersionDoc } from './store';
 

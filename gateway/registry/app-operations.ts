@@ -1,7 +1,7 @@
 import { Kind, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { badInput } from '../../shared/errors';
-import { createLogger, type Logger } from '../../shared/logger';
-import type { PubSub } from '../../shared/pubsub';
+import { badInput } from '../../shared/platform/errors';
+import { createLogger, type Logger } from '../../shared/platform/logger';
+import type { PubSub } from '../../shared/platform/pubsub';
 import { Coalesced, followRegistry } from '../supergraph/coalesce';
 import { sha256, type AppManifestDoc, type AppOperation, type RegistryStore } from './store';
 

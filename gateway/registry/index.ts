@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { connectDatabase, databaseName, type Database } from '../../shared/db';
-import type { PubSub } from '../../shared/pubsub';
+import { connectDatabase, databaseName, type Database } from '../../shared/platform/db';
+import type { PubSub } from '../../shared/platform/pubsub';
 import { RegistrySupergraphManager } from '../supergraph/registry-manager';
 import { createAdminApi, type AdminApi } from './admin-api';
 import { RegisteredOperations } from './app-operations';

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { mongo } from 'mongoose';
-import type { Database } from '../../shared/db';
+import type { Database } from '../../shared/platform/db';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
 type Db = mongo.Db;

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { DocumentNode } from 'graphql';
-import { createLogger, type Logger } from '../../shared/logger';
+import { createLogger, type Logger } from '../../shared/platform/logger';
 import { isIntrospectionOnly, operationSignature, type OperationSignature } from './signature';
 import type { OperationUsage, RegistryStore } from './store';
 

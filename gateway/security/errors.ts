@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { ErrorCode } from '../../shared/error-codes';
+import type { ErrorCode } from '../../shared/platform/error-codes';
 
 /** A refusal: a GraphQL error with its code, the facts that help the client, and an HTTP status. */
 export function securityError(

@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '../../shared/logger';
+import { createLogger, type Logger } from '../../shared/platform/logger';
 import type { SecurityOptions } from './options';
 import { MemoryRateLimitStore, RateLimiter, RedisRateLimitStore } from './rate-limit';
 import { TrustedOperations } from './trusted';

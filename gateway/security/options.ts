@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { parseEnv } from '../../shared/config';
-import { ROOT_DIR } from '../../shared/schema';
+import { parseEnv } from '../../shared/platform/config';
+import { ROOT_DIR } from '../../shared/platform/schema';
 import type { GatewayOptions } from '../config';
 
 /** The settings of the gateway's hardening layer (see gateway/security/README.md). */

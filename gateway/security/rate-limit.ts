@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import type { Logger } from '../../shared/logger';
+import type { Logger } from '../../shared/platform/logger';
 
 /** The outcome of counting one request (or a batch of `cost` operations) for a client. */
 export interface RateDecision {

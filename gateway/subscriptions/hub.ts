@@ -1,7 +1,7 @@
 import { buildOperationContext, executeQueryPlan, type ApolloGateway } from '@apollo/gateway';
 import type { GraphQLDataSource } from '@apollo/gateway/dist/datasources/types';
 import { GraphQLError, print, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import { VIEWER_HEADER, type Viewer } from '../../shared/auth';
+import { VIEWER_HEADER, type Viewer } from '../../shared/platform/auth';
 import type { GatewayContext } from '../auth';
 import { Channel } from './channel';
 import { internalsOf, planSubscription, type SubscriptionPlan } from './planner';

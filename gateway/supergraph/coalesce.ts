@@ -1,5 +1,5 @@
-import type { Logger } from '../../shared/logger';
-import type { PubSub } from '../../shared/pubsub';
+import type { Logger } from '../../shared/platform/logger';
+import type { PubSub } from '../../shared/platform/pubsub';
 
 /**
  * Wraps a task so that calls arriving while it runs coalesce into one more run after it, never

@@ -6,7 +6,7 @@ import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
 
 type SupergraphSdlHookOptions = Parameters<SupergraphSdlHook>[0];
 import { parse } from 'graphql';
-import { createLogger, type Logger } from '../../shared/logger';
+import { createLogger, type Logger } from '../../shared/platform/logger';
 import { probeSupergraphSubgraphs } from './health-probe';
 import { demoteSubgraphEnforcedFeatures } from './security-features';
 

@@ -3,8 +3,8 @@ import os from 'node:os';
 import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
 
 type SupergraphSdlHookOptions = Parameters<SupergraphSdlHook>[0];
-import { createLogger, type Logger } from '../../shared/logger';
-import type { PubSub } from '../../shared/pubsub';
+import { createLogger, type Logger } from '../../shared/platform/logger';
+import type { PubSub } from '../../shared/platform/pubsub';
 import { LAUNCH_TOPIC } from '../registry/service';
 import type { LaunchDoc, RegistryStore } from '../registry/store';
 import { probeSupergraphSubgraphs } from './health-probe';

@@ -1,5 +1,5 @@
-import type { PubSub } from '../../shared/pubsub';
-import { localDateString } from '../../shared/time';
+import type { PubSub } from '../../shared/platform/pubsub';
+import { localDateString } from '../../shared/subgraph/time';
 import type { Models } from './models';
 import type { HostelParent } from './models/types';
 import { occupiedOn } from './services/beds';

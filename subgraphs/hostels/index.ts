@@ -1,4 +1,4 @@
-import { runSubgraph } from '../../shared/run-subgraph';
+import { runSubgraph } from '../../shared/subgraph/run-subgraph';
 import { createSubgraph } from './server';
 
 void runSubgraph('hostels', createSubgraph);

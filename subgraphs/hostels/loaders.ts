@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
-import { aggregateLoader, byKeyLoader, groupLoader, idFilter } from '../../shared/loaders';
-import { localDateString } from '../../shared/time';
+import { aggregateLoader, byKeyLoader, groupLoader, idFilter } from '../../shared/subgraph/loaders';
+import { localDateString } from '../../shared/subgraph/time';
 import type { Models } from './models';
 import { occupiedOn } from './services/beds';
 

@@ -1,8 +1,8 @@
 
-import { syncIndexes, type Database } from '../../shared/db';
-import { COMMUNITIES, DEMO_RESIDENT_ID, STREETS } from '../../shared/demo';
-import { extraUnits, scaleResidentId, unitRandom } from '../../shared/scale';
-import { addDays, localDateString } from '../../shared/time';
+import { syncIndexes, type Database } from '../../shared/platform/db';
+import { COMMUNITIES, DEMO_RESIDENT_ID, STREETS } from '../../shared/dev/demo';
+import { extraUnits, scaleResidentId, unitRandom } from '../../shared/dev/scale';
+import { addDays, localDateString } from '../../shared/subgraph/time';
 import { addCalendarDays, addCalendarMonths, nightsOf } from './domain/dates';
 import { ACTIVE_STATUSES, checkOutDateOf } from './domain/stay';
 import { createModels, type Models } from './models';

@@ -1,4 +1,4 @@
-import type { PubSub } from '../../shared/pubsub';
+import type { PubSub } from '../../shared/platform/pubsub';
 import type { LotRecord } from './models';
 
 /** One topic per lot: a dashboard follows the lots it shows, not every lot in the city. */

@@ -1,4 +1,4 @@
-import { aggregateLoader, byKeyLoader, groupLoader, idFilter } from '../../shared/loaders';
+import { aggregateLoader, byKeyLoader, groupLoader, idFilter } from '../../shared/subgraph/loaders';
 import type { LotRecord, Models, ReservationRecord, VehicleRecord } from './models';
 import { takenSpaces } from './services/capacity';
 import { findBookingHistory, type HistoryRecord } from './services/history';

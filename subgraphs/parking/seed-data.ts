@@ -1,4 +1,4 @@
-import { COMMUNITIES, DONGXIAO_STREET } from '../../shared/demo';
+import { COMMUNITIES, DONGXIAO_STREET } from '../../shared/dev/demo';
 import type { OwnerType, SharingWindow } from './models';
 import { windowId } from './domain/windows';
 

@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
-import { syncIndexes, type Database } from '../../shared/db';
-import { DEMO_RESIDENT, OTHER_RESIDENTS } from '../../shared/demo';
-import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../shared/scale';
-import { addDays, addMinutes, atLocalTime } from '../../shared/time';
+import { syncIndexes, type Database } from '../../shared/platform/db';
+import { DEMO_RESIDENT, OTHER_RESIDENTS } from '../../shared/dev/demo';
+import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../shared/dev/scale';
+import { addDays, addMinutes, atLocalTime } from '../../shared/subgraph/time';
 import { entryWindow } from './domain/booking-rules';
 import { parkingFee } from './domain/pricing';
 import { occurrenceAt } from './domain/windows';

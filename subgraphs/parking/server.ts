@@ -1,5 +1,5 @@
-import type { SubgraphFactory } from '../../shared/subgraph-deps';
-import { createCitySubgraph } from '../../shared/subgraph-server';
+import type { SubgraphFactory } from '../../shared/subgraph/subgraph-deps';
+import { createCitySubgraph } from '../../shared/subgraph/subgraph-server';
 import { createContext } from './context';
 import { createModels } from './models';
 import { resolvers } from './resolvers';

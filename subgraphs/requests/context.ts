@@ -1,6 +1,6 @@
-import type { Viewer } from '../../shared/auth';
-import { subgraphContext, type SubgraphContext } from '../../shared/context';
-import type { SubgraphDeps } from '../../shared/subgraph-deps';
+import type { Viewer } from '../../shared/platform/auth';
+import { subgraphContext, type SubgraphContext } from '../../shared/subgraph/context';
+import type { SubgraphDeps } from '../../shared/subgraph/subgraph-deps';
 import { createLoaders, type Loaders } from './loaders';
 import { createModels, type Models } from './models';
 

@@ -1,5 +1,5 @@
-import { createLogger } from '../../shared/logger';
-import type { PubSub } from '../../shared/pubsub';
+import { createLogger } from '../../shared/platform/logger';
+import type { PubSub } from '../../shared/platform/pubsub';
 import type { Models, RequestDoc } from './models';
 import { statsFor } from './services/stats';
 

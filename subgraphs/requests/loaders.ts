@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { Types } from 'mongoose';
-import { aggregateLoader, byKeyLoader, fetchPerKey, groupLoader, idFilter } from '../../shared/loaders';
+import { aggregateLoader, byKeyLoader, fetchPerKey, groupLoader, idFilter } from '../../shared/subgraph/loaders';
 import { EMPTY_STATS, type RequestStatsValue } from './domain/stats';
 import type { CategoryDoc, CommunityDoc, DepartmentDoc, DistrictDoc, ItemDoc, Models, RequestDoc, ResidentDoc, StreetDoc, WelfarePolicyDoc } from './models';
 import { statsByKey, type StatsField } from './services/stats';

@@ -1,9 +1,9 @@
 import { Types, type AnyBulkWriteOperation, type Model } from 'mongoose';
-import type { Database } from '../../shared/db';
-import { syncIndexes } from '../../shared/db';
-import { COMMUNITIES, DEMO_RESIDENT, DEPARTMENTS, DISTRICTS, OTHER_RESIDENTS, SHUIBEI, STREETS, type CommunitySeed } from '../../shared/demo';
-import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../shared/scale';
-import { addMinutes, addWorkingDays } from '../../shared/time';
+import type { Database } from '../../shared/platform/db';
+import { syncIndexes } from '../../shared/platform/db';
+import { COMMUNITIES, DEMO_RESIDENT, DEPARTMENTS, DISTRICTS, OTHER_RESIDENTS, SHUIBEI, STREETS, type CommunitySeed } from '../../shared/dev/demo';
+import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../shared/dev/scale';
+import { addMinutes, addWorkingDays } from '../../shared/subgraph/time';
 import { CATALOG, type CatalogItem } from './domain/catalog';
 import { currentDeadline, dispatchDeadlines, submissionDeadlines } from './domain/deadlines';
 import { gradeRequest } from './domain/grading';

@@ -1,4 +1,4 @@
-import type { PubSub } from '../../shared/pubsub';
+import type { PubSub } from '../../shared/platform/pubsub';
 import type { ActivityDoc, Models } from './models';
 
 export const activityChangedTopic = (activityId: string) => `volunteers.activityChanged.${activityId}`;

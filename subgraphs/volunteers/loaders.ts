@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { Types } from 'mongoose';
-import { aggregateLoader, byKeyLoader, fetchPerKey, groupLoader, idFilter } from '../../shared/loaders';
-import { startOfLocalMonth } from '../../shared/time';
+import { aggregateLoader, byKeyLoader, fetchPerKey, groupLoader, idFilter } from '../../shared/subgraph/loaders';
+import { startOfLocalMonth } from '../../shared/subgraph/time';
 import type {
   ActivityDoc, LedgerEntryDoc, MembershipDoc, Models, PlaceDoc, ProfileDoc, ShiftDoc, SignUpDoc, StationDoc, TeamDoc,
 } from './models';

@@ -1,9 +1,9 @@
 import { Types } from 'mongoose';
-import type { Database } from '../../shared/db';
-import { syncIndexes } from '../../shared/db';
-import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
-import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../shared/scale';
-import { addDays, atLocalTime, startOfLocalMonth } from '../../shared/time';
+import type { Database } from '../../shared/platform/db';
+import { syncIndexes } from '../../shared/platform/db';
+import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
+import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../shared/dev/scale';
+import { addDays, atLocalTime, startOfLocalMonth } from '../../shared/subgraph/time';
 import { HOLDS_PLACE } from './domain/sign-up-status';
 import type { VolunteerSignUpStatus } from './generated/graphql';
 import { createModels, type Models, type OpeningPeriod, type TeamDoc } from './models';

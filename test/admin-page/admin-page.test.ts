@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { signUserToken } from '../../shared/auth';
-import { ROOT_DIR } from '../../shared/schema';
-import { connectDatabase } from '../../shared/db';
+import { signUserToken } from '../../shared/platform/auth';
+import { ROOT_DIR } from '../../shared/platform/schema';
+import { connectDatabase } from '../../shared/platform/db';
 import { registryDatabaseName } from '../../gateway/registry';
 import type { GatewayServer } from '../../gateway/server';
 import { ARTIFACTS, launchChromium, sameOriginOnly, type Browser } from '../support/browser';

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { ROOT_DIR } from '../../shared/schema';
+import { ROOT_DIR } from '../../shared/platform/schema';
 import { runScript, type ScriptRun } from '../support/script';
 
 /**

@@ -1,5 +1,5 @@
 import { loadGatewayOptions } from '../../gateway/config';
-import { ConfigError, loadSubgraphProcessConfig } from '../../shared/config';
+import { ConfigError, loadSubgraphProcessConfig } from '../../shared/platform/config';
 import { runScript } from '../support/script';
 
 /** The problems a loader reports, as `VARIABLE` names in order. */

@@ -1,4 +1,4 @@
-import { gatewayUrl, HelpRequested, parseCommand, parseProgram, UsageError, type CommandSpec, type ProgramSpec } from '../../shared/cli';
+import { gatewayUrl, HelpRequested, parseCommand, parseProgram, UsageError, type CommandSpec, type ProgramSpec } from '../../shared/platform/cli';
 
 /** shared/cli.ts in-process: what every script's command line goes through. */
 

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { loadGatewayOptions } from '../../gateway/config';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
-import { createLogger, logFormat, prettyLine } from '../../shared/logger';
+import { createLogger, logFormat, prettyLine } from '../../shared/platform/logger';
 import { startTinySubgraph, type TinySubgraph } from '../support/tiny-subgraph';
 
 const SDL = `

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { ARTIFACTS, launchChromium, type Browser } from '../support/browser';
 import { startGraph, type RunningGraph } from '../support/graph';
 

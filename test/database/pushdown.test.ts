@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { mongo } from 'mongoose';
-import { COMMUNITIES, DEMO_RESIDENT_ID, DONGXIAO_STREET, SHUIBEI } from '../../shared/demo';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../../shared/subgraph-deps';
+import { COMMUNITIES, DEMO_RESIDENT_ID, DONGXIAO_STREET, SHUIBEI } from '../../shared/dev/demo';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../../shared/subgraph/subgraph-deps';
 import { startGraph, type RunningGraph } from '../support/graph';
 
 /**

@@ -4,9 +4,9 @@
  * database going away answers SERVICE_UNAVAILABLE fast, keeps the processes up, and everything
  * works again when it is back, without restarts.
  */
-import { SHUIBEI } from '../../shared/demo';
-import type { SubgraphName } from '../../shared/subgraph-deps';
-import { addDays, localDateString } from '../../shared/time';
+import { SHUIBEI } from '../../shared/dev/demo';
+import type { SubgraphName } from '../../shared/subgraph/subgraph-deps';
+import { addDays, localDateString } from '../../shared/subgraph/time';
 import { ALL_DAY, createModels, insertLot, testPlate } from '../parking/helpers';
 import { FaultGraph, OPS, codesOf, sleep, waitFor, type GraphQLAnswer } from './harness';
 

@@ -8,13 +8,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { signUserToken, type Viewer } from '../../shared/auth';
-import { DEVELOPMENT_JWT_SECRET } from '../../shared/config';
-import { connectDatabase, databaseName, type Database } from '../../shared/db';
-import { freePort, startFerret, type FerretInstance } from '../../shared/ferret';
-import { ROOT_DIR } from '../../shared/schema';
-import { seedAll } from '../../shared/seed-runner';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../../shared/subgraph-deps';
+import { signUserToken, type Viewer } from '../../shared/platform/auth';
+import { DEVELOPMENT_JWT_SECRET } from '../../shared/platform/config';
+import { connectDatabase, databaseName, type Database } from '../../shared/platform/db';
+import { freePort, startFerret, type FerretInstance } from '../../shared/dev/ferret';
+import { ROOT_DIR } from '../../shared/platform/schema';
+import { seedAll } from '../../shared/dev/seed-runner';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../../shared/subgraph/subgraph-deps';
 
 export type ProcessName = SubgraphName | 'gateway' | `${SubgraphName}-${string}`;
 

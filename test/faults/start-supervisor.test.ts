@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '../../shared/ferret';
-import { ROOT_DIR } from '../../shared/schema';
-import { SUBGRAPH_NAMES } from '../../shared/subgraph-deps';
+import { freePort } from '../../shared/dev/ferret';
+import { ROOT_DIR } from '../../shared/platform/schema';
+import { SUBGRAPH_NAMES } from '../../shared/subgraph/subgraph-deps';
 import { restartDelay, SupervisedProcess, type RestartPolicy } from '../../scripts/supervisor';
 import { testPrefix } from '../support/db';
 import { sleep, waitFor } from './harness';

@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { COMMUNITIES, DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { COMMUNITIES, DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { FaultGraph, OPS, codesOf, sleep, waitFor, type GraphQLAnswer } from './harness';
 import { QueryLoad, subscribe, type LoadOp, type Sample } from './load-loop';
 

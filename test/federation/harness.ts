@@ -9,7 +9,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { createGatewayServer } from '../../gateway/server';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
-import { listen, serveGraphQL } from '../../shared/http';
+import { listen, serveGraphQL } from '../../shared/platform/http';
 import { gatewayOptions } from '../support/gateway';
 
 /*

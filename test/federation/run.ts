@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT_DIR } from '../../shared/schema';
+import { ROOT_DIR } from '../../shared/platform/schema';
 import { loadFixtures, runSuite, TARGETS, type CaseResult, type TargetName } from './harness';
 
 /*

@@ -5,7 +5,7 @@ import { parse } from 'graphql';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
 import { gatewayOptions } from '../support/gateway';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
-import { listen, serveGraphQL } from '../../shared/http';
+import { listen, serveGraphQL } from '../../shared/platform/http';
 
 /**
  * The gateway is a general Federation 2 gateway: given a supergraph that has nothing to do with

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { freePort } from '../../shared/ferret';
+import { freePort } from '../../shared/dev/ferret';
 import { ManagedProcess } from '../faults/harness';
 
 /**

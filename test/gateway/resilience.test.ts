@@ -1,4 +1,4 @@
-import { sendJson } from '../../shared/http';
+import { sendJson } from '../../shared/platform/http';
 import { CircuitBreaker } from '../../gateway/datasources/circuit-breaker';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';

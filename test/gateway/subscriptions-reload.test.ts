@@ -10,8 +10,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import WebSocket, { WebSocketServer } from 'ws';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
-import { listen, serveGraphQL } from '../../shared/http';
-import { InProcessPubSub } from '../../shared/pubsub';
+import { listen, serveGraphQL } from '../../shared/platform/http';
+import { InProcessPubSub } from '../../shared/platform/pubsub';
 import { gatewayOptions } from '../support/gateway';
 
 /** Subscriptions survive a supergraph update that keeps them valid, and end clearly when it does not. */

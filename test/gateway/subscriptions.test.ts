@@ -10,8 +10,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
 import { gatewayOptions } from '../support/gateway';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
-import { listen, serveGraphQL } from '../../shared/http';
-import { InProcessPubSub } from '../../shared/pubsub';
+import { listen, serveGraphQL } from '../../shared/platform/http';
+import { InProcessPubSub } from '../../shared/platform/pubsub';
 
 /**
  * Federated subscriptions through the gateway with two small subgraphs: `products` owns the

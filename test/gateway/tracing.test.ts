@@ -1,6 +1,6 @@
 import { NodeTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { trace } from '@opentelemetry/api';
-import { initTracing } from '../../shared/tracing';
+import { initTracing } from '../../shared/platform/tracing';
 import { startGraph, type RunningGraph } from '../support/graph';
 
 /** One trace follows a request from the gateway into the subgraph that answers it. */

@@ -1,8 +1,8 @@
 import { createClient } from 'graphql-ws';
 import { Types } from 'mongoose';
 import WebSocket from 'ws';
-import { signViewer } from '../../shared/auth';
-import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { signViewer } from '../../shared/platform/auth';
+import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import type { Models } from '../../subgraphs/hostels/models';
 import { seed } from '../../subgraphs/hostels/seed';
 import { markHostelNoShows } from '../../subgraphs/hostels/services/no-shows';

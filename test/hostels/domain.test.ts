@@ -3,7 +3,7 @@ import { assessEligibility, checkInDateProblem, graduationProblem } from '../../
 import { parseApplyInput } from '../../subgraphs/hostels/domain/apply-input';
 import { canTransition, countedNights, nightsLeft, nightsStayed, transition, type StayAction } from '../../subgraphs/hostels/domain/stay';
 import type { StayStatus } from '../../subgraphs/hostels/models/types';
-import { localDateString } from '../../shared/time';
+import { localDateString } from '../../shared/subgraph/time';
 
 const TODAY = '2025-03-10';
 

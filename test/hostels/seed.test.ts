@@ -1,4 +1,4 @@
-import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import type { Models } from '../../subgraphs/hostels/models';
 import { seed } from '../../subgraphs/hostels/seed';
 import { residentViewer, type RunningSubgraph } from '../support/subgraph';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { loadGatewayOptions } from '../../gateway/config';
 import { startGraph, type RunningGraph } from '../support/graph';
 import { waitFor } from '../registry/support';

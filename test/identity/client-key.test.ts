@@ -1,4 +1,4 @@
-import { signUserToken } from '../../shared/auth';
+import { signUserToken } from '../../shared/platform/auth';
 import { identityOptions, withProbe, JWT_SECRET } from './support';
 
 const token = signUserToken({ role: 'staff', subject: 'staff-LH-URBAN', departmentId: 'LH-URBAN' }, JWT_SECRET);

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
-import { ROOT_DIR } from '../../shared/schema';
-import { readViewer, signUserToken, type Viewer } from '../../shared/auth';
+import { ROOT_DIR } from '../../shared/platform/schema';
+import { readViewer, signUserToken, type Viewer } from '../../shared/platform/auth';
 import { identityOptions, IdentityProbe, withProbe, INTERNAL_SECRET, JWT_SECRET } from './support';
 
 const resident: Viewer = { role: 'resident', subject: 'R-1', residentId: 'R-1' };

@@ -1,5 +1,5 @@
 import { exportSPKI, SignJWT } from 'jose';
-import { readViewer } from '../../shared/auth';
+import { readViewer } from '../../shared/platform/auth';
 import { AUDIENCE, identityOptions, IdentityProbe, withIssuer, withProbe, INTERNAL_SECRET, LocalIssuer, oidcOptions } from './support';
 
 const resident = { sub: 'R-0002', role: 'resident' };

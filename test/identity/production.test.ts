@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { DEVELOPMENT_INTERNAL_SECRET, DEVELOPMENT_JWT_SECRET } from '../../shared/config';
-import { ROOT_DIR } from '../../shared/schema';
+import { DEVELOPMENT_INTERNAL_SECRET, DEVELOPMENT_JWT_SECRET } from '../../shared/platform/config';
+import { ROOT_DIR } from '../../shared/platform/schema';
 
 interface Run {
   code: number | null;

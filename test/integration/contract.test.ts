@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, parse, validate, type OperationDefinitionNode } from 'graphql';
-import { DEMO_RESIDENT_ID, DONGXIAO_STREET, COMMUNITIES, SHUIBEI } from '../../shared/demo';
-import { SUBGRAPH_NAMES } from '../../shared/subgraph-deps';
+import { DEMO_RESIDENT_ID, DONGXIAO_STREET, COMMUNITIES, SHUIBEI } from '../../shared/dev/demo';
+import { SUBGRAPH_NAMES } from '../../shared/subgraph/subgraph-deps';
 import { startGraph, type RunningGraph } from '../support/graph';
 
 /**

@@ -1,4 +1,4 @@
-import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { startGraph, type RunningGraph } from '../support/graph';
 
 /*

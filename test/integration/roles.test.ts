@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
 import path from 'node:path';
-import type { Viewer } from '../../shared/auth';
-import { COMMUNITIES, DEMO_RESIDENT_ID, DONGXIAO_STREET, SHUIBEI } from '../../shared/demo';
+import type { Viewer } from '../../shared/platform/auth';
+import { COMMUNITIES, DEMO_RESIDENT_ID, DONGXIAO_STREET, SHUIBEI } from '../../shared/dev/demo';
 import { startGraph, type RunningGraph } from '../support/graph';
 import { testConfig } from '../support/subgraph';
 

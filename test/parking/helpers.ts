@@ -1,4 +1,4 @@
-import { DONGXIAO_STREET } from '../../shared/demo';
+import { DONGXIAO_STREET } from '../../shared/dev/demo';
 import { windowId } from '../../subgraphs/parking/domain/windows';
 import { createModels, type LotRecord, type Models, type SharingWindow } from '../../subgraphs/parking/models';
 

@@ -1,4 +1,4 @@
-import { DEMO_RESIDENT, DONGXIAO_STREET, COMMUNITIES, SHUIBEI } from '../../shared/demo';
+import { DEMO_RESIDENT, DONGXIAO_STREET, COMMUNITIES, SHUIBEI } from '../../shared/dev/demo';
 import { residentViewer, startSubgraph, type RunningSubgraph } from '../support/subgraph';
 import { createSubgraph } from '../../subgraphs/parking/server';
 import { seed } from '../../subgraphs/parking/seed';

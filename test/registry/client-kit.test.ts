@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
-import { ROOT_DIR } from '../../shared/schema';
+import { ROOT_DIR } from '../../shared/platform/schema';
 import { gatewayOptions } from '../support/gateway';
 import { runCommand } from './support';
 

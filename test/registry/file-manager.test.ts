@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { listen, serveGraphQL } from '../../shared/http';
+import { listen, serveGraphQL } from '../../shared/platform/http';
 import { createSubgraphFetcher, SubgraphDataSource } from '../../gateway/datasources/subgraph-datasource';
 import { FileSupergraphManager } from '../../gateway/supergraph/file-manager';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';

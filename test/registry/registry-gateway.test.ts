@@ -1,5 +1,5 @@
 import { testDatabase } from '../support/db';
-import type { Database } from '../../shared/db';
+import type { Database } from '../../shared/platform/db';
 import {
   admin,
   adminToken,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { connectDatabase, type Database } from '../../shared/db';
-import { listen, pathOf, sendJson } from '../../shared/http';
+import { connectDatabase, type Database } from '../../shared/platform/db';
+import { listen, pathOf, sendJson } from '../../shared/platform/http';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { registryDatabaseName } from '../../gateway/registry';
 import { RegistryService } from '../../gateway/registry/service';

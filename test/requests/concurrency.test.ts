@@ -1,4 +1,4 @@
-import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { createModels } from '../../subgraphs/requests/models';
 import { superviseOverdue } from '../../subgraphs/requests/services/supervision';
 import { autoCloseResolved } from '../../subgraphs/requests/services/auto-close';

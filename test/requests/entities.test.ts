@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { COMMUNITIES, DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { COMMUNITIES, DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { createModels } from '../../subgraphs/requests/models';
 import { adminViewer, residentViewer, type RunningSubgraph } from '../support/subgraph';
 import { ok, startRequests } from './helpers';

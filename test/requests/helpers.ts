@@ -1,4 +1,4 @@
-import type { Viewer } from '../../shared/auth';
+import type { Viewer } from '../../shared/platform/auth';
 import { startSubgraph, type RunningSubgraph } from '../support/subgraph';
 import { createSubgraph } from '../../subgraphs/requests/server';
 import { seed, seedReference } from '../../subgraphs/requests/seed';

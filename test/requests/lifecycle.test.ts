@@ -1,5 +1,5 @@
-import type { Viewer } from '../../shared/auth';
-import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import type { Viewer } from '../../shared/platform/auth';
+import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { topics } from '../../subgraphs/requests/events';
 import { adminViewer, residentViewer, staffViewer, type RunningSubgraph } from '../support/subgraph';
 import { fails, FRIDAY_10, ok, REQUEST_FIELDS, startRequests, SUBMIT } from './helpers';

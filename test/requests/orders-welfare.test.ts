@@ -1,4 +1,4 @@
-import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { adminViewer, communityWorkerViewer, residentViewer, staffViewer, type RunningSubgraph } from '../support/subgraph';
 import { fails, FRIDAY_10, ok, startRequests } from './helpers';
 

@@ -1,4 +1,4 @@
-import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { adminViewer, residentViewer, staffViewer, communityWorkerViewer, type RunningSubgraph } from '../support/subgraph';
 import { fails, ok, startRequests } from './helpers';
 

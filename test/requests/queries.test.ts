@@ -1,4 +1,4 @@
-import { COMMUNITIES, DEMO_RESIDENT, DEMO_RESIDENT_ID, DEPARTMENTS, DISTRICTS, SHUIBEI, STREETS } from '../../shared/demo';
+import { COMMUNITIES, DEMO_RESIDENT, DEMO_RESIDENT_ID, DEPARTMENTS, DISTRICTS, SHUIBEI, STREETS } from '../../shared/dev/demo';
 import { adminViewer, communityWorkerViewer, residentViewer, staffViewer, type RunningSubgraph } from '../support/subgraph';
 import { fails, ok, startRequests, SUBMIT } from './helpers';
 

@@ -1,9 +1,9 @@
-import { COMMUNITIES, DEMO_RESIDENT_ID, DEPARTMENTS, DISTRICTS, OTHER_RESIDENTS, SHUIBEI, STREETS } from '../../shared/demo';
+import { COMMUNITIES, DEMO_RESIDENT_ID, DEPARTMENTS, DISTRICTS, OTHER_RESIDENTS, SHUIBEI, STREETS } from '../../shared/dev/demo';
 import { OPEN_STATUSES } from '../../subgraphs/requests/domain/lifecycle';
 import { createModels } from '../../subgraphs/requests/models';
 import { seed } from '../../subgraphs/requests/seed';
 import { testDatabase } from '../support/db';
-import type { Database } from '../../shared/db';
+import type { Database } from '../../shared/platform/db';
 
 let db: Database;
 beforeAll(async () => {

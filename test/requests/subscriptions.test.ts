@@ -1,6 +1,6 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { residentViewer, staffViewer, type RunningSubgraph } from '../support/subgraph';
 import { ok, startRequests, SUBMIT } from './helpers';
 

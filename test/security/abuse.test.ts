@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { signUserToken } from '../../shared/auth';
+import { signUserToken } from '../../shared/platform/auth';
 import {
   aliasQuery,
   deepQuery,

@@ -9,7 +9,7 @@ import {
   shapeError,
   type CostSettings,
 } from '../../gateway/security/analysis';
-import { ConfigError } from '../../shared/config';
+import { ConfigError } from '../../shared/platform/config';
 import { CostPolicy } from '../../gateway/security/cost-policy';
 import { DEFAULT_MANIFEST, loadSecurityOptions } from '../../gateway/security/options';
 import { PersistedQueryCache, sha256, TrustedOperations } from '../../gateway/security/trusted';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import { signUserToken } from '../../shared/auth';
+import { signUserToken } from '../../shared/platform/auth';
 import { RedisRateLimitStore } from '../../gateway/security/rate-limit';
 import { expectHealthy, JWT_SECRET, startSecuredGateway, startSubgraphs, type SecuredGateway, type Subgraphs } from './support';
 

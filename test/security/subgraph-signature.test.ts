@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { signViewer } from '../../shared/auth';
+import { signViewer } from '../../shared/platform/auth';
 import { createSubgraph } from '../../subgraphs/parking/server';
 import { startSubgraph, testConfig, type RunningSubgraph } from '../support/subgraph';
 

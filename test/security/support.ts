@@ -5,13 +5,13 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, parse } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { InProcessPubSub } from '../../shared/pubsub';
+import { InProcessPubSub } from '../../shared/platform/pubsub';
 import { loadSecurityOptions } from '../../gateway/security';
 import type { GatewayOptions } from '../../gateway/config';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { gatewayOptions } from '../support/gateway';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
-import { listen, serveGraphQL } from '../../shared/http';
+import { listen, serveGraphQL } from '../../shared/platform/http';
 
 /*
  * A small city graph (two subgraphs) behind the real gateway, for the hostile cases.

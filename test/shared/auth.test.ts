@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { readViewer, signUserToken, signViewer, verifyUserToken, type Viewer } from '../../shared/auth';
+import { readViewer, signUserToken, signViewer, verifyUserToken, type Viewer } from '../../shared/platform/auth';
 
 const secret = 'a-test-secret-that-is-long-enough-123456';
 const other = 'another-secret-that-is-long-enough-654321';

@@ -1,4 +1,4 @@
-import { Scheduler } from '../../shared/scheduler';
+import { Scheduler } from '../../shared/subgraph/scheduler';
 
 it('never overlaps runs of one job and waits for the run in progress on stop', async () => {
   let active = 0;

@@ -1,4 +1,4 @@
-import { addWorkingDays, atLocalTime, localDateString, localParts, parseLocalDate, startOfLocalMonth, workingDaysBetween } from '../../shared/time';
+import { addWorkingDays, atLocalTime, localDateString, localParts, parseLocalDate, startOfLocalMonth, workingDaysBetween } from '../../shared/subgraph/time';
 
 // 2026-11-20 is a Friday.
 const fridayAfternoon = new Date('2026-11-20T07:00:00Z'); // 15:00 in Shenzhen

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connectDatabase, type Database } from '../../shared/db';
+import { connectDatabase, type Database } from '../../shared/platform/db';
 
 /** A fresh, uniquely named database on the test run's FerretDB. */
 export async function testDatabase(label: string): Promise<Database> {

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ferretBackend, startFerret } from '../../shared/ferret';
+import { ferretBackend, startFerret } from '../../shared/dev/ferret';
 
 /**
  * One real FerretDB per test run, on a free port and a temporary directory, over the backend

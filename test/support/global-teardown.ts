@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import type { FerretInstance } from '../../shared/ferret';
+import type { FerretInstance } from '../../shared/dev/ferret';
 
 export default async function globalTeardown(): Promise<void> {
   const state = (globalThis as { __FERRET__?: { ferret: FerretInstance; dir: string } }).__FERRET__;

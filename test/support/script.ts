@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ROOT_DIR } from '../../shared/schema';
+import { ROOT_DIR } from '../../shared/platform/schema';
 
 /** What a script run as a child process did. */
 export interface ScriptRun {

@@ -1,9 +1,9 @@
-import { loadCityConfig } from '../../shared/config';
-import { signViewer, type Viewer } from '../../shared/auth';
-import type { Database } from '../../shared/db';
-import { InProcessPubSub, type PubSub } from '../../shared/pubsub';
-import type { SubgraphFactory } from '../../shared/subgraph-deps';
-import type { SubgraphServer } from '../../shared/subgraph-server';
+import { loadCityConfig } from '../../shared/platform/config';
+import { signViewer, type Viewer } from '../../shared/platform/auth';
+import type { Database } from '../../shared/platform/db';
+import { InProcessPubSub, type PubSub } from '../../shared/platform/pubsub';
+import type { SubgraphFactory } from '../../shared/subgraph/subgraph-deps';
+import type { SubgraphServer } from '../../shared/subgraph/subgraph-server';
 import { testDatabase } from './db';
 
 export const testConfig = loadCityConfig({ NODE_ENV: 'test' });

@@ -5,7 +5,7 @@ import { parse } from 'graphql';
 import { loadGatewayOptions } from '../../gateway/config';
 import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { composeSubgraphs } from '../../gateway/supergraph/compose';
-import { listen, serveGraphQL } from '../../shared/http';
+import { listen, serveGraphQL } from '../../shared/platform/http';
 
 export interface TinySubgraph {
   /** The GraphQL endpoint (`…/graphql`). */

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import type { Viewer } from '../../shared/auth';
+import type { Viewer } from '../../shared/platform/auth';
 import { createModels, type Models } from '../../subgraphs/volunteers/models';
 import { createSubgraph } from '../../subgraphs/volunteers/server';
 import { startSubgraph, staffViewer, type RunningSubgraph } from '../support/subgraph';

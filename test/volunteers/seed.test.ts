@@ -1,4 +1,4 @@
-import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/demo';
+import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { createModels } from '../../subgraphs/volunteers/models';
 import { seed } from '../../subgraphs/volunteers/seed';
 import { residentViewer, type RunningSubgraph } from '../support/subgraph';

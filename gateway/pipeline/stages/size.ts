@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
-import { answerTooLarge, readBody } from '../../../shared/http';
+import { answerTooLarge, readBody } from '../../../shared/platform/http';
 
 /**
  * The size stage, first of all: nothing larger than `BODY_LIMIT_BYTES` is read into memory on

@@ -1,5 +1,5 @@
-import type { Viewer } from '../../../shared/auth';
-import { forbidden, unauthenticated } from '../../../shared/errors';
+import type { Viewer } from '../../../shared/platform/auth';
+import { forbidden, unauthenticated } from '../../../shared/platform/errors';
 
 /**
  * Who may see or act on a stay: its resident, an admin, or staff of the department that runs the

@@ -1,6 +1,6 @@
-import { badInput } from '../../../shared/errors';
-import * as validate from '../../../shared/validate';
-import { parseLocalDate } from '../../../shared/time';
+import { badInput } from '../../../shared/platform/errors';
+import * as validate from '../../../shared/subgraph/validate';
+import { parseLocalDate } from '../../../shared/subgraph/time';
 import type { BedGender } from '../models/types';
 import { checkInDateProblem, graduationProblem } from './eligibility';
 import { HOSTEL_RULES } from './rules';

@@ -1,4 +1,4 @@
-import { conflict } from '../../../shared/errors';
+import { conflict } from '../../../shared/platform/errors';
 import type { StayStatus } from '../models/types';
 import { addCalendarDays, daysBetween } from './dates';
 import { HOSTEL_RULES } from './rules';

@@ -1,4 +1,4 @@
-import { forbidden, unauthenticated } from '../../../shared/errors';
+import { forbidden, unauthenticated } from '../../../shared/platform/errors';
 import type { Context } from '../context';
 import type { HostelResolvers } from '../generated/graphql';
 import type { HostelDoc } from '../models/types';

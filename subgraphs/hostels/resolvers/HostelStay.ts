@@ -1,4 +1,4 @@
-import { localDateString } from '../../../shared/time';
+import { localDateString } from '../../../shared/subgraph/time';
 import { nightsLeft } from '../domain/stay';
 import type { HostelStayResolvers } from '../generated/graphql';
 

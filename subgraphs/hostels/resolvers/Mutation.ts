@@ -1,7 +1,7 @@
-import { requireResident } from '../../../shared/auth';
-import { unauthenticated } from '../../../shared/errors';
-import { localDateString } from '../../../shared/time';
-import * as validate from '../../../shared/validate';
+import { requireResident } from '../../../shared/platform/auth';
+import { unauthenticated } from '../../../shared/platform/errors';
+import { localDateString } from '../../../shared/subgraph/time';
+import * as validate from '../../../shared/subgraph/validate';
 import type { Context } from '../context';
 import { parseApplyInput } from '../domain/apply-input';
 import type { MutationResolvers } from '../generated/graphql';

@@ -1,5 +1,5 @@
-import { unauthenticated } from '../../../shared/errors';
-import * as validate from '../../../shared/validate';
+import { unauthenticated } from '../../../shared/platform/errors';
+import * as validate from '../../../shared/subgraph/validate';
 import { assertCanAccessStay } from '../domain/access';
 import type { QueryResolvers } from '../generated/graphql';
 import type { HostelDoc } from '../models/types';

@@ -1,5 +1,5 @@
-import { badInput, forbidden, unauthenticated } from '../../../shared/errors';
-import { localDateString, parseLocalDate } from '../../../shared/time';
+import { badInput, forbidden, unauthenticated } from '../../../shared/platform/errors';
+import { localDateString, parseLocalDate } from '../../../shared/subgraph/time';
 import type { Context } from '../context';
 import { assessEligibility } from '../domain/eligibility';
 import { ACTIVE_STATUSES, countedNights } from '../domain/stay';

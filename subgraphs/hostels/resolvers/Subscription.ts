@@ -1,4 +1,4 @@
-import * as validate from '../../../shared/validate';
+import * as validate from '../../../shared/subgraph/validate';
 import { availabilityTopic } from '../events';
 import type { SubscriptionResolvers } from '../generated/graphql';
 import type { HostelParent } from '../models/types';

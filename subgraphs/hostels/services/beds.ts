@@ -1,4 +1,4 @@
-import { fetchPerKey, idFilter } from '../../../shared/loaders';
+import { fetchPerKey, idFilter } from '../../../shared/subgraph/loaders';
 import type { Types } from 'mongoose';
 import type { Models } from '../models';
 import type { BedGender } from '../models/types';

@@ -1,5 +1,5 @@
-import type { PubSub } from '../../../shared/pubsub';
-import { localDateString } from '../../../shared/time';
+import type { PubSub } from '../../../shared/platform/pubsub';
+import { localDateString } from '../../../shared/subgraph/time';
 import { publishAvailability } from '../events';
 import type { Models } from '../models';
 import { releaseNights } from './beds';

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { localDateString } from '../../../shared/time';
+import { localDateString } from '../../../shared/subgraph/time';
 import { countedNights } from '../domain/stay';
 import type { Models } from '../models';
 import { isDuplicateKey } from './beds';

@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
-import type { Viewer } from '../../../shared/auth';
-import { badInput, conflict, notFound } from '../../../shared/errors';
-import type { PubSub } from '../../../shared/pubsub';
-import { localDateString } from '../../../shared/time';
+import type { Viewer } from '../../../shared/platform/auth';
+import { badInput, conflict, notFound } from '../../../shared/platform/errors';
+import type { PubSub } from '../../../shared/platform/pubsub';
+import { localDateString } from '../../../shared/subgraph/time';
 import { assertCanAccessStay, assertDeskStaff } from '../domain/access';
 import type { ApplyInput } from '../domain/apply-input';
 import { nightsOf } from '../domain/dates';

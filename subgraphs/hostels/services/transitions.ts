@@ -1,4 +1,4 @@
-import { conflict } from '../../../shared/errors';
+import { conflict } from '../../../shared/platform/errors';
 import { transition, type StayAction } from '../domain/stay';
 import type { Models } from '../models';
 import type { HostelStayDoc } from '../models/types';

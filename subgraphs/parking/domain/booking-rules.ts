@@ -1,5 +1,5 @@
-import { badInput } from '../../../shared/errors';
-import { addMinutes, localDateString, localParts, SHENZHEN_OFFSET_MS, startOfLocalDay, startOfLocalMonth } from '../../../shared/time';
+import { badInput } from '../../../shared/platform/errors';
+import { addMinutes, localDateString, localParts, SHENZHEN_OFFSET_MS, startOfLocalDay, startOfLocalMonth } from '../../../shared/subgraph/time';
 import type { SharingWindow } from '../models/lot';
 import type { ReservationStatus } from '../models/reservation';
 import { occurrenceAt, type Occurrence } from './windows';

@@ -1,4 +1,4 @@
-import { conflict } from '../../../shared/errors';
+import { conflict } from '../../../shared/platform/errors';
 import type { ReservationStatus } from '../models/reservation';
 
 /** What can happen to a booking. */

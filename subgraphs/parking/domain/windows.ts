@@ -1,5 +1,5 @@
-import { badInput } from '../../../shared/errors';
-import { addDays, localParts, startOfLocalDay } from '../../../shared/time';
+import { badInput } from '../../../shared/platform/errors';
+import { addDays, localParts, startOfLocalDay } from '../../../shared/subgraph/time';
 import type { SharingWindow } from '../models/lot';
 
 /**

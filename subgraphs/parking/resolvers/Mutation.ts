@@ -1,4 +1,4 @@
-import { requireResident } from '../../../shared/auth';
+import { requireResident } from '../../../shared/platform/auth';
 import type { MutationResolvers } from '../generated/graphql';
 import { recordEntry, recordExit } from '../services/gate';
 import { createLot, setSharingWindows } from '../services/lots';

@@ -1,5 +1,5 @@
-import { notFound } from '../../../shared/errors';
-import { maskPlate } from '../../../shared/mask';
+import { notFound } from '../../../shared/platform/errors';
+import { maskPlate } from '../../../shared/subgraph/mask';
 import type { ParkingReservationResolvers } from '../generated/graphql';
 import { seesFullPlate } from '../services/access';
 

@@ -1,5 +1,5 @@
-import { unauthenticated } from '../../../shared/errors';
-import * as validate from '../../../shared/validate';
+import { unauthenticated } from '../../../shared/platform/errors';
+import * as validate from '../../../shared/subgraph/validate';
 import type { QueryResolvers } from '../generated/graphql';
 import type { LotRecord, ReservationRecord } from '../models';
 import { requireCanSeeReservation } from '../services/access';

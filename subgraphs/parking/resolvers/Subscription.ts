@@ -1,4 +1,4 @@
-import * as validate from '../../../shared/validate';
+import * as validate from '../../../shared/subgraph/validate';
 import type { Context } from '../context';
 import { availabilityTopic } from '../events';
 import type { SubscriptionResolvers } from '../generated/graphql';

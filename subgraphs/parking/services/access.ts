@@ -1,5 +1,5 @@
-import { isAdmin, type Viewer } from '../../../shared/auth';
-import { forbidden, unauthenticated } from '../../../shared/errors';
+import { isAdmin, type Viewer } from '../../../shared/platform/auth';
+import { forbidden, unauthenticated } from '../../../shared/platform/errors';
 
 /** A resident's own parking records: the resident themself or an admin; others FORBIDDEN. */
 export function requireSelfOrAdmin(viewer: Viewer, residentId: string): void {

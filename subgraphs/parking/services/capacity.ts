@@ -1,4 +1,4 @@
-import { fetchPerKey, idFilter } from '../../../shared/loaders';
+import { fetchPerKey, idFilter } from '../../../shared/subgraph/loaders';
 import type { Occurrence } from '../domain/windows';
 import type { Models } from '../models';
 import { isDuplicateKey } from './deps';

@@ -1,4 +1,4 @@
-import type { PubSub } from '../../../shared/pubsub';
+import type { PubSub } from '../../../shared/platform/pubsub';
 import type { Models } from '../models';
 
 /** What the services write through: the models and the pub/sub their events go to. */

@@ -1,5 +1,5 @@
-import { idFilter } from '../../../shared/loaders';
-import type { PubSub } from '../../../shared/pubsub';
+import { idFilter } from '../../../shared/subgraph/loaders';
+import type { PubSub } from '../../../shared/platform/pubsub';
 import { publishAvailability } from '../events';
 import type { LotRecord, Models, ReservationRecord } from '../models';
 import { giveSpaceBack } from './capacity';

@@ -1,6 +1,6 @@
-import type { Viewer } from '../../../shared/auth';
-import { conflict, notFound } from '../../../shared/errors';
-import * as validate from '../../../shared/validate';
+import type { Viewer } from '../../../shared/platform/auth';
+import { conflict, notFound } from '../../../shared/platform/errors';
+import * as validate from '../../../shared/subgraph/validate';
 import { parkingFee } from '../domain/pricing';
 import { requireTransition } from '../domain/reservation-status';
 import { occurrenceAt } from '../domain/windows';

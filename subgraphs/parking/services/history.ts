@@ -1,5 +1,5 @@
-import { idFilter } from '../../../shared/loaders';
-import { startOfLocalDay, startOfLocalMonth } from '../../../shared/time';
+import { idFilter } from '../../../shared/subgraph/loaders';
+import { startOfLocalDay, startOfLocalMonth } from '../../../shared/subgraph/time';
 import type { Models, ReservationRecord } from '../models';
 
 export type HistoryRecord = Pick<

@@ -1,7 +1,7 @@
-import { requireRole, type Viewer } from '../../../shared/auth';
-import { badInput, conflict, notFound } from '../../../shared/errors';
-import { COMMUNITIES, DEPARTMENTS } from '../../../shared/demo';
-import * as validate from '../../../shared/validate';
+import { requireRole, type Viewer } from '../../../shared/platform/auth';
+import { badInput, conflict, notFound } from '../../../shared/platform/errors';
+import { COMMUNITIES, DEPARTMENTS } from '../../../shared/dev/demo';
+import * as validate from '../../../shared/subgraph/validate';
 import { HOLDING_STATUSES } from '../domain/reservation-status';
 import { parseWindows, type WindowInput } from '../domain/windows';
 import { publishAvailability } from '../events';

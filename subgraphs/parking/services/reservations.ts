@@ -1,6 +1,6 @@
-import { isAdmin, type Viewer } from '../../../shared/auth';
-import { conflict, forbidden, notFound, unauthenticated } from '../../../shared/errors';
-import * as validate from '../../../shared/validate';
+import { isAdmin, type Viewer } from '../../../shared/platform/auth';
+import { conflict, forbidden, notFound, unauthenticated } from '../../../shared/platform/errors';
+import * as validate from '../../../shared/subgraph/validate';
 import { BOOKING_RULES, bookingStatus, checkArrival, daySlotKey, entryWindow, isLateCancellation } from '../domain/booking-rules';
 import { requireTransition } from '../domain/reservation-status';
 import { publishAvailability } from '../events';

@@ -1,5 +1,5 @@
-import { boundingBox, haversineMeters } from '../../../shared/geo';
-import * as validate from '../../../shared/validate';
+import { boundingBox, haversineMeters } from '../../../shared/subgraph/geo';
+import * as validate from '../../../shared/subgraph/validate';
 import type { Loaders } from '../loaders';
 import type { LotRecord, LotWithDistance, Models } from '../models';
 import { freeSpacesAt } from './availability';

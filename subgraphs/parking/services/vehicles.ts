@@ -1,5 +1,5 @@
-import { conflict } from '../../../shared/errors';
-import * as validate from '../../../shared/validate';
+import { conflict } from '../../../shared/platform/errors';
+import * as validate from '../../../shared/subgraph/validate';
 import type { Models, VehicleRecord } from '../models';
 import { isDuplicateKey } from './deps';
 

@@ -1,4 +1,4 @@
-import type { Role } from '../../../shared/auth';
+import type { Role } from '../../../shared/platform/auth';
 
 export type Channel = 'HOTLINE_12345' | 'I_SHENZHEN' | 'WECHAT' | 'WALK_IN' | 'GRID_PATROL' | 'ONLINE_MONITORING' | 'COMMUNITY_ORDER';
 

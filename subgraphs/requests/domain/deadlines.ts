@@ -1,4 +1,4 @@
-import { addDays, addMinutes, addWorkingDays, startOfLocalDay } from '../../../shared/time';
+import { addDays, addMinutes, addWorkingDays, startOfLocalDay } from '../../../shared/subgraph/time';
 import { EMERGENCY_DISPATCH_MINUTES, EXTENDED_HANDLING_DAYS, HANDLING_DAYS, NORMAL_DISPATCH_MINUTES } from './catalog';
 import type { Level } from './grading';
 import type { RequestStatus } from './lifecycle';

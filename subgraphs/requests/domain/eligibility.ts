@@ -1,4 +1,4 @@
-import { localParts } from '../../../shared/time';
+import { localParts } from '../../../shared/subgraph/time';
 
 /**
  * Birth date from an 18-digit resident ID number (digits 7-14 are YYYYMMDD); null when the

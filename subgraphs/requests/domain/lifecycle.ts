@@ -1,4 +1,4 @@
-import { conflict } from '../../../shared/errors';
+import { conflict } from '../../../shared/platform/errors';
 
 export type RequestStatus =
   | 'SUBMITTED' | 'DISPATCHED' | 'ACCEPTED' | 'IN_PROGRESS' | 'RETURNED' | 'RESOLVED' | 'REOPENED' | 'CLOSED' | 'DUPLICATE';

@@ -1,4 +1,4 @@
-import { localParts } from '../../../shared/time';
+import { localParts } from '../../../shared/subgraph/time';
 
 /** The per-day counter key and the human-readable number, e.g. SZ20261122-000123 (Shenzhen date). */
 export function numberDay(at: Date): string {

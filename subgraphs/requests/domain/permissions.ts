@@ -1,4 +1,4 @@
-import type { Viewer } from '../../../shared/auth';
+import type { Viewer } from '../../../shared/platform/auth';
 
 /** Staff acting for exactly this department. */
 export function isStaffOf(viewer: Viewer, departmentId: string | null | undefined): boolean {

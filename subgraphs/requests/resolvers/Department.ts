@@ -1,4 +1,4 @@
-import { forbidden, unauthenticated } from '../../../shared/errors';
+import { forbidden, unauthenticated } from '../../../shared/platform/errors';
 import type { DepartmentBoardResolvers, DepartmentResolvers } from '../generated/graphql';
 import { isStaffOf } from '../domain/permissions';
 

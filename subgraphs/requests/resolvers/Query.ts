@@ -1,6 +1,6 @@
-import { requireRole } from '../../../shared/auth';
-import { forbidden, unauthenticated } from '../../../shared/errors';
-import * as validate from '../../../shared/validate';
+import { requireRole } from '../../../shared/platform/auth';
+import { forbidden, unauthenticated } from '../../../shared/platform/errors';
+import * as validate from '../../../shared/subgraph/validate';
 import type { AccessLogDoc } from '../models';
 import type { QueryResolvers } from '../generated/graphql';
 import { canReadResident } from '../domain/permissions';

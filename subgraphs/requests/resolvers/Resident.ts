@@ -1,4 +1,4 @@
-import { forbidden, unauthenticated } from '../../../shared/errors';
+import { forbidden, unauthenticated } from '../../../shared/platform/errors';
 import type { PersonalDataAccessResolvers, ResidentResolvers } from '../generated/graphql';
 import { openFilterOf } from '../loaders';
 import { canReadResident } from '../domain/permissions';

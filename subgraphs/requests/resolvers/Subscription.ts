@@ -1,4 +1,4 @@
-import * as validate from '../../../shared/validate';
+import * as validate from '../../../shared/subgraph/validate';
 import type { SubscriptionResolvers } from '../generated/graphql';
 import type { RequestStatsValue } from '../domain/stats';
 import { topics } from '../events';

@@ -1,4 +1,4 @@
-import * as validate from '../../../shared/validate';
+import * as validate from '../../../shared/subgraph/validate';
 import { MAX_TREND_DAYS } from '../services/trend';
 import type { CommunityResolvers, DistrictResolvers, StreetResolvers } from '../generated/graphql';
 import { openFilterOf } from '../loaders';

@@ -1,5 +1,5 @@
-import type { PubSub } from '../../../shared/pubsub';
-import { addDays } from '../../../shared/time';
+import type { PubSub } from '../../../shared/platform/pubsub';
+import { addDays } from '../../../shared/subgraph/time';
 import { autoCloseDueAt } from '../domain/deadlines';
 import { publishRequestChange } from '../events';
 import type { Models, RequestDoc } from '../models';

@@ -1,8 +1,8 @@
-import type { Viewer } from '../../../shared/auth';
-import { requireResident, requireRole } from '../../../shared/auth';
-import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../../shared/errors';
-import * as validate from '../../../shared/validate';
-import { addMinutes, addWorkingDays } from '../../../shared/time';
+import type { Viewer } from '../../../shared/platform/auth';
+import { requireResident, requireRole } from '../../../shared/platform/auth';
+import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../../shared/platform/errors';
+import * as validate from '../../../shared/subgraph/validate';
+import { addMinutes, addWorkingDays } from '../../../shared/subgraph/time';
 import { EMERGENCY_DISPATCH_MINUTES, HANDLING_DAYS, NORMAL_DISPATCH_MINUTES } from '../domain/catalog';
 import { dispatchDeadlines, extendedDueAt, nextUpdateAfter, returnWindowEnds } from '../domain/deadlines';
 import { assertTransition, statusAfterEvaluation, type EventAction, type LifecycleAction, type Rating, type RequestStatus } from '../domain/lifecycle';

@@ -1,8 +1,8 @@
-import type { Viewer } from '../../../shared/auth';
-import { requireRole } from '../../../shared/auth';
-import { badInput, conflict, forbidden, notFound } from '../../../shared/errors';
-import * as validate from '../../../shared/validate';
-import { addDays } from '../../../shared/time';
+import type { Viewer } from '../../../shared/platform/auth';
+import { requireRole } from '../../../shared/platform/auth';
+import { badInput, conflict, forbidden, notFound } from '../../../shared/platform/errors';
+import * as validate from '../../../shared/subgraph/validate';
+import { addDays } from '../../../shared/subgraph/time';
 import { isStaffOf } from '../domain/permissions';
 import type { CommunityOrderDoc, Models } from '../models';
 import { claimOnce } from './claims';

@@ -1,5 +1,5 @@
-import type { Viewer } from '../../../shared/auth';
-import { maskIdNumber, maskPhone } from '../../../shared/mask';
+import type { Viewer } from '../../../shared/platform/auth';
+import { maskIdNumber, maskPhone } from '../../../shared/subgraph/mask';
 import type { Context } from '../context';
 import type { ResidentDoc } from '../models';
 

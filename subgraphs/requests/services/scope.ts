@@ -1,6 +1,6 @@
-import type { Viewer } from '../../../shared/auth';
-import { unauthenticated } from '../../../shared/errors';
-import * as validate from '../../../shared/validate';
+import type { Viewer } from '../../../shared/platform/auth';
+import { unauthenticated } from '../../../shared/platform/errors';
+import * as validate from '../../../shared/subgraph/validate';
 import type { RequestStatus } from '../domain/lifecycle';
 import type { Models } from '../models';
 

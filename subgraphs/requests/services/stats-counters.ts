@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
-import { createLogger } from '../../../shared/logger';
-import { idFilter } from '../../../shared/loaders';
+import { createLogger } from '../../../shared/platform/logger';
+import { idFilter } from '../../../shared/subgraph/loaders';
 import { OPEN_STATUSES, type Rating, type RequestStatus } from '../domain/lifecycle';
 import type { StatsGroup } from '../domain/stats';
 import type { Models, RequestDoc } from '../models';

@@ -1,4 +1,4 @@
-import { idFilter } from '../../../shared/loaders';
+import { idFilter } from '../../../shared/subgraph/loaders';
 import type { Rating, RequestStatus } from '../domain/lifecycle';
 import { buildStats, type RequestStatsValue, type StatsGroup } from '../domain/stats';
 import type { Models } from '../models';

@@ -1,5 +1,5 @@
 import type { UpdateQuery } from 'mongoose';
-import { conflict } from '../../../shared/errors';
+import { conflict } from '../../../shared/platform/errors';
 import { currentDeadline } from '../domain/deadlines';
 import type { Models, RequestDoc, RequestEventDoc } from '../models';
 import { claimOnce } from './claims';

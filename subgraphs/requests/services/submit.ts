@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
-import type { Viewer } from '../../../shared/auth';
-import { badInput, conflict, forbidden, unauthenticated } from '../../../shared/errors';
-import * as validate from '../../../shared/validate';
+import type { Viewer } from '../../../shared/platform/auth';
+import { badInput, conflict, forbidden, unauthenticated } from '../../../shared/platform/errors';
+import * as validate from '../../../shared/subgraph/validate';
 import { channelAllowed, type Channel } from '../domain/channels';
 import { classify } from '../domain/classify';
 import { currentDeadline, dispatchDeadlines, submissionDeadlines } from '../domain/deadlines';

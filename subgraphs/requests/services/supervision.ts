@@ -1,5 +1,5 @@
-import type { PubSub } from '../../../shared/pubsub';
-import { addDays, startOfLocalDay } from '../../../shared/time';
+import type { PubSub } from '../../../shared/platform/pubsub';
+import { addDays, startOfLocalDay } from '../../../shared/subgraph/time';
 import { escalateDueAt, urgeDueAt } from '../domain/deadlines';
 import { applyStep } from './steps';
 import { HANDLING_STATUSES } from '../domain/lifecycle';

@@ -1,5 +1,5 @@
-import { fetchPerKey, idFilter } from '../../../shared/loaders';
-import { addDays, localDateString, startOfLocalDay } from '../../../shared/time';
+import { fetchPerKey, idFilter } from '../../../shared/subgraph/loaders';
+import { addDays, localDateString, startOfLocalDay } from '../../../shared/subgraph/time';
 import type { Models } from '../models';
 
 export interface DayCount {

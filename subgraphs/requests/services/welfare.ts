@@ -1,7 +1,7 @@
-import type { Viewer } from '../../../shared/auth';
-import { requireResident, requireRole } from '../../../shared/auth';
-import { conflict, forbidden, notFound } from '../../../shared/errors';
-import * as validate from '../../../shared/validate';
+import type { Viewer } from '../../../shared/platform/auth';
+import { requireResident, requireRole } from '../../../shared/platform/auth';
+import { conflict, forbidden, notFound } from '../../../shared/platform/errors';
+import * as validate from '../../../shared/subgraph/validate';
 import { isEligible } from '../domain/eligibility';
 import type { Models, PolicyPushDoc, WelfarePolicyDoc } from '../models';
 import { claimOnce } from './claims';

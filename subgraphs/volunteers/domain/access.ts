@@ -1,4 +1,4 @@
-import type { Viewer } from '../../../shared/auth';
+import type { Viewer } from '../../../shared/platform/auth';
 
 /** What decides who organises an activity: its department and its community. */
 export interface Organised {

@@ -1,7 +1,7 @@
-import type { Viewer } from '../../../shared/auth';
-import { COMMUNITIES, DEPARTMENTS } from '../../../shared/demo';
-import { badInput, forbidden } from '../../../shared/errors';
-import * as v from '../../../shared/validate';
+import type { Viewer } from '../../../shared/platform/auth';
+import { COMMUNITIES, DEPARTMENTS } from '../../../shared/dev/demo';
+import { badInput, forbidden } from '../../../shared/platform/errors';
+import * as v from '../../../shared/subgraph/validate';
 import type { CreateVolunteerActivityInput } from '../generated/graphql';
 import { MAX_SHIFT_HOURS } from './shift-windows';
 

@@ -1,4 +1,4 @@
-import { localParts, parseHhmm } from '../../../shared/time';
+import { localParts, parseHhmm } from '../../../shared/subgraph/time';
 import type { OpeningPeriod } from '../models';
 
 /**

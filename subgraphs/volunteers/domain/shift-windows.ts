@@ -1,4 +1,4 @@
-import { addMinutes } from '../../../shared/time';
+import { addMinutes } from '../../../shared/subgraph/time';
 import { roundHours } from './stars';
 
 /** Volunteers may check in this long before their shift starts. */

@@ -1,4 +1,4 @@
-import { conflict } from '../../../shared/errors';
+import { conflict } from '../../../shared/platform/errors';
 import type { VolunteerSignUpStatus as Status } from '../generated/graphql';
 
 /**

@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { badInput } from '../../../shared/errors';
+import { badInput } from '../../../shared/platform/errors';
 
 function parse(value: unknown): Date {
   const date = typeof value === 'string' ? new Date(value) : null;

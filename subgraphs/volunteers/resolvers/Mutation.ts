@@ -1,5 +1,5 @@
-import { requireResident, requireRole } from '../../../shared/auth';
-import * as v from '../../../shared/validate';
+import { requireResident, requireRole } from '../../../shared/platform/auth';
+import * as v from '../../../shared/subgraph/validate';
 import type { Context } from '../context';
 import { planActivity } from '../domain/activity-plan';
 import { publishActivityChanged } from '../events';

@@ -1,4 +1,4 @@
-import * as v from '../../../shared/validate';
+import * as v from '../../../shared/subgraph/validate';
 import type { Context } from '../context';
 import type { QueryResolvers } from '../generated/graphql';
 import type { ActivityDoc } from '../models';

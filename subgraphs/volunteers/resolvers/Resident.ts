@@ -1,4 +1,4 @@
-import { unauthenticated, forbidden } from '../../../shared/errors';
+import { unauthenticated, forbidden } from '../../../shared/platform/errors';
 import { canReadVolunteer, isOrganiser } from '../domain/access';
 import type { Context } from '../context';
 import type { ResidentResolvers } from '../generated/graphql';

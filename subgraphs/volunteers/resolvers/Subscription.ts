@@ -1,4 +1,4 @@
-import * as v from '../../../shared/validate';
+import * as v from '../../../shared/subgraph/validate';
 import { refreshLoaders, type Context } from '../context';
 import { activityChangedTopic } from '../events';
 import type { SubscriptionResolvers } from '../generated/graphql';

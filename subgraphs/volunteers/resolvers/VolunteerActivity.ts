@@ -1,4 +1,4 @@
-import { forbidden, unauthenticated } from '../../../shared/errors';
+import { forbidden, unauthenticated } from '../../../shared/platform/errors';
 import type { Context } from '../context';
 import { isOrganiser } from '../domain/access';
 import type { VolunteerActivityResolvers } from '../generated/graphql';

@@ -1,4 +1,4 @@
-import * as v from '../../../shared/validate';
+import * as v from '../../../shared/subgraph/validate';
 import type { Context } from '../context';
 import { openPeriodAt } from '../domain/opening-hours';
 import type { VolunteerStationResolvers } from '../generated/graphql';

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { badInput } from '../../../shared/errors';
+import { badInput } from '../../../shared/platform/errors';
 import type { ActivityPlan } from '../domain/activity-plan';
 import type { ActivityDoc, Models } from '../models';
 import { isDuplicateKey } from './unique';

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
-import type { Viewer } from '../../../shared/auth';
-import { forbidden, notFound, unauthenticated } from '../../../shared/errors';
+import type { Viewer } from '../../../shared/platform/auth';
+import { forbidden, notFound, unauthenticated } from '../../../shared/platform/errors';
 import { openPeriodAt } from '../domain/opening-hours';
 import type { LedgerEntryDoc, Models, StationDoc } from '../models';
 import { isDuplicateKey } from './unique';

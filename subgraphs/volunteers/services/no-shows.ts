@@ -1,4 +1,4 @@
-import type { PubSub } from '../../../shared/pubsub';
+import type { PubSub } from '../../../shared/platform/pubsub';
 import { publishActivityChanged } from '../events';
 import type { Models, SignUpDoc } from '../models';
 import { transition } from './transitions';

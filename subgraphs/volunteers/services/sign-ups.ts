@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
-import { KeyedLock } from '../../../shared/keyed-lock';
-import type { Viewer } from '../../../shared/auth';
-import { conflict, forbidden, notFound, unauthenticated } from '../../../shared/errors';
+import { KeyedLock } from '../../../shared/subgraph/keyed-lock';
+import type { Viewer } from '../../../shared/platform/auth';
+import { conflict, forbidden, notFound, unauthenticated } from '../../../shared/platform/errors';
 import { isOrganiser } from '../domain/access';
 import {
   CHECK_IN_EARLY_MINUTES,
@@ -14,7 +14,7 @@ import {
 } from '../domain/shift-windows';
 import { assertTransition, HOLDS_PLACE } from '../domain/sign-up-status';
 import { roundHours } from '../domain/stars';
-import { badInput } from '../../../shared/errors';
+import { badInput } from '../../../shared/platform/errors';
 import type { VolunteerSignUpStatus } from '../generated/graphql';
 import type { ActivityDoc, Models, ShiftDoc, SignUpDoc } from '../models';
 import { claimPlace, fillFromWaitlist, handOverPlace, releasePlace } from './places';

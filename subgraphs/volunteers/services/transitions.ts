@@ -1,4 +1,4 @@
-import { conflict, notFound } from '../../../shared/errors';
+import { conflict, notFound } from '../../../shared/platform/errors';
 import { assertTransition } from '../domain/sign-up-status';
 import type { VolunteerSignUpStatus } from '../generated/graphql';
 import type { Models, SignUpDoc } from '../models';

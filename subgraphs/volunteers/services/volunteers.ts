@@ -1,4 +1,4 @@
-import { conflict, notFound } from '../../../shared/errors';
+import { conflict, notFound } from '../../../shared/platform/errors';
 import type { Models, ProfileDoc, TeamDoc } from '../models';
 import { isDuplicateKey } from './unique';
 

@@ -1,12 +1,12 @@
-import { connectDatabase, databaseName, type Database } from './db';
-import { SUBGRAPH_NAMES, type SubgraphName } from './subgraph-deps';
+import { connectDatabase, databaseName, type Database } from '../platform/db';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraph/subgraph-deps';
 
 /** `scale`: N times the demo's records (`npm run seed -- --scale N`); seeds that do not scale ignore it. */
 export type SeedFn = (db: Database, opts: { now: Date; onProgress?: (done: number, total: number) => void; scale?: number }) => Promise<void>;
 
 /** Each subgraph's seed, loaded lazily so a missing one names itself. */
 export async function loadSeed(name: SubgraphName): Promise<SeedFn> {
-  const mod = require(`../subgraphs/${name}/seed`) as { seed: SeedFn };
+  const mod = require(`../../subgraphs/${name}/seed`) as { seed: SeedFn };
   return mod.seed;
 }
 

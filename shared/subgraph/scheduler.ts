@@ -1,4 +1,4 @@
-import type { Logger } from './logger';
+import type { Logger } from '../platform/logger';
 
 /** A time-driven rule: processes what is due at `now` and returns how many items it handled. */
 export interface ScheduledJob {

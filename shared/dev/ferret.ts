@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { startPostgres, type PostgresInstance } from './postgres';
-import { ROOT_DIR } from './schema';
+import { ROOT_DIR } from '../platform/schema';
 
 /**
  * The embedded database: FerretDB 1.24.2, built from `tools/ferretdb` with Go on first use, over

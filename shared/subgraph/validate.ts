@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { badInput } from './errors';
+import { badInput } from '../platform/errors';
 
 /**
  * Input checks shared by every subgraph. Each throws BAD_USER_INPUT naming the field, before any

@@ -1,9 +1,9 @@
-import { ConfigError, loadSubgraphProcessConfig } from './config';
-import { connectDatabase, databaseName } from './db';
-import { createLogger } from './logger';
-import { createPubSub } from './pubsub';
-import { installGracefulShutdown } from './shutdown';
-import { initTracing } from './tracing';
+import { ConfigError, loadSubgraphProcessConfig } from '../platform/config';
+import { connectDatabase, databaseName } from '../platform/db';
+import { createLogger } from '../platform/logger';
+import { createPubSub } from '../platform/pubsub';
+import { installGracefulShutdown } from '../platform/shutdown';
+import { initTracing } from '../platform/tracing';
 import type { SubgraphFactory, SubgraphName } from './subgraph-deps';
 
 /** What every subgraph's `index.ts` does: read config, connect, listen, stop cleanly on a signal. */

@@ -7,17 +7,17 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { readViewer, VIEWER_HEADER, type Viewer } from './auth';
+import { readViewer, VIEWER_HEADER, type Viewer } from '../platform/auth';
 import type { Connection } from 'mongoose';
-import { syncIndexes, type Database } from './db';
-import { loadSubgraphSdl } from './schema';
+import { syncIndexes, type Database } from '../platform/db';
+import { loadSubgraphSdl } from '../platform/schema';
 import type { SubgraphDeps, SubgraphName } from './subgraph-deps';
-import { classifyError } from './errors';
-import { listen, pathOf, sendJson, serveGraphQL } from './http';
-import { createLogger } from './logger';
-import { Metrics, routeLabel } from './metrics';
+import { classifyError } from '../platform/errors';
+import { listen, pathOf, sendJson, serveGraphQL } from '../platform/http';
+import { createLogger } from '../platform/logger';
+import { Metrics, routeLabel } from '../platform/metrics';
 import { Scheduler, type ScheduledJob } from './scheduler';
-import { withServerSpan } from './tracing';
+import { withServerSpan } from '../platform/tracing';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** The subgraph's name, as in `supergraph.yaml`. */

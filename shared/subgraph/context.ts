@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
-import type { Viewer } from './auth';
-import type { Database } from './db';
-import type { PubSub } from './pubsub';
+import type { Viewer } from '../platform/auth';
+import type { Database } from '../platform/db';
+import type { PubSub } from '../platform/pubsub';
 import type { SubgraphDeps } from './subgraph-deps';
 
 /** The context every subgraph's resolvers get; each subgraph names its own models and loaders. */

@@ -1,6 +1,6 @@
-import type { CityConfig } from './config';
-import type { Database } from './db';
-import type { PubSub } from './pubsub';
+import type { CityConfig } from '../platform/config';
+import type { Database } from '../platform/db';
+import type { PubSub } from '../platform/pubsub';
 import type { SubgraphServer } from './subgraph-server';
 
 export const SUBGRAPH_NAMES = ['requests', 'parking', 'hostels', 'volunteers'] as const;
