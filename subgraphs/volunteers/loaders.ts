@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { Types } from 'mongoose';
 import { aggregateLoader, byKeyLoader, fetchPerKey, groupLoader, idFilter } from '../../shared/subgraph/loaders';
-import { startOfLocalMonth } from '../../shared/subgraph/time';
+import { localMonthString } from '../../shared/subgraph/time';
 import type {
   ActivityDoc, LedgerEntryDoc, MembershipDoc, Models, PlaceDoc, ProfileDoc, ShiftDoc, SignUpDoc, StationDoc, TeamDoc,
 } from './models';
@@ -128,7 +128,7 @@ export function createLoaders(models: Models, now: Date) {
 
     hoursThisMonthByCommunity: aggregateLoader<string, number>(async (keys) => {
       const docs = await models.SignUp.find(
-        { communityCode: idFilter(keys), status: 'VERIFIED', verifiedAt: { $gte: startOfLocalMonth(now), $lte: now } },
+        { communityCode: idFilter(keys), verifiedMonth: localMonthString(now), status: 'VERIFIED', verifiedAt: { $lte: now } },
         { communityCode: 1, verifiedHours: 1 },
       ).batchSize(ONE_BATCH).lean();
       const byCommunity = new Map<string, number[]>();

@@ -3,7 +3,7 @@ import type { Database } from '../../shared/platform/db';
 import { syncIndexes } from '../../shared/platform/db';
 import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../shared/dev/scale';
-import { addDays, atLocalTime, startOfLocalMonth } from '../../shared/subgraph/time';
+import { addDays, atLocalTime, localMonthString, startOfLocalMonth } from '../../shared/subgraph/time';
 import { HOLDS_PLACE } from './domain/sign-up-status';
 import type { VolunteerSignUpStatus } from './generated/graphql';
 import { createModels, type Models, type OpeningPeriod, type TeamDoc } from './models';
@@ -201,6 +201,7 @@ async function seedActivity(models: Models, a: ActivitySeed, now: Date): Promise
             idempotencyKey: `seed:${a.key}:${index}:${residentId}`, signedUpAt,
             checkedInAt: done ? s.startsAt : null, checkedOutAt: done ? s.endsAt : null, hours: done ? hours : null,
             verifiedHours: status === 'VERIFIED' ? hours : null, verifiedAt: status === 'VERIFIED' ? verifiedAt : null,
+            verifiedMonth: status === 'VERIFIED' ? localMonthString(verifiedAt) : null,
             verifiedBy: status === 'VERIFIED' ? SEED : null, noShowAt: status === 'NO_SHOW' ? s.endsAt : null,
           },
           $setOnInsert: { version: 0 },

@@ -27,6 +27,11 @@ export interface SignUpDoc {
   hours?: number | null;
   verifiedHours?: number | null;
   verifiedAt?: Date | null;
+  /**
+   * `YYYY-MM` (Shenzhen) of `verifiedAt`: a community's hours this month are then an equality
+   * FerretDB pushes down, reading that month's sign-ups only, not every one ever verified.
+   */
+  verifiedMonth?: string | null;
   verifiedBy?: string | null;
   noShowAt?: Date | null;
   promotedAt?: Date | null;
@@ -57,6 +62,7 @@ const schema = new Schema<SignUpDoc>(
     hours: Double,
     verifiedHours: Double,
     verifiedAt: Date,
+    verifiedMonth: String,
     verifiedBy: String,
     noShowAt: Date,
     promotedAt: Date,
@@ -69,7 +75,7 @@ schema.index({ residentId: 1, idempotencyKey: 1 }, { unique: true });
 schema.index({ activityId: 1, status: 1 });
 schema.index({ shiftId: 1, status: 1, waitlistTicket: 1 });
 schema.index({ status: 1, shiftEndsAt: 1 });
-schema.index({ communityCode: 1, status: 1, verifiedAt: 1 });
+schema.index({ communityCode: 1, verifiedMonth: 1, status: 1 });
 schema.index({ teamId: 1, status: 1 });
 
 export type SignUpModel = Model<SignUpDoc>;

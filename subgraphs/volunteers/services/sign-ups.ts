@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { KeyedLock } from '../../../shared/subgraph/keyed-lock';
+import { localMonthString } from '../../../shared/subgraph/time';
 import type { Viewer } from '../../../shared/platform/auth';
 import { conflict, forbidden, notFound, unauthenticated } from '../../../shared/platform/errors';
 import { isOrganiser } from '../domain/access';
@@ -190,6 +191,7 @@ export async function verifyHours(
   return transition(models, signUp, 'VERIFIED', 'verify', {
     verifiedHours: credited,
     verifiedAt: now,
+    verifiedMonth: localMonthString(now),
     verifiedBy: viewer.subject ?? viewer.role,
   }, now, viewer.subject ?? viewer.role);
 }
