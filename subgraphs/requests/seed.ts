@@ -3,7 +3,7 @@ import type { Database } from '../../shared/platform/db';
 import { syncIndexes } from '../../shared/platform/db';
 import { COMMUNITIES, DEMO_RESIDENT, DEPARTMENTS, DISTRICTS, OTHER_RESIDENTS, SHUIBEI, STREETS, type CommunitySeed } from '../../shared/dev/demo';
 import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../shared/dev/scale';
-import { addMinutes, addWorkingDays } from '../../shared/subgraph/time';
+import { addMinutes, addWorkingDays, localMonthString } from '../../shared/subgraph/time';
 import { CATALOG, type CatalogItem } from './domain/catalog';
 import { currentDeadline, dispatchDeadlines, submissionDeadlines } from './domain/deadlines';
 import { gradeRequest } from './domain/grading';
@@ -128,6 +128,7 @@ function buildRequest(spec: Spec, now: Date): Built {
     lng: community.lng,
     address: `${community.name}`,
     submittedAt: t0,
+    submittedMonth: localMonthString(t0),
     reviewDueAt: sub.reviewDueAt,
     dispatchDueAt: sub.dispatchDueAt,
     dueAt: sub.dueAt,

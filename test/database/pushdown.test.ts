@@ -143,6 +143,14 @@ describeOnPg('every query path is pushed down on FerretDB over PostgreSQL', () =
     for (const c of COMMUNITIES.slice(0, 3)) await run('CommunityDashboard', { code: c.code });
     const near = await run('NearbyParking', { lat: dongxiao.lat, lng: dongxiao.lng, radiusMeters: 1000 });
     await run('MyCity', {}, resident);
+    // Not in the contract: the admin's newest-first list (month by month) and the city's figures.
+    operation = 'admin request list';
+    const admin = graph.token({ role: 'admin', subject: 'pushdown-admin' });
+    const list = await graph.query('query { requests(limit: 100) { id submittedAt } requestStats { received } }', {}, admin);
+    expect(list.errors).toBeUndefined();
+    expect(list.data.requests).toHaveLength(100);
+    const times = list.data.requests.map((r: { submittedAt: string }) => Date.parse(r.submittedAt));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
     await run(
       'SubmitRequest',
       { input: { title: '水贝社区路灯不亮', description: '水贝二路路灯连续三晚不亮，夜间行人很多。', channel: 'I_SHENZHEN', communityCode: SHUIBEI, peopleInvolved: 3, idempotencyKey: 'pushdown-0001' } },

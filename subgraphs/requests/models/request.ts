@@ -54,6 +54,11 @@ export interface RequestDoc {
   lng?: number | null;
   address?: string | null;
   submittedAt: Date;
+  /**
+   * `YYYY-MM` (Shenzhen) of `submittedAt`: the newest requests of the city are read month by
+   * month with a pushed-down equality, where a sort over the whole collection is never pushed down.
+   */
+  submittedMonth: string;
   dispatchDueAt?: Date | null;
   dispatchedAt?: Date | null;
   reviewDueAt?: Date | null;
@@ -122,6 +127,7 @@ const requestSchema = new Schema<RequestDoc>(
     lng: Number,
     address: String,
     submittedAt: { type: Date, required: true },
+    submittedMonth: { type: String, required: true },
     dispatchDueAt: Date,
     dispatchedAt: Date,
     reviewDueAt: Date,
@@ -155,6 +161,7 @@ requestSchema.index({ districtCode: 1, status: 1 });
 requestSchema.index({ departmentId: 1, status: 1 });
 requestSchema.index({ residentId: 1, submittedAt: -1 });
 requestSchema.index({ parkingLotId: 1, open: 1 });
+requestSchema.index({ submittedMonth: 1, submittedAt: -1 });
 requestSchema.index({ residentId: 1, open: 1 });
 requestSchema.index({ communityCode: 1, open: 1, level: 1 });
 requestSchema.index({ parentId: 1 });

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { createLogger } from '../../../shared/platform/logger';
 import { idFilter } from '../../../shared/subgraph/loaders';
+import { localMonthString } from '../../../shared/subgraph/time';
 import { OPEN_STATUSES, type Rating, type RequestStatus } from '../domain/lifecycle';
 import type { StatsGroup } from '../domain/stats';
 import type { Models, RequestDoc } from '../models';
@@ -124,9 +125,12 @@ export async function countedGroups(models: Models, scope: StatsScope | 'city', 
 /** Recomputes every counter from the requests (one pass) and marks them built. */
 export async function rebuildStatsCounters(models: Models): Promise<number> {
   const counts = new Map<string, Record<string, number>>();
-  const projection = Object.fromEntries(['status', 'level', 'resolvedOnTime', 'rating', ...STATS_SCOPES].map((f) => [f, 1]));
-  const cursor = models.Request.find({}, projection).lean<CountedRequest[]>().batchSize(5000).cursor();
+  const projection = Object.fromEntries(['status', 'level', 'resolvedOnTime', 'rating', 'submittedAt', 'submittedMonth', ...STATS_SCOPES].map((f) => [f, 1]));
+  const cursor = models.Request.find({}, projection).lean<Array<CountedRequest & Pick<RequestDoc, '_id' | 'submittedAt' | 'submittedMonth'>>>().batchSize(5000).cursor();
+  // Requests written before `submittedMonth` existed get it on the way (the newest-first list reads by it).
+  const months: Array<{ updateOne: { filter: { _id: Types.ObjectId }; update: { $set: { submittedMonth: string } } } }> = [];
   for await (const r of cursor) {
+    if (!r.submittedMonth && r.submittedAt) months.push({ updateOne: { filter: { _id: r._id }, update: { $set: { submittedMonth: localMonthString(r.submittedAt) } } } });
     const group = groupKeyOf(r as CountedRequest);
     for (const id of idsOf(r as CountedRequest)) {
       const groups = counts.get(id) ?? {};
@@ -134,6 +138,7 @@ export async function rebuildStatsCounters(models: Models): Promise<number> {
       counts.set(id, groups);
     }
   }
+  for (let i = 0; i < months.length; i += 25) await models.Request.bulkWrite(months.slice(i, i + 25), { ordered: false });
   await models.StatsCounter.deleteMany({});
   const docs = [...counts].map(([_id, groups]) => ({ _id, nonce: new Types.ObjectId().toHexString(), groups }));
   docs.push({ _id: BUILT, nonce: new Date().toISOString(), groups: {} });

@@ -11,6 +11,7 @@ import { numberDay, requestNumber } from '../domain/numbering';
 import { streetOfficeId } from '../domain/permissions';
 import type { CommunityDoc, DepartmentDoc, ItemDoc, Models, RequestDoc, RequestEventDoc } from '../models';
 import { isOpenStatus, recordStatsChange } from './stats-counters';
+import { localMonthString } from '../../../shared/subgraph/time';
 
 export interface SubmitInput {
   title: string;
@@ -157,6 +158,7 @@ export async function submitRequest(models: Models, viewer: Viewer, rawInput: Su
     lng: input.lng ?? community.lng ?? null,
     address: input.address,
     submittedAt: now,
+    submittedMonth: localMonthString(now),
     reviewDueAt: submitted.reviewDueAt,
     dispatchDueAt: submitted.dispatchDueAt,
     extended: false,
