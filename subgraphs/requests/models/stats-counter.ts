@@ -15,12 +15,14 @@ import { Schema, type Connection, type Model } from 'mongoose';
 export interface StatsCounterDoc {
   /** `<field>:<key>`, e.g. `communityCode:440303003001`; `city:` for the whole city. */
   _id: string;
+  /** The field part of `_id` (`communityCode`, …, `city`): all lots' counters are one pushed-down equality. */
+  scope: string;
   nonce: string;
   groups: Record<string, number>;
 }
 
 const statsCounterSchema = new Schema<StatsCounterDoc>(
-  { _id: String, nonce: { type: String, required: true }, groups: { type: Schema.Types.Mixed, default: {} } },
+  { _id: String, scope: { type: String, required: true, index: true }, nonce: { type: String, required: true }, groups: { type: Schema.Types.Mixed, default: {} } },
   { versionKey: false, minimize: false },
 );
 

@@ -1,6 +1,5 @@
 import { Types } from 'mongoose';
 import { createLogger } from '../../../shared/platform/logger';
-import { idFilter } from '../../../shared/subgraph/loaders';
 import { localMonthString } from '../../../shared/subgraph/time';
 import { OPEN_STATUSES, type Rating, type RequestStatus } from '../domain/lifecycle';
 import type { StatsGroup } from '../domain/stats';
@@ -27,9 +26,14 @@ export type StatsScope = (typeof STATS_SCOPES)[number];
 export type CountedRequest = Pick<RequestDoc, 'status' | 'level' | 'resolvedOnTime' | 'rating' | StatsScope>;
 
 const CITY = 'city:';
-const BUILT = '~built';
+/** Marks the counters built; its suffix is their layout's version, so a database built with an older layout rebuilds. */
+const BUILT = '~built:2';
 const ATTEMPTS = 40;
 const log = createLogger('requests');
+
+function scopeOfId(id: string): string {
+  return id === CITY ? 'city' : id.slice(0, id.indexOf(':'));
+}
 
 export function counterId(scope: StatsScope | 'city', key = ''): string {
   return scope === 'city' ? CITY : `${scope}:${key}`;
@@ -99,7 +103,7 @@ async function bump(models: Models, id: string, delta: Map<string, number>, now:
         if (next === 0) delete groups[group];
         else groups[group] = next;
       }
-      await models.StatsCounter.replaceOne({ _id: id }, { _id: id, nonce: new Types.ObjectId().toHexString(), groups }, { upsert: true });
+      await models.StatsCounter.replaceOne({ _id: id }, { _id: id, scope: scopeOfId(id), nonce: new Types.ObjectId().toHexString(), groups }, { upsert: true });
       return;
     }
     // The winner has claimed but may not have written yet.
@@ -111,8 +115,9 @@ async function bump(models: Models, id: string, delta: Map<string, number>, now:
 /** The groups of each scope key, from its counter (an empty list for a key with no requests). */
 export async function countedGroups(models: Models, scope: StatsScope | 'city', keys: readonly string[]): Promise<Map<string, StatsGroup[]>> {
   const ids = scope === 'city' ? [CITY] : keys.map((k) => counterId(scope, k));
-  // `_id` lookups in a collection of one document per place, department and lot.
-  const docs = await models.StatsCounter.find({ _id: idFilter(ids) }).lean();
+  // One `_id` lookup for a key; for many, every counter of the scope (one pushed-down equality
+  // over one document per place, department or lot), where an `_id: { $in }` reads them all.
+  const docs = await models.StatsCounter.find(ids.length === 1 ? { _id: ids[0] } : { scope }).lean();
   const byId = new Map(docs.map((d) => [d._id, d]));
   const out = new Map<string, StatsGroup[]>();
   for (const key of scope === 'city' ? [''] : keys) {
@@ -140,8 +145,8 @@ export async function rebuildStatsCounters(models: Models): Promise<number> {
   }
   for (let i = 0; i < months.length; i += 25) await models.Request.bulkWrite(months.slice(i, i + 25), { ordered: false });
   await models.StatsCounter.deleteMany({});
-  const docs = [...counts].map(([_id, groups]) => ({ _id, nonce: new Types.ObjectId().toHexString(), groups }));
-  docs.push({ _id: BUILT, nonce: new Date().toISOString(), groups: {} });
+  const docs = [...counts].map(([_id, groups]) => ({ _id, scope: scopeOfId(_id), nonce: new Types.ObjectId().toHexString(), groups }));
+  docs.push({ _id: BUILT, scope: BUILT, nonce: new Date().toISOString(), groups: {} });
   for (let i = 0; i < docs.length; i += 200) await models.StatsCounter.insertMany(docs.slice(i, i + 200), { ordered: false });
   return counts.size;
 }
