@@ -1,8 +1,8 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 
 /**
- * The request figures of one scope (a community, street, district, department, parking lot, or
- * the whole city), kept up to date by every change of a request, so a dashboard reads one document
+ * The request figures of one scope (a community, street, district, department or parking lot;
+ * the city's are its districts' summed), kept up to date by every change of a request, so a dashboard reads one document
  * instead of aggregating every request the scope ever received (FerretDB 1.24 pushes no `$group`
  * down: an aggregation decodes all of them, and grows with the city's history).
  *
@@ -13,9 +13,9 @@ import { Schema, type Connection, type Model } from 'mongoose';
  * and on MongoDB alike.
  */
 export interface StatsCounterDoc {
-  /** `<field>:<key>`, e.g. `communityCode:440303003001`; `city:` for the whole city. */
+  /** `<field>:<key>`, e.g. `communityCode:440303003001`. */
   _id: string;
-  /** The field part of `_id` (`communityCode`, …, `city`): all lots' counters are one pushed-down equality. */
+  /** The field part of `_id` (`communityCode`, …): all lots' counters are one pushed-down equality. */
   scope: string;
   nonce: string;
   groups: Record<string, number>;

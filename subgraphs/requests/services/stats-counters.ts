@@ -25,18 +25,17 @@ export type StatsScope = (typeof STATS_SCOPES)[number];
 /** What a counter needs of a request. */
 export type CountedRequest = Pick<RequestDoc, 'status' | 'level' | 'resolvedOnTime' | 'rating' | StatsScope>;
 
-const CITY = 'city:';
 /** Marks the counters built; its suffix is their layout's version, so a database built with an older layout rebuilds. */
-const BUILT = '~built:2';
+const BUILT = '~built:3';
 const ATTEMPTS = 40;
 const log = createLogger('requests');
 
 function scopeOfId(id: string): string {
-  return id === CITY ? 'city' : id.slice(0, id.indexOf(':'));
+  return id.slice(0, id.indexOf(':'));
 }
 
-export function counterId(scope: StatsScope | 'city', key = ''): string {
-  return scope === 'city' ? CITY : `${scope}:${key}`;
+export function counterId(scope: StatsScope, key: string): string {
+  return `${scope}:${key}`;
 }
 
 /** `<status>|<level>|<on time>|<rating>`: the group a request is counted in. */
@@ -57,7 +56,7 @@ export function groupOf(key: string, count: number): StatsGroup {
 }
 
 function idsOf(r: CountedRequest): string[] {
-  const ids = [CITY];
+  const ids: string[] = [];
   for (const scope of STATS_SCOPES) if (r[scope]) ids.push(counterId(scope, r[scope]!));
   return ids;
 }
@@ -114,17 +113,30 @@ async function bump(models: Models, id: string, delta: Map<string, number>, now:
 
 /** The groups of each scope key, from its counter (an empty list for a key with no requests). */
 export async function countedGroups(models: Models, scope: StatsScope | 'city', keys: readonly string[]): Promise<Map<string, StatsGroup[]>> {
-  const ids = scope === 'city' ? [CITY] : keys.map((k) => counterId(scope, k));
+  if (scope === 'city') return new Map([['', await cityGroups(models)]]);
+  const ids = keys.map((k) => counterId(scope, k));
   // One `_id` lookup for a key; for many, every counter of the scope (one pushed-down equality
   // over one document per place, department or lot), where an `_id: { $in }` reads them all.
   const docs = await models.StatsCounter.find(ids.length === 1 ? { _id: ids[0] } : { scope }).lean();
   const byId = new Map(docs.map((d) => [d._id, d]));
   const out = new Map<string, StatsGroup[]>();
-  for (const key of scope === 'city' ? [''] : keys) {
-    const doc = byId.get(scope === 'city' ? CITY : counterId(scope, key));
+  for (const key of keys) {
+    const doc = byId.get(counterId(scope, key));
     out.set(key, Object.entries(doc?.groups ?? {}).map(([g, n]) => groupOf(g, n)));
   }
   return out;
+}
+
+/**
+ * The whole city's groups: the sum of its districts' counters (one pushed-down query). No counter
+ * of its own, since every submission would contend for it.
+ */
+async function cityGroups(models: Models): Promise<StatsGroup[]> {
+  const sums = new Map<string, number>();
+  for (const doc of await models.StatsCounter.find({ scope: 'districtCode' }).lean()) {
+    for (const [g, n] of Object.entries(doc.groups ?? {})) sums.set(g, (sums.get(g) ?? 0) + n);
+  }
+  return [...sums].filter(([, n]) => n !== 0).map(([g, n]) => groupOf(g, n));
 }
 
 /** Recomputes every counter from the requests (one pass) and marks them built. */
