@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { startContainmentIndexSync } from './pg-indexes';
 import { startPostgres, type PostgresInstance } from './postgres';
 import { ROOT_DIR } from '../platform/schema';
 
@@ -86,6 +87,11 @@ export interface FerretInstance {
   backend: FerretBackend;
   /** FerretDB's process (PostgreSQL, when it is the backend, is a process of its own). */
   process: ChildProcess;
+  /**
+   * Adds the PostgreSQL indexes FerretDB's queries can use for the indexes created so far (done
+   * every 2 s anyway; call it after creating indexes to have them at once). 0 on SQLite.
+   */
+  syncIndexes(): Promise<number>;
   /** Stops FerretDB, then its PostgreSQL. */
   stop(): Promise<void>;
 }
@@ -134,6 +140,8 @@ export async function startFerret(dataDir: string, port = 0, log?: (line: string
     throw err;
   }
   exited.catch(() => {});
+  // FerretDB's own indexes serve none of its queries on PostgreSQL: see pg-indexes.ts.
+  const indexSync = postgres ? startContainmentIndexSync(postgres.url, 2000, (err) => log?.(`containment index sync: ${err.message}`)) : undefined;
   const stopFerret = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -145,7 +153,9 @@ export async function startFerret(dataDir: string, port = 0, log?: (line: string
     port: actualPort,
     backend,
     process: child,
+    syncIndexes: async () => (indexSync ? indexSync.syncNow() : 0),
     async stop() {
+      await indexSync?.stop();
       await stopFerret();
       await postgres?.stop();
     },

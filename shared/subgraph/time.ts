@@ -93,6 +93,11 @@ export function localDateString(date: Date): string {
   return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 }
 
+/** `YYYY-MM` of the Shenzhen month containing `date` (a month bucket a query can match by equality). */
+export function localMonthString(date: Date): string {
+  return localDateString(date).slice(0, 7);
+}
+
 /** Parses `YYYY-MM-DD` as the Shenzhen local midnight of that day; null when malformed. */
 export function parseLocalDate(value: string): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);

@@ -6,6 +6,7 @@ import { OPEN_STATUSES, FINISHED_STATUSES, isOpen } from './domain/lifecycle';
 import { EMPTY_STATS, type RequestStatsValue } from './domain/stats';
 import type { CategoryDoc, CommunityDoc, DepartmentDoc, DistrictDoc, ItemDoc, Models, RequestDoc, ResidentDoc, StreetDoc, WelfarePolicyDoc } from './models';
 import { statsByKey, type StatsField } from './services/stats';
+import { countedGroups, isOpenStatus } from './services/stats-counters';
 import { trendByCommunity, type DayCount } from './services/trend';
 
 /**
@@ -23,10 +24,25 @@ export function openFilterOf(open: boolean | null | undefined): OpenFilter {
   return open === true ? 'open' : open === false ? 'finished' : 'all';
 }
 
+/** `open` (not `status: { $in }`): an equality FerretDB pushes down. */
 function statusCondition(filter: OpenFilter) {
-  if (filter === 'open') return { status: { $in: OPEN_STATUSES } };
-  if (filter === 'finished') return { status: { $in: FINISHED_STATUSES } };
+  if (filter === 'open') return { open: true };
+  if (filter === 'finished') return { open: false };
   return {};
+}
+
+/**
+ * Open requests per parking lot. The lots' counters (one `_id` lookup) say which lots have open
+ * requests at all, and only those are queried, one pushed-down equality each: a search returns up
+ * to the city's every lot, and one `$in` over them would read every request of the city.
+ */
+async function openRequestsOfLots(models: Models, lotIds: readonly string[]): Promise<RequestDoc[]> {
+  const groups = lotIds.length > 1 ? await countedGroups(models, 'parkingLotId', lotIds) : undefined;
+  const withOpen = groups ? lotIds.filter((id) => (groups.get(id) ?? []).some((g) => isOpenStatus(g.status) && g.count > 0)) : lotIds;
+  const lists = await Promise.all(
+    withOpen.map((id) => models.Request.find({ parkingLotId: id, open: true }).sort({ submittedAt: -1 }).batchSize(ONE_BATCH).lean<RequestDoc[]>().exec()),
+  );
+  return lists.flat();
 }
 
 /**
@@ -82,17 +98,14 @@ export function createLoaders(models: Models, clock: () => Date) {
     itemsByCategory: groupLoader((keys: readonly string[]) => models.Item.find({ categoryCode: idFilter(keys) }).sort({ _id: 1 }).batchSize(ONE_BATCH).lean(), (i) => i.categoryCode),
 
     duplicatesByParent: groupLoader((keys: readonly string[]) => models.Request.find({ parentId: idFilter(keys) }).sort({ submittedAt: 1 }).batchSize(ONE_BATCH).lean<RequestDoc[]>(), (r) => r.parentId ?? ''),
-    openRequestsByLot: groupLoader(
-      (keys: readonly string[]) => models.Request.find({ parkingLotId: idFilter(keys), status: { $in: OPEN_STATUSES } }).sort({ submittedAt: -1 }).batchSize(ONE_BATCH).lean<RequestDoc[]>(),
-      (r) => r.parkingLotId ?? '',
-    ),
+    openRequestsByLot: groupLoader((keys: readonly string[]) => openRequestsOfLots(models, keys), (r) => r.parkingLotId ?? ''),
     /** Keys are `<communityCode>|<OpenFilter>`. */
     requestsByCommunity: filteredGroupLoader(models, 'communityCode'),
     /** Keys are `<residentId>|<OpenFilter>`. */
     requestsByResident: filteredGroupLoader(models, 'residentId'),
     overdueByDepartment: groupLoader(
       (keys: readonly string[]) =>
-        models.Request.find({ departmentId: idFilter(keys), status: { $in: OPEN_STATUSES }, currentDeadline: { $lt: clock() } })
+        models.Request.find({ departmentId: idFilter(keys), open: true, currentDeadline: { $lt: clock() } })
           .sort({ currentDeadline: 1 })
           .lean<RequestDoc[]>(),
       (r) => r.departmentId ?? '',

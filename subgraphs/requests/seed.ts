@@ -3,7 +3,7 @@ import type { Database } from '../../shared/platform/db';
 import { syncIndexes } from '../../shared/platform/db';
 import { COMMUNITIES, DEMO_RESIDENT, DEPARTMENTS, DISTRICTS, OTHER_RESIDENTS, SHUIBEI, STREETS, type CommunitySeed } from '../../shared/dev/demo';
 import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../shared/dev/scale';
-import { addMinutes, addWorkingDays } from '../../shared/subgraph/time';
+import { addMinutes, addWorkingDays, localMonthString } from '../../shared/subgraph/time';
 import { CATALOG, type CatalogItem } from './domain/catalog';
 import { currentDeadline, dispatchDeadlines, submissionDeadlines } from './domain/deadlines';
 import { gradeRequest } from './domain/grading';
@@ -12,6 +12,7 @@ import { numberDay } from './domain/numbering';
 import { streetOfficeId } from './domain/permissions';
 import type { Channel } from './domain/channels';
 import { createModels, type Models, type RequestDoc, type RequestEventDoc } from './models';
+import { isOpenStatus, rebuildStatsCounters } from './services/stats-counters';
 
 /** Residents old enough for the senior allowance, so reverse service has someone to find. */
 const SENIOR_RESIDENTS = [
@@ -110,6 +111,7 @@ function buildRequest(spec: Spec, now: Date): Built {
     description: spec.description,
     channel: spec.channel,
     status: spec.status,
+    open: isOpenStatus(spec.status),
     level,
     urgent: spec.urgent ?? false,
     peopleInvolved: spec.peopleInvolved ?? null,
@@ -126,6 +128,7 @@ function buildRequest(spec: Spec, now: Date): Built {
     lng: community.lng,
     address: `${community.name}`,
     submittedAt: t0,
+    submittedMonth: localMonthString(t0),
     reviewDueAt: sub.reviewDueAt,
     dispatchDueAt: sub.dispatchDueAt,
     dueAt: sub.dueAt,
@@ -362,6 +365,8 @@ export async function seed(db: Database, opts: { now: Date; onProgress?: (done: 
     await seedScaleUnit(m, unit, opts.now);
     progress(6 + unit);
   }
+  // The seed writes requests directly, past the counters' bookkeeping.
+  await rebuildStatsCounters(m);
 }
 
 /** Requests each scale unit adds (with UNIT_RESIDENTS residents): about the demo's own numbers. */

@@ -4,10 +4,11 @@ import { createContext } from './context';
 import { createModels } from './models';
 import { resolvers } from './resolvers';
 import { autoCloseResolved } from './services/auto-close';
+import { ensureStatsCounters } from './services/stats-counters';
 import { superviseOverdue } from './services/supervision';
 
-export const createSubgraph: SubgraphFactory = (deps) =>
-  createCitySubgraph(deps, {
+export const createSubgraph: SubgraphFactory = async (deps) => {
+  const server = await createCitySubgraph(deps, {
     name: 'requests',
     resolvers,
     createModels,
@@ -18,3 +19,6 @@ export const createSubgraph: SubgraphFactory = (deps) =>
       { name: 'requests.auto-close', everyMs: 300_000, run: (now) => autoCloseResolved(models, deps.pubsub, now) },
     ],
   });
+  await ensureStatsCounters(createModels(deps.db.conn));
+  return server;
+};

@@ -2,6 +2,7 @@ import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { createModels } from '../../subgraphs/requests/models';
 import { superviseOverdue } from '../../subgraphs/requests/services/supervision';
 import { autoCloseResolved } from '../../subgraphs/requests/services/auto-close';
+import { rebuildStatsCounters } from '../../subgraphs/requests/services/stats-counters';
 import { adminViewer, communityWorkerViewer, residentViewer, staffViewer, type RunningSubgraph } from '../support/subgraph';
 import { FRIDAY_10, ok, startRequests, SUBMIT } from './helpers';
 import { concurrently, values } from '../support/concurrently';
@@ -123,3 +124,22 @@ describe('automatic close of unevaluated resolved requests', () => {
     expect(await autoCloseResolved(m, sg.pubsub, wednesday)).toBe(0);
   });
 });
+
+it('request figures kept in counters stay exact under simultaneous submissions and steps', async () => {
+  const m = models();
+  const snapshot = async () =>
+    Object.fromEntries((await m.StatsCounter.find().lean()).filter((d) => !d._id.startsWith('~')).map((d) => [d._id, d.groups]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+  // 30 submissions at once: all in Shuibei, so every one contends for the same community,
+  // street, district, department and city counters.
+  const submitted = await Promise.all(Array.from({ length: 30 }, () => ok(sg, SUBMIT, { input: streetlight() }, demo)));
+  const ids = submitted.map((s) => s.submitRequest.id);
+  // Then half of them accepted at once (moves each between groups in every scope).
+  const accepts = await Promise.all(ids.slice(0, 15).map((id) => sg.query('mutation($id: ID!) { acceptRequest(id: $id) { id status } }', { id }, urban)));
+  for (const a of accepts) expect(a.errors).toBeUndefined();
+  const kept = await snapshot();
+  await rebuildStatsCounters(m);
+  expect(kept).toEqual(await snapshot());
+  const stats = await ok(sg, `query { requestStats(communityCode: "${SHUIBEI}") { received open } }`, {}, adminViewer);
+  expect(stats.requestStats.received).toBe(await m.Request.countDocuments({ communityCode: SHUIBEI }));
+  expect(stats.requestStats.open).toBe(await m.Request.countDocuments({ communityCode: SHUIBEI, status: { $in: ['SUBMITTED', 'DISPATCHED', 'ACCEPTED', 'IN_PROGRESS', 'RETURNED', 'REOPENED'] } }));
+}, 120_000);

@@ -8,6 +8,7 @@ import { communityModel, districtModel, streetModel } from './places';
 import { counterModel, returnModel, supervisionModel } from './records';
 import { requestModel } from './request';
 import { residentModel } from './resident';
+import { statsCounterModel } from './stats-counter';
 import { policyPushModel, welfarePolicyModel } from './welfare';
 
 /** Binds every model to the subgraph's own connection; calling it twice reuses the same models. */
@@ -24,6 +25,7 @@ export function createModels(conn: Connection) {
     Return: returnModel(conn),
     Supervision: supervisionModel(conn),
     Counter: counterModel(conn),
+    StatsCounter: statsCounterModel(conn),
     CommunityOrder: communityOrderModel(conn),
     WelfarePolicy: welfarePolicyModel(conn),
     PolicyPush: policyPushModel(conn),
@@ -42,4 +44,5 @@ export type { CommunityDoc, DistrictDoc, StreetDoc } from './places';
 export type { ReturnDoc, SupervisionDoc } from './records';
 export type { RequestDoc, RequestEventDoc } from './request';
 export type { ResidentDoc } from './resident';
+export type { StatsCounterDoc } from './stats-counter';
 export type { PolicyPushDoc, WelfarePolicyDoc } from './welfare';

@@ -35,6 +35,11 @@ export interface RequestDoc {
   description: string;
   channel: Channel;
   status: RequestStatus;
+  /**
+   * Whether `status` is open (not RESOLVED, CLOSED or DUPLICATE), written with every status: an
+   * equality on it is pushed down by FerretDB, where `status: { $in: OPEN_STATUSES }` never is.
+   */
+  open: boolean;
   level: 1 | 2 | 3;
   urgent: boolean;
   peopleInvolved?: number | null;
@@ -51,6 +56,11 @@ export interface RequestDoc {
   lng?: number | null;
   address?: string | null;
   submittedAt: Date;
+  /**
+   * `YYYY-MM` (Shenzhen) of `submittedAt`: the newest requests of the city are read month by
+   * month with a pushed-down equality, where a sort over the whole collection is never pushed down.
+   */
+  submittedMonth: string;
   dispatchDueAt?: Date | null;
   dispatchedAt?: Date | null;
   reviewDueAt?: Date | null;
@@ -103,6 +113,7 @@ const requestSchema = new Schema<RequestDoc>(
     description: { type: String, required: true },
     channel: { type: String, required: true },
     status: { type: String, required: true },
+    open: { type: Boolean, required: true },
     level: { type: Number, required: true },
     urgent: { type: Boolean, default: false },
     peopleInvolved: Number,
@@ -119,6 +130,7 @@ const requestSchema = new Schema<RequestDoc>(
     lng: Number,
     address: String,
     submittedAt: { type: Date, required: true },
+    submittedMonth: { type: String, required: true },
     dispatchDueAt: Date,
     dispatchedAt: Date,
     reviewDueAt: Date,
@@ -151,7 +163,10 @@ requestSchema.index({ streetCode: 1, status: 1 });
 requestSchema.index({ districtCode: 1, status: 1 });
 requestSchema.index({ departmentId: 1, status: 1 });
 requestSchema.index({ residentId: 1, submittedAt: -1 });
-requestSchema.index({ parkingLotId: 1, status: 1 });
+requestSchema.index({ parkingLotId: 1, open: 1 });
+requestSchema.index({ submittedMonth: 1, submittedAt: -1 });
+requestSchema.index({ residentId: 1, open: 1 });
+requestSchema.index({ communityCode: 1, open: 1, level: 1 });
 requestSchema.index({ parentId: 1 });
 requestSchema.index({ status: 1, dueAt: 1 });
 requestSchema.index({ status: 1, level: 1, currentDeadline: 1 });

@@ -7,6 +7,7 @@ import { canReadResident } from '../domain/permissions';
 import type { RequestDoc } from '../models';
 import { filterConditions, statsMatch, viewerScope } from '../services/scope';
 import { statsFor } from '../services/stats';
+import { newestRequests } from '../services/newest';
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -68,6 +69,7 @@ export const Query: QueryResolvers = {
     const conds = filterConditions(filter, ctx.clock());
     const scope = await viewerScope(ctx.models, ctx.viewer);
     const query = conds.length ? { $and: [scope, ...conds] } : scope;
+    if (Object.keys(query).length === 0) return newestRequests(ctx.models, skip, max, ctx.clock());
     return ctx.models.Request.find(query).sort({ submittedAt: -1, _id: -1 }).skip(skip).limit(max).lean<RequestDoc[]>().exec();
   },
   requestStats: (_, args, ctx) => statsFor(ctx.models, statsMatch(args), ctx.clock()),

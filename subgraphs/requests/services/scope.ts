@@ -1,7 +1,7 @@
 import type { Viewer } from '../../../shared/platform/auth';
 import { unauthenticated } from '../../../shared/platform/errors';
 import * as validate from '../../../shared/subgraph/validate';
-import { FINISHED_STATUSES, OPEN_STATUSES, type RequestStatus } from '../domain/lifecycle';
+import type { RequestStatus } from '../domain/lifecycle';
 import type { Models } from '../models';
 
 export interface RequestFilterInput {
@@ -50,10 +50,11 @@ export function filterConditions(filter: RequestFilterInput | null | undefined, 
     const value = filter[field];
     if (value != null) conds.push({ [field]: validate.code(`filter.${field}`, value) });
   }
-  if (filter.open === true) conds.push({ status: { $in: OPEN_STATUSES } });
-  if (filter.open === false) conds.push({ status: { $in: FINISHED_STATUSES } });
-  if (filter.overdue === true) conds.push({ status: { $in: OPEN_STATUSES }, currentDeadline: { $lt: now } });
-  if (filter.overdue === false) conds.push({ $or: [{ status: { $in: FINISHED_STATUSES } }, { currentDeadline: null }, { currentDeadline: { $gte: now } }] });
+  // `open` rather than `status: { $in }`: an equality FerretDB pushes down.
+  if (filter.open === true) conds.push({ open: true });
+  if (filter.open === false) conds.push({ open: false });
+  if (filter.overdue === true) conds.push({ open: true, currentDeadline: { $lt: now } });
+  if (filter.overdue === false) conds.push({ $or: [{ open: false }, { currentDeadline: null }, { currentDeadline: { $gte: now } }] });
   return conds;
 }
 

@@ -3,6 +3,7 @@ import { conflict } from '../../../shared/platform/errors';
 import { currentDeadline } from '../domain/deadlines';
 import type { Models, RequestDoc, RequestEventDoc } from '../models';
 import { claimOnce } from './claims';
+import { isOpenStatus, recordStatsChange } from './stats-counters';
 
 /** What one step writes: fields to set, events to append, counters to increment. */
 export interface StepPlan {
@@ -28,12 +29,14 @@ export async function applyStep(models: Models, initial: RequestDoc, plan: (doc:
     if (await claimOnce(models, `request:${doc._id}:v${version}`, now)) {
       const next = { ...doc, ...step.set } as RequestDoc;
       const update: UpdateQuery<RequestDoc> = {
-        $set: { ...step.set, currentDeadline: currentDeadline(next), version: version + 1 },
+        $set: { ...step.set, open: isOpenStatus(next.status), currentDeadline: currentDeadline(next), version: version + 1 },
         $push: { timeline: { $each: step.events } },
       };
       if (step.inc) update.$inc = step.inc;
       const updated = await models.Request.findOneAndUpdate({ _id: doc._id }, update, { returnDocument: 'after' }).lean<RequestDoc>();
       if (!updated) throw conflict('The request disappeared meanwhile');
+      // The claim on this version makes `doc` exactly the state the write replaced.
+      await recordStatsChange(models, doc, updated, now);
       return updated;
     }
     // The winner may not have written yet: give it a moment before re-reading.

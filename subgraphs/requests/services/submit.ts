@@ -13,6 +13,8 @@ import type { RequestStatus } from '../domain/lifecycle';
 import { numberDay, requestNumber } from '../domain/numbering';
 import { streetOfficeId } from '../domain/permissions';
 import type { CommunityDoc, DepartmentDoc, ItemDoc, Models, RequestDoc, RequestEventDoc } from '../models';
+import { isOpenStatus, recordStatsChange } from './stats-counters';
+import { localMonthString } from '../../../shared/subgraph/time';
 
 export interface SubmitInput {
   title: string;
@@ -167,6 +169,7 @@ async function createRequest(
     description: input.description,
     channel: input.channel,
     status,
+    open: isOpenStatus(status),
     level,
     urgent: input.urgent,
     peopleInvolved: input.peopleInvolved,
@@ -183,6 +186,7 @@ async function createRequest(
     lng: input.lng ?? community.lng ?? null,
     address: input.address,
     submittedAt: now,
+    submittedMonth: localMonthString(now),
     reviewDueAt: submitted.reviewDueAt,
     dispatchDueAt: submitted.dispatchDueAt,
     extended: false,
@@ -198,6 +202,7 @@ async function createRequest(
   for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt += 1) {
     try {
       await models.Request.collection.insertOne(doc);
+      await recordStatsChange(models, null, doc, now);
       return { request: doc, created: true, read: { community, item, department } };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
