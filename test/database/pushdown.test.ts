@@ -90,7 +90,7 @@ const WHOLE_REFERENCE_READS: Record<string, string> = {
  * counters say which lots have any, and those are queried one equality each.)
  */
 const LARGE_BATCHES: Record<string, string> = {
-  'parking parking_spaces.aggregate {"occurrenceKey":{"$in":["string"]}} pipeline $match,$group': 'taken spaces of more than 8 lots (a dashboard of a community with many lots)',
+  'parking parking_spaces.aggregate {"scope":{"$in":["string"]}} pipeline $match,$group': 'taken spaces of more than 8 lots (a dashboard of a community with many lots)',
 };
 
 /** An `_id` lookup: equality on `_id`, or `$in` over `_id`s (a DataLoader batch of entities). */
