@@ -19,7 +19,7 @@ import type { VolunteerSignUpStatus } from '../generated/graphql';
 import type { ActivityDoc, Models, ShiftDoc, SignUpDoc } from '../models';
 import { claimPlace, fillFromWaitlist, handOverPlace, releasePlace } from './places';
 import { loadSignUp, transition } from './transitions';
-import { isDuplicateKey } from './unique';
+import { isDuplicateKey } from '../../../shared/subgraph';
 
 /** Times of the sign-up's shift, from the copy on the sign-up. */
 const shiftOf = (s: SignUpDoc) => ({ startsAt: s.shiftStartsAt, endsAt: s.shiftEndsAt });
