@@ -12,3 +12,4 @@ export * from './context';
 export * from './loaders';
 export * from './mask';
 export * as validate from './validate';
+export * from './entity';
