@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** A child process the benchmark started, with its log file. */
@@ -10,11 +10,16 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts `node <args>` with its output appended to `<logDir>/<name>.log`. */
-export function startNode(name: string, args: string[], env: NodeJS.ProcessEnv, logDir: string, cwd: string): Child {
+/**
+ * Starts `node <args>` with its output appended to `<logDir>/<name>.log`; with `cpus` (a
+ * `taskset` CPU list such as `0`) pinned to those cores, its workers and threads included
+ * (`taskset` execs node, so the pid is node's).
+ */
+export function startNode(name: string, args: string[], env: NodeJS.ProcessEnv, logDir: string, cwd: string, cpus?: string): Child {
   const log = path.join(logDir, `${name}.log`);
   const out = createWriteStream(log, { flags: 'a' });
-  const proc = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, argv] = cpus === undefined ? [process.execPath, args] : ['taskset', ['-c', cpus, process.execPath, ...args]];
+  const proc = spawn(cmd, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stdout!.pipe(out);
   proc.stderr!.pipe(out);
   return {
@@ -124,6 +129,23 @@ export function cpuSeconds(pid: number): number {
     }
   }
   return total;
+}
+
+/** Whether this machine can pin processes to cores: Linux `taskset` and at least two CPUs. */
+export function canPin(cpuCount: number): boolean {
+  return cpuCount >= 2 && spawnSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Moves a process tree (every thread of `pid` and of all its descendants) onto `cpus`. Processes
+ * started by them afterwards inherit it (PostgreSQL's backends, cluster workers).
+ */
+export function pinProcessTree(pid: number, cpus: string): void {
+  for (const p of processTree(pid)) {
+    const r = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(p)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // A process may have exited between listing and pinning; anything else is a real failure.
+    if (r.status !== 0 && existsSync(`/proc/${p}`)) throw new Error(`taskset -a -p -c ${cpus} ${p} failed: ${r.stderr.toString().trim()}`);
+  }
 }
 
 /** The 1-minute load average. */

@@ -48,6 +48,51 @@ export function requestListQuery(): string {
 }`;
 }
 
+/**
+ * The deep case (issue 16): the whole city, district by district, with each level's parking,
+ * hostels, volunteer stations, teams and activities and the requests and departments behind them.
+ * Apollo's planner makes 16 subgraph fetches of it (requests 10, parking 2, hostels 2, volunteers 2:
+ * it bounces requests → parking → requests → hostels / volunteers → requests), and on the demo seed
+ * its answer is about 89 KB. The benchmark prints both figures when it starts (plan) and when each
+ * gateway first answers it (bytes, and in gateway-only mode the subgraph requests it made), so they
+ * stay checkable when the seed or the schema moves. No field in it changes from second to second
+ * (no `timeLeftSeconds`), so every gateway's answer can be compared with the first one's; and it
+ * asks for the stations' duty rosters rather than who is on duty now, which is empty at some hours
+ * and would leave one planned fetch with nothing to fetch.
+ */
+export function deepCityQuery(): string {
+  return `query DeepCity {
+  districts {
+    code name nameEn
+    hostels { id name address phone totalBeds freeBeds services hongKongMacaoDesk operator { id name kind } }
+    streets {
+      code name
+      office { id name kind organisedVolunteerActivities { id title startsAt endsAt signedUp capacity community { code name } } }
+      parkingLots { id name freeSpacesNow totalSpaces ownerDepartment { id name kind } }
+      communities {
+        code name lat lng
+        requestStats { received resolved resolutionRate onTimeRate open red yellow green }
+        parkingLots {
+          id name address lat lng ownerType ownerName freeSpacesNow totalSpaces pricePerHour freeFirstMinutes
+          windows { id days start end spaces mustLeaveBy }
+          currentWindow { startsAt endsAt spaces }
+          nextWindow { startsAt endsAt spaces }
+          openRequests {
+            id number title description status level levelColor urgent channel address
+            submittedAt dispatchedAt acceptDueAt dueAt overdue peopleInvolved amountAtStake
+            department { id name kind }
+          }
+        }
+        hostels { id name address phone totalBeds freeBeds services hongKongMacaoDesk beds { id code room gender } operator { id name kind } community { code name } }
+        volunteerStations { id name isOpenNow address lat lng openingHours { weekdays opensAt closesAt onDuty { id name } } }
+        volunteerTeams { id name kind description memberCount registeredVolunteers upcomingActivities { id title startsAt endsAt capacity signedUp organiser { id name kind } } }
+        volunteerActivities { id title description startsAt endsAt capacity signedUp waitlisted fillRate organiser { id name kind } }
+      }
+    }
+  }
+}`;
+}
+
 export const QUERIES: BenchQuery[] = [
   {
     id: 'dashboard',
@@ -92,6 +137,15 @@ export const QUERIES: BenchQuery[] = [
     query: requestListQuery(),
     operationName: 'RequestList',
     variables: { limit: 100 },
+    caller: 'admin',
+    crossService: true,
+  },
+  {
+    id: 'deep',
+    title: 'Deep: the city by district, 16 fetches over 4 subgraphs (admin)',
+    query: deepCityQuery(),
+    operationName: 'DeepCity',
+    variables: {},
     caller: 'admin',
     crossService: true,
   },

@@ -30,6 +30,8 @@ export async function countRoundTrips(
   queries: BenchQuery[],
   token: (caller: Caller) => string | undefined,
   list: { query: string; sizes: number[] },
+  /** Settings the benchmark gives every CityGraph gateway (BENCH_ENV in run.ts: the deep case needs MAX_COST). */
+  gatewayEnv: Record<string, string> = {},
 ): Promise<RoundTripReport> {
   const subgraphs = {} as Record<SubgraphName, { db: Database; server: SubgraphServer; url: string }>;
   for (const name of SUBGRAPH_NAMES) {
@@ -40,7 +42,7 @@ export async function countRoundTrips(
   }
   // The cache off: what is counted is the work one answer costs the subgraphs, not a replay.
   const gateway = await createGatewayServer({
-    ...loadGatewayOptions({ NODE_ENV: 'production', JWT_SECRET: config.jwtSecret, INTERNAL_SECRET: config.internalSecret, SCHEMA_REGISTRY: 'off', RATE_LIMIT_MAX: '0', SUPERGRAPH_WATCH: 'off', RESPONSE_CACHE: 'off' }),
+    ...loadGatewayOptions({ NODE_ENV: 'production', JWT_SECRET: config.jwtSecret, INTERNAL_SECRET: config.internalSecret, SCHEMA_REGISTRY: 'off', RATE_LIMIT_MAX: '0', SUPERGRAPH_WATCH: 'off', ...gatewayEnv, RESPONSE_CACHE: 'off' }),
     port: 0,
     subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphs[n].url])),
   });

@@ -69,6 +69,13 @@ export interface GatewayOptions {
    * that runs past it answers `SUBGRAPH_TIMEOUT` but does not count against the circuit breaker.
    */
   subgraphMutationTimeoutMs: number;
+  /**
+   * Who executes the query plans (`GATEWAY_EXECUTOR`): `citygraph` (default), CityGraph's own
+   * executor (gateway/executor: undici pools, merge in place, compiled result shaping, `@defer`),
+   * or `apollo`, @apollo/gateway's executeQueryPlan, kept for comparison (no `@defer`). Undefined:
+   * `citygraph`.
+   */
+  executor?: 'citygraph' | 'apollo';
   /** Production hides internal error details and stack traces (`NODE_ENV=production`). */
   production: boolean;
   /** Whether introspection is answered (`INTROSPECTION`, default: on outside production). */
@@ -152,6 +159,8 @@ const gatewayShape = {
     SUPERGRAPH_CONFIG: z.string().optional(),
     SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(50).max(300000).default(10000),
     SUBGRAPH_MUTATION_TIMEOUT_MS: z.coerce.number().int().min(50).max(600000).default(30000),
+    /** Who executes query plans: CityGraph's executor, or Apollo Gateway's for comparison. */
+    GATEWAY_EXECUTOR: z.enum(['citygraph', 'apollo']).default('citygraph'),
     INTROSPECTION: z.enum(['on', 'off']).optional(),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
     CITY_AUTH: z.enum(['on', 'off']).default('on'),
@@ -252,6 +261,7 @@ export function loadGatewayOptions(env: NodeJS.ProcessEnv = process.env): Gatewa
     subgraphUrls: {},
     subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
     subgraphMutationTimeoutMs: e.SUBGRAPH_MUTATION_TIMEOUT_MS,
+    executor: e.GATEWAY_EXECUTOR,
     production,
     introspection,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

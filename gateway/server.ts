@@ -14,6 +14,7 @@ import { createSubgraphFetcher, SubgraphDataSource } from './datasources/subgrap
 import { CacheInvalidationBus } from './perf/invalidation';
 import { ResponseCache } from './perf/response-cache';
 import { dedupeFetcher } from './perf/dedupe';
+import { RequestSharing } from './perf/request-sharing';
 import { serveDashboard } from './dashboard/serve';
 import { createIde, wantsIde } from './ide/serve';
 import { serveAdminPage } from './admin-page/serve';
@@ -27,6 +28,7 @@ import { createIdentityResolver } from './identity';
 import { createHttpDoor } from './transports/http';
 import { attachWebSocketDoor } from './transports/ws';
 import { createSseDoor } from './transports/sse';
+import type { DeferredExecutor } from './transports/incremental';
 import { createAdminDoor } from './transports/admin';
 import { FileSupergraphManager } from './supergraph/file-manager';
 import { createPubSub } from '../shared/platform/pubsub';
@@ -37,6 +39,7 @@ import { UpstreamConnections } from './subscriptions/upstream';
 import { composeFromConfig } from './supergraph/compose';
 import { demoteSubgraphEnforcedFeatures } from './supergraph/security-features';
 import { resolveSubgraphUrl, subgraphEndpoints, type SubgraphEndpoint } from './supergraph/routing';
+import { CityGraphExecutor, SubgraphClients } from './executor';
 
 export interface GatewayServer {
   gateway: ApolloGateway;
@@ -55,6 +58,11 @@ export interface GatewayServer {
   /** The response cache, unless `RESPONSE_CACHE=off`. */
   responseCache?: ResponseCache;
   metrics: Metrics;
+  /**
+   * CityGraph's query plan executor (`GATEWAY_EXECUTOR=citygraph`, the default); undefined with
+   * Apollo's. Its `execute` is the doors' direct path for operations with `@defer`.
+   */
+  executor?: CityGraphExecutor;
   /** The URL of the metrics listener (`METRICS_PORT`), once listening. */
   metricsUrl(): string | undefined;
   listen(port?: number, host?: string): Promise<string>;
@@ -118,8 +126,22 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       ? new FileSupergraphManager({ path: options.supergraph.path, resolveUrl })
       : loadSupergraphSdl(options.supergraph);
 
+  const ownExecutor = (options.executor ?? 'citygraph') === 'citygraph';
+  const onFetch = (subgraph: string, outcome: 'ok' | 'error' | 'timeout' | 'circuit_open', seconds: number) => metrics.subgraphFetches.observe({ subgraph, outcome }, seconds);
+  const clients = ownExecutor
+    ? new SubgraphClients({
+        timeoutMs: options.subgraphTimeoutMs,
+        mutationTimeoutMs: options.subgraphMutationTimeoutMs,
+        breaker: options.circuitBreaker,
+        retries: options.subgraphRetries,
+        dedupe: options.perf?.dedupe !== false,
+        onFetch,
+      })
+    : undefined;
   const gateway = new ApolloGateway({
     supergraphSdl,
+    // Apollo's executor refuses Defer nodes; CityGraph's runs them (gateway/executor).
+    ...(ownExecutor ? { queryPlannerConfig: { incrementalDelivery: { enableDefer: true } } } : {}),
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
         name,
@@ -128,9 +150,12 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
         breaker: options.circuitBreaker,
         retries: options.subgraphRetries,
         mutationTimeoutMs: options.subgraphMutationTimeoutMs,
-        onFetch: (subgraph, outcome, seconds) => metrics.subgraphFetches.observe({ subgraph, outcome }, seconds),
+        onFetch,
       }),
   });
+  const executor = clients ? new CityGraphExecutor(gateway, clients) : undefined;
+  // Before the corrections: they wrap whichever executor the gateway has.
+  executor?.install();
   // Corrections to stock Apollo Gateway's planning and execution (gateway/plan, README).
   installPlanCorrections(gateway, { overrideLabels: options.overrideLabels });
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema, coreSupergraphSdl }) => {
@@ -170,6 +195,21 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   }
   const invalidation = responseCache && options.redisUrl ? new CacheInvalidationBus(options.redisUrl, responseCache) : undefined;
   await invalidation?.start();
+  const sharing =
+    options.perf?.requestSharing === false
+      ? undefined
+      : new RequestSharing({
+          // A joined request skipped Apollo Server's plugins: count it as they would have.
+          onJoined: ({ admitted, seconds, clientName, clientVersion }) => {
+            metrics.operations.observe({ operation: metrics.operationLabel(admitted.operationName), type: admitted.kind }, seconds);
+            registry?.usage.record(admitted.document, admitted.operationName, clientName, clientVersion);
+          },
+        });
+  if (sharing) {
+    // Under a new supergraph the same query may plan, and answer, differently.
+    gateway.onSchemaLoadOrUpdate(() => sharing.invalidate());
+    metrics.trackRequestSharing(sharing);
+  }
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     // The pipeline has parsed, limited, trusted, counted and validated every operation before
@@ -193,10 +233,18 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
 
   const auth = options.cityAuth;
   const hub = new SubscriptionHub(gateway, new UpstreamConnections(), {
+    executor,
     limits: options.subscriptions,
     subgraphUrl: (name) => endpoints?.find((e) => e.name === name)?.url ?? resolveSubgraphUrl(name, '', options.subgraphUrls),
     signViewer: auth ? (viewer) => signViewer(viewer, auth.internalSecret) : undefined,
-    onUpstreamEvent: responseCache ? () => responseCache.invalidate() : undefined,
+    // A subgraph's event means its data changed: no answer begun before it is reused.
+    onUpstreamEvent:
+      responseCache || sharing
+        ? () => {
+            responseCache?.invalidate();
+            sharing?.invalidate();
+          }
+        : undefined,
   });
   metrics.trackSubscriptions(() => hub.stats());
 
@@ -212,7 +260,13 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     trusted: true,
     subscriptions: transport !== 'http',
   });
-  const doorOptions = { pipeline, bodyLimitBytes: options.bodyLimitBytes, apollo, context: gatewayContext };
+  // Operations with @defer take the executor's direct path, their parts delivered as they come
+  // (Apollo Server cannot carry incremental results from a gateway executor).
+  const deferred: DeferredExecutor | undefined = executor
+    ? (admitted, context) =>
+        executor.execute({ document: admitted.document, operationName: admitted.operationName, variables: admitted.variables, context }, pipeline.format)
+    : undefined;
+  const doorOptions = { pipeline, bodyLimitBytes: options.bodyLimitBytes, apollo, context: gatewayContext, sharing, deferred };
   const graphqlHttp = createHttpDoor({
     ...doorOptions,
     door: cityDoor('http'),
@@ -276,6 +330,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     responseCache,
     trustedOperations: security.trusted,
     metrics,
+    executor,
     registry,
     metricsUrl: () => metricsEndpoint.url(),
     async listen(port = options.port, host = options.host) {
@@ -298,6 +353,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
       await registry?.close();
       await registryPubSub?.close();
       await closeFetcher();
+      await clients?.close();
       await metricsEndpoint.close();
     },
   };

@@ -99,11 +99,11 @@ async function main() {
   await seedAll(uri, config.dbPrefix, progress.update);
   progress.stop();
 
+  // Every process gets every subgraph's URL: the gateway routes there and the subgraphs ask each
+  // other whether referenced entities exist.
   const env: NodeJS.ProcessEnv = { MONGODB_URI: uri };
-  for (const name of SUBGRAPH_NAMES) {
-    startProcess(name, `subgraphs/${name}/index.ts`, env);
-    env[`SUBGRAPH_${name.toUpperCase()}_URL`] = `http://${config.host}:${config.ports[name]}/graphql`;
-  }
+  for (const name of SUBGRAPH_NAMES) env[`SUBGRAPH_${name.toUpperCase()}_URL`] = config.subgraphUrls[name] ?? `http://${config.host}:${config.ports[name]}/graphql`;
+  for (const name of SUBGRAPH_NAMES) startProcess(name, `subgraphs/${name}/index.ts`, env);
   await Promise.all(SUBGRAPH_NAMES.map((name) => waitForHttp(`http://${config.host}:${config.ports[name]}/health`)));
   startProcess('gateway', 'gateway/index.ts', env);
   const gatewayPort = Number(process.env.PORT ?? 4000);

@@ -33,7 +33,7 @@ const SPEC: ProgramSpec = {
 const cli: CliArgs = runCli(SPEC);
 
 // The same settings as the gateway's, so a token printed here is one the gateway accepts.
-let config: IdentityOptions;
+let config: Omit<IdentityOptions, 'trustProxyHops'>;
 try {
   config = loadIdentityOptions(process.env, { production: process.env.NODE_ENV === 'production' });
 } catch (err) {

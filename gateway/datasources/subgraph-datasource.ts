@@ -93,56 +93,89 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    if (!this.breaker.allow()) {
-      this.onFetch(this.subgraphName, 'circuit_open', 0);
-      return this.unavailable(`The ${this.subgraphName} service is unavailable; the gateway retries it in ${Math.ceil(this.breaker.retryInMs() / 1000)} s`, 'SUBGRAPH_UNAVAILABLE');
-    }
-    const idempotent = /^\s*(query\b|\{)/.test(options.request.query ?? '');
-    let attempt = 0;
-    const started = process.hrtime.bigint();
-    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
-    for (;;) {
-      try {
-        const response = await (idempotent || this.mutationTimeoutMs === undefined
-          ? super.process(options)
-          : fetchTimeout.run(this.mutationTimeoutMs, () => super.process(options)));
-        this.breaker.success();
-        this.onFetch(this.subgraphName, 'ok', seconds());
-        return response;
-      } catch (err) {
-        if (idempotent && attempt < this.retries && !isTimeout(err) && !isRefusal(err)) {
-          attempt += 1;
-          await new Promise((r) => setTimeout(r, 25 * attempt));
-          continue;
-        }
-        const response = (err as { extensions?: { response?: { status?: number; body?: unknown } } }).extensions?.response;
-        if (response?.status && isRefusal(err)) {
-          // The subgraph is up and refused this request (e.g. a field it does not know yet):
-          // its own errors are the answer, and its circuit stays closed (a probe closes it).
-          this.breaker.success();
-          this.onFetch(this.subgraphName, 'error', seconds());
-          const body = response.body as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } | undefined;
-          if (body && Array.isArray(body.errors) && body.errors.length) return { errors: body.errors as never };
-          return this.unavailable(`The ${this.subgraphName} service refused the request (HTTP ${response.status})`, 'SUBGRAPH_REQUEST_REFUSED');
-        }
-        if (isTimeout(err) && !idempotent) {
-          this.breaker.release();
-          this.onFetch(this.subgraphName, 'timeout', seconds());
-          return this.unavailable(`The ${this.subgraphName} service did not answer the mutation in time; it may still have been applied`, 'SUBGRAPH_TIMEOUT');
-        }
-        this.breaker.failure();
-        this.onFetch(this.subgraphName, isTimeout(err) ? 'timeout' : 'error', seconds());
-        if (isTimeout(err)) return this.unavailable(`The ${this.subgraphName} service did not answer in time`, 'SUBGRAPH_TIMEOUT');
-        const status = (err as { extensions?: { response?: { status?: number } } }).extensions?.response?.status;
-        return this.unavailable(
-          status ? `The ${this.subgraphName} service answered HTTP ${status}` : `The ${this.subgraphName} service is unreachable`,
-          'SUBGRAPH_UNAVAILABLE',
-        );
-      }
-    }
+    const idempotent = isQueryText(options.request.query ?? '');
+    return guardedSubgraphCall(this.policy, idempotent, () =>
+      idempotent || this.mutationTimeoutMs === undefined
+        ? super.process(options)
+        : fetchTimeout.run(this.mutationTimeoutMs, () => super.process(options)),
+    );
   }
 
-  private unavailable(message: string, code: string): GatewayGraphQLResponse {
-    return { errors: [{ message, extensions: { code, serviceName: this.subgraphName } }] as never };
+  private get policy(): SubgraphCallPolicy {
+    return { name: this.subgraphName, breaker: this.breaker, retries: this.retries, onFetch: this.onFetch };
   }
+}
+
+/** Whether an operation text is a query (retried, shared in flight) rather than a mutation. */
+export function isQueryText(text: string): boolean {
+  return /^\s*(query\b|\{)/.test(text);
+}
+
+/** What `guardedSubgraphCall` applies to one subgraph's calls. */
+export interface SubgraphCallPolicy {
+  name: string;
+  breaker: CircuitBreaker;
+  /** Extra attempts for queries after a network failure. */
+  retries: number;
+  onFetch: NonNullable<SubgraphDataSourceOptions['onFetch']>;
+}
+
+/**
+ * The policy every subgraph call goes through, whichever executor made it (Apollo's through
+ * SubgraphDataSource, CityGraph's through gateway/executor/fetch.ts): circuit breaker, one retry
+ * of a query after a network failure, and the failure answered as an error for this subgraph's
+ * part of the plan. `attempt` throws as RemoteGraphQLDataSource does: a GraphQLError with
+ * `extensions.response` (status, body) for a non-2xx answer, a `TimeoutError` past the deadline.
+ */
+export async function guardedSubgraphCall<T extends GatewayGraphQLResponse>(
+  policy: SubgraphCallPolicy,
+  idempotent: boolean,
+  attempt: () => Promise<T>,
+): Promise<T | GatewayGraphQLResponse> {
+  const { name, breaker, onFetch } = policy;
+  if (!breaker.allow()) {
+    onFetch(name, 'circuit_open', 0);
+    return unavailable(name, `The ${name} service is unavailable; the gateway retries it in ${Math.ceil(breaker.retryInMs() / 1000)} s`, 'SUBGRAPH_UNAVAILABLE');
+  }
+  let tries = 0;
+  const started = process.hrtime.bigint();
+  const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+  for (;;) {
+    try {
+      const response = await attempt();
+      breaker.success();
+      onFetch(name, 'ok', seconds());
+      return response;
+    } catch (err) {
+      if (idempotent && tries < policy.retries && !isTimeout(err) && !isRefusal(err)) {
+        tries += 1;
+        await new Promise((r) => setTimeout(r, 25 * tries));
+        continue;
+      }
+      const response = (err as { extensions?: { response?: { status?: number; body?: unknown } } }).extensions?.response;
+      if (response?.status && isRefusal(err)) {
+        // The subgraph is up and refused this request (e.g. a field it does not know yet):
+        // its own errors are the answer, and its circuit stays closed (a probe closes it).
+        breaker.success();
+        onFetch(name, 'error', seconds());
+        const body = response.body as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } | undefined;
+        if (body && Array.isArray(body.errors) && body.errors.length) return { errors: body.errors as never };
+        return unavailable(name, `The ${name} service refused the request (HTTP ${response.status})`, 'SUBGRAPH_REQUEST_REFUSED');
+      }
+      if (isTimeout(err) && !idempotent) {
+        breaker.release();
+        onFetch(name, 'timeout', seconds());
+        return unavailable(name, `The ${name} service did not answer the mutation in time; it may still have been applied`, 'SUBGRAPH_TIMEOUT');
+      }
+      breaker.failure();
+      onFetch(name, isTimeout(err) ? 'timeout' : 'error', seconds());
+      if (isTimeout(err)) return unavailable(name, `The ${name} service did not answer in time`, 'SUBGRAPH_TIMEOUT');
+      const status = response?.status;
+      return unavailable(name, status ? `The ${name} service answered HTTP ${status}` : `The ${name} service is unreachable`, 'SUBGRAPH_UNAVAILABLE');
+    }
+  }
+}
+
+function unavailable(subgraph: string, message: string, code: string): GatewayGraphQLResponse {
+  return { errors: [{ message, extensions: { code, serviceName: subgraph } }] as never };
 }

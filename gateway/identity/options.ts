@@ -65,7 +65,10 @@ export interface IdentityOptions {
    * (`TOKEN_MAX_LIFETIME_S`, default 86400). Every token must carry `exp`.
    */
   maxTokenLifetimeS: number;
-  /** Proxies whose `X-Forwarded-For` entries name the client (`TRUST_PROXY_HOPS`, default 0: the socket's address). */
+  /**
+   * Proxies whose `X-Forwarded-For` entries name the client: the security options' `TRUST_PROXY_HOPS`
+   * (read once, there), handed in by the server so rate limits and identity agree on who the client is.
+   */
   trustProxyHops: number;
   /** Most verified tokens and signed viewers remembered (default 10000 each). */
   memoSize?: number;
@@ -95,7 +98,6 @@ const identityShape = {
   INTERNAL_SECRET: secretSchema,
   HS256_TOKENS: z.enum(['on', 'off']).default('on'),
   TOKEN_MAX_LIFETIME_S: z.coerce.number().int().min(60).max(30 * 86400).default(86400),
-  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   OIDC_ISSUER: optionalText,
   OIDC_AUDIENCE: optionalText,
   OIDC_JWKS_URL: optionalText.pipe(z.url().optional()),
@@ -140,7 +142,7 @@ function oidcProblems(env: NodeJS.ProcessEnv, production: boolean): EnvProblem[]
  * Reads the identity settings from the environment and fails fast naming every bad variable at
  * once. In production the development secrets are refused, missing or set explicitly.
  */
-export function loadIdentityOptions(env: NodeJS.ProcessEnv, gateway: { production: boolean }): IdentityOptions {
+export function loadIdentityOptions(env: NodeJS.ProcessEnv, gateway: { production: boolean }): Omit<IdentityOptions, 'trustProxyHops'> {
   const problems = [...(gateway.production ? productionSecretProblems(env) : []), ...oidcProblems(env, gateway.production)];
   const e = parseEnv(identityShape, env, problems);
   const oidc: OidcOptions | undefined = e.OIDC_ISSUER
@@ -168,6 +170,5 @@ export function loadIdentityOptions(env: NodeJS.ProcessEnv, gateway: { productio
     internalSecret: e.INTERNAL_SECRET ?? DEVELOPMENT_INTERNAL_SECRET,
     oidc,
     maxTokenLifetimeS: e.TOKEN_MAX_LIFETIME_S,
-    trustProxyHops: e.TRUST_PROXY_HOPS,
   };
 }

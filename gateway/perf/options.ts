@@ -11,6 +11,12 @@ export interface PerfOptions {
   fetcher: 'undici' | 'default';
   /** Identical subgraph queries in flight share one fetch (`SUBGRAPH_DEDUPE`, default on). */
   dedupe: boolean;
+  /**
+   * Identical queries (document, operation name, variables, viewer) arriving while one of them
+   * executes share its answer (`REQUEST_SHARING`, default on); never mutations or subscriptions.
+   * See `gateway/perf/request-sharing.ts`.
+   */
+  requestSharing: boolean;
   /** Whole answers reused as long as the subgraphs' cache hints allow (`RESPONSE_CACHE`, default on). */
   responseCache: ResponseCacheOptions;
 }
@@ -21,6 +27,7 @@ export function loadPerfOptions(env: NodeJS.ProcessEnv = process.env): PerfOptio
     {
       SUBGRAPH_FETCHER: z.enum(['undici', 'default']).default('undici'),
       SUBGRAPH_DEDUPE: z.enum(['on', 'off']).default('on'),
+      REQUEST_SHARING: z.enum(['on', 'off']).default('on'),
       RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
       RESPONSE_CACHE_MAX_TTL_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
       RESPONSE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
@@ -31,6 +38,7 @@ export function loadPerfOptions(env: NodeJS.ProcessEnv = process.env): PerfOptio
   return {
     fetcher: e.SUBGRAPH_FETCHER,
     dedupe: e.SUBGRAPH_DEDUPE === 'on',
+    requestSharing: e.REQUEST_SHARING === 'on',
     responseCache: {
       enabled: e.RESPONSE_CACHE === 'on',
       maxTtlMs: e.RESPONSE_CACHE_MAX_TTL_MS,

@@ -169,6 +169,15 @@ export class RequestPipeline {
     return { ...result, errors: result.errors.map((e) => this.format(e as GraphQLError)) } as FormattedExecutionResult;
   }
 
+  /** A subsequent payload of a deferred operation with each part's errors through the one formatter. */
+  formatSubsequent<T extends { incremental?: Array<{ errors?: readonly unknown[] }> }>(payload: T): T {
+    if (!payload.incremental?.some((i) => i.errors?.length)) return payload;
+    return {
+      ...payload,
+      incremental: payload.incremental.map((i) => (i.errors?.length ? { ...i, errors: i.errors.map((e) => this.format(e as GraphQLError)) } : i)),
+    };
+  }
+
   /** A refusal's answer body. */
   refusalBody(refusal: Refusal): FormattedExecutionResult {
     const body: FormattedExecutionResult = { errors: refusal.errors.map((e) => this.format(e)) };

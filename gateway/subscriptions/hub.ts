@@ -6,6 +6,7 @@ import type { GatewayContext } from '../auth';
 import { Channel } from './channel';
 import { internalsOf, planSubscription, type SubscriptionPlan } from './planner';
 import type { UpstreamConnections } from './upstream';
+import type { CityGraphExecutor } from '../executor';
 
 export interface SubscriptionLimits {
   /** Open subscriptions one client (token subject, else IP) may hold. */
@@ -17,6 +18,8 @@ export interface SubscriptionLimits {
 }
 
 export interface HubOptions {
+  /** CityGraph's executor runs each event's plan; undefined: Apollo's executeQueryPlan. */
+  executor?: CityGraphExecutor;
   limits: SubscriptionLimits;
   /** The URL a subgraph is reached at (after overrides). */
   subgraphUrl: (serviceName: string) => string;
@@ -147,6 +150,19 @@ class SharedStream {
 
   /** Runs the per-event plan: the primary fetch is answered by the event, the rest goes to the subgraphs. */
   private async execute(payload: ExecutionResult): Promise<ExecutionResult> {
+    if (this.options.executor) {
+      const context: GatewayContext = { ...this.args.context, viewerToken: this.viewerToken() };
+      try {
+        return (await this.options.executor.executeEvent(this.plan.perEventPlan, this.plan.primary, payload as never, {
+          document: this.args.document,
+          operationName: this.args.operationName,
+          variables: this.args.variables,
+          context,
+        })) as ExecutionResult;
+      } catch (err) {
+        return { errors: [new GraphQLError(`Could not complete this event: ${(err as Error).message}`, { extensions: { code: 'INTERNAL_SERVER_ERROR' } })] };
+      }
+    }
     const internals = internalsOf(this.gateway);
     const { primary, perEventPlan } = this.plan;
     const serviceMap: Record<string, GraphQLDataSource> = Object.create(null);

@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import { readBodyWithin } from '../pipeline/stages/size';
+import type { RequestSharing } from '../perf/request-sharing';
+import { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER } from '../registry/usage-plugin';
+import { acceptsMultipart, deferUse, writeMultipart, type ExecutionOutcome } from './incremental';
 import { accessOf, Refusal, trackHttpAccess, type Admitted, type Door, type GraphQLParams, type Identity, type RequestPipeline } from '../pipeline';
 
 /** What one HTTP door needs: the pipeline, the identity stage, and the executor behind it. */
@@ -19,6 +22,13 @@ export interface HttpDoorOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /** The executor's context for an identity. */
   context: (identity: Identity) => TContext;
+  /** Inbound in-flight request sharing (`REQUEST_SHARING`); undefined when off. */
+  sharing?: RequestSharing;
+  /**
+   * The executor's direct path for operations that use `@defer` (answered as multipart/mixed);
+   * undefined: they run on Apollo Server like any other, their deferred parts inline.
+   */
+  deferred?: (admitted: Admitted, context: TContext) => Promise<ExecutionOutcome>;
 }
 
 const SIMPLE_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
@@ -97,7 +107,7 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
     send(res, refusal.status, pipeline.refusalBody(refusal), refusal.headers);
   };
 
-  const execute = async (req: IncomingMessage, admitted: Admitted, identity: Identity, search: string): Promise<HTTPGraphQLResponse> => {
+  const executeOnApollo = async (req: IncomingMessage, admitted: Admitted, identity: Identity, search: string): Promise<HTTPGraphQLResponse> => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -114,6 +124,39 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
     return options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: get ? 'GET' : 'POST', headers, search: query, body: get ? undefined : apolloBody(admitted) },
       context: async () => options.context(identity),
+    });
+  };
+
+  // Requests that share an execution share its serialised answer too; what Apollo Server's
+  // answer depends on beyond the operation (method, Accept) is part of what must be identical.
+  const execute = (req: IncomingMessage, admitted: Admitted, identity: Identity, search: string): Promise<HTTPGraphQLResponse> => {
+    const { sharing } = options;
+    if (!sharing) return executeOnApollo(req, admitted, identity, search);
+    const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+    return sharing.execute(admitted, identity, `http ${req.method} ${req.headers.accept ?? ''}`, () => executeOnApollo(req, admitted, identity, search), {
+      clientName: header(CLIENT_NAME_HEADER),
+      clientVersion: header(CLIENT_VERSION_HEADER),
+    });
+  };
+
+  /**
+   * A deferred operation from a client that reads multipart: its parts as multipart/mixed as they
+   * come, or one JSON answer when nothing ends up deferred (a false `if`). A client that does not
+   * read multipart never gets here: `@defer` is a hint, so it gets the whole answer in one response.
+   */
+  const answerDeferred = async (req: IncomingMessage, res: ServerResponse, admitted: Admitted, identity: Identity): Promise<void> => {
+    const outcome = await options.deferred!(admitted, options.context(identity));
+    const cost = admitted.costReport ? { cost: admitted.costReport } : undefined;
+    if (outcome.kind === 'single') {
+      const result = pipeline.formatResult(outcome.result);
+      return send(res, 200, cost ? { ...result, extensions: { ...result.extensions, ...cost } } : result);
+    }
+    await writeMultipart(res, outcome, {
+      initial: (r) => {
+        const result = pipeline.formatResult(r);
+        return cost ? { ...result, extensions: { ...result.extensions, ...cost } } : result;
+      },
+      subsequent: (p) => pipeline.formatSubsequent(p),
     });
   };
 
@@ -192,6 +235,9 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
       if (admitted instanceof Refusal) return refuse(res, admitted);
       access.admitted(admitted);
       try {
+        if (options.deferred && deferUse(admitted.document) !== 'none' && acceptsMultipart(req.headers.accept)) {
+          return await answerDeferred(req, res, admitted, identity);
+        }
         const result = await execute(req, admitted, identity, search);
         for (const [key, value] of result.headers) res.setHeader(key, value);
         res.statusCode = result.status ?? 200;
@@ -221,6 +267,13 @@ export function createHttpDoor<TContext extends BaseContext>(options: HttpDoorOp
         continue;
       }
       access.admitted(admitted);
+      if (options.deferred && deferUse(admitted.document) !== 'none') {
+        admitted.release();
+        const refusal = Refusal.of('BAD_REQUEST', 'An operation with @defer is answered in parts, which a batch cannot carry; send it on its own', { field: 'query' });
+        access.refused(refusal);
+        bodies.push(JSON.stringify(pipeline.refusalBody(refusal)));
+        continue;
+      }
       try {
         const result = await execute(req, admitted, identity, search);
         bodies.push(

@@ -73,7 +73,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
  * pipeline; a refusal is the request's answer (its status and the formatted errors).
  */
 export function createSseDoor(options: SseDoorOptions) {
-  const { pipeline, apollo } = options;
+  const { pipeline } = options;
   const handler = createHandler<IncomingMessage, RequestContext, OperationContext>({
     authenticate: () => null,
     onSubscribe: async (req, params) => {
@@ -100,7 +100,7 @@ export function createSseDoor(options: SseDoorOptions) {
     },
     execute: (args) => {
       const { identity, admitted } = args.contextValue as OperationContext;
-      return executeAdmitted(apollo, admitted, options.context(identity)) as never;
+      return executeAdmitted(options, admitted, identity) as never;
     },
     subscribe: (args) => {
       const { identity, admitted, gate } = args.contextValue as OperationContext;

@@ -23,7 +23,7 @@ interface OperationContext {
  * operation's own `error` / `next` message and the socket stays open for the others.
  */
 export function attachWebSocketDoor(options: WebSocketDoorOptions) {
-  const { pipeline, apollo } = options;
+  const { pipeline } = options;
   const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.bodyLimitBytes * 4 });
   wsServer.on('connection', (socket) =>
     limitMessageSize(socket, options.bodyLimitBytes, (id) =>
@@ -73,7 +73,7 @@ export function attachWebSocketDoor(options: WebSocketDoorOptions) {
       },
       execute: (args) => {
         const { identity, admitted } = args.contextValue as OperationContext;
-        return executeAdmitted(apollo, admitted, options.context(identity)) as Promise<ExecutionResult>;
+        return executeAdmitted(options, admitted, identity) as Promise<ExecutionResult>;
       },
       subscribe: (args) => {
         const { identity, admitted } = args.contextValue as OperationContext;

@@ -39,6 +39,12 @@ export const ANONYMOUS: Viewer = Object.freeze({ role: 'anonymous' }) as Viewer;
 /** Header carrying the gateway-signed viewer from the gateway to the subgraphs. */
 export const VIEWER_HEADER = 'x-citygraph-viewer';
 
+/**
+ * Set by a subgraph on an answer that holds a resident's phone or ID number whole (a logged read):
+ * the gateway never shares such an answer with another caller's identical fetch.
+ */
+export const UNMASKED_READ_HEADER = 'x-citygraph-unmasked-read';
+
 const ROLES: readonly Role[] = ['resident', 'staff', 'community_worker', 'admin'];
 const INTERNAL_AUDIENCE = 'citygraph-subgraphs';
 const USER_AUDIENCE = 'citygraph';

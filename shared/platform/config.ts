@@ -131,6 +131,14 @@ const cityShape = {
   HOST: z.string().default('127.0.0.1'),
   /** Subgraphs refuse requests without a gateway-signed identity (default: on in production). */
   REQUIRE_GATEWAY_SIGNATURE: z.enum(['on', 'off']).optional(),
+  /**
+   * Where each subgraph answers (`…/graphql`): the gateway routes there, and a subgraph asks the
+   * owner there whether an entity it references exists (shared/subgraph/references.ts).
+   */
+  SUBGRAPH_REQUESTS_URL: optionalUrl,
+  SUBGRAPH_PARKING_URL: optionalUrl,
+  SUBGRAPH_HOSTELS_URL: optionalUrl,
+  SUBGRAPH_VOLUNTEERS_URL: optionalUrl,
 };
 
 export interface CityConfig {
@@ -145,6 +153,12 @@ export interface CityConfig {
   /** Subgraphs answer only requests the gateway signed. */
   requireGatewaySignature: boolean;
   ports: { requests: number; parking: number; hostels: number; volunteers: number };
+  /**
+   * Each subgraph's GraphQL URL, for the reference checks between subgraphs: `SUBGRAPH_<NAME>_URL`,
+   * else `http://HOST:<NAME>_PORT/graphql`. With NODE_ENV=test and no variable it is unset, so a
+   * test can run one subgraph alone (its references to the others then go unchecked).
+   */
+  subgraphUrls: { requests?: string; parking?: string; hostels?: string; volunteers?: string };
 }
 
 /** The configuration shared by the subgraphs and the city layer of the gateway. */
@@ -167,7 +181,16 @@ export function loadCityConfig(env: NodeJS.ProcessEnv = process.env): CityConfig
       hostels: e.HOSTELS_PORT,
       volunteers: e.VOLUNTEERS_PORT,
     },
+    subgraphUrls: {
+      requests: e.SUBGRAPH_REQUESTS_URL ?? defaultUrl(e.REQUESTS_PORT),
+      parking: e.SUBGRAPH_PARKING_URL ?? defaultUrl(e.PARKING_PORT),
+      hostels: e.SUBGRAPH_HOSTELS_URL ?? defaultUrl(e.HOSTELS_PORT),
+      volunteers: e.SUBGRAPH_VOLUNTEERS_URL ?? defaultUrl(e.VOLUNTEERS_PORT),
+    },
   };
+  function defaultUrl(p: number): string | undefined {
+    return e.NODE_ENV === 'test' ? undefined : `http://${e.HOST}:${p}/graphql`;
+  }
 }
 
 /** What a subgraph process needs, on top of the city configuration: a database to serve from. */

@@ -13,6 +13,10 @@ export const ERROR_CODES = {
   CONFLICT: { client: true, status: 409 },
   SERVICE_UNAVAILABLE: { client: true, status: 503 },
   IDEMPOTENCY_KEY_REUSED: { client: true, status: 409 },
+  /** The signed-in or named resident is not in the real-name registry (requests). */
+  RESIDENT_NOT_REGISTERED: { client: true, status: 403 },
+  /** The resident is registered, but this action needs a real name a desk clerk verified. */
+  REAL_NAME_REQUIRED: { client: true, status: 403 },
 
   // The GraphQL request itself.
   BAD_REQUEST: { client: true, status: 400 },
@@ -22,6 +26,7 @@ export const ERROR_CODES = {
   PERSISTED_QUERY_NOT_FOUND: { client: true, status: 200 },
   PERSISTED_QUERY_NOT_SUPPORTED: { client: true, status: 200 },
   METHOD_NOT_ALLOWED: { client: true, status: 405 },
+  /** A deferred operation over HTTP from a client whose Accept does not take multipart/mixed. */
   INTROSPECTION_DISABLED: { client: true, status: 400 },
 
   // The gateway's refusals (document limits, trust, fairness, sizes).

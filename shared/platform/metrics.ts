@@ -104,6 +104,21 @@ export class Metrics {
     });
   }
 
+  /** Reports inbound request sharing (executions others could join, requests that joined one) at each scrape. */
+  trackRequestSharing(sharing: { led: number; shared: number }): void {
+    new Counter({
+      name: 'gateway_request_sharing_total',
+      help: 'Queries by their part in inbound in-flight request sharing: led (executed, open to joiners) or shared (answered by another request\'s execution)',
+      labelNames: ['role'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ role: 'led' }, sharing.led);
+        this.inc({ role: 'shared' }, sharing.shared);
+      },
+    });
+  }
+
   /** Reports the gateway's cost estimates (`graphql_operation_cost`, by operation type); returns the observer. */
   trackOperationCost(): (cost: number, type: string) => void {
     const histogram = new Histogram({

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { Viewer } from '../platform/auth';
 import type { Database } from '../platform/db';
 import type { PubSub } from '../platform/pubsub';
+import { referencesFor, type References } from './references';
 import type { SubgraphDeps } from './subgraph-deps';
 
 /** The context every subgraph's resolvers get; each subgraph names its own models and loaders. */
@@ -15,6 +16,8 @@ export interface SubgraphContext<TModels, TLoaders> {
   pubsub: PubSub;
   clock: () => Date;
   db: Database;
+  /** Asks other subgraphs whether entities this one references exist (one cache per process). */
+  references: References;
 }
 
 /** Builds one operation's context: the subgraph's models on its connection and a fresh set of loaders. */
@@ -35,6 +38,7 @@ export function subgraphContext<TModels, TLoaders>(
     pubsub: deps.pubsub,
     clock: deps.clock,
     db: deps.db,
+    references: referencesFor(deps.config),
   };
   return ctx;
 }

@@ -17,6 +17,7 @@ import { listen, pathOf, sendJson, serveGraphQL } from '../platform/http';
 import { createLogger } from '../platform/logger';
 import { Metrics, routeLabel } from '../platform/metrics';
 import { Scheduler, type ScheduledJob } from './scheduler';
+import { privacyPlugin } from './privacy';
 import { withServerSpan } from '../platform/tracing';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
@@ -111,7 +112,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     // shared/shutdown.ts drains in-flight requests first, then stops Apollo Server.
     stopOnTerminationSignals: false,
     // Inline traces (ftv1) only serve Apollo's usage reporting, which CityGraph does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.plugin()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), metrics.plugin(), privacyPlugin()],
   });
   await apollo.start();
 

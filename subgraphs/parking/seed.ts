@@ -8,6 +8,7 @@ import { parkingFee } from './domain/pricing';
 import { occurrenceAt } from './domain/windows';
 import { createModels, type Models, type ReservationRecord } from './models';
 import { giveSpaceBack, occurrenceKeyOf, takeSpace } from './services/capacity';
+import { vehicleScope } from './services/vehicles';
 import { DEMO_RESERVATION_ID, DEMO_RESERVATION_LOT, LOT_SEEDS, PAST_STAYS } from './seed-data';
 
 /** Minutes after the seed's `now` the demo resident's booking arrives. */
@@ -40,6 +41,7 @@ export async function seed(db: Database, opts: { now: Date; onProgress?: (done: 
       updateOne: { filter: { plate: p.plate }, update: { $set: { residentId: p.id }, $setOnInsert: { createdAt: addDays(now, -30) } }, upsert: true },
     })),
   );
+  await holdVehicleSlots(models, people.map((p) => ({ residentId: p.id, plate: p.plate })), now);
   onProgress(3, total);
 
   await seedPastStays(models, now);
@@ -69,6 +71,7 @@ async function seedScaleUnit(models: Models, unit: number, now: Date): Promise<v
       updateOne: { filter: { plate: plateOf(j) }, update: { $set: { residentId: scaleResidentId(unit, j) }, $setOnInsert: { createdAt: addDays(now, -200) } }, upsert: true },
     })),
   );
+  await holdVehicleSlots(models, Array.from({ length: UNIT_RESIDENTS }, (_, j) => ({ residentId: scaleResidentId(unit, j), plate: plateOf(j) })), now);
   const ops = [];
   for (let k = 0; k < UNIT_BOOKINGS; k += 1) {
     const j = Math.floor(rnd() * UNIT_RESIDENTS);
@@ -179,5 +182,21 @@ async function refreshDemoReservation(models: Models, now: Date): Promise<void> 
       $unset: { enteredAt: 1, exitedAt: 1, cancelledAt: 1, fee: 1 },
     },
     { upsert: true },
+  );
+}
+
+/**
+ * Seeded cars hold their residents' vehicle slots like registered ones, so the limit counts them.
+ * Every seeded resident has one car: it holds slot 0 of its resident's scope.
+ */
+async function holdVehicleSlots(models: Models, cars: Array<{ residentId: string; plate: string }>, now: Date): Promise<void> {
+  await models.LimitSlot.bulkWrite(
+    cars.map((c) => ({
+      updateOne: {
+        filter: { scope: vehicleScope(c.residentId), holder: c.plate },
+        update: { $setOnInsert: { slot: 0, createdAt: now } },
+        upsert: true,
+      },
+    })),
   );
 }

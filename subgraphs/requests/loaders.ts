@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import { Types } from 'mongoose';
 import { aggregateLoader, byKeyLoader, fetchPerKey, groupLoader, idFilter } from '../../shared/subgraph/loaders';
-import { OPEN_STATUSES, FINISHED_STATUSES } from './domain/lifecycle';
+import type { CaseHandling } from '../../shared/subgraph/privacy';
+import { OPEN_STATUSES, FINISHED_STATUSES, isOpen } from './domain/lifecycle';
 import { EMPTY_STATS, type RequestStatsValue } from './domain/stats';
 import type { CategoryDoc, CommunityDoc, DepartmentDoc, DistrictDoc, ItemDoc, Models, RequestDoc, ResidentDoc, StreetDoc, WelfarePolicyDoc } from './models';
 import { statsByKey, type StatsField } from './services/stats';
@@ -97,17 +98,31 @@ export function createLoaders(models: Models, clock: () => Date) {
       (r) => r.departmentId ?? '',
     ),
 
-    /** Keys are `<departmentId>|<residentId>`: does the department handle a request of the resident? */
-    departmentHandlesResident: new DataLoader<string, boolean>(async (keys) => {
+    /**
+     * Keys are `<departmentId>|<residentId>`: how the department stands to the resident's cases
+     * (one open, or when the last one it held finished), or null when it never held one.
+     */
+    departmentCasesOfResident: new DataLoader<string, CaseHandling | null>(async (keys) => {
       const rows = await fetchPerKey(keys, (some) => {
         const pairs = some.map((k) => k.split('|') as [string, string]);
         return models.Request.find(
           { departmentId: idFilter([...new Set(pairs.map(([d]) => d))]), residentId: idFilter([...new Set(pairs.map(([, r]) => r))]) },
-          { departmentId: 1, residentId: 1 },
-        ).lean<Array<{ departmentId: string; residentId: string }>>().exec();
+          { departmentId: 1, residentId: 1, status: 1, closedAt: 1, resolvedAt: 1, submittedAt: 1 },
+        ).batchSize(ONE_BATCH).lean<Array<Pick<RequestDoc, 'departmentId' | 'residentId' | 'status' | 'closedAt' | 'resolvedAt' | 'submittedAt'>>>().exec();
       });
-      const found = new Set(rows.map((r) => `${r.departmentId}|${r.residentId}`));
-      return keys.map((k) => found.has(k));
+      const byKey = new Map<string, CaseHandling>();
+      for (const r of rows) {
+        const key = `${r.departmentId}|${r.residentId}`;
+        const cur = byKey.get(key) ?? { open: false, lastClosedAt: null };
+        if (isOpen(r.status)) cur.open = true;
+        else {
+          // A finished case closes when it is closed (or marked duplicate), else when it was resolved.
+          const finished = new Date(r.closedAt ?? r.resolvedAt ?? r.submittedAt);
+          if (!cur.lastClosedAt || finished > cur.lastClosedAt) cur.lastClosedAt = finished;
+        }
+        byKey.set(key, cur);
+      }
+      return keys.map((k) => byKey.get(k) ?? null);
     }),
     statsByCommunity: statsLoader(models, 'communityCode', clock),
     /** Keys are `<communityCode>|<days>`; one query per distinct window length. */

@@ -386,6 +386,7 @@ async function seedScaleUnit(m: Models, unit: number, now: Date): Promise<void> 
       phone: `13${String(100000000 + ((n * 7919) % 900000000)).slice(0, 9)}`,
       idNumber: `440303${birthYear}0101${String(n % 10000).padStart(4, '0')}`,
       homeCommunityCode: community.code,
+      realNameVerified: true,
     };
   });
   await upsertAll(m.Resident, residents);
@@ -447,8 +448,9 @@ export async function seedReference(db: Database, progress: (done: number) => vo
   await upsertAll(m.Department, DEPARTMENTS.map((d) => ({ _id: d.id, name: d.name, kind: d.kind, districtCode: d.districtCode ?? null, streetCode: d.streetCode ?? null })));
   progress(1);
 
+  // Every demo resident is registered and verified, so the demo's hostel and parking flows run.
   const residents = [DEMO_RESIDENT, ...OTHER_RESIDENTS, ...SENIOR_RESIDENTS];
-  await upsertAll(m.Resident, residents.map((r) => ({ _id: r.id, name: r.name, phone: r.phone, idNumber: r.idNumber, homeCommunityCode: r.homeCommunityCode })));
+  await upsertAll(m.Resident, residents.map((r) => ({ _id: r.id, name: r.name, phone: r.phone, idNumber: r.idNumber, homeCommunityCode: r.homeCommunityCode, realNameVerified: true })));
   progress(2);
 
   await upsertAll(m.Category, CATALOG.map((c, order) => ({ _id: c.code, name: c.name, order })));

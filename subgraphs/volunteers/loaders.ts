@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { aggregateLoader, byKeyLoader, fetchPerKey, groupLoader, idFilter } from '../../shared/subgraph/loaders';
 import { startOfLocalMonth } from '../../shared/subgraph/time';
 import type {
-  ActivityDoc, LedgerEntryDoc, MembershipDoc, Models, PlaceDoc, ProfileDoc, ShiftDoc, SignUpDoc, StationDoc, TeamDoc,
+  ActivityDoc, HoursEntryDoc, LedgerEntryDoc, MembershipDoc, Models, PlaceDoc, ProfileDoc, ShiftDoc, SignUpDoc, StationDoc, TeamDoc,
 } from './models';
 import { sumHours } from './domain/stars';
 
@@ -114,25 +114,36 @@ export function createLoaders(models: Models, now: Date) {
       (d) => String(d.activityId),
     ),
     signUp: byKeyLoader((keys: readonly string[]) => models.SignUp.find({ _id: idFilter(ids(keys)) }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(), (d) => String(d._id)),
+    hoursByResident: groupLoader(
+      (keys: readonly string[]) => models.HoursEntry.find({ residentId: idFilter(keys) }, { residentId: 1, hours: 1 }).batchSize(ONE_BATCH).lean<HoursEntryDoc[]>(),
+      (d) => d.residentId,
+    ),
     signUpsByResident: groupLoader(
       (keys: readonly string[]) => models.SignUp.find({ residentId: idFilter(keys) }).sort({ shiftStartsAt: 1 }).batchSize(ONE_BATCH).lean<SignUpDoc[]>(),
       (d) => d.residentId,
     ),
 
+    // Totals come from the insert-only hours ledger: a credit line per verified sign-up (one service)
+    // plus approved corrections.
     teamEarned: aggregateLoader<string, TeamEarned>(async (keys) => {
-      const docs = await models.SignUp.find({ teamId: idFilter(keys), status: 'VERIFIED' }, { teamId: 1, verifiedHours: 1 }).batchSize(ONE_BATCH).lean();
-      const byTeam = new Map<string, number[]>();
-      for (const d of docs) byTeam.set(d.teamId!, [...(byTeam.get(d.teamId!) ?? []), d.verifiedHours ?? 0]);
-      return new Map([...byTeam].map(([team, hours]) => [team, { hours: sumHours(hours), services: hours.length }]));
+      const docs = await models.HoursEntry.find({ teamId: idFilter(keys) }, { teamId: 1, kind: 1, hours: 1 }).batchSize(ONE_BATCH).lean();
+      const byTeam = new Map<string, { hours: number[]; services: number }>();
+      for (const d of docs) {
+        const t = byTeam.get(d.teamId!) ?? { hours: [], services: 0 };
+        t.hours.push(d.hours);
+        if (d.kind === 'CREDIT') t.services += 1;
+        byTeam.set(d.teamId!, t);
+      }
+      return new Map([...byTeam].map(([team, t]) => [team, { hours: sumHours(t.hours), services: t.services }]));
     }, { hours: 0, services: 0 }),
 
     hoursThisMonthByCommunity: aggregateLoader<string, number>(async (keys) => {
-      const docs = await models.SignUp.find(
-        { communityCode: idFilter(keys), status: 'VERIFIED', verifiedAt: { $gte: startOfLocalMonth(now), $lte: now } },
-        { communityCode: 1, verifiedHours: 1 },
+      const docs = await models.HoursEntry.find(
+        { communityCode: idFilter(keys), at: { $gte: startOfLocalMonth(now), $lte: now } },
+        { communityCode: 1, hours: 1 },
       ).batchSize(ONE_BATCH).lean();
       const byCommunity = new Map<string, number[]>();
-      for (const d of docs) byCommunity.set(d.communityCode, [...(byCommunity.get(d.communityCode) ?? []), d.verifiedHours ?? 0]);
+      for (const d of docs) byCommunity.set(d.communityCode, [...(byCommunity.get(d.communityCode) ?? []), d.hours]);
       return new Map([...byCommunity].map(([code, hours]) => [code, sumHours(hours)]));
     }, 0),
   };

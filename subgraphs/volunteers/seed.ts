@@ -1,4 +1,6 @@
-import { Types } from 'mongoose';
+import { mongo, Types } from 'mongoose';
+
+const { Double } = mongo;
 import type { Database } from '../../shared/platform/db';
 import { syncIndexes } from '../../shared/platform/db';
 import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
@@ -6,8 +8,9 @@ import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../s
 import { addDays, atLocalTime, startOfLocalMonth } from '../../shared/subgraph/time';
 import { HOLDS_PLACE } from './domain/sign-up-status';
 import type { VolunteerSignUpStatus } from './generated/graphql';
-import { createModels, type Models, type OpeningPeriod, type TeamDoc } from './models';
+import { createModels, type Models, type OpeningPeriod, type SignUpDoc, type TeamDoc } from './models';
 import { claimPlace, releasePlace } from './services/places';
+import { claimTime } from './services/time-claims';
 
 /**
  * The volunteers demo: Shenzhen's river-patrol (河小二), delivery-rider (小蜜蜂) and epidemic-control
@@ -210,6 +213,11 @@ async function seedActivity(models: Models, a: ActivitySeed, now: Date): Promise
       // Places follow the seeded statuses, through the same claim the API uses.
       if (HOLDS_PLACE.has(status)) await claimPlace(models, shift, saved!._id);
       else await releasePlace(models, saved!._id);
+      // Upcoming sign-ups hold their volunteer's time, as the API's do.
+      if (status === 'CONFIRMED' || status === 'WAITLISTED') {
+        await claimTime(models, { residentId, signUpId: saved!._id, shift, idempotencyKey: saved!.idempotencyKey });
+      }
+      if (status === 'VERIFIED') await seedCredit(models, saved!, verifiedAt);
     }
   }
 }
@@ -245,6 +253,9 @@ export async function seed(db: Database, opts: { now: Date; onProgress?: (done: 
     }
   }
   step();
+  // Seeded sign-ups move in time on every run: their old time claims go first, so one's new time
+  // never meets another's old one.
+  await models.TimeClaim.deleteMany({ idempotencyKey: /^seed:/ });
   for (const activity of ACTIVITIES) {
     await seedActivity(models, activity, now);
     step();
@@ -278,4 +289,21 @@ function scaleActivity(unit: number): ActivitySeed {
         .map((r): [string, 'VERIFIED' | 'NO_SHOW', number] => (rnd() < 0.9 ? [r, 'VERIFIED', 2 + Math.floor(rnd() * 3)] : [r, 'NO_SHOW', 0])),
     })),
   };
+}
+
+/**
+ * A seeded verification's credit line. The ledger is insert-only through the model; the seed, as
+ * dev tooling that moves its dates on every run, rewrites its own lines on the raw collection.
+ */
+async function seedCredit(models: Models, signUp: SignUpDoc, at: Date): Promise<void> {
+  const hours = signUp.verifiedHours ?? 0;
+  await models.HoursEntry.collection.replaceOne(
+    { _id: `${signUp._id}#0` as never },
+    {
+      kind: 'CREDIT', signUpId: signUp._id, seq: 0, residentId: signUp.residentId, activityId: signUp.activityId,
+      communityCode: signUp.communityCode, teamId: signUp.teamId, hours: new Double(hours), total: new Double(hours),
+      reason: null, by: SEED, approvedBy: null, correctionId: null, at,
+    },
+    { upsert: true },
+  );
 }

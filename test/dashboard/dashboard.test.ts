@@ -5,8 +5,9 @@ import { ARTIFACTS, launchChromium, type Browser } from '../support/browser';
 import { startGraph, type RunningGraph } from '../support/graph';
 
 /**
- * The live dashboard in a real browser (Debian's Chromium): it shows Shuibei's figures, and a
- * request submitted through the gateway changes "received" on the page without a reload.
+ * The live dashboard in a real browser (Debian's Chromium): it shows Shuibei's figures (the
+ * trend and the volunteers' month deferred, drawn when their parts arrive), and a request
+ * submitted through the gateway changes "received" on the page without a reload.
  */
 let graph: RunningGraph;
 let browser: Browser;
@@ -25,6 +26,10 @@ it('updates the received count live when a request is submitted', async () => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'zh-CN' });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  const dashboardAnswers: string[] = [];
+  page.on('response', (r) => {
+    if (r.request().method() === 'POST' && (r.request().postData() ?? '').includes('query Dashboard')) dashboardAnswers.push(r.headers()['content-type'] ?? '');
+  });
   const base = graph.gatewayUrl.replace(/\/graphql$/, '');
   await page.goto(`${base}/dashboard?community=${SHUIBEI}`);
   await page.waitForFunction(() => document.getElementById('received')?.textContent !== '–');
@@ -33,7 +38,11 @@ it('updates the received count live when a request is submitted', async () => {
   expect(await page.locator('#community option:checked').textContent()).toContain('水贝社区');
   const before = Number(await page.locator('#received').textContent());
   expect(before).toBeGreaterThan(0);
+  // The deferred parts arrived and were drawn: the volunteers' month and the 14-day trend.
+  await page.waitForFunction(() => document.getElementById('hours')?.textContent !== '–');
   expect(Number(await page.locator('#hours').textContent())).toBeGreaterThan(0);
+  await page.waitForFunction(() => Boolean((window as any).Chart?.getChart(document.getElementById('trend'))?.data.labels.length === 14));
+  expect(dashboardAnswers).toEqual([expect.stringContaining('multipart/mixed')]);
 
   // Give the subscription a moment to be registered upstream before the change happens.
   await new Promise((r) => setTimeout(r, 300));

@@ -89,7 +89,7 @@ export interface CaseResult {
   actual?: unknown;
 }
 
-interface GraphQLResponseBody {
+export interface GraphQLResponseBody {
   data?: unknown;
   errors?: Array<{ message?: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
 }

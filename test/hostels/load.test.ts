@@ -3,6 +3,7 @@ import type { Models } from '../../subgraphs/hostels/models';
 import { markHostelNoShows } from '../../subgraphs/hostels/services/no-shows';
 import { adminViewer, type RunningSubgraph } from '../support/subgraph';
 import { addHostel, apply, applyInput, codeOf, NOW, startHostels, TODAY } from './helpers';
+import { concurrently, values } from '../support/concurrently';
 
 let sg: RunningSubgraph;
 let models: Models;
@@ -74,8 +75,8 @@ describe('database commands stay constant however many entities are resolved', (
 describe('concurrency', () => {
   it('50 residents applying at once for a 3-bed hostel get exactly 3 stays, no bed-night twice', async () => {
     await addHostel(models, 'HS-C1', 3);
-    const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => apply(sg, `R-C-${i}`, applyInput('HS-C1', { checkInDate: '2025-03-11', nights: 4 }))),
+    const results = values(
+      await concurrently(50, (i) => apply(sg, `R-C-${i}`, applyInput('HS-C1', { checkInDate: '2025-03-11', nights: 4 }))),
     );
     const ok = results.filter((r) => !r.errors);
     expect(ok).toHaveLength(3);
@@ -93,8 +94,8 @@ describe('concurrency', () => {
   it('two hostels of 2 beds, 60 attempts split between them: 2 stays each', async () => {
     await addHostel(models, 'HS-C2', 2);
     await addHostel(models, 'HS-C3', 2);
-    const results = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => apply(sg, `R-D-${i}`, applyInput(i % 2 ? 'HS-C2' : 'HS-C3', { nights: 2 }))),
+    const results = values(
+      await concurrently(60, (i) => apply(sg, `R-D-${i}`, applyInput(i % 2 ? 'HS-C2' : 'HS-C3', { nights: 2 }))),
     );
     expect(results.filter((r) => !r.errors)).toHaveLength(4);
     expect(await models.Stay.countDocuments({ hostelId: 'HS-C2' })).toBe(2);

@@ -10,7 +10,8 @@ import { ARTIFACTS, launchChromium, sameOriginOnly, type Browser } from '../supp
 /**
  * The GraphQL IDE in a real browser (Debian's Chromium) against the whole graph: GraphiQL loads
  * from the gateway alone, runs a contract query over HTTP, and shows a subscription's event
- * (over graphql-ws, with the token from the headers editor) when a mutation happens.
+ * (over graphql-ws, with the token from the headers editor) when a mutation happens, and the
+ * deferred parts of a query with @defer (its fetcher reads multipart/mixed).
  */
 
 let graph: RunningGraph;
@@ -166,6 +167,43 @@ it('runs Communities and shows a subscription event in the browser', async () =>
   expect(await page.locator('.cg-panel li').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('LiveParking')]));
   await page.screenshot({ path: path.join(ARTIFACTS, 'ide-panel.png') });
 
+  expect(pageErrors).toEqual([]);
+  expect(outside).toEqual([]);
+});
+
+it('shows the deferred parts of a query with @defer', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const outside = await sameOriginOnly(page, base);
+  const answerTypes: string[] = [];
+  page.on('response', (r) => {
+    if (r.request().method() === 'POST' && r.url() === graph.gatewayUrl && (r.request().postData() ?? '').includes('@defer')) {
+      answerTypes.push(r.headers()['content-type'] ?? '');
+    }
+  });
+
+  await page.goto(`${base}/graphql`);
+  await page.waitForSelector('.graphiql-tab-button[title="Communities"]');
+  await openTab(page, 'Communities');
+  const query = `query DeferredTrend { community(code: "${SHUIBEI}") { name ... @defer(label: "trend") { requestTrend(days: 14) { date received } } } }`;
+  await page.evaluate((q) => {
+    const el = document.querySelector('.graphiql-query-editor .CodeMirror') as (Element & { CodeMirror?: { setValue(v: string): void } }) | null;
+    el?.CodeMirror?.setValue(q);
+  }, query);
+  await page.locator('.graphiql-execute-button').click();
+  // GraphiQL merges each deferred part into the answer it shows.
+  await page.waitForFunction(() => {
+    const el = document.querySelector('.graphiql-response .CodeMirror') as (Element & { CodeMirror?: { getValue(): string } }) | null;
+    return el?.CodeMirror?.getValue().includes('requestTrend');
+  }, undefined, { timeout: 20000 });
+  const shown = JSON.parse(await responseText(page));
+  expect(shown.errors).toBeUndefined();
+  expect(shown.data.community.name).toBe('水贝社区');
+  expect(shown.data.community.requestTrend).toHaveLength(14);
+  expect(answerTypes).toEqual([expect.stringContaining('multipart/mixed')]);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, 'ide-defer.png') });
   expect(pageErrors).toEqual([]);
   expect(outside).toEqual([]);
 });

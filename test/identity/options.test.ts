@@ -4,7 +4,7 @@ import { DEVELOPMENT_INTERNAL_SECRET, DEVELOPMENT_JWT_SECRET, loadCityConfig } f
 const SECRETS = { JWT_SECRET: 'a-production-jwt-secret-0123456789abcdef', INTERNAL_SECRET: 'a-production-internal-secret-0123456789ab' };
 
 describe('loadIdentityOptions', () => {
-  it('defaults: HS256 with the development secrets, a day at most, no provider, no proxy', () => {
+  it('defaults: HS256 with the development secrets, a day at most, no provider', () => {
     expect(loadIdentityOptions({}, { production: false })).toEqual({
       cityAuth: true,
       jwtSecret: DEVELOPMENT_JWT_SECRET,
@@ -12,7 +12,6 @@ describe('loadIdentityOptions', () => {
       internalSecret: DEVELOPMENT_INTERNAL_SECRET,
       oidc: undefined,
       maxTokenLifetimeS: 86400,
-      trustProxyHops: 0,
     });
   });
 
@@ -28,14 +27,12 @@ describe('loadIdentityOptions', () => {
         OIDC_ROLE_MAP: 'city-clerk=staff, city-admin=admin',
         HS256_TOKENS: 'off',
         TOKEN_MAX_LIFETIME_S: '3600',
-        TRUST_PROXY_HOPS: '1',
       },
       { production: true },
     );
     expect(options).toMatchObject({
       hs256Tokens: false,
       maxTokenLifetimeS: 3600,
-      trustProxyHops: 1,
       oidc: {
         issuer: 'https://id.example.org/realms/city',
         audience: ['citygraph', 'citygraph-mobile'],

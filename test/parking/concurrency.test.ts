@@ -2,6 +2,7 @@ import { residentViewer, staffViewer, startSubgraph, type RunningSubgraph } from
 import { createSubgraph } from '../../subgraphs/parking/server';
 import type { Models } from '../../subgraphs/parking/models';
 import { ALL_DAY, FREE, RESERVE, WED_20, createModels, insertLot, minutes, testPlate } from './helpers';
+import { concurrently, values } from '../support/concurrently';
 
 let sg: RunningSubgraph;
 let models: Models;
@@ -17,8 +18,8 @@ beforeAll(async () => {
 afterAll(() => sg.stop());
 
 it('60 residents tapping at once for 5 spaces: exactly 5 bookings, never more holders than spaces', async () => {
-  const results = await Promise.all(
-    Array.from({ length: 60 }, (_, i) =>
+  const results = values(
+    await concurrently(60, (i) =>
       sg.query(RESERVE, { lotId: 'PL-TC-01', plate: testPlate(100 + i), arriveAt: minutes(WED_20, 20).toISOString() }, residentViewer(`R-RACE-${i}`)),
     ),
   );
@@ -34,7 +35,7 @@ it('60 residents tapping at once for 5 spaces: exactly 5 bookings, never more ho
 
 it('50 cars at the gate for 3 spaces: exactly 3 walk-ins inside', async () => {
   const gate = staffViewer('ST-440303002');
-  const results = await Promise.all(Array.from({ length: 50 }, (_, i) => sg.query(ENTRY, { lotId: 'PL-TC-02', plate: testPlate(200 + i) }, gate)));
+  const results = values(await concurrently(50, (i) => sg.query(ENTRY, { lotId: 'PL-TC-02', plate: testPlate(200 + i) }, gate)));
   expect(results.filter((r) => r.data?.recordParkingEntry)).toHaveLength(3);
   expect(await models.Reservation.countDocuments({ lotId: 'PL-TC-02', status: 'CHECKED_IN' })).toBe(3);
   expect((await sg.query(FREE, { id: 'PL-TC-02' })).data.parkingLot.freeSpacesNow).toBe(0);

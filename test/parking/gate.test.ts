@@ -73,7 +73,7 @@ it('only gate staff of the street and admins record entries and exits', async ()
   const vars = { lotId: 'PL-TG-01', plate: testPlate(70) };
   expect(errorOf(await sg.query(ENTRY, vars))).toEqual({ code: 'UNAUTHENTICATED' });
   expect(errorOf(await sg.query(ENTRY, vars, residentViewer('R-T-LIN')))).toEqual({ code: 'FORBIDDEN' });
-  expect(errorOf(await sg.query(ENTRY, vars, staffViewer('ST-440303003', '440303003')))).toEqual({ code: 'FORBIDDEN' });
+  expect(errorOf(await sg.query(ENTRY, vars, staffViewer('ST-440303003', '440303003')))).toEqual({ code: 'FORBIDDEN', field: 'lotId' });
   expect(errorOf(await sg.query(EXIT, vars, residentViewer('R-T-LIN')))).toEqual({ code: 'FORBIDDEN' });
   expect(errorOf(await sg.query(ENTRY, { lotId: 'PL-TG-99', plate: testPlate(70) }, gate))).toEqual({ code: 'NOT_FOUND' });
   expect(errorOf(await sg.query(ENTRY, { lotId: 'PL-TG-01', plate: 'ABC' }, gate))).toEqual({ code: 'BAD_USER_INPUT', field: 'plate' });

@@ -4,6 +4,7 @@ import { superviseOverdue } from '../../subgraphs/requests/services/supervision'
 import { autoCloseResolved } from '../../subgraphs/requests/services/auto-close';
 import { adminViewer, communityWorkerViewer, residentViewer, staffViewer, type RunningSubgraph } from '../support/subgraph';
 import { FRIDAY_10, ok, startRequests, SUBMIT } from './helpers';
+import { concurrently, values } from '../support/concurrently';
 
 let sg: RunningSubgraph;
 const demo = residentViewer(DEMO_RESIDENT_ID);
@@ -20,7 +21,7 @@ const streetlight = (key?: string) => ({ title: '路灯不亮', description: '�
 
 it('50 simultaneous submissions with one idempotency key create exactly one request', async () => {
   const before = await models().Request.countDocuments();
-  const results = await Promise.all(Array.from({ length: 50 }, () => sg.query(SUBMIT, { input: streetlight('same-key-0000001') }, demo)));
+  const results = values(await concurrently(50, () => sg.query(SUBMIT, { input: streetlight('same-key-0000001') }, demo)));
   for (const r of results) expect(r.errors).toBeUndefined();
   const ids = new Set(results.map((r) => r.data.submitRequest.id));
   expect(ids.size).toBe(1);
@@ -34,8 +35,7 @@ it('50 simultaneous submissions with one idempotency key create exactly one requ
 it('50 simultaneous accepts over 5 requests: exactly one per request wins, the rest are CONFLICT', async () => {
   const ids: string[] = [];
   for (let i = 0; i < 5; i += 1) ids.push((await ok(sg, SUBMIT, { input: streetlight() }, demo)).submitRequest.id);
-  const attempts = Array.from({ length: 50 }, (_, i) => sg.query('mutation($id: ID!) { acceptRequest(id: $id) { id status } }', { id: ids[i % 5] }, urban));
-  const results = await Promise.all(attempts);
+  const results = values(await concurrently(50, (i) => sg.query('mutation($id: ID!) { acceptRequest(id: $id) { id status } }', { id: ids[i % 5] }, urban)));
   const wins = results.filter((r) => !r.errors);
   expect(wins).toHaveLength(5);
   expect(new Set(wins.map((w) => w.data.acceptRequest.id))).toEqual(new Set(ids));
@@ -52,8 +52,8 @@ it('51 simultaneous reports of 3 community orders: each is reported once', async
   const by = new Date(FRIDAY_10.getTime() + 24 * 3600000).toISOString();
   const ids: string[] = [];
   for (let i = 0; i < 3; i += 1) ids.push((await ok(sg, issue, { d: 'LH-URBAN', s: `占道经营整治 ${i}`, by }, communityWorkerViewer(SHUIBEI))).issueCommunityOrder.id);
-  const results = await Promise.all(
-    Array.from({ length: 51 }, (_, i) => sg.query('mutation($id: ID!) { reportCommunityOrder(id: $id, note: "已到场") { id status onTime } }', { id: ids[i % 3] }, urban)),
+  const results = values(
+    await concurrently(51, (i) => sg.query('mutation($id: ID!) { reportCommunityOrder(id: $id, note: "已到场") { id status onTime } }', { id: ids[i % 3] }, urban)),
   );
   expect(results.filter((r) => !r.errors)).toHaveLength(3);
   for (const r of results.filter((x) => x.errors)) expect(r.errors![0].extensions?.code).toBe('CONFLICT');

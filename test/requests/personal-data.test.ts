@@ -51,8 +51,8 @@ it('shows it whole to the handling staff and to admins, and logs each read', asy
   expect(entries).toHaveLength(4);
   expect(entries).toEqual(
     expect.arrayContaining([
-      { viewer: `staff-${handlingDepartment}`, role: 'staff', department: { id: handlingDepartment }, resident: { id: DEMO_RESIDENT_ID }, field: 'phone', reason: 'handling a request of this resident' },
-      { viewer: `staff-${handlingDepartment}`, role: 'staff', department: { id: handlingDepartment }, resident: { id: DEMO_RESIDENT_ID }, field: 'idNumber', reason: 'handling a request of this resident' },
+      { viewer: `staff-${handlingDepartment}`, role: 'staff', department: { id: handlingDepartment }, resident: { id: DEMO_RESIDENT_ID }, field: 'phone', reason: 'handling an open case of this resident' },
+      { viewer: `staff-${handlingDepartment}`, role: 'staff', department: { id: handlingDepartment }, resident: { id: DEMO_RESIDENT_ID }, field: 'idNumber', reason: 'handling an open case of this resident' },
       { viewer: 'admin', role: 'admin', department: null, resident: { id: DEMO_RESIDENT_ID }, field: 'phone', reason: 'admin' },
     ]),
   );

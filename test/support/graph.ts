@@ -41,21 +41,27 @@ export async function startGraph(
     pubsub?: (name: SubgraphName) => PubSub;
     /** Another MongoDB server for some subgraphs (a FerretDB a test stops and starts); the test run's otherwise. */
     databaseUri?: Partial<Record<SubgraphName, string>>;
+    /** The clock every subgraph reads (a test moves it to either side of a time rule); the real time otherwise. */
+    clock?: () => Date;
   } = {},
 ): Promise<RunningGraph> {
   const uri = process.env.TEST_MONGODB_URI!;
   const prefix = testPrefix('graph');
   const now = options.now ?? new Date();
   const subgraphs = {} as RunningGraph['subgraphs'];
+  // One configuration for the graph's subgraphs, its URLs filled in as each listens, so their
+  // reference checks ask each other (read at call time, after every subgraph is up).
+  const config = { ...testConfig, subgraphUrls: {} as typeof testConfig.subgraphUrls };
   await Promise.all(
     SUBGRAPH_NAMES.map(async (name) => {
       const db = await connectDatabase({ uri: options.databaseUri?.[name] ?? uri, dbName: databaseName(prefix, name), timeoutMs: 5000 });
       const { createSubgraph } = require(`../../subgraphs/${name}/server`) as { createSubgraph: SubgraphFactory };
       const pubsub = options.pubsub?.(name) ?? new InProcessPubSub();
-      const server = await createSubgraph({ db, config: testConfig, pubsub, clock: () => new Date() });
+      const server = await createSubgraph({ db, config, pubsub, clock: options.clock ?? (() => new Date()) });
       if (options.seed !== false) await (await loadSeed(name))(db, { now });
       const url = `${await server.listen(0)}/graphql`;
       subgraphs[name] = { url, db, server, pubsub };
+      config.subgraphUrls[name] = url;
     }),
   );
   const startGateway: RunningGraph['startGateway'] = async (overrides = {}) => {

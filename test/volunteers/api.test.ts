@@ -256,10 +256,15 @@ describe('U-stations', () => {
   });
 
   it('answers the station queries with duty, ledger and community', async () => {
-    const res = await sg.query(`{
+    const STATIONS = `{
       volunteerStations(communityCode: "${SHUIBEI}") { id name community { code } isOpenNow onDutyNow { id } openingHours { weekdays opensAt closesAt onDuty { id } } ledger(limit: 1) { description peopleServed } }
       volunteerStation(id: "US-T1") { id lat lng address }
-    }`);
+    }`;
+    // Anonymous callers see no people (shared/subgraph/privacy.ts): the rosters are empty for them.
+    const anonymous = await sg.query(STATIONS);
+    expect(anonymous.errors).toBeUndefined();
+    expect(anonymous.data.volunteerStations[0]).toMatchObject({ id: 'US-T1', onDutyNow: [], openingHours: [{ onDuty: [] }] });
+    const res = await sg.query(STATIONS, {}, A);
     expect(res.errors).toBeUndefined();
     expect(res.data.volunteerStations).toEqual([{
       id: 'US-T1', name: '水贝U站', community: { code: SHUIBEI }, isOpenNow: true, onDutyNow: [{ id: 'R-B' }],

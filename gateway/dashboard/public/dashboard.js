@@ -1,4 +1,4 @@
-/* CityGraph community dashboard: one query for the figures, subscriptions for live changes. */
+/* CityGraph community dashboard: one query for the figures (its slow parts deferred), subscriptions for live changes. */
 (function () {
   'use strict';
   var endpoint = location.origin + '/graphql';
@@ -8,11 +8,13 @@
   var chart;
   var state = { code: null, lots: {}, hostels: {}, disposers: [] };
 
+  // The figures come first; the 14-day trend and the volunteers' month (aggregations, the slow
+  // parts) are deferred and drawn when their parts arrive (multipart/mixed, deferSpec=20220824).
   var DASHBOARD = 'query Dashboard($code: ID!) { community(code: $code) { code name street { name district { name } } ' +
     'requestStats { received resolved resolutionRate overdueLevel1 red yellow green } ' +
-    'requestTrend(days: 14) { date received resolved } ' +
     'parkingLots { id name freeSpacesNow releasedSpacesNow } hostels { id name freeBeds totalBeds } ' +
-    'volunteerStations { id name } volunteerHoursThisMonth } }';
+    '... @defer(label: "trend") { requestTrend(days: 14) { date received resolved } } ' +
+    '... @defer(label: "volunteers") { volunteerStations { id name } volunteerHoursThisMonth } } }';
 
   function gql(query, variables) {
     return fetch(endpoint, {
@@ -22,6 +24,68 @@
     }).then(function (r) { return r.json(); }).then(function (body) {
       if (body.errors && !body.data) throw new Error(body.errors[0].message);
       return body.data;
+    });
+  }
+
+  /** Puts a deferred part's data in place in the answer so far (its path leads to an object). */
+  function mergeAt(target, path, data) {
+    var node = target;
+    path.forEach(function (key) { node = node[key]; });
+    Object.keys(data).forEach(function (k) { node[k] = data[k]; });
+  }
+
+  /**
+   * Reads the parts of a multipart/mixed answer as they arrive: each part's JSON goes to onPart.
+   * A plain JSON answer (nothing deferred after all) is one part.
+   */
+  function readParts(response, onPart) {
+    var type = response.headers.get('content-type') || '';
+    var m = /boundary="?([^";]+)"?/.exec(type);
+    if (type.indexOf('multipart/mixed') !== 0 || !m) return response.json().then(onPart);
+    var delimiter = '\r\n--' + m[1];
+    var reader = response.body.getReader();
+    var decoder = new TextDecoder();
+    var buffer = '';
+    function pump() {
+      return reader.read().then(function (chunk) {
+        if (chunk.value) buffer += decoder.decode(chunk.value, { stream: true });
+        for (;;) {
+          var start = buffer.indexOf(delimiter);
+          if (start < 0) break;
+          var after = buffer.slice(start + delimiter.length);
+          if (after.indexOf('--') === 0) return reader.cancel();
+          var end = after.indexOf(delimiter);
+          if (end < 0) break;
+          var part = after.slice(0, end);
+          buffer = after.slice(end);
+          var blank = part.indexOf('\r\n\r\n');
+          if (blank >= 0) onPart(JSON.parse(part.slice(blank + 4)));
+        }
+        if (!chunk.done) return pump();
+      });
+    }
+    return pump();
+  }
+
+  /** A query with @defer: onData(answer so far) after the first part and after every deferred one. */
+  function gqlDeferred(query, variables, onData) {
+    var answer;
+    return fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'multipart/mixed; deferSpec=20220824, application/json' },
+      body: JSON.stringify({ query: query, variables: variables || {} }),
+    }).then(function (r) {
+      return readParts(r, function (part) {
+        if (part.data !== undefined) {
+          if (part.errors && !part.data) throw new Error(part.errors[0].message);
+          answer = part.data;
+        }
+        (part.incremental || []).forEach(function (inc) {
+          if (inc.data) mergeAt(answer, inc.path, inc.data);
+          if (inc.errors) console.warn('deferred part failed', inc.label, inc.errors);
+        });
+        if (answer) onData(answer);
+      });
     });
   }
 
@@ -138,30 +202,48 @@
     state.disposers = [];
     state.code = code;
     history.replaceState(null, '', '?community=' + encodeURIComponent(code));
-    return gql(DASHBOARD, { code: code }).then(function (data) {
+    var shown = {};
+    return gqlDeferred(DASHBOARD, { code: code }, function (data) {
+      // Parts still arriving for a community no longer shown are dropped.
+      if (state.code !== code) return;
       var c = data.community;
-      document.title = c.name + ' · 社区实时看板';
-      showRequests(c.requestStats);
-      drawTrend(c.requestTrend, c.requestStats);
-      state.lots = {};
-      c.parkingLots.forEach(function (l) { state.lots[l.id] = l; });
-      showParking();
-      state.hostels = {};
-      c.hostels.forEach(function (h) { state.hostels[h.id] = h; });
-      showHostels();
-      setText('hours', Math.round(c.volunteerHoursThisMonth * 10) / 10);
-      setText('stations', c.volunteerStations.length);
+      if (!shown.figures) {
+        shown.figures = true;
+        showFigures(c);
+      }
+      if (c.requestTrend && !shown.trend) {
+        shown.trend = true;
+        drawTrend(c.requestTrend, c.requestStats);
+      }
+      if (c.volunteerStations && !shown.volunteers) {
+        shown.volunteers = true;
+        setText('hours', Math.round(c.volunteerHoursThisMonth * 10) / 10);
+        setText('stations', c.volunteerStations.length);
+      }
       stamp();
-      subscribe('subscription($code: ID!) { requestStatsChanged(communityCode: $code) { received resolved resolutionRate overdueLevel1 red yellow green } }',
-        { code: code }, function (d) { showRequests(d.requestStatsChanged); bumpTrend(d.requestStatsChanged); });
-      c.parkingLots.forEach(function (l) {
-        subscribe('subscription($id: ID!) { parkingAvailabilityChanged(lotId: $id) { id name freeSpacesNow releasedSpacesNow } }',
-          { id: l.id }, function (d) { state.lots[l.id] = d.parkingAvailabilityChanged; showParking(); });
-      });
-      c.hostels.forEach(function (h) {
-        subscribe('subscription($id: ID!) { hostelAvailabilityChanged(hostelId: $id) { id name freeBeds totalBeds } }',
-          { id: h.id }, function (d) { state.hostels[h.id] = d.hostelAvailabilityChanged; showHostels(); });
-      });
+    });
+  }
+
+  /** The first part: the figures, and the subscriptions that keep them live. */
+  function showFigures(c) {
+    var code = c.code;
+    document.title = c.name + ' · 社区实时看板';
+    showRequests(c.requestStats);
+    state.lots = {};
+    c.parkingLots.forEach(function (l) { state.lots[l.id] = l; });
+    showParking();
+    state.hostels = {};
+    c.hostels.forEach(function (h) { state.hostels[h.id] = h; });
+    showHostels();
+    subscribe('subscription($code: ID!) { requestStatsChanged(communityCode: $code) { received resolved resolutionRate overdueLevel1 red yellow green } }',
+      { code: code }, function (d) { showRequests(d.requestStatsChanged); bumpTrend(d.requestStatsChanged); });
+    c.parkingLots.forEach(function (l) {
+      subscribe('subscription($id: ID!) { parkingAvailabilityChanged(lotId: $id) { id name freeSpacesNow releasedSpacesNow } }',
+        { id: l.id }, function (d) { state.lots[l.id] = d.parkingAvailabilityChanged; showParking(); });
+    });
+    c.hostels.forEach(function (h) {
+      subscribe('subscription($id: ID!) { hostelAvailabilityChanged(hostelId: $id) { id name freeBeds totalBeds } }',
+        { id: h.id }, function (d) { state.hostels[h.id] = d.hostelAvailabilityChanged; showHostels(); });
     });
   }
 

@@ -1,3 +1,4 @@
+import { registeredViewer, requireRegistered } from '../../../shared/subgraph/residents';
 import { requireResident } from '../../../shared/platform/auth';
 import { unauthenticated } from '../../../shared/platform/errors';
 import { localDateString } from '../../../shared/subgraph/time';
@@ -16,8 +17,8 @@ function signedIn(ctx: Context): void {
 }
 
 export const Mutation: MutationResolvers = {
-  applyForHostel(_, { input }, ctx) {
-    const residentId = requireResident(ctx.viewer);
+  async applyForHostel(_, { input }, ctx) {
+    const residentId = await registeredViewer(ctx, { realName: true });
     const d = deps(ctx);
     return applyForStay(d, residentId, parseApplyInput(input as Record<string, unknown>, localDateString(d.now)));
   },
@@ -29,7 +30,9 @@ export const Mutation: MutationResolvers = {
 
   checkInHostelStay(_, args, ctx) {
     signedIn(ctx);
-    return checkInStay(deps(ctx), ctx.viewer, validate.objectId('id', args.id), args.idVerified);
+    return checkInStay(deps(ctx), ctx.viewer, validate.objectId('id', args.id), args.idVerified, (residentId) =>
+      requireRegistered(ctx, residentId, { field: 'id', realName: true }),
+    );
   },
 
   checkOutHostelStay(_, args, ctx) {

@@ -1,3 +1,4 @@
+import { requireArea } from '../../../shared/subgraph/access';
 import { Types } from 'mongoose';
 import type { Viewer } from '../../../shared/platform/auth';
 import { badInput, conflict, notFound } from '../../../shared/platform/errors';
@@ -147,10 +148,19 @@ export async function cancelStay(deps: StayDeps, viewer: Viewer, id: Types.Objec
 }
 
 /** The operator's desk checks the guest in on the check-in day, after the real-name check. */
-export async function checkInStay(deps: StayDeps, viewer: Viewer, id: Types.ObjectId, idVerified: boolean): Promise<HostelStayDoc> {
+export async function checkInStay(
+  deps: StayDeps,
+  viewer: Viewer,
+  id: Types.ObjectId,
+  idVerified: boolean,
+  confirmResident?: (residentId: string) => Promise<void>,
+): Promise<HostelStayDoc> {
   const { stay, hostel } = await loadStay(deps.models, id);
   assertDeskStaff(viewer, hostel.operatorId);
+  if (viewer.role === 'staff') requireArea(viewer, hostel, 'id');
   if (idVerified !== true) throw badInput('idVerified', 'the real-name identity check at the desk must pass before check-in');
+  // Asked again at the desk: a stay held before the registry rules, or a registration withdrawn since.
+  await confirmResident?.(stay.residentId);
   transition(stay.status, 'checkIn');
   const today = localDateString(deps.now);
   if (today !== stay.checkInDate) {

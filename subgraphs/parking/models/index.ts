@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { limitSlotModel, type LimitSlotModel } from './limit-slot';
 import { lotModel, type LotModel } from './lot';
 import { reservationModel, type ReservationModel } from './reservation';
 import { spaceModel, type SpaceModel } from './space';
@@ -7,6 +8,7 @@ import { vehicleModel, type VehicleModel } from './vehicle';
 
 export interface Models {
   Lot: LotModel;
+  LimitSlot: LimitSlotModel;
   Space: SpaceModel;
   Reservation: ReservationModel;
   Transition: TransitionModel;
@@ -17,6 +19,7 @@ export interface Models {
 export function createModels(conn: Connection): Models {
   return {
     Lot: lotModel(conn),
+    LimitSlot: limitSlotModel(conn),
     Space: spaceModel(conn),
     Reservation: reservationModel(conn),
     Transition: transitionModel(conn),

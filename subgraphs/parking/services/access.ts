@@ -1,5 +1,7 @@
+import { requireArea } from '../../../shared/subgraph/access';
 import { isAdmin, type Viewer } from '../../../shared/platform/auth';
 import { forbidden, unauthenticated } from '../../../shared/platform/errors';
+import { seesWholeOwnRecord } from '../../../shared/subgraph/privacy';
 
 /** A resident's own parking records: the resident themself or an admin; others FORBIDDEN. */
 export function requireSelfOrAdmin(viewer: Viewer, residentId: string): void {
@@ -16,19 +18,17 @@ export function requireCanSeeReservation(viewer: Viewer, reservation: { resident
   throw forbidden("This is another person's parking reservation");
 }
 
-/** Whether the viewer may see the full plate (the booking resident or an admin). */
+/** Whether the viewer may see the full plate (the booking resident or an admin: shared/subgraph/privacy.ts). */
 export function seesFullPlate(viewer: Viewer, reservation: { residentId?: string | null }): boolean {
-  return isAdmin(viewer) || (viewer.role === 'resident' && !!reservation.residentId && viewer.residentId === reservation.residentId);
+  return seesWholeOwnRecord(viewer, reservation.residentId);
 }
 
 /**
- * Gate events: admins, and staff unless their token limits them to another street than the lot's.
+ * Gate events: admins, and staff inside their area (a street account only at its street's lots).
  */
-export function requireGateOperator(viewer: Viewer, lot: { streetCode: string }): void {
+export function requireGateOperator(viewer: Viewer, lot: { communityCode: string; streetCode: string }): void {
   if (viewer.role === 'anonymous') throw unauthenticated();
   if (isAdmin(viewer)) return;
   if (viewer.role !== 'staff') throw forbidden('Only gate staff or an admin can record entries and exits');
-  if (viewer.streetCode && viewer.streetCode !== lot.streetCode) {
-    throw forbidden(`This lot is in street ${lot.streetCode}; your account is limited to street ${viewer.streetCode}`);
-  }
+  requireArea(viewer, lot, 'lotId');
 }

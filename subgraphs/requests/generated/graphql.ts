@@ -110,7 +110,7 @@ export type PersonalDataAccess = {
   resident: Resident;
   /** `phone` or `idNumber`. */
   field: Scalars['String']['output'];
-  /** Why the reader could see it, e.g. handling a request of this resident. */
+  /** Why the reader could see it: `admin`, `handling an open case of this resident`, or `a case of this resident closed within <days> days`. */
   reason: Scalars['String']['output'];
 };
 
@@ -186,18 +186,34 @@ export type DepartmentBoard = {
   communityOrders: Array<CommunityOrder>;
 };
 
-/** A registered (real-name) resident. The base fields live here; other subgraphs add their own. */
+/**
+ * A resident of the real-name registry. The base fields live here; other subgraphs add their own.
+ * `me` answers for every signed-in resident: one not registered yet has only `id`, `registered: false`,
+ * an empty `name` and null personal fields, and registers with `registerResident`.
+ */
 export type Resident = {
   __typename?: 'Resident';
   id: Scalars['ID']['output'];
+  /** Whether the resident is in the registry (false only for `me` before `registerResident`). */
+  registered: Scalars['Boolean']['output'];
+  /** Whether a service-desk clerk checked the registration against the resident's ID card (`verifyResidentRealName`); hostels ask for it. */
+  realNameVerified: Scalars['Boolean']['output'];
+  /**
+   * The registered real name; an empty string until the resident registers (kept non-null: a nullable
+   * name would conflict with every other type's non-null `name` in one selection, e.g. the gateway's
+   * `_entities` fetches).
+   */
   name: Scalars['String']['output'];
   /**
    * Masked (138****5678) unless the viewer is this resident, an admin, or staff of a department
-   * handling one of the resident's requests; those reads are written to the access log.
+   * handling an open request of the resident or one that closed at most PERSONAL_DATA_UNMASK_DAYS
+   * (default 30) days ago; each such read by someone other than the resident is written to the
+   * access log, once per operation and field. Null for anonymous callers.
    */
   phone?: Maybe<Scalars['String']['output']>;
   /** The ID card number, masked (4403**********1234) under the same rule as `phone`. */
   idNumber?: Maybe<Scalars['String']['output']>;
+  /** Null for anonymous callers. */
   homeCommunity?: Maybe<Community>;
   /** The resident's own requests (staff, admins and the home community's workers may read others'). `open: true` leaves out resolved, closed and duplicate ones. */
   requests: Array<Request>;
@@ -206,7 +222,11 @@ export type Resident = {
 };
 
 
-/** A registered (real-name) resident. The base fields live here; other subgraphs add their own. */
+/**
+ * A resident of the real-name registry. The base fields live here; other subgraphs add their own.
+ * `me` answers for every signed-in resident: one not registered yet has only `id`, `registered: false`,
+ * an empty `name` and null personal fields, and registers with `registerResident`.
+ */
 export type ResidentRequestsArgs = {
   open?: InputMaybe<Scalars['Boolean']['input']>;
 };
@@ -296,7 +316,12 @@ export type RequestEvent = {
   __typename?: 'RequestEvent';
   at: Scalars['DateTime']['output'];
   action: RequestEventAction;
-  /** The account that acted (a resident id, a staff account, `system` for automatic steps). */
+  /**
+   * The account that acted (a resident id, a staff account, `system` for automatic steps) for staff,
+   * admins and the resident who filed the request; for everyone else (anonymous callers, other
+   * residents, community workers) the actor's role, as in `role`. Subscription events follow the
+   * same rule for their subscriber.
+   */
   actor: Scalars['String']['output'];
   /** The actor's role: resident, staff, community_worker, admin or system. */
   role: Scalars['String']['output'];
@@ -649,8 +674,23 @@ export type QueryWelfarePolicyArgs = {
   id: Scalars['ID']['input'];
 };
 
+/**
+ * What a resident registers with: the real name, a mainland mobile number, the 18-digit resident ID
+ * number and the home community.
+ */
+export type RegisterResidentInput = {
+  name: Scalars['String']['input'];
+  phone: Scalars['String']['input'];
+  idNumber: Scalars['String']['input'];
+  homeCommunityCode: Scalars['ID']['input'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** The signed-in resident registers themselves (once; CONFLICT when registered already). Not verified until a desk clerk checks the ID card. */
+  registerResident: Resident;
+  /** Staff at a service desk (within their street when their account names one) or admins: the ID card matches the registration. */
+  verifyResidentRealName: Resident;
   /** File a request. Known items are dispatched at once; unclassified ones wait for the street office. */
   submitRequest: Request;
   /** Admins or the request's street office: dispatch a submitted or returned request to a department. */
@@ -677,6 +717,16 @@ export type Mutation = {
   pushWelfarePolicy: WelfarePushResult;
   /** The resident the push was sent to. */
   respondToPolicyPush: WelfarePolicyPush;
+};
+
+
+export type MutationRegisterResidentArgs = {
+  input: RegisterResidentInput;
+};
+
+
+export type MutationVerifyResidentRealNameArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -909,6 +959,7 @@ export type ResolversTypes = ResolversObject<{
   WelfarePolicyPush: ResolverTypeWrapper<PolicyPushDoc>;
   WelfarePushResult: ResolverTypeWrapper<Omit<WelfarePushResult, 'policy'> & { policy: ResolversTypes['WelfarePolicy'] }>;
   Query: ResolverTypeWrapper<{}>;
+  RegisterResidentInput: RegisterResidentInput;
   Mutation: ResolverTypeWrapper<{}>;
   Subscription: ResolverTypeWrapper<{}>;
   link__Purpose: Link__Purpose;
@@ -951,6 +1002,7 @@ export type ResolversParentTypes = ResolversObject<{
   WelfarePolicyPush: PolicyPushDoc;
   WelfarePushResult: Omit<WelfarePushResult, 'policy'> & { policy: ResolversParentTypes['WelfarePolicy'] };
   Query: {};
+  RegisterResidentInput: RegisterResidentInput;
   Mutation: {};
   Subscription: {};
   link__Import: Scalars['link__Import']['output'];
@@ -1152,6 +1204,8 @@ export type DepartmentBoardResolvers<ContextType = Context, ParentType extends R
 export type ResidentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Resident']>, { __typename: 'Resident' } & GraphQLRecursivePick<ParentType, {"id":true}>, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  registered?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  realNameVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   idNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1359,6 +1413,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  registerResident?: Resolver<ResolversTypes['Resident'], ParentType, ContextType, RequireFields<MutationRegisterResidentArgs, 'input'>>;
+  verifyResidentRealName?: Resolver<ResolversTypes['Resident'], ParentType, ContextType, RequireFields<MutationVerifyResidentRealNameArgs, 'id'>>;
   submitRequest?: Resolver<ResolversTypes['Request'], ParentType, ContextType, RequireFields<MutationSubmitRequestArgs, 'input'>>;
   dispatchRequest?: Resolver<ResolversTypes['Request'], ParentType, ContextType, RequireFields<MutationDispatchRequestArgs, 'id' | 'departmentId'>>;
   acceptRequest?: Resolver<ResolversTypes['Request'], ParentType, ContextType, RequireFields<MutationAcceptRequestArgs, 'id'>>;

@@ -8,6 +8,14 @@ export interface ResidentDoc {
   /** The 18-digit resident ID number; its birth date drives welfare eligibility. Never exposed. */
   idNumber?: string | null;
   homeCommunityCode?: string | null;
+  /** Set by a desk clerk's verifyResidentRealName; absent on registrations not checked yet. */
+  realNameVerified?: boolean;
+  registeredAt?: Date | null;
+  verifiedAt?: Date | null;
+  /** The account that verified the real name. */
+  verifiedBy?: string | null;
+  /** Not stored: marks the stand-in `me` answers with for a resident not in the registry. */
+  unregistered?: true;
 }
 
 const residentSchema = new Schema<ResidentDoc>(
@@ -17,6 +25,10 @@ const residentSchema = new Schema<ResidentDoc>(
     phone: String,
     idNumber: String,
     homeCommunityCode: { type: String, index: true },
+    realNameVerified: { type: Boolean, default: false },
+    registeredAt: Date,
+    verifiedAt: Date,
+    verifiedBy: String,
   },
   { versionKey: false },
 );

@@ -2,11 +2,14 @@ import type { MutationResolvers } from '../generated/graphql';
 import * as lifecycle from '../services/lifecycle';
 import { issueCommunityOrder, reportCommunityOrder } from '../services/orders';
 import { runStep, submitAndPublish } from '../services/publishing';
+import { registerResident, verifyResidentRealName } from '../services/residents';
 import { pushWelfarePolicy, respondToPolicyPush } from '../services/welfare';
 
 const step = runStep;
 
 export const Mutation: MutationResolvers = {
+  registerResident: (_, { input }, ctx) => registerResident(ctx.models, ctx.viewer, input, ctx.clock()),
+  verifyResidentRealName: (_, { id }, ctx) => verifyResidentRealName(ctx.models, ctx.viewer, id, ctx.clock()),
   submitRequest: async (_, { input }, ctx) => {
     const { request, read } = await submitAndPublish(ctx, input);
     if (read) {

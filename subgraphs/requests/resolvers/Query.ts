@@ -41,7 +41,10 @@ export const Query: QueryResolvers = {
   },
   me: (_, __, ctx) => {
     if (ctx.viewer.role === 'anonymous') throw unauthenticated();
-    return ctx.viewer.role === 'resident' && ctx.viewer.residentId ? ctx.loaders.resident.load(ctx.viewer.residentId) : null;
+    if (ctx.viewer.role !== 'resident' || !ctx.viewer.residentId) return null;
+    const id = ctx.viewer.residentId;
+    // Signed in but not in the registry yet: a stand-in, so the app can offer registerResident.
+    return ctx.loaders.resident.load(id).then((r) => r ?? { _id: id, name: '', unregistered: true as const });
   },
   personalDataAccessLog: async (_, { residentId, limit }, ctx) => {
     requireRole(ctx.viewer, 'admin');

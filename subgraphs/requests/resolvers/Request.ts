@@ -3,6 +3,7 @@ import type { Open311ServiceRequest, RequestEventResolvers, RequestResolvers } f
 import { levelColor } from '../domain/grading';
 import { isOpen } from '../domain/lifecycle';
 import { canSeeSubmitter } from '../domain/permissions';
+import { visibleActor } from '../../../shared/subgraph/privacy';
 
 /** Events that crossed a Redis pub/sub arrive as JSON, with dates as strings. */
 const toDate = (value: Date | string | null | undefined): Date | null => (value == null ? null : value instanceof Date ? value : new Date(value));
@@ -31,7 +32,9 @@ export const Request: RequestResolvers = {
     return Math.round((deadline.getTime() - ctx.clock().getTime()) / 1000);
   },
   resolvedOnTime: (r) => r.resolvedOnTime ?? null,
-  timeline: (r) => r.timeline ?? [],
+  // The actor is resolved here, where the request's owner is known; subscription events resolve
+  // through this same field, so they follow the subscriber's viewer too.
+  timeline: (r, _, ctx) => (r.timeline ?? []).map((e) => ({ ...e, actor: visibleActor(ctx.viewer, e, r.residentId) })),
   evaluation: (r) => (r.evaluation?.rating ? r.evaluation : null),
   urgeCount: (r) => r.urgeCount ?? 0,
   escalated: (r) => r.escalated ?? false,

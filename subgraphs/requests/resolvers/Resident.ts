@@ -2,6 +2,8 @@ import { forbidden, unauthenticated } from '../../../shared/platform/errors';
 import type { PersonalDataAccessResolvers, ResidentResolvers } from '../generated/graphql';
 import { openFilterOf } from '../loaders';
 import { canReadResident } from '../domain/permissions';
+import { refKey } from '../../../shared/subgraph/entity';
+import { seesPeople } from '../../../shared/subgraph/privacy';
 import { personalField } from '../services/personal-data';
 import type { Context } from '../context';
 import type { ResidentDoc } from '../models';
@@ -12,11 +14,15 @@ function requireReader(resident: ResidentDoc, ctx: Context): void {
 }
 
 export const Resident: ResidentResolvers = {
-  __resolveReference: (ref, ctx) => ctx.loaders.resident.load((ref as unknown as { id: string }).id),
+  // An id the registry does not know resolves to null, so a dangling reference reads as a null
+  // field instead of breaking the answer (and reference checks read "not registered").
+  __resolveReference: async (ref, ctx) => (await ctx.loaders.resident.load(refKey(ref))) ?? null,
   id: (r) => r._id,
+  registered: (r) => !r.unregistered,
+  realNameVerified: (r) => r.realNameVerified === true,
   phone: (r, _, ctx) => personalField(r, 'phone', ctx),
   idNumber: (r, _, ctx) => personalField(r, 'idNumber', ctx),
-  homeCommunity: (r, _, ctx) => (r.homeCommunityCode ? ctx.loaders.community.load(r.homeCommunityCode) : null),
+  homeCommunity: (r, _, ctx) => (r.homeCommunityCode && seesPeople(ctx.viewer) ? ctx.loaders.community.load(r.homeCommunityCode) : null),
   requests: (r, { open }, ctx) => {
     requireReader(r, ctx);
     return ctx.loaders.requestsByResident.load(`${r._id}|${openFilterOf(open)}`);

@@ -1,6 +1,7 @@
 import type { Viewer } from '../../../shared/platform/auth';
 import { requireRole } from '../../../shared/platform/auth';
 import { badInput, conflict, forbidden, notFound } from '../../../shared/platform/errors';
+import { requireArea } from '../../../shared/subgraph/access';
 import * as validate from '../../../shared/subgraph/validate';
 import { addDays } from '../../../shared/subgraph/time';
 import { isStaffOf } from '../domain/permissions';
@@ -24,7 +25,7 @@ export async function issueCommunityOrder(
   if (reportBy <= now) throw badInput('reportBy', 'must be in the future');
   if (reportBy > addDays(now, MAX_ORDER_DAYS)) throw badInput('reportBy', `must be within ${MAX_ORDER_DAYS} days`);
   requireRole(viewer, 'community_worker', 'admin');
-  if (viewer.role === 'community_worker' && viewer.communityCode !== communityCode) throw forbidden('A community worker can only issue orders for their own community');
+  requireArea(viewer, { communityCode }, 'communityCode');
   const [community, department] = await Promise.all([models.Community.findById(communityCode).lean(), models.Department.findById(departmentId).lean()]);
   if (!community) throw badInput('communityCode', 'is not a known community');
   if (!department) throw badInput('departmentId', 'is not a known department');

@@ -1,5 +1,5 @@
-import type { Viewer } from '../../../shared/platform/auth';
 import { maskIdNumber, maskPhone } from '../../../shared/subgraph/mask';
+import { logUnmaskedReadOnce, seesPeople, unmaskGrounds } from '../../../shared/subgraph/privacy';
 import type { Context } from '../context';
 import type { ResidentDoc } from '../models';
 
@@ -10,38 +10,32 @@ const MASKS: Record<PersonalField, (value: string | null | undefined) => string 
   idNumber: maskIdNumber,
 };
 
-/** Why this viewer may see the field unmasked, or null when it must stay masked. */
-async function groundsFor(viewer: Viewer, resident: ResidentDoc, ctx: Context): Promise<string | null> {
-  if (viewer.role === 'resident' && viewer.residentId === resident._id) return 'owner';
-  if (viewer.role === 'admin') return 'admin';
-  if (viewer.role === 'staff' && viewer.departmentId) {
-    const handles = await ctx.loaders.departmentHandlesResident.load(`${viewer.departmentId}|${resident._id}`);
-    return handles ? 'handling a request of this resident' : null;
-  }
-  return null;
-}
-
 /**
- * A resident's phone or ID number: whole for the resident, admins and staff of a department that
- * handles one of the resident's requests, masked (138****5678) for everyone else. Every unmasked
- * read by someone other than the resident is written to the access log before it is returned,
- * so there is no unlogged read.
+ * A resident's phone or ID number under shared/subgraph/privacy.ts: nothing for anonymous callers;
+ * whole for the resident, admins, and staff of a department handling an open case of the resident
+ * (or one closed within PERSONAL_DATA_UNMASK_DAYS); masked (138****5678) for everyone else. A
+ * whole read by someone other than the resident is written to the access log before it is
+ * returned, once per operation and field, so there is no unlogged read.
  */
 export async function personalField(resident: ResidentDoc, field: PersonalField, ctx: Context): Promise<string | null> {
   const value = resident[field];
-  if (!value) return null;
-  const grounds = await groundsFor(ctx.viewer, resident, ctx);
+  if (!value || !seesPeople(ctx.viewer)) return null;
+  const { viewer } = ctx;
+  const handling = viewer.role === 'staff' && viewer.departmentId
+    ? await ctx.loaders.departmentCasesOfResident.load(`${viewer.departmentId}|${resident._id}`)
+    : null;
+  const grounds = unmaskGrounds(viewer, resident._id, handling, ctx.clock());
   if (!grounds) return MASKS[field](value);
   if (grounds !== 'owner') {
-    await ctx.models.AccessLog.create({
+    await logUnmaskedReadOnce(ctx, `${resident._id}|${field}`, () => ctx.models.AccessLog.create({
       at: ctx.clock(),
-      viewerSubject: ctx.viewer.subject ?? ctx.viewer.role,
-      viewerRole: ctx.viewer.role,
-      departmentId: ctx.viewer.departmentId ?? null,
+      viewerSubject: viewer.subject ?? viewer.role,
+      viewerRole: viewer.role,
+      departmentId: viewer.departmentId ?? null,
       residentId: resident._id,
       field,
       reason: grounds,
-    });
+    }));
   }
   return value;
 }

@@ -17,7 +17,7 @@ export async function runStep(ctx: Context, run: (actor: Actor) => Promise<Reque
 
 export async function submitAndPublish(ctx: Context, input: SubmitInput) {
   const now = ctx.clock();
-  const result = await submitRequest(ctx.models, ctx.viewer, input, now);
+  const result = await submitRequest(ctx.models, ctx.viewer, input, now, ctx.references);
   if (result.created) await publishRequestChange(ctx.models, ctx.pubsub, result.request, now);
   return result;
 }

@@ -2,6 +2,8 @@ import { Types } from 'mongoose';
 import type { Viewer } from '../../../shared/platform/auth';
 import { badInput, conflict, forbidden, unauthenticated } from '../../../shared/platform/errors';
 import { createIdempotent, isDuplicateKey, keyStoredMeanwhile } from '../../../shared/subgraph';
+import { requireArea } from '../../../shared/subgraph/access';
+import type { References } from '../../../shared/subgraph/references';
 import * as validate from '../../../shared/subgraph/validate';
 import { channelAllowed, type Channel } from '../domain/channels';
 import { classify } from '../domain/classify';
@@ -86,10 +88,12 @@ export interface SubmitResult {
  * the responsible department when the item is known; unclassified text waits for the street
  * office as SUBMITTED. The same idempotency key from the same submitter returns the first request.
  */
-export async function submitRequest(models: Models, viewer: Viewer, rawInput: SubmitInput, now: Date): Promise<SubmitResult> {
+export async function submitRequest(models: Models, viewer: Viewer, rawInput: SubmitInput, now: Date, references?: References): Promise<SubmitResult> {
   if (viewer.role === 'anonymous' || !viewer.subject) throw unauthenticated();
   const input = validateSubmitInput(rawInput);
   if (!channelAllowed(viewer.role, input.channel)) throw forbidden(`A ${viewer.role} cannot file through ${input.channel}`);
+  // Residents file about any community; workers and street staff only about their own area.
+  if (viewer.role === 'community_worker' || viewer.role === 'staff') requireArea(viewer, { communityCode: input.communityCode }, 'input.communityCode');
   const submitterId = viewer.subject;
 
   let result: SubmitResult | undefined;
@@ -101,16 +105,28 @@ export async function submitRequest(models: Models, viewer: Viewer, rawInput: Su
     field: 'input.idempotencyKey',
     find: (key) => models.Request.findOne({ submitterId, idempotencyKey: key }).lean<RequestDoc>(),
     create: async (fingerprint) => {
-      result = await createRequest(models, viewer, input, submitterId, now, fingerprint);
+      result = await createRequest(models, viewer, input, submitterId, now, fingerprint, references);
       return result.request;
     },
   });
   return result?.request === request ? result : { request, created: false };
 }
 
-async function createRequest(models: Models, viewer: Viewer, input: ReturnType<typeof validateSubmitInput>, submitterId: string, now: Date, fingerprint: string | null): Promise<SubmitResult> {
+async function createRequest(
+  models: Models,
+  viewer: Viewer,
+  input: ReturnType<typeof validateSubmitInput>,
+  submitterId: string,
+  now: Date,
+  fingerprint: string | null,
+  references: References | undefined,
+): Promise<SubmitResult> {
   const community = await models.Community.findById(input.communityCode).lean();
   if (!community) throw badInput('input.communityCode', 'is not a known community');
+  if (input.parkingLotId && references) {
+    // Parking owns lots: it answers whether this one exists before the request stores the id.
+    await references.require(viewer, { owner: 'parking', typename: 'ParkingLot', key: { id: input.parkingLotId }, selection: 'id' }, 'input.parkingLotId');
+  }
   let item: ItemDoc | null;
   let classified: boolean;
   if (input.itemCode) {

@@ -1,3 +1,4 @@
+import { requireArea } from '../../../shared/subgraph/access';
 import type { Viewer } from '../../../shared/platform/auth';
 import { COMMUNITIES, DEPARTMENTS } from '../../../shared/dev/demo';
 import { badInput, forbidden } from '../../../shared/platform/errors';
@@ -45,6 +46,7 @@ export function planActivity(input: CreateVolunteerActivityInput, viewer: Viewer
   const description = v.text('input.description', input.description, { max: 2000, multiline: true });
   const communityCode = v.code('input.communityCode', input.communityCode);
   if (!COMMUNITY_STREET.has(communityCode)) throw badInput('input.communityCode', 'is not a known community');
+  requireArea(viewer, { communityCode, streetCode: COMMUNITY_STREET.get(communityCode) }, 'input.communityCode');
   const teamId = input.teamId == null ? null : v.code('input.teamId', input.teamId);
   const stationId = input.stationId == null ? null : v.code('input.stationId', input.stationId);
   const named = input.organiserId == null ? undefined : v.code('input.organiserId', input.organiserId);
@@ -55,7 +57,6 @@ export function planActivity(input: CreateVolunteerActivityInput, viewer: Viewer
     if (named !== undefined && named !== viewer.departmentId) throw forbidden('Staff organise activities for their own department only');
     organiserId = viewer.departmentId!;
   } else if (viewer.role === 'community_worker') {
-    if (communityCode !== viewer.communityCode) throw forbidden('Community workers organise activities in their own community only');
     const office = streetOfficeOf(communityCode);
     if (named !== undefined && named !== office) throw forbidden(`Community workers organise as their street office (${office})`);
     organiserId = office;

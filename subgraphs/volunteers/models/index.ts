@@ -1,5 +1,7 @@
 import type { Connection } from 'mongoose';
 import { activityModel } from './activity';
+import { hoursCorrectionModel } from './hours-correction';
+import { hoursEntryModel } from './hours-entry';
 import { ledgerEntryModel } from './ledger-entry';
 import { membershipModel } from './membership';
 import { placeModel } from './place';
@@ -8,9 +10,12 @@ import { shiftModel } from './shift';
 import { signUpModel } from './sign-up';
 import { stationModel } from './station';
 import { teamModel } from './team';
+import { timeClaimModel } from './time-claim';
 import { transitionModel } from './transition';
 
 export type { ActivityDoc } from './activity';
+export type { HoursCorrectionDoc } from './hours-correction';
+export type { HoursEntryDoc } from './hours-entry';
 export type { LedgerEntryDoc } from './ledger-entry';
 export type { MembershipDoc } from './membership';
 export type { PlaceDoc } from './place';
@@ -19,6 +24,7 @@ export type { ShiftDoc } from './shift';
 export type { SignUpDoc } from './sign-up';
 export type { OpeningPeriod, StationDoc } from './station';
 export type { TeamDoc, TeamRecord } from './team';
+export type { TimeClaimDoc } from './time-claim';
 export type { TransitionDoc } from './transition';
 
 /** The subgraph's models, bound to its own connection (idempotent per connection). */
@@ -34,6 +40,9 @@ export function createModels(conn: Connection) {
     SignUp: signUpModel(conn),
     Place: placeModel(conn),
     Transition: transitionModel(conn),
+    HoursEntry: hoursEntryModel(conn),
+    HoursCorrection: hoursCorrectionModel(conn),
+    TimeClaim: timeClaimModel(conn),
   };
 }
 

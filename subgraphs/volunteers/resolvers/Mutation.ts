@@ -1,3 +1,4 @@
+import { registeredViewer } from '../../../shared/subgraph/residents';
 import { requireResident, requireRole } from '../../../shared/platform/auth';
 import * as v from '../../../shared/subgraph/validate';
 import type { Context } from '../context';
@@ -5,16 +6,17 @@ import { planActivity } from '../domain/activity-plan';
 import type { MutationResolvers } from '../generated/graphql';
 import { createActivity } from '../services/activities';
 import { changingActivity } from '../services/publishing';
+import { approveCorrection, requestCorrection } from '../services/hours';
 import { recordStationService } from '../services/ledger';
 import { cancelSignUp, checkIn, checkOut, signUpForShift, verifyHours } from '../services/sign-ups';
 import { joinTeam, leaveTeam, registerVolunteer } from '../services/volunteers';
 
 /** Resolvers check the caller and the input and call one service; the services publish what changed. */
 export const Mutation: MutationResolvers<Context> = {
-  registerVolunteer: (_root, _args, ctx) => registerVolunteer(ctx.models, requireResident(ctx.viewer), ctx.clock()),
+  registerVolunteer: async (_root, _args, ctx) => registerVolunteer(ctx.models, await registeredViewer(ctx), ctx.clock()),
 
-  joinVolunteerTeam: (_root, { teamId }, ctx) => {
-    const residentId = requireResident(ctx.viewer);
+  joinVolunteerTeam: async (_root, { teamId }, ctx) => {
+    const residentId = await registeredViewer(ctx);
     return joinTeam(ctx.models, residentId, v.code('teamId', teamId), ctx.clock());
   },
 
@@ -30,7 +32,7 @@ export const Mutation: MutationResolvers<Context> = {
   },
 
   signUpForShift: async (_root, { shiftId, idempotencyKey }, ctx) => {
-    const residentId = requireResident(ctx.viewer);
+    const residentId = await registeredViewer(ctx);
     return changingActivity(ctx, () =>
       signUpForShift(ctx.models, {
         residentId,
@@ -55,6 +57,21 @@ export const Mutation: MutationResolvers<Context> = {
 
   verifyVolunteerHours: async (_root, { signUpId, hours }, ctx) => {
     return changingActivity(ctx, () => verifyHours(ctx.models, ctx.viewer, v.objectId('signUpId', signUpId), hours, ctx.clock()));
+  },
+
+  requestVolunteerHoursCorrection: (_root, { signUpId, hours, reason }, ctx) =>
+    requestCorrection(ctx.models, ctx.viewer, {
+      signUpId: v.objectId('signUpId', signUpId),
+      hours,
+      reason: v.text('reason', reason, { max: 500, multiline: true }),
+    }, ctx.clock()),
+
+  approveVolunteerHoursCorrection: async (_root, { id }, ctx) => {
+    const { correction } = await changingActivity(ctx, async () => {
+      const approved = await approveCorrection(ctx.models, ctx.viewer, v.objectId('id', id), ctx.clock());
+      return { ...approved, activityId: approved.signUp.activityId };
+    });
+    return correction;
   },
 
   recordStationService: (_root, { stationId, description, peopleServed, idempotencyKey }, ctx) => {

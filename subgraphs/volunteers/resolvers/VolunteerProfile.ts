@@ -3,11 +3,12 @@ import { starStanding, sumHours } from '../domain/stars';
 import type { VolunteerProfileResolvers } from '../generated/graphql';
 import type { ProfileDoc, TeamDoc } from '../models';
 
-/** Imported hours plus hours verified in CityGraph, and hours still awaiting verification. */
+/** Imported hours plus the hours ledger's lines, and hours still awaiting verification. */
 async function hoursOf(profile: ProfileDoc, ctx: Context) {
-  const signUps = await ctx.loaders.signUpsByResident.load(profile._id);
+  const [signUps, ledger] = await Promise.all([ctx.loaders.signUpsByResident.load(profile._id), ctx.loaders.hoursByResident.load(profile._id)]);
   return {
-    verified: sumHours([profile.importedHours, ...signUps.filter((s) => s.status === 'VERIFIED').map((s) => s.verifiedHours)]),
+    // Summed from the hours ledger (credits and approved corrections), never from a stored total.
+    verified: sumHours([profile.importedHours, ...ledger.map((e) => e.hours)]),
     pending: sumHours(signUps.filter((s) => s.status === 'CHECKED_OUT').map((s) => s.hours)),
   };
 }

@@ -1,4 +1,5 @@
 import { refKey } from '../../../shared/subgraph';
+import { peopleFor } from '../../../shared/subgraph/privacy';
 import * as v from '../../../shared/subgraph/validate';
 import type { Context } from '../context';
 import { openPeriodAt } from '../domain/opening-hours';
@@ -11,7 +12,7 @@ export const VolunteerStation: VolunteerStationResolvers<Context> = {
   community: (s) => ({ code: s.communityCode }),
   openingHours: (s) => s.openingHours,
   isOpenNow: (s, _args, ctx) => openPeriodAt(s.openingHours, ctx.clock()) !== null,
-  onDutyNow: (s, _args, ctx) => openPeriodAt(s.openingHours, ctx.clock())?.volunteerIds.map(residentRef) ?? [],
+  onDutyNow: (s, _args, ctx) => peopleFor(ctx.viewer, openPeriodAt(s.openingHours, ctx.clock())?.volunteerIds.map(residentRef) ?? []),
   ledger: async (s, { limit }, ctx) => {
     const n = v.intInRange('limit', limit ?? 20, 1, 100);
     return (await ctx.loaders.ledgerByStation.load(s._id)).slice(0, n);

@@ -1,4 +1,5 @@
 import { refKey } from '../../../shared/subgraph';
+import { peopleFor } from '../../../shared/subgraph/privacy';
 import type { Context } from '../context';
 import { roundHours } from '../domain/stars';
 import type { VolunteerTeamResolvers } from '../generated/graphql';
@@ -7,7 +8,7 @@ export const VolunteerTeam: VolunteerTeamResolvers<Context> = {
   __resolveReference: (ref, ctx) => ctx.loaders.team.load(refKey(ref)),
   id: (t) => t._id,
   community: (t) => (t.communityCode ? { code: t.communityCode } : null),
-  members: async (t, _args, ctx) => (await ctx.loaders.membershipsByTeam.load(t._id)).map((m) => ({ id: m.residentId })),
+  members: async (t, _args, ctx) => peopleFor(ctx.viewer, (await ctx.loaders.membershipsByTeam.load(t._id)).map((m) => ({ id: m.residentId }))),
   memberCount: async (t, _args, ctx) => (await ctx.loaders.membershipsByTeam.load(t._id)).length,
   registeredVolunteers: async (t, _args, ctx) => t.imported.roster + (await ctx.loaders.membershipsByTeam.load(t._id)).length,
   upcomingActivities: (t, _args, ctx) => ctx.loaders.upcomingActivitiesByTeam.load(t._id),

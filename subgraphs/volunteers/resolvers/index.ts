@@ -7,6 +7,7 @@ import { Query } from './Query';
 import { Resident } from './Resident';
 import { Subscription } from './Subscription';
 import { VolunteerActivity } from './VolunteerActivity';
+import { VolunteerHoursCorrection } from './VolunteerHoursCorrection';
 import { VolunteerLedgerEntry } from './VolunteerLedgerEntry';
 import { VolunteerProfile } from './VolunteerProfile';
 import { VolunteerShift } from './VolunteerShift';
@@ -31,4 +32,5 @@ export const resolvers: Resolvers = {
   VolunteerActivity,
   VolunteerShift,
   VolunteerSignUp,
+  VolunteerHoursCorrection,
 };

@@ -18,6 +18,8 @@ import { badInput } from '../../../shared/platform/errors';
 import type { VolunteerSignUpStatus } from '../generated/graphql';
 import type { ActivityDoc, Models, ShiftDoc, SignUpDoc } from '../models';
 import { claimPlace, fillFromWaitlist, handOverPlace, releasePlace } from './places';
+import { creditVerified } from './hours';
+import { claimTime, releaseTime } from './time-claims';
 import { loadSignUp, transition } from './transitions';
 import { isDuplicateKey } from '../../../shared/subgraph';
 
@@ -73,7 +75,21 @@ async function signUpForShiftNow(models: Models, req: SignUpRequest): Promise<Si
   }
 
   const signUpId = existing?._id ?? new Types.ObjectId();
-  const placed = await claimPlace(models, shift, signUpId);
+  // One volunteer, one shift at a time: the sign-up holds the volunteer's time before a place.
+  const key = existing?.idempotencyKey ?? idempotencyKey ?? `auto:${signUpId}`;
+  const clash = await claimTime(models, { residentId, signUpId, shift, idempotencyKey: key });
+  if (clash) {
+    if (idempotencyKey && clash.idempotencyKey === idempotencyKey) return waitForFirst(models, residentId, idempotencyKey);
+    if (clash.shiftId.equals(shiftId)) throw conflict('You have already signed up for this shift', { signUpId: String(clash.signUpId) });
+    throw conflict('You have signed up for another shift at the same time', { field: 'shiftId', signUpId: String(clash.signUpId), shiftId: String(clash.shiftId) });
+  }
+  let placed: boolean;
+  try {
+    placed = await claimPlace(models, shift, signUpId);
+  } catch (err) {
+    await releaseTime(models, signUpId);
+    throw err;
+  }
   const status: VolunteerSignUpStatus = placed ? 'CONFIRMED' : 'WAITLISTED';
   const waitlistTicket = placed ? null : new Types.ObjectId();
   let saved: SignUpDoc;
@@ -101,6 +117,7 @@ async function signUpForShiftNow(models: Models, req: SignUpRequest): Promise<Si
       saved = doc.toObject() as SignUpDoc;
     }
   } catch (err) {
+    if (!existing) await releaseTime(models, signUpId);
     if (placed && !existing) {
       await releasePlace(models, signUpId);
       await fillFromWaitlist(models, shift, now);
@@ -131,6 +148,7 @@ export async function cancelSignUp(models: Models, viewer: Viewer, id: Types.Obj
   assertTransition(signUp.status, 'CANCELLED', 'cancel');
   if (!isBeforeStart(shiftOf(signUp), now)) throw conflict('A sign-up cannot be cancelled once its shift has started');
   const cancelled = await transition(models, signUp, 'CANCELLED', 'cancel', { cancelledAt: now, waitlistTicket: null }, now, viewer.subject ?? viewer.role);
+  await releaseTime(models, signUp._id);
   if (HOLDS_PLACE.has(signUp.status)) {
     await shiftLock.run(String(signUp.shiftId), async () => {
       const shift = await models.Shift.findById(signUp.shiftId).lean<ShiftDoc>();
@@ -186,10 +204,30 @@ export async function verifyHours(
     throw badInput('hours', `must be from 0 to the shift's ${longest} hours`);
   }
   assertTransition(signUp.status, 'VERIFIED', 'verify');
-  const credited = roundHours(hours ?? signUp.hours ?? 0);
-  return transition(models, signUp, 'VERIFIED', 'verify', {
-    verifiedHours: credited,
-    verifiedAt: now,
-    verifiedBy: viewer.subject ?? viewer.role,
-  }, now, viewer.subject ?? viewer.role);
+  const recorded = roundHours(signUp.hours ?? 0);
+  if (hours != null && roundHours(hours) > recorded) {
+    throw badInput(
+      'hours',
+      `cannot exceed the ${recorded} hours checked in; to credit more, ask for a correction with a reason (requestVolunteerHoursCorrection) for a second organiser to approve`,
+    );
+  }
+  const credited = roundHours(hours ?? recorded);
+  const by = viewer.subject ?? viewer.role;
+  const verified = await transition(models, signUp, 'VERIFIED', 'verify', { verifiedHours: credited, verifiedAt: now, verifiedBy: by }, now, by);
+  // The step is claimed once (transition), so this is the sign-up's one credit line.
+  await creditVerified(models, verified, credited, by, now);
+  return verified;
+}
+
+/**
+ * A retry that met its own first attempt's time claim: that attempt writes its sign-up in a
+ * moment, and the retry answers with it, as with any repeated idempotency key.
+ */
+async function waitForFirst(models: Models, residentId: string, idempotencyKey: string): Promise<SignUpDoc> {
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    const first = await models.SignUp.findOne({ residentId, idempotencyKey }).lean<SignUpDoc>();
+    if (first) return first;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw conflict('An earlier sign-up with this idempotency key is still being written; try again', { field: 'idempotencyKey' });
 }
