@@ -11,6 +11,8 @@ export interface SubgraphContext<TModels, TLoaders> {
   models: TModels;
   /** Fresh per operation, so nothing is cached across viewers (and per subscription event). */
   loaders: TLoaders;
+  /** Replaces `loaders` with a fresh set: a subscription keeps one context, and each event needs new ones (`perEvent`). */
+  renewLoaders: () => void;
   pubsub: PubSub;
   clock: () => Date;
   db: Database;
@@ -26,5 +28,31 @@ export function subgraphContext<TModels, TLoaders>(
   createLoaders: (models: TModels) => TLoaders,
 ): SubgraphContext<TModels, TLoaders> {
   const models = createModels(deps.db.conn);
-  return { viewer, models, loaders: createLoaders(models), pubsub: deps.pubsub, clock: deps.clock, db: deps.db, references: referencesFor(deps.config) };
+  const ctx: SubgraphContext<TModels, TLoaders> = {
+    viewer,
+    models,
+    loaders: createLoaders(models),
+    renewLoaders: () => {
+      ctx.loaders = createLoaders(models);
+    },
+    pubsub: deps.pubsub,
+    clock: deps.clock,
+    db: deps.db,
+    references: referencesFor(deps.config),
+  };
+  return ctx;
+}
+
+/**
+ * A subscription's `resolve`, run with fresh loaders for each event: a subscription keeps one
+ * context for its life, so without this an event's fields would be read from the cache of the
+ * first event. Every subgraph's Subscription resolvers go through this; none renews loaders itself.
+ */
+export function perEvent<TPayload, TResult = TPayload, TArgs = unknown>(
+  resolve: (payload: TPayload, args: TArgs, ctx: { renewLoaders: () => void }) => TResult = (p) => p as unknown as TResult,
+) {
+  return (payload: TPayload, args: TArgs, ctx: { renewLoaders: () => void }): TResult => {
+    ctx.renewLoaders();
+    return resolve(payload, args, ctx);
+  };
 }

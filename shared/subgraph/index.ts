@@ -15,3 +15,4 @@ export * from './loaders';
 export * from './mask';
 export * from './privacy';
 export * as validate from './validate';
+export * from './entity';

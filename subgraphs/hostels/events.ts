@@ -1,4 +1,5 @@
 import type { PubSub } from '../../shared/platform/pubsub';
+import { publishAfterCommit } from '../../shared/subgraph';
 import { localDateString } from '../../shared/subgraph/time';
 import type { Models } from './models';
 import type { HostelParent } from './models/types';
@@ -19,7 +20,7 @@ export async function publishAvailability(models: Models, pubsub: PubSub, hostel
   if (!hostel) return;
   const occupied = (await occupiedOn(models, [hostelId], localDateString(now))).get(hostelId) ?? 0;
   const payload: HostelParent = { ...hostel, freeBedsAtEvent: Math.max(0, hostel.totalBeds - occupied) };
-  await pubsub.publish(availabilityTopic(hostelId), payload);
+  await publishAfterCommit(pubsub, availabilityTopic(hostelId), payload);
 }
 
 /** True when a stay over [checkInDate, checkOutDate) holds a bed tonight, so freeBeds moved. */

@@ -4,7 +4,7 @@ import type { SubgraphDeps } from '../../shared/subgraph/subgraph-deps';
 import { createLoaders, type Loaders } from './loaders';
 import { createModels, type Models } from './models';
 
-/** `loaders` are replaced for every subscription event (see resolvers/Subscription.ts). */
+/** `loaders` are replaced for every subscription event (the kit's `perEvent`). */
 export type Context = SubgraphContext<Models, Loaders>;
 
 /** One context per operation: the subgraph's models and a fresh set of loaders. */

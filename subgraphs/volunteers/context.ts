@@ -10,11 +10,3 @@ export type Context = SubgraphContext<Models, Loaders>;
 export function createContext(deps: SubgraphDeps, viewer: Viewer): Context {
   return subgraphContext(deps, viewer, createModels, (models) => createLoaders(models, deps.clock()));
 }
-
-/**
- * A subscription keeps one context for its whole life; each event gets fresh loaders (and a fresh
- * `now`) so counts are read as they are after the change, not as they were at the first event.
- */
-export function refreshLoaders(ctx: Context): void {
-  ctx.loaders = createLoaders(ctx.models, ctx.clock());
-}

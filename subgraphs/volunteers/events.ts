@@ -1,4 +1,5 @@
 import type { PubSub } from '../../shared/platform/pubsub';
+import { publishAfterCommit } from '../../shared/subgraph';
 import type { ActivityDoc, Models } from './models';
 
 export const activityChangedTopic = (activityId: string) => `volunteers.activityChanged.${activityId}`;
@@ -9,5 +10,5 @@ export const activityChangedTopic = (activityId: string) => `volunteers.activity
  */
 export async function publishActivityChanged(models: Models, pubsub: PubSub, activityId: string): Promise<void> {
   const activity = await models.Activity.findById(activityId).lean<ActivityDoc>();
-  if (activity) await pubsub.publish(activityChangedTopic(activityId), activity);
+  if (activity) await publishAfterCommit(pubsub, activityChangedTopic(activityId), activity);
 }

@@ -176,7 +176,7 @@ describe('vehicles', () => {
     const first = (await sg.query(REGISTER, { plate: '粤B 6D789' }, pat)).data.registerParkingVehicle;
     expect(first).toMatchObject({ plate: '粤B6D789', registeredAt: WED_20.toISOString() });
     expect((await sg.query(REGISTER, { plate: '粤B6D789' }, pat)).data.registerParkingVehicle.id).toBe(first.id);
-    expect(errorOf(await sg.query(REGISTER, { plate: '粤B6D789' }, residentViewer('R-T-QUINN')))).toEqual({ code: 'CONFLICT' });
+    expect(errorOf(await sg.query(REGISTER, { plate: '粤B6D789' }, residentViewer('R-T-QUINN')))).toEqual({ code: 'CONFLICT', field: 'plate' });
     expect(errorOf(await sg.query(REGISTER, { plate: 'B6D789' }, pat))).toEqual({ code: 'BAD_USER_INPUT', field: 'plate' });
     expect(errorOf(await sg.query(REGISTER, { plate: '粤B6D789' }))).toEqual({ code: 'UNAUTHENTICATED' });
     expect(await models.Vehicle.countDocuments({ plate: '粤B6D789' })).toBe(1);

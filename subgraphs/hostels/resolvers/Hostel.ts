@@ -1,11 +1,9 @@
+import { refKey } from '../../../shared/subgraph';
 import { forbidden, unauthenticated } from '../../../shared/platform/errors';
-import type { Context } from '../context';
 import type { HostelResolvers } from '../generated/graphql';
-import type { HostelDoc } from '../models/types';
 
 export const Hostel: HostelResolvers = {
-  // The representation carries the key field `id`; the stored document calls it `_id`.
-  __resolveReference: (ref: { id: string }, ctx: Context): Promise<HostelDoc | null> => ctx.loaders.hostel.load(ref.id),
+  __resolveReference: (ref, ctx) => ctx.loaders.hostel.load(refKey(ref)),
   id: (h) => h._id,
   community: (h) => ({ code: h.communityCode }),
   operator: (h) => (h.operatorId ? { id: h.operatorId } : null),

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../generated/graphql';
 import { Community } from './Community';
+import { DateTime } from './DateTime';
 import { Department } from './Department';
 import { District } from './District';
 import { Hostel } from './Hostel';
@@ -11,6 +12,7 @@ import { Resident } from './Resident';
 import { Subscription } from './Subscription';
 
 export const resolvers: Resolvers = {
+  DateTime,
   Query,
   Mutation,
   Subscription,

@@ -1,13 +1,9 @@
+import { isDuplicateKey } from '../../../shared/subgraph';
 import { fetchPerKey, idFilter } from '../../../shared/subgraph/loaders';
 import type { Types } from 'mongoose';
 import type { Models } from '../models';
 import type { BedGender } from '../models/types';
 
-function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: number; writeErrors?: Array<{ code?: number; err?: { code?: number } }> };
-  if (e?.code === 11000) return true;
-  return !!e?.writeErrors?.some((w) => w.code === 11000 || w.err?.code === 11000);
-}
 
 export interface AllocationRequest {
   hostelId: string;
@@ -72,4 +68,3 @@ export async function occupiedOn(models: Models, hostelIds: readonly string[], n
   return counts;
 }
 
-export { isDuplicateKey };

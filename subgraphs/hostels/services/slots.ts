@@ -2,17 +2,11 @@ import type { Types } from 'mongoose';
 import { localDateString } from '../../../shared/subgraph/time';
 import { countedNights } from '../domain/stay';
 import type { Models } from '../models';
-import { isDuplicateKey } from './beds';
+import { claimOnce } from '../../../shared/subgraph';
 
 /** Claims the resident's single active slot for `stayId`; false when another stay holds it. */
 export async function claimActiveSlot(models: Models, residentId: string, stayId: Types.ObjectId, now: Date, idempotencyKey?: string): Promise<boolean> {
-  try {
-    await models.ActiveSlot.create({ _id: residentId, stayId, since: now, ...(idempotencyKey ? { idempotencyKey } : {}) });
-    return true;
-  } catch (err) {
-    if (isDuplicateKey(err)) return false;
-    throw err;
-  }
+  return claimOnce(models.ActiveSlot, { _id: residentId, stayId, since: now, ...(idempotencyKey ? { idempotencyKey } : {}) });
 }
 
 /**

@@ -13,7 +13,8 @@ import { checkOutDateOf, transition } from '../domain/stay';
 import { publishAvailability, touchesTonight } from '../events';
 import type { Models } from '../models';
 import type { HostelDoc, HostelStayDoc } from '../models/types';
-import { allocateBed, isDuplicateKey, releaseNights } from './beds';
+import { isDuplicateKey } from '../../../shared/subgraph';
+import { allocateBed, releaseNights } from './beds';
 import { claimActiveSlot, releaseIfOrphaned, nightsCountedFor, releaseActiveSlot } from './slots';
 import { takeStep } from './transitions';
 

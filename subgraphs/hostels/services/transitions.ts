@@ -2,7 +2,7 @@ import { conflict } from '../../../shared/platform/errors';
 import { transition, type StayAction } from '../domain/stay';
 import type { Models } from '../models';
 import type { HostelStayDoc } from '../models/types';
-import { isDuplicateKey } from './beds';
+import { claimOnce } from '../../../shared/subgraph';
 
 /**
  * Takes one step of the state machine for `stay` as last read: checks the step is allowed from its
@@ -20,10 +20,7 @@ export async function takeStep(
   quiet = false,
 ): Promise<HostelStayDoc | null> {
   const to = transition(stay.status, action);
-  try {
-    await models.Transition.create({ stayId: stay._id, from: stay.status, to, at: now, by });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
+  if (!(await claimOnce(models.Transition, { stayId: stay._id, from: stay.status, to, at: now, by }))) {
     if (quiet) return null;
     throw conflict('The stay was changed by someone else meanwhile; reload it', { stayId: stay._id.toHexString() });
   }

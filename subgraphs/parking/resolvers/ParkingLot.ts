@@ -1,13 +1,10 @@
+import { refKey } from '../../../shared/subgraph';
 import { nextOccurrence, occurrenceAt } from '../domain/windows';
 import type { ParkingLotResolvers } from '../generated/graphql';
-import type { LotRecord } from '../models';
-import type { ReferenceResolver } from '../refs';
 import { freeSpacesAt } from '../services/availability';
 
-const resolveLot: ReferenceResolver<{ id: string }, LotRecord> = (ref, ctx) => ctx.loaders.lotById.load(ref.id);
-
 export const ParkingLot: ParkingLotResolvers = {
-  __resolveReference: resolveLot,
+  __resolveReference: (ref, ctx) => ctx.loaders.lotById.load(refKey(ref)),
   id: (lot) => lot._id,
   community: (lot) => ({ code: lot.communityCode }),
   street: (lot) => ({ code: lot.streetCode }),

@@ -1,9 +1,10 @@
+import { refKey } from '../../../shared/subgraph';
 import { forbidden, unauthenticated } from '../../../shared/platform/errors';
 import type { DepartmentBoardResolvers, DepartmentResolvers } from '../generated/graphql';
 import { isStaffOf } from '../domain/permissions';
 
 export const Department: DepartmentResolvers = {
-  __resolveReference: (ref, ctx) => ctx.loaders.department.load((ref as unknown as { id: string }).id),
+  __resolveReference: (ref, ctx) => ctx.loaders.department.load(refKey(ref)),
   id: (d) => d._id,
   kind: (d) => d.kind,
   district: (d, _, ctx) => (d.districtCode ? ctx.loaders.district.load(d.districtCode) : null),

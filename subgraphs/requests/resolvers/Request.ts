@@ -1,3 +1,4 @@
+import { refKey } from '../../../shared/subgraph';
 import type { Open311ServiceRequest, RequestEventResolvers, RequestResolvers } from '../generated/graphql';
 import { levelColor } from '../domain/grading';
 import { isOpen } from '../domain/lifecycle';
@@ -8,7 +9,7 @@ import { visibleActor } from '../../../shared/subgraph/privacy';
 const toDate = (value: Date | string | null | undefined): Date | null => (value == null ? null : value instanceof Date ? value : new Date(value));
 
 export const Request: RequestResolvers = {
-  __resolveReference: (ref, ctx) => ctx.loaders.request.load((ref as unknown as { id: string }).id),
+  __resolveReference: (ref, ctx) => ctx.loaders.request.load(refKey(ref)),
   id: (r) => String(r._id),
   levelColor: (r) => levelColor(r.level),
   urgent: (r) => r.urgent ?? false,

@@ -2,6 +2,7 @@ import { forbidden, unauthenticated } from '../../../shared/platform/errors';
 import type { PersonalDataAccessResolvers, ResidentResolvers } from '../generated/graphql';
 import { openFilterOf } from '../loaders';
 import { canReadResident } from '../domain/permissions';
+import { refKey } from '../../../shared/subgraph/entity';
 import { seesPeople } from '../../../shared/subgraph/privacy';
 import { personalField } from '../services/personal-data';
 import type { Context } from '../context';
@@ -15,7 +16,7 @@ function requireReader(resident: ResidentDoc, ctx: Context): void {
 export const Resident: ResidentResolvers = {
   // An id the registry does not know resolves to null, so a dangling reference reads as a null
   // field instead of breaking the answer (and reference checks read "not registered").
-  __resolveReference: async (ref, ctx) => (await ctx.loaders.resident.load((ref as unknown as { id: string }).id)) ?? null,
+  __resolveReference: async (ref, ctx) => (await ctx.loaders.resident.load(refKey(ref))) ?? null,
   id: (r) => r._id,
   registered: (r) => !r.unregistered,
   realNameVerified: (r) => r.realNameVerified === true,

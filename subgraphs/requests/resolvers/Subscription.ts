@@ -1,3 +1,4 @@
+import { perEvent } from '../../../shared/subgraph';
 import * as validate from '../../../shared/subgraph/validate';
 import type { SubscriptionResolvers } from '../generated/graphql';
 import type { RequestStatsValue } from '../domain/stats';
@@ -7,10 +8,10 @@ import type { RequestDoc } from '../models';
 export const Subscription: SubscriptionResolvers = {
   requestUpdated: {
     subscribe: (_, { communityCode }, ctx) => ctx.pubsub.subscribe<RequestDoc>(topics.requestUpdated(validate.code('communityCode', communityCode))),
-    resolve: (payload: RequestDoc) => payload,
+    resolve: perEvent<RequestDoc>(),
   },
   requestStatsChanged: {
     subscribe: (_, { communityCode }, ctx) => ctx.pubsub.subscribe<RequestStatsValue>(topics.requestStatsChanged(validate.code('communityCode', communityCode))),
-    resolve: (payload: RequestStatsValue) => payload,
+    resolve: perEvent<RequestStatsValue>(),
   },
 };

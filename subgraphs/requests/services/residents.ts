@@ -1,6 +1,7 @@
 import { requireRole, type Viewer } from '../../../shared/platform/auth';
 import { badInput, conflict, notFound, unauthenticated, forbidden } from '../../../shared/platform/errors';
 import { requireArea } from '../../../shared/subgraph/access';
+import { isDuplicateKey } from '../../../shared/subgraph/unique';
 import * as validate from '../../../shared/subgraph/validate';
 import type { Models, ResidentDoc } from '../models';
 
@@ -42,7 +43,7 @@ export async function registerResident(models: Models, viewer: Viewer, input: Re
     return doc.toObject();
   } catch (err) {
     // The unique _id is the registration's guard: two concurrent registrations store one.
-    if ((err as { code?: number }).code === 11000 || /duplicate|UNIQUE constraint/i.test(String((err as Error).message))) {
+    if (isDuplicateKey(err)) {
       throw conflict('You are registered already; a service desk corrects a registration');
     }
     throw err;

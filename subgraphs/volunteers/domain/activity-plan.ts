@@ -43,7 +43,7 @@ export function streetOfficeOf(communityCode: string): string {
  */
 export function planActivity(input: CreateVolunteerActivityInput, viewer: Viewer, now: Date): ActivityPlan {
   const title = v.text('input.title', input.title, { min: 2, max: 100 });
-  const description = v.text('input.description', input.description, { max: 2000 });
+  const description = v.text('input.description', input.description, { max: 2000, multiline: true });
   const communityCode = v.code('input.communityCode', input.communityCode);
   if (!COMMUNITY_STREET.has(communityCode)) throw badInput('input.communityCode', 'is not a known community');
   requireArea(viewer, { communityCode, streetCode: COMMUNITY_STREET.get(communityCode) }, 'input.communityCode');

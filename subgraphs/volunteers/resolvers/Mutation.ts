@@ -3,15 +3,15 @@ import { requireResident, requireRole } from '../../../shared/platform/auth';
 import * as v from '../../../shared/subgraph/validate';
 import type { Context } from '../context';
 import { planActivity } from '../domain/activity-plan';
-import { publishActivityChanged } from '../events';
 import type { MutationResolvers } from '../generated/graphql';
 import { createActivity } from '../services/activities';
+import { changingActivity } from '../services/publishing';
 import { approveCorrection, requestCorrection } from '../services/hours';
 import { recordStationService } from '../services/ledger';
 import { cancelSignUp, checkIn, checkOut, signUpForShift, verifyHours } from '../services/sign-ups';
 import { joinTeam, leaveTeam, registerVolunteer } from '../services/volunteers';
 
-/** Resolvers check the caller and the input, call one service, and publish what changed. */
+/** Resolvers check the caller and the input and call one service; the services publish what changed. */
 export const Mutation: MutationResolvers<Context> = {
   registerVolunteer: async (_root, _args, ctx) => registerVolunteer(ctx.models, await registeredViewer(ctx), ctx.clock()),
 
@@ -33,50 +33,44 @@ export const Mutation: MutationResolvers<Context> = {
 
   signUpForShift: async (_root, { shiftId, idempotencyKey }, ctx) => {
     const residentId = await registeredViewer(ctx);
-    const signUp = await signUpForShift(ctx.models, {
-      residentId,
-      shiftId: v.objectId('shiftId', shiftId),
-      idempotencyKey: v.idempotencyKey('idempotencyKey', idempotencyKey),
-      now: ctx.clock(),
-    });
-    await publishActivityChanged(ctx.models, ctx.pubsub, String(signUp.activityId));
-    return signUp;
+    return changingActivity(ctx, () =>
+      signUpForShift(ctx.models, {
+        residentId,
+        shiftId: v.objectId('shiftId', shiftId),
+        idempotencyKey: v.idempotencyKey('idempotencyKey', idempotencyKey),
+        now: ctx.clock(),
+      }),
+    );
   },
 
   cancelVolunteerSignUp: async (_root, { id }, ctx) => {
-    const signUp = await cancelSignUp(ctx.models, ctx.viewer, v.objectId('id', id), ctx.clock());
-    await publishActivityChanged(ctx.models, ctx.pubsub, String(signUp.activityId));
-    return signUp;
+    return changingActivity(ctx, () => cancelSignUp(ctx.models, ctx.viewer, v.objectId('id', id), ctx.clock()));
   },
 
   checkInVolunteer: async (_root, { signUpId }, ctx) => {
-    const signUp = await checkIn(ctx.models, ctx.viewer, v.objectId('signUpId', signUpId), ctx.clock());
-    await publishActivityChanged(ctx.models, ctx.pubsub, String(signUp.activityId));
-    return signUp;
+    return changingActivity(ctx, () => checkIn(ctx.models, ctx.viewer, v.objectId('signUpId', signUpId), ctx.clock()));
   },
 
   checkOutVolunteer: async (_root, { signUpId }, ctx) => {
-    const signUp = await checkOut(ctx.models, ctx.viewer, v.objectId('signUpId', signUpId), ctx.clock());
-    await publishActivityChanged(ctx.models, ctx.pubsub, String(signUp.activityId));
-    return signUp;
+    return changingActivity(ctx, () => checkOut(ctx.models, ctx.viewer, v.objectId('signUpId', signUpId), ctx.clock()));
   },
 
   verifyVolunteerHours: async (_root, { signUpId, hours }, ctx) => {
-    const signUp = await verifyHours(ctx.models, ctx.viewer, v.objectId('signUpId', signUpId), hours, ctx.clock());
-    await publishActivityChanged(ctx.models, ctx.pubsub, String(signUp.activityId));
-    return signUp;
+    return changingActivity(ctx, () => verifyHours(ctx.models, ctx.viewer, v.objectId('signUpId', signUpId), hours, ctx.clock()));
   },
 
   requestVolunteerHoursCorrection: (_root, { signUpId, hours, reason }, ctx) =>
     requestCorrection(ctx.models, ctx.viewer, {
       signUpId: v.objectId('signUpId', signUpId),
       hours,
-      reason: v.text('reason', reason, { max: 500 }),
+      reason: v.text('reason', reason, { max: 500, multiline: true }),
     }, ctx.clock()),
 
   approveVolunteerHoursCorrection: async (_root, { id }, ctx) => {
-    const { correction, signUp } = await approveCorrection(ctx.models, ctx.viewer, v.objectId('id', id), ctx.clock());
-    await publishActivityChanged(ctx.models, ctx.pubsub, String(signUp.activityId));
+    const { correction } = await changingActivity(ctx, async () => {
+      const approved = await approveCorrection(ctx.models, ctx.viewer, v.objectId('id', id), ctx.clock());
+      return { ...approved, activityId: approved.signUp.activityId };
+    });
     return correction;
   },
 
@@ -84,7 +78,7 @@ export const Mutation: MutationResolvers<Context> = {
     requireRole(ctx.viewer, 'resident', 'staff', 'community_worker', 'admin');
     return recordStationService(ctx.models, ctx.viewer, {
       stationId: v.code('stationId', stationId),
-      description: v.text('description', description, { max: 500 }),
+      description: v.text('description', description, { max: 500, multiline: true }),
       peopleServed: v.intInRange('peopleServed', peopleServed, 1, 10000),
       idempotencyKey: v.idempotencyKey('idempotencyKey', idempotencyKey),
       now: ctx.clock(),

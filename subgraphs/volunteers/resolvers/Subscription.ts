@@ -1,5 +1,6 @@
 import * as v from '../../../shared/subgraph/validate';
-import { refreshLoaders, type Context } from '../context';
+import { perEvent } from '../../../shared/subgraph';
+import type { Context } from '../context';
 import { activityChangedTopic } from '../events';
 import type { SubscriptionResolvers } from '../generated/graphql';
 import type { ActivityDoc } from '../models';
@@ -8,9 +9,7 @@ export const Subscription: SubscriptionResolvers<Context> = {
   volunteerActivityChanged: {
     subscribe: (_root, { activityId }, ctx) =>
       ctx.pubsub.subscribe<ActivityDoc>(activityChangedTopic(String(v.objectId('activityId', activityId)))),
-    resolve: (payload: ActivityDoc, _args: unknown, ctx: Context) => {
-      refreshLoaders(ctx);
-      return payload;
-    },
+    // Fresh loaders (and a fresh `now`) per event: counts as they are after the change.
+    resolve: perEvent<ActivityDoc>(),
   },
 };

@@ -1,9 +1,9 @@
+import { refKey } from '../../../shared/subgraph';
 import { forbidden, unauthenticated } from '../../../shared/platform/errors';
 import type { Context } from '../context';
 import { isOrganiser } from '../domain/access';
 import type { VolunteerActivityResolvers } from '../generated/graphql';
 import type { ActivityDoc } from '../models';
-import type { ReferenceResolver } from './refs';
 
 /** Places over all shifts, and how many are taken. */
 async function fillOf(a: ActivityDoc, ctx: Context) {
@@ -15,7 +15,7 @@ async function fillOf(a: ActivityDoc, ctx: Context) {
 }
 
 export const VolunteerActivity: VolunteerActivityResolvers<Context> = {
-  __resolveReference: ((ref, ctx) => ctx.loaders.activity.load(ref.id)) satisfies ReferenceResolver<'id', ActivityDoc | null>,
+  __resolveReference: (ref, ctx) => ctx.loaders.activity.load(refKey(ref)),
   id: (a) => String(a._id),
   team: (a, _args, ctx) => (a.teamId ? ctx.loaders.team.load(a.teamId) : null),
   station: (a, _args, ctx) => (a.stationId ? ctx.loaders.station.load(a.stationId) : null),

@@ -1,13 +1,13 @@
+import { refKey } from '../../../shared/subgraph';
 import { peopleFor } from '../../../shared/subgraph/privacy';
 import * as v from '../../../shared/subgraph/validate';
 import type { Context } from '../context';
 import { openPeriodAt } from '../domain/opening-hours';
 import type { VolunteerStationResolvers } from '../generated/graphql';
-import type { StationDoc } from '../models';
-import { residentRef, type ReferenceResolver } from './refs';
+import { residentRef } from './refs';
 
 export const VolunteerStation: VolunteerStationResolvers<Context> = {
-  __resolveReference: ((ref, ctx) => ctx.loaders.station.load(ref.id)) satisfies ReferenceResolver<'id', StationDoc | null>,
+  __resolveReference: (ref, ctx) => ctx.loaders.station.load(refKey(ref)),
   id: (s) => s._id,
   community: (s) => ({ code: s.communityCode }),
   openingHours: (s) => s.openingHours,

@@ -1,12 +1,11 @@
+import { refKey } from '../../../shared/subgraph';
 import { peopleFor } from '../../../shared/subgraph/privacy';
 import type { Context } from '../context';
 import { roundHours } from '../domain/stars';
 import type { VolunteerTeamResolvers } from '../generated/graphql';
-import type { TeamDoc } from '../models';
-import type { ReferenceResolver } from './refs';
 
 export const VolunteerTeam: VolunteerTeamResolvers<Context> = {
-  __resolveReference: ((ref, ctx) => ctx.loaders.team.load(ref.id)) satisfies ReferenceResolver<'id', TeamDoc | null>,
+  __resolveReference: (ref, ctx) => ctx.loaders.team.load(refKey(ref)),
   id: (t) => t._id,
   community: (t) => (t.communityCode ? { code: t.communityCode } : null),
   members: async (t, _args, ctx) => peopleFor(ctx.viewer, (await ctx.loaders.membershipsByTeam.load(t._id)).map((m) => ({ id: m.residentId }))),

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { badInput } from '../../../shared/platform/errors';
 import type { ActivityPlan } from '../domain/activity-plan';
 import type { ActivityDoc, Models } from '../models';
-import { isDuplicateKey } from './unique';
+import { isDuplicateKey } from '../../../shared/subgraph';
 
 /**
  * Creates an activity and its shifts from a checked plan. There are no transactions, so the

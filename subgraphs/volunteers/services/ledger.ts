@@ -3,7 +3,7 @@ import type { Viewer } from '../../../shared/platform/auth';
 import { forbidden, notFound, unauthenticated } from '../../../shared/platform/errors';
 import { openPeriodAt } from '../domain/opening-hours';
 import type { LedgerEntryDoc, Models, StationDoc } from '../models';
-import { isDuplicateKey } from './unique';
+import { isDuplicateKey } from '../../../shared/subgraph';
 
 export interface ServiceRecord {
   stationId: string;

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { HOLDS_PLACE } from '../domain/sign-up-status';
 import type { Models, ShiftDoc, SignUpDoc } from '../models';
 import { loadSignUp, transition } from './transitions';
-import { isDuplicateKey } from './unique';
+import { isDuplicateKey } from '../../../shared/subgraph';
 
 /**
  * A shift's places and waitlist. A place is a document numbered 0..capacity-1 with a unique

@@ -21,7 +21,7 @@ import { claimPlace, fillFromWaitlist, handOverPlace, releasePlace } from './pla
 import { creditVerified } from './hours';
 import { claimTime, releaseTime } from './time-claims';
 import { loadSignUp, transition } from './transitions';
-import { isDuplicateKey } from './unique';
+import { isDuplicateKey } from '../../../shared/subgraph';
 
 /** Times of the sign-up's shift, from the copy on the sign-up. */
 const shiftOf = (s: SignUpDoc) => ({ startsAt: s.shiftStartsAt, endsAt: s.shiftEndsAt });

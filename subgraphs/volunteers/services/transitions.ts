@@ -2,7 +2,7 @@ import { conflict, notFound } from '../../../shared/platform/errors';
 import { assertTransition } from '../domain/sign-up-status';
 import type { VolunteerSignUpStatus } from '../generated/graphql';
 import type { Models, SignUpDoc } from '../models';
-import { isDuplicateKey } from './unique';
+import { claimOnce } from '../../../shared/subgraph';
 
 export async function loadSignUp(models: Models, id: SignUpDoc['_id']): Promise<SignUpDoc> {
   const signUp = await models.SignUp.findById(id).lean<SignUpDoc>();
@@ -27,10 +27,7 @@ export async function transition(
 ): Promise<SignUpDoc> {
   assertTransition(signUp.status, to, action);
   const version = (signUp.version ?? 0) + 1;
-  try {
-    await models.Transition.create({ signUpId: signUp._id, version, from: signUp.status, to, at: now, by });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
+  if (!(await claimOnce(models.Transition, { signUpId: signUp._id, version, from: signUp.status, to, at: now, by }))) {
     const current = await loadSignUp(models, signUp._id);
     throw conflict(`Cannot ${action} this sign-up: it changed meanwhile and is now ${current.status}`, { status: current.status });
   }

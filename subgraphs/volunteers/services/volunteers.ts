@@ -1,6 +1,6 @@
 import { conflict, notFound } from '../../../shared/platform/errors';
 import type { Models, ProfileDoc, TeamDoc } from '../models';
-import { isDuplicateKey } from './unique';
+import { isDuplicateKey } from '../../../shared/subgraph';
 
 /** Registers a resident as a volunteer; registering again returns the first profile. */
 export async function registerVolunteer(models: Models, residentId: string, now: Date): Promise<ProfileDoc> {
