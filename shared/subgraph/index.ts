@@ -8,6 +8,7 @@ export * from './scalars';
 export * from './text';
 export * from './access';
 export * from './references';
+export * from './places';
 export * from './residents';
 export * from './service';
 export * from './context';

@@ -93,6 +93,33 @@ describe('references to another subgraph are checked when written', () => {
     expect(ok.data.submitRequest.parkingLot).toEqual({ id: lotId, name: expect.any(String) });
   });
 
+  it('places and departments come from their owner, not from a list in the subgraph: unknown ones are refused', async () => {
+    const LOT = 'mutation($input: ParkingLotInput!) { createParkingLot(input: $input) { id street { code } } }';
+    const lot = {
+      id: 'PL-RF-01', name: '引用测试停车场', address: '深圳市罗湖区东晓路1号', lat: 22.583, lng: 114.134, communityCode: '440303002001',
+      ownerType: 'OFFICE_BUILDING', ownerName: '引用测试', totalSpaces: 10, pricePerHour: 5,
+      windows: [{ days: [1, 2, 3, 4, 5], start: '18:30', end: '07:30', spaces: 5, mustLeaveBy: '07:30' }],
+    };
+    const lots = graph.subgraphs.parking.db.conn.collection('parking_lots');
+    expect(codeOf(await graph.query(LOT, { input: { ...lot, communityCode: '440303999999' } }, admin()))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.communityCode' });
+    expect(codeOf(await graph.query(LOT, { input: { ...lot, ownerType: 'GOVERNMENT_OFFICE', ownerDepartmentId: 'LH-NOWHERE' } }, admin()))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.ownerDepartmentId' });
+    expect(await lots.countDocuments({ _id: 'PL-RF-01' } as never)).toBe(0);
+    const ok = await graph.query(LOT, { input: lot }, admin());
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data.createParkingLot).toEqual({ id: 'PL-RF-01', street: { code: '440303002' } });
+
+    const ACTIVITY = 'mutation($input: CreateVolunteerActivityInput!) { createVolunteerActivity(input: $input) { id } }';
+    const startsAt = new Date(Date.now() + 7 * 86400000);
+    const activity = {
+      title: '引用测试活动', description: '社区清洁', communityCode: '440303999999', organiserId: 'LH-URBAN',
+      shifts: [{ startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 2 * 3600000).toISOString(), capacity: 5 }],
+    };
+    expect(codeOf(await graph.query(ACTIVITY, { input: activity }, admin()))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.communityCode' });
+    expect(codeOf(await graph.query(ACTIVITY, { input: { ...activity, communityCode: SHUIBEI, organiserId: 'LH-NOWHERE' } }, admin()))).toEqual({ code: 'BAD_USER_INPUT', field: 'input.organiserId' });
+    const made = await graph.query(ACTIVITY, { input: { ...activity, communityCode: SHUIBEI } }, admin());
+    expect(made.errors).toBeUndefined();
+  });
+
   it('a dangling reference written before the check reads as null, not as a broken answer', async () => {
     const requests = graph.subgraphs.requests.db.conn.collection('requests');
     const victim = await requests.findOne({});

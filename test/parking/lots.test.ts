@@ -132,7 +132,8 @@ describe('admin lot management', () => {
       [{ name: '  ' }, 'input.name'],
       [{ lat: 40 }, 'input.lat'],
       [{ communityCode: '999999' }, 'input.communityCode'],
-      [{ ownerDepartmentId: 'NOPE' }, 'input.ownerDepartmentId'],
+      // Whether the community and the department exist is asked of requests, their owner:
+      // test/integration/residents.test.ts (this subgraph runs alone here).
       [{ totalSpaces: 0 }, 'input.totalSpaces'],
       [{ pricePerHour: -1 }, 'input.pricePerHour'],
       [{ windows: [{ days: [1], start: '18:30', end: '07:30', spaces: 101 }] }, 'input.windows.0.spaces'],

@@ -1,12 +1,11 @@
 import { requireRole, type Viewer } from '../../../shared/platform/auth';
 import { badInput, conflict, notFound } from '../../../shared/platform/errors';
-import { COMMUNITIES, DEPARTMENTS } from '../../../shared/dev/demo';
 import * as validate from '../../../shared/subgraph/validate';
 import { HOLDING_STATUSES } from '../domain/reservation-status';
 import { parseWindows, type WindowInput } from '../domain/windows';
 import { publishAvailability } from '../events';
 import { OWNER_TYPES, type LotRecord, type OwnerType } from '../models/lot';
-import { isDuplicateKey } from '../../../shared/subgraph';
+import { isDuplicateKey, requireCommunity, requireDepartment, type References } from '../../../shared/subgraph';
 import type { ServiceDeps } from './deps';
 
 /** Shenzhen's extent, with a margin: a lot outside it is a typo. */
@@ -29,7 +28,7 @@ export interface LotInput {
 }
 
 /** Admin: puts a lot online. Ids follow the graph's convention PL-<AREA>-NN. */
-export async function createLot(deps: ServiceDeps, viewer: Viewer, input: LotInput): Promise<LotRecord> {
+export async function createLot(deps: ServiceDeps & { references: References }, viewer: Viewer, input: LotInput): Promise<LotRecord> {
   requireRole(viewer, 'admin');
   const id = typeof input.id === 'string' && /^PL-[A-Z0-9]{1,10}-\d{2,4}$/.test(input.id) ? input.id : null;
   if (!id) throw badInput('input.id', 'must look like PL-DX-36');
@@ -38,19 +37,19 @@ export async function createLot(deps: ServiceDeps, viewer: Viewer, input: LotInp
   const lat = validate.numberInRange('input.lat', input.lat, SHENZHEN_BOUNDS.minLat, SHENZHEN_BOUNDS.maxLat);
   const lng = validate.numberInRange('input.lng', input.lng, SHENZHEN_BOUNDS.minLng, SHENZHEN_BOUNDS.maxLng);
   const communityCode = validate.code('input.communityCode', input.communityCode);
-  const community = COMMUNITIES.find((c) => c.code === communityCode);
-  if (!community) throw badInput('input.communityCode', 'is not a known community');
+  if (!/^\d{12}$/.test(communityCode)) throw badInput('input.communityCode', 'is not a community code (12 digits)');
   if (!OWNER_TYPES.includes(input.ownerType as OwnerType)) throw badInput('input.ownerType', 'is not an owner type');
   const ownerName = validate.text('input.ownerName', input.ownerName, { max: 100 });
   let ownerDepartmentId: string | undefined;
   if (input.ownerDepartmentId !== undefined && input.ownerDepartmentId !== null) {
     ownerDepartmentId = validate.code('input.ownerDepartmentId', input.ownerDepartmentId);
-    if (!DEPARTMENTS.some((d) => d.id === ownerDepartmentId)) throw badInput('input.ownerDepartmentId', 'is not a known department');
   }
   const totalSpaces = validate.intInRange('input.totalSpaces', input.totalSpaces, 1, 10000);
   const pricePerHour = validate.numberInRange('input.pricePerHour', input.pricePerHour, 0, 100);
   const freeFirstMinutes = validate.intInRange('input.freeFirstMinutes', input.freeFirstMinutes ?? 0, 0, 1440);
   const windows = parseWindows('input.windows', input.windows, totalSpaces);
+  const community = await requireCommunity(deps.references, viewer, communityCode, 'input.communityCode');
+  if (ownerDepartmentId) await requireDepartment(deps.references, viewer, ownerDepartmentId, 'input.ownerDepartmentId');
 
   if (await deps.models.Lot.exists({ _id: id })) throw conflict(`Parking lot ${id} already exists`);
   try {

@@ -1,6 +1,6 @@
 import { requireArea } from '../../../shared/subgraph/access';
+import { streetOfCommunity } from '../../../shared/subgraph/places';
 import type { Viewer } from '../../../shared/platform/auth';
-import { COMMUNITIES, DEPARTMENTS } from '../../../shared/dev/demo';
 import { badInput, forbidden } from '../../../shared/platform/errors';
 import * as v from '../../../shared/subgraph/validate';
 import type { CreateVolunteerActivityInput } from '../generated/graphql';
@@ -27,30 +27,27 @@ export interface ActivityPlan {
   idempotencyKey?: string;
 }
 
-const COMMUNITY_STREET = new Map(COMMUNITIES.map((c) => [c.code, c.streetCode]));
-const DEPARTMENT_IDS = new Set(DEPARTMENTS.map((d) => d.id));
-
 /** The street office (a Department) of a community: what community workers organise as. */
 export function streetOfficeOf(communityCode: string): string {
-  return `ST-${COMMUNITY_STREET.get(communityCode)}`;
+  return `ST-${streetOfCommunity(communityCode)}`;
 }
 
 /**
  * Checks who may organise what and every field of the input, before anything is written. Staff
  * organise for their own department, community workers for their community (as its street
- * office), admins for any department they name. Team and station existence is checked by the
- * caller against the database.
+ * office), admins for any department they name. Existence is checked by the caller: the team and
+ * station in this subgraph's database, the community and a named department at their owner (the
+ * requests subgraph, `requireCommunity` / `requireDepartment`).
  */
 export function planActivity(input: CreateVolunteerActivityInput, viewer: Viewer, now: Date): ActivityPlan {
   const title = v.text('input.title', input.title, { min: 2, max: 100 });
   const description = v.text('input.description', input.description, { max: 2000, multiline: true });
   const communityCode = v.code('input.communityCode', input.communityCode);
-  if (!COMMUNITY_STREET.has(communityCode)) throw badInput('input.communityCode', 'is not a known community');
-  requireArea(viewer, { communityCode, streetCode: COMMUNITY_STREET.get(communityCode) }, 'input.communityCode');
+  if (!/^\d{12}$/.test(communityCode)) throw badInput('input.communityCode', 'is not a community code (12 digits)');
+  requireArea(viewer, { communityCode, streetCode: streetOfCommunity(communityCode) }, 'input.communityCode');
   const teamId = input.teamId == null ? null : v.code('input.teamId', input.teamId);
   const stationId = input.stationId == null ? null : v.code('input.stationId', input.stationId);
   const named = input.organiserId == null ? undefined : v.code('input.organiserId', input.organiserId);
-  if (named !== undefined && !DEPARTMENT_IDS.has(named)) throw badInput('input.organiserId', 'is not a known department');
 
   let organiserId: string;
   if (viewer.role === 'staff') {

@@ -1,6 +1,7 @@
 import { registeredViewer } from '../../../shared/subgraph/residents';
 import { requireResident, requireRole } from '../../../shared/platform/auth';
 import * as v from '../../../shared/subgraph/validate';
+import { requireCommunity, requireDepartment } from '../../../shared/subgraph';
 import type { Context } from '../context';
 import { planActivity } from '../domain/activity-plan';
 import type { MutationResolvers } from '../generated/graphql';
@@ -28,6 +29,8 @@ export const Mutation: MutationResolvers<Context> = {
   createVolunteerActivity: async (_root, { input }, ctx) => {
     requireRole(ctx.viewer, 'staff', 'community_worker', 'admin');
     const plan = planActivity(input, ctx.viewer, ctx.clock());
+    await requireCommunity(ctx.references, ctx.viewer, plan.communityCode, 'input.communityCode');
+    if (input.organiserId != null) await requireDepartment(ctx.references, ctx.viewer, plan.organiserId, 'input.organiserId');
     return createActivity(ctx.models, plan, ctx.viewer.subject ?? ctx.viewer.role);
   },
 
