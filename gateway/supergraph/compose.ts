@@ -75,7 +75,8 @@ export function composeFromConfig(configPath: string): CompositionOutcome {
  * (`@authenticated` and friends are the gateway's business).
  */
 export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
-  return Supergraph.build(supergraphSdl, { supportedFeatures: null }).apiSchema().toGraphQLJSSchema();
+  // With @defer: the default executor (GATEWAY_EXECUTOR=citygraph) serves it, so clients see it.
+  return Supergraph.build(supergraphSdl, { supportedFeatures: null }).apiSchema().toGraphQLJSSchema({ includeDefer: true });
 }
 
 /** The API schema as SDL (schema/api.graphql), printed like the gateway's introspection prints back. */

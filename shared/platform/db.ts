@@ -122,6 +122,24 @@ export async function syncIndexes(conn: mongoose.Connection): Promise<void> {
     await model.createCollection().catch((err: { codeName?: string; code?: number }) => {
       if (err.code !== 48 && err.codeName !== 'NamespaceExists') throw err;
     });
-    await model.createIndexes();
+    await createIndexesRetrying(model);
+  }
+}
+
+/**
+ * `createIndexes` is idempotent, so a failed attempt is tried again a few times: FerretDB on
+ * PostgreSQL can report a deadlock when its own index DDL meets another session's (the GIN index
+ * sync of `shared/dev/pg-indexes.ts`, or a second process starting on the same database). An error
+ * that persists is thrown.
+ */
+async function createIndexesRetrying(model: mongoose.Model<any>, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await model.createIndexes();
+      return;
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 100));
+    }
   }
 }

@@ -80,6 +80,9 @@ beforeAll(async () => {
       subgraphMutationTimeoutMs: MUTATION_TIMEOUT_MS,
       circuitBreaker: { failureThreshold: 3, cooldownMs: 400 },
       subgraphRetries: 1,
+      // Identical queries at once would share one execution (REQUEST_SHARING): these tests are
+      // about how the breaker gates separate executions, so each query executes on its own.
+      perf: { ...gatewayOptions({}).perf!, requestSharing: false },
     }),
   );
   url = `${await gateway.listen(0)}/graphql`;

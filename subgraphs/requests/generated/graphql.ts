@@ -200,8 +200,8 @@ export type Resident = {
   realNameVerified: Scalars['Boolean']['output'];
   /**
    * The registered real name; an empty string until the resident registers (kept non-null: a nullable
-   * name would conflict with every other type's non-null `name` in one selection, e.g. the gateway's
-   * `_entities` fetches).
+   * name would conflict with every other type's non-null `name` in one selection, e.g. in the
+   * gateway's entity fetches).
    */
   name: Scalars['String']['output'];
   /**
