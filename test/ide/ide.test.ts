@@ -45,6 +45,15 @@ async function openTab(page: Page, name: string) {
     },
     name,
   );
+  await editorsSettled(page);
+}
+
+/**
+ * GraphiQL derives the operation to run from the editors' contents in a debounced update; a
+ * click right after a change can still run the previous tab's operation name.
+ */
+async function editorsSettled(page: Page) {
+  await page.waitForTimeout(800);
 }
 
 it('serves GraphiQL to browsers and the GraphQL door to everyone else', async () => {
@@ -134,6 +143,7 @@ it('runs Communities and shows a subscription event in the browser', async () =>
     const headers = shown?.querySelector('.CodeMirror') as (Element & { CodeMirror?: { setValue(v: string): void } }) | null;
     headers?.CodeMirror?.setValue(JSON.stringify({ authorization: `Bearer ${token}` }));
   }, worker);
+  await editorsSettled(page);
   await page.locator('.graphiql-execute-button').click();
   // The gateway has opened the upstream stream (the browser's subscription reached it over
   // graphql-ws); then a moment for the subgraph to register it before the change happens.
@@ -191,6 +201,7 @@ it('shows the deferred parts of a query with @defer', async () => {
     const el = document.querySelector('.graphiql-query-editor .CodeMirror') as (Element & { CodeMirror?: { setValue(v: string): void } }) | null;
     el?.CodeMirror?.setValue(q);
   }, query);
+  await editorsSettled(page);
   await page.locator('.graphiql-execute-button').click();
   // GraphiQL merges each deferred part into the answer it shows.
   await page.waitForFunction(() => {
