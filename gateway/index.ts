@@ -27,9 +27,9 @@ async function main(options: GatewayOptions): Promise<void> {
   initTracing('gateway');
   const server = await createGatewayServer({ ...options, logger: log });
   const url = await server.listen();
-  log.info({ url: `${url}/graphql` }, `gateway ready at ${url}/graphql`);
   // SIGTERM / SIGINT: refuse new connections, finish requests in progress, then end subscriptions
-  // (graphql-ws close 1001, event streams completed) and exit 0.
+  // (graphql-ws close 1001, event streams completed) and exit 0. Installed before "ready" is
+  // said, so a supervisor that stops the gateway as soon as it is ready gets a graceful stop.
   installGracefulShutdown({
     name: 'gateway',
     servers: [server.httpServer],
@@ -37,6 +37,7 @@ async function main(options: GatewayOptions): Promise<void> {
     isLongLived: (req) => pathOf(req) === '/graphql/stream',
     stop: () => server.stop(),
   });
+  log.info({ url: `${url}/graphql` }, `gateway ready at ${url}/graphql`);
 }
 
 // Read before the workers are forked, so every bad variable (GATEWAY_WORKERS too) is named at once.
