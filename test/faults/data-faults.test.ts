@@ -58,7 +58,10 @@ const kinds: Kind[] = [
     collection: 'parking_reservations',
     probe: `{ parkingLot(id: "${LOT}") { id } }`,
     async send(residentId, key, signal) {
-      const arriveAt = new Date(Date.now() + 20 * 60000).toISOString();
+      // A retry is the same request: the same arrival time under the same key (another input
+      // under a used key is IDEMPOTENCY_KEY_REUSED).
+      if (!arrivals.has(key)) arrivals.set(key, new Date(Date.now() + 20 * 60000).toISOString());
+      const arriveAt = arrivals.get(key)!;
       const answer = await graph.query(OPS.reserveParking, { lotId: LOT, plate: testPlate(Number(residentId.replace(/\D/g, ''))), arriveAt, key }, graph.residentToken(residentId), { signal });
       return { answer, id: idOf(answer, 'reserveParking') };
     },
@@ -125,6 +128,7 @@ async function gatewaySeesBack(kind: Kind): Promise<void> {
  */
 const KNOWN_IN_FLIGHT_RETRY_CONFLICT = new Set<string>();
 
+const arrivals = new Map<string, string>();
 const freshResident = () => `R-FT-${String(100 + seq++)}`;
 
 beforeAll(async () => {
@@ -133,6 +137,15 @@ beforeAll(async () => {
     // Longer than the database timeout, so the subgraphs' own SERVICE_UNAVAILABLE reaches the client.
     gatewayEnv: { SUBGRAPH_TIMEOUT_MS: '8000' },
   });
+  // The fresh residents exist in the real-name registry (verified, as hostels ask), as a desk
+  // clerk would have left them: the other subgraphs refuse residents they cannot find there.
+  const requests = await graph.db('requests');
+  await requests.conn.collection('residents').insertMany(
+    Array.from({ length: 200 }, (_, i) => ({
+      _id: `R-FT-${100 + i}`, name: `测试居民${i}`, phone: '13800000000', homeCommunityCode: '440303003001',
+      realNameVerified: true, registeredAt: new Date(), verifiedAt: new Date(), verifiedBy: 'fault-tests',
+    })) as never[],
+  );
   // A lot shared all day, so bookings work whatever the time of the run.
   const parkingDb = await graph.db('parking');
   await insertLot(createModels(parkingDb.conn), LOT, ALL_DAY(200));

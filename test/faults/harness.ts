@@ -168,6 +168,8 @@ export class FaultGraph {
     return graph;
   }
 
+  private ports: Record<string, string> = {};
+
   private async boot(options: FaultGraphOptions): Promise<void> {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'citygraph-faults-'));
     this.ferret = await startFerret(this.dir, 0);
@@ -185,6 +187,8 @@ export class FaultGraph {
     };
     const ports: Record<string, string> = {};
     for (const name of names) ports[`${name.toUpperCase()}_PORT`] = String(await freePort());
+    // Every subgraph learns every other's port: writes check references at their owner.
+    this.ports = ports;
     await Promise.all(names.map((name) => this.addSubgraph(name, name, Number(ports[`${name.toUpperCase()}_PORT`]))));
     if (options.gateway !== false) {
       const port = await freePort();
@@ -219,6 +223,7 @@ export class FaultGraph {
     const actual = port ?? (await freePort());
     const p = new ManagedProcess(id as ProcessName, `subgraphs/${name}/index.ts`, actual, {
       ...this.baseEnv,
+      ...this.ports,
       [`${name.toUpperCase()}_PORT`]: String(actual),
       ...env,
     });
