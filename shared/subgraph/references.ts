@@ -115,6 +115,8 @@ export class References {
     if (!Array.isArray(entities) || entities.length !== 1) {
       throw ownerUnavailable(q.owner, field, body.errors?.[0]?.message ?? `HTTP ${res.status}`);
     }
+    // A null with errors is the owner failing to look (its database down), not "no such entity".
+    if (entities[0] == null && body.errors?.length) throw ownerUnavailable(q.owner, field, body.errors[0].message);
     return entities[0] ?? null;
   }
 }
