@@ -12,6 +12,7 @@ import { SUBGRAPH_NAMES } from '../../shared/subgraph/subgraph-deps';
 import type { GatewayServer } from '../../gateway/server';
 import { gatewayOptions } from '../support/gateway';
 import { startGraph, type RunningGraph } from '../support/graph';
+import { arrivalToday } from '../support/arrival';
 
 /**
  * The gateway's response cache follows the subgraphs' `@cacheControl` hints through real HTTP:
@@ -95,6 +96,7 @@ it('keeps answers per viewer and marks a signed-in viewer\'s answer private', as
 });
 
 it('a mutation through the gateway empties the cache: the next answer shows it at once', async () => {
+  const arriveAt = await arrivalToday(30);
   const near = await post(graph.gatewayUrl, contract, { lat: centre.lat, lng: centre.lng, radiusMeters: 1000 }, undefined, 'NearbyParking');
   expect(near.body.errors).toBeUndefined();
   // Open requests may differ per viewer (PRIVATE), so the shortest hint and the narrowest scope win.
@@ -103,7 +105,6 @@ it('a mutation through the gateway empties the cache: the next answer shows it a
   const cached = await post(graph.gatewayUrl, contract, { lat: centre.lat, lng: centre.lng, radiusMeters: 1000 }, undefined, 'NearbyParking');
   expect(cached.body).toEqual(near.body);
 
-  const arriveAt = new Date(Date.now() + 30 * 60000).toISOString();
   const reserved = await post(graph.gatewayUrl, contract, { lotId: lot.id, plate: '粤B7C101', arriveAt }, residentToken, 'ReserveParking');
   expect(reserved.body.errors).toBeUndefined();
   expect(reserved.cacheControl).toBe('no-store');
@@ -259,12 +260,12 @@ describe('two gateway replicas with Redis', () => {
   });
 
   it('a mutation served by one replica empties the other replica\'s cache', async () => {
+    const arriveAt = await arrivalToday(40);
     const first = await post(bUrl, LOTS_OF_DONGXIAO, { code: centre.code });
     expect(first.body.errors).toBeUndefined();
     const lot = first.body.data.community.parkingLots.find((l: any) => l.freeSpacesNow > 0);
     expect(b.responseCache!.size).toBeGreaterThan(0);
 
-    const arriveAt = new Date(Date.now() + 40 * 60000).toISOString();
     const reserved = await post(aUrl, contract, { lotId: lot.id, plate: '粤B7C102', arriveAt }, otherToken, 'ReserveParking');
     expect(reserved.body.errors).toBeUndefined();
 

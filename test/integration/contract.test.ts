@@ -5,6 +5,7 @@ import { DEMO_RESIDENT_ID, DONGXIAO_STREET, COMMUNITIES, SHUIBEI } from '../../s
 import { SUBGRAPH_NAMES } from '../../shared/subgraph/subgraph-deps';
 import { startGraph, type RunningGraph } from '../support/graph';
 import { STATS_SCOPES } from '../../subgraphs/requests/services/stats-counters';
+import { arrivalToday } from '../support/arrival';
 
 /**
  * Every operation city apps send (test/contract/operations.graphql, a copy of the shared contract)
@@ -164,10 +165,10 @@ it('SubmitRequest refuses bad input with the field and changes nothing', async (
 });
 
 it('ReserveParking confirms a space with its entry window and takes it from the free count', async () => {
+  const arriveAt = await arrivalToday(30);
   const centre = COMMUNITIES.find((c) => c.streetCode === DONGXIAO_STREET)!;
   const near = await graph.query(contractSource, { lat: centre.lat, lng: centre.lng, radiusMeters: 1000 }, undefined, 'NearbyParking');
   const lot = near.data.parkingLotsNear[0];
-  const arriveAt = new Date(Date.now() + 30 * 60000).toISOString();
   const res = await run('ReserveParking', { lotId: lot.id, plate: '粤B5K321', arriveAt }, residentToken);
   expect(res.errors).toBeUndefined();
   const r = res.data.reserveParking;

@@ -5,6 +5,7 @@ import type { Viewer } from '../../shared/platform/auth';
 import { COMMUNITIES, DEMO_RESIDENT_ID, DONGXIAO_STREET, SHUIBEI } from '../../shared/dev/demo';
 import { startGraph, type RunningGraph } from '../support/graph';
 import { testConfig } from '../support/subgraph';
+import { arrivalToday } from '../support/arrival';
 
 /**
  * Every role against every contract operation and the main mutations, through the gateway:
@@ -95,8 +96,8 @@ describe('mutations', () => {
 
   it('ReserveParking: residents only; the free count moves only for them', async () => {
     const free = async () => (await graph.query(`{ parkingLot(id: "${lotId}") { freeSpacesNow } }`)).data.parkingLot.freeSpacesNow;
+    const vars = { lotId, plate: '粤B3C456', arriveAt: await arrivalToday(25) };
     const before = await free();
-    const vars = { lotId, plate: '粤B3C456', arriveAt: new Date(Date.now() + 25 * 60000).toISOString() };
     expect(await outcomeOf(contract, vars, 'anonymous', 'ReserveParking')).toBe('UNAUTHENTICATED');
     for (const role of ['staff', 'communityWorker', 'admin'] as const) expect({ role, o: await outcomeOf(contract, vars, role, 'ReserveParking') }).toEqual({ role, o: 'FORBIDDEN' });
     expect(await free()).toBe(before);

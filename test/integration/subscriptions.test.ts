@@ -9,6 +9,7 @@ import { InProcessPubSub } from '../../shared/platform/pubsub';
 import { createSubgraph as createRequestsSubgraph } from '../../subgraphs/requests/server';
 import { startGraph, type RunningGraph } from '../support/graph';
 import { gql, residentViewer, testConfig } from '../support/subgraph';
+import { arrivalToday } from '../support/arrival';
 
 /**
  * The contract's subscriptions through the gateway against the city graph: a mutation through
@@ -58,6 +59,7 @@ async function untilStreams(n: number) {
 }
 
 it('LiveParking over graphql-ws: a reservation through the gateway brings free spaces and the lot\'s complaints', async () => {
+  const arriveAt = await arrivalToday(20);
   const centre = COMMUNITIES.find((c) => c.streetCode === DONGXIAO_STREET)!;
   const near = await graph.query('query($lat: Float!, $lng: Float!) { parkingLotsNear(lat: $lat, lng: $lng, radiusMeters: 1000, onlyAvailable: true) { id freeSpacesNow } }', { lat: centre.lat, lng: centre.lng });
   const lot = near.data.parkingLotsNear[0];
@@ -66,7 +68,7 @@ it('LiveParking over graphql-ws: a reservation through the gateway brings free s
   await untilStreams(1);
   const reserved = await graph.query(
     'mutation($lotId: ID!, $arriveAt: DateTime!) { reserveParking(lotId: $lotId, plate: "粤B7Q210", arriveAt: $arriveAt) { id } }',
-    { lotId: lot.id, arriveAt: new Date(Date.now() + 20 * 60000).toISOString() },
+    { lotId: lot.id, arriveAt },
     token,
   );
   expect(reserved.errors).toBeUndefined();
