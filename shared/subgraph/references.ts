@@ -39,14 +39,19 @@ export function ownerUnavailable(owner: SubgraphName, field: string, why: string
   return new GraphQLError(`${field}: ${reason}`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', subgraph: owner, field, reason } });
 }
 
+/** Why an owner gave no answer; the caller names its own field (see `ownerUnavailable`). */
+class OwnerDown extends Error {}
+
 /**
  * Asks the subgraph that owns an entity whether it exists, over the owner's `_entities` with a
  * signed viewer header (the caller's own viewer: the owner applies its own rules). Confirmed
  * entities are remembered for a short while; absences never are, so an entity created a moment
- * ago is found.
+ * ago is found. Questions about one entity that overlap share one call (a burst of 50 writes by one
+ * resident asks the registry once, not 50 times).
  */
 export class References {
   private readonly cache = new Map<string, { entity: Record<string, unknown>; expires: number }>();
+  private readonly inFlight = new Map<string, Promise<Record<string, unknown> | null>>();
   private readonly ttlMs: number;
   private readonly timeoutMs: number;
   private readonly maxEntries: number;
@@ -73,13 +78,27 @@ export class References {
     const cacheKey = `${q.owner}|${q.typename}|${JSON.stringify(q.key)}|${q.selection}`;
     const hit = this.cache.get(cacheKey);
     if (hit && hit.expires > Date.now() && (!q.accept || q.accept(hit.entity))) return hit.entity as T;
-    const entity = await this.ask(url, viewer, q, field);
-    this.cache.delete(cacheKey);
-    if (entity) {
-      if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(cacheKey, { entity, expires: Date.now() + this.ttlMs });
+    let asking = this.inFlight.get(cacheKey);
+    if (!asking) {
+      asking = this.ask(url, viewer, q)
+        .then((entity) => {
+          this.cache.delete(cacheKey);
+          if (entity) {
+            if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
+            this.cache.set(cacheKey, { entity, expires: Date.now() + this.ttlMs });
+          }
+          return entity;
+        })
+        .finally(() => this.inFlight.delete(cacheKey));
+      this.inFlight.set(cacheKey, asking);
     }
-    return entity as T | null;
+    try {
+      return (await asking) as T | null;
+    } catch (err) {
+      // Each caller of a shared question is told about its own field.
+      if (err instanceof OwnerDown) throw ownerUnavailable(q.owner, field, err.message);
+      throw err;
+    }
   }
 
   /**
@@ -92,7 +111,7 @@ export class References {
     return entity;
   }
 
-  private async ask(url: string, viewer: Viewer, q: EntityQuery, field: string): Promise<Record<string, unknown> | null> {
+  private async ask(url: string, viewer: Viewer, q: EntityQuery): Promise<Record<string, unknown> | null> {
     const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${q.typename} { ${q.selection} } } }`;
     let res: Response;
     try {
@@ -103,20 +122,20 @@ export class References {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw ownerUnavailable(q.owner, field, (err as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : 'not reachable');
+      throw new OwnerDown((err as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : 'not reachable');
     }
     let body: { data?: { _entities?: Array<Record<string, unknown> | null> }; errors?: Array<{ message: string }> };
     try {
       body = (await res.json()) as typeof body;
     } catch {
-      throw ownerUnavailable(q.owner, field, `HTTP ${res.status} without a GraphQL answer`);
+      throw new OwnerDown(`HTTP ${res.status} without a GraphQL answer`);
     }
     const entities = body.data?._entities;
     if (!Array.isArray(entities) || entities.length !== 1) {
-      throw ownerUnavailable(q.owner, field, body.errors?.[0]?.message ?? `HTTP ${res.status}`);
+      throw new OwnerDown(body.errors?.[0]?.message ?? `HTTP ${res.status}`);
     }
     // A null with errors is the owner failing to look (its database down), not "no such entity".
-    if (entities[0] == null && body.errors?.length) throw ownerUnavailable(q.owner, field, body.errors[0].message);
+    if (entities[0] == null && body.errors?.length) throw new OwnerDown(body.errors[0].message);
     return entities[0] ?? null;
   }
 }
