@@ -234,6 +234,41 @@ const TITLES: Record<string, [string, string]> = {
 const CHANNELS: Channel[] = ['HOTLINE_12345', 'I_SHENZHEN', 'WECHAT', 'I_SHENZHEN', 'HOTLINE_12345', 'GRID_PATROL', 'ONLINE_MONITORING'];
 const RESIDENT_IDS = [DEMO_RESIDENT.id, ...OTHER_RESIDENTS.map((r) => r.id), ...SENIOR_RESIDENTS.map((r) => r.id)];
 
+/** One band of a seeded status mix: rolls below `below` get `status`, aged `minDays` + up to `spreadDays`. */
+interface StatusBand {
+  below: number;
+  status: RequestStatus;
+  minDays: number;
+  spreadDays: number;
+}
+
+const HISTORY_MIX: StatusBand[] = [
+  { below: 0.62, status: 'CLOSED', minDays: 15, spreadDays: 100 },
+  { below: 0.7, status: 'RESOLVED', minDays: 7, spreadDays: 6 },
+  { below: 0.78, status: 'IN_PROGRESS', minDays: 1, spreadDays: 12 },
+  { below: 0.83, status: 'ACCEPTED', minDays: 0.2, spreadDays: 2 },
+  { below: 0.88, status: 'DISPATCHED', minDays: 0.05, spreadDays: 0.5 },
+  { below: 0.9, status: 'RETURNED', minDays: 0.2, spreadDays: 1 },
+  { below: 0.92, status: 'REOPENED', minDays: 10, spreadDays: 10 },
+  { below: 0.95, status: 'DUPLICATE', minDays: 5, spreadDays: 30 },
+];
+
+const UNIT_MIX: StatusBand[] = [
+  { below: 0.7, status: 'CLOSED', minDays: 15, spreadDays: 350 },
+  { below: 0.78, status: 'RESOLVED', minDays: 7, spreadDays: 6 },
+  { below: 0.86, status: 'IN_PROGRESS', minDays: 1, spreadDays: 12 },
+  { below: 0.91, status: 'ACCEPTED', minDays: 0.2, spreadDays: 2 },
+  { below: 0.95, status: 'DISPATCHED', minDays: 0.05, spreadDays: 0.5 },
+];
+
+/** A status and an age from one roll; rolls past every band are old closed requests. */
+function statusByRoll(rnd: () => number, mix: StatusBand[], closedMinDays: number, closedSpreadDays: number): { status: RequestStatus; ageDays: number } {
+  const roll = rnd();
+  const band = mix.find((b) => roll < b.below);
+  if (!band) return { status: 'CLOSED', ageDays: closedMinDays + rnd() * closedSpreadDays };
+  return { status: band.status, ageDays: band.minDays + rnd() * band.spreadDays };
+}
+
 /** The ~200 past requests: spread over communities, items, levels and statuses. */
 function historySpecs(now: Date): Spec[] {
   const rnd = random(20211845);
@@ -245,19 +280,8 @@ function historySpecs(now: Date): Spec[] {
     const community = COMMUNITIES[i % COMMUNITIES.length];
     const item = pick(nonFallback);
     const [title, description] = TITLES[item.categoryCode];
-    const roll = rnd();
     // Mostly finished history, as in Guangming's figures, with a tail of open and overdue work.
-    let status: RequestStatus;
-    let ageDays: number;
-    if (roll < 0.62) [status, ageDays] = ['CLOSED', 15 + rnd() * 100];
-    else if (roll < 0.7) [status, ageDays] = ['RESOLVED', 7 + rnd() * 6];
-    else if (roll < 0.78) [status, ageDays] = ['IN_PROGRESS', 1 + rnd() * 12];
-    else if (roll < 0.83) [status, ageDays] = ['ACCEPTED', 0.2 + rnd() * 2];
-    else if (roll < 0.88) [status, ageDays] = ['DISPATCHED', 0.05 + rnd() * 0.5];
-    else if (roll < 0.9) [status, ageDays] = ['RETURNED', 0.2 + rnd()];
-    else if (roll < 0.92) [status, ageDays] = ['REOPENED', 10 + rnd() * 10];
-    else if (roll < 0.95 && i > 20) [status, ageDays] = ['DUPLICATE', 5 + rnd() * 30];
-    else [status, ageDays] = ['CLOSED', 20 + rnd() * 60];
+    const { status, ageDays } = statusByRoll(rnd, i > 20 ? HISTORY_MIX : HISTORY_MIX.filter((b) => b.status !== 'DUPLICATE'), 20, 60);
     const peopleRoll = rnd();
     const channel = pick(CHANNELS);
     specs.push({
@@ -403,15 +427,7 @@ async function seedScaleUnit(m: Models, unit: number, now: Date): Promise<void> 
     const community = rnd() < 0.7 ? communityByCode.get(resident.homeCommunityCode)! : pick(COMMUNITIES);
     const item = pick(nonFallback);
     const [title, description] = TITLES[item.categoryCode];
-    const roll = rnd();
-    let status: RequestStatus;
-    let ageDays: number;
-    if (roll < 0.7) [status, ageDays] = ['CLOSED', 15 + rnd() * 350];
-    else if (roll < 0.78) [status, ageDays] = ['RESOLVED', 7 + rnd() * 6];
-    else if (roll < 0.86) [status, ageDays] = ['IN_PROGRESS', 1 + rnd() * 12];
-    else if (roll < 0.91) [status, ageDays] = ['ACCEPTED', 0.2 + rnd() * 2];
-    else if (roll < 0.95) [status, ageDays] = ['DISPATCHED', 0.05 + rnd() * 0.5];
-    else [status, ageDays] = ['CLOSED', 30 + rnd() * 300];
+    const { status, ageDays } = statusByRoll(rnd, UNIT_MIX, 30, 300);
     const channel = pick(CHANNELS);
     const grid = channel === 'GRID_PATROL' || channel === 'ONLINE_MONITORING';
     specs.push({
