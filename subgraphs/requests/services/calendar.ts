@@ -128,8 +128,8 @@ export async function clearCalendarDay(ctx: CalendarServiceContext, input: { dat
   return workingCalendarYear(ctx.models, year);
 }
 
-/** The year's edits, newest first; admins only. */
+/** The year's edits, newest first (ties on `at`, as under a fixed clock, by insertion order); admins only. */
 export async function calendarChanges(models: Models, viewer: Viewer, year: number) {
   requireRole(viewer, 'admin');
-  return models.CalendarChange.find({ year }).sort({ at: -1 }).limit(500).lean();
+  return models.CalendarChange.find({ year }).sort({ at: -1, _id: -1 }).limit(500).lean();
 }
