@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
 import type { Viewer } from '../../shared/platform/auth';
+import { InProcessPubSub, type PubSub } from '../../shared/platform/pubsub';
+import { RedisPubSub } from '../../shared/platform/pubsub-redis';
 import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { WorkingCalendar } from '../../shared/subgraph/calendar';
 import { addWorkingDays } from '../../shared/subgraph/time';
@@ -11,13 +15,16 @@ import { testConfig } from '../support/subgraph';
  * The working calendar through the gateway, with the clock fixed before the 2026 National Day
  * break (Oct 1–7 off, Sun Sep 20 and Sat Oct 10 worked): deadlines skip the holidays and count the
  * make-up Saturday; an admin's edit moves the next deadline computed, here and in a second replica
- * that only hears of it over the pub/sub; nobody else may edit.
+ * that only hears of it over the pub/sub (Redis when it is there); nobody else may edit.
  */
 
 const WED_SEP_30 = new Date('2026-09-30T10:00:00+08:00');
 let now = WED_SEP_30;
 let graph: RunningGraph;
 let replicaB: SubgraphServer;
+let pubsubB: PubSub | undefined;
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisPrefix = `citygraph-test-${randomBytes(4).toString('hex')}:`;
 const calendarB = new WorkingCalendar();
 
 const demo: Viewer = { role: 'resident', subject: DEMO_RESIDENT_ID, residentId: DEMO_RESIDENT_ID };
@@ -47,14 +54,20 @@ async function until(check: () => boolean, ms = 5000) {
 }
 
 beforeAll(async () => {
-  graph = await startGraph({ now: WED_SEP_30, clock: () => now });
-  // A second requests replica on the same database and pub/sub (in-process here, Redis in
-  // production), with a calendar of its own so what it holds is what it loaded and heard.
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redisUp = await probe.connect().then(() => true, () => false);
+  probe.disconnect();
+  if (!redisUp) console.warn(`Redis is not reachable at ${REDIS_URL}: the replicas share one in-process pub/sub instead`);
+  graph = await startGraph({ now: WED_SEP_30, clock: () => now, pubsub: (name) => (name === 'requests' && redisUp ? new RedisPubSub(REDIS_URL, redisPrefix) : new InProcessPubSub()) });
+  // A second requests replica on the same database, with its own Redis connections (as in
+  // production) and a calendar of its own, so what it holds is what it loaded and heard.
   const requests = graph.subgraphs.requests;
-  replicaB = await createRequestsSubgraph({ db: requests.db, config: testConfig, pubsub: requests.pubsub, clock: () => now }, { calendar: calendarB });
+  pubsubB = redisUp ? new RedisPubSub(REDIS_URL, redisPrefix) : undefined;
+  replicaB = await createRequestsSubgraph({ db: requests.db, config: testConfig, pubsub: pubsubB ?? requests.pubsub, clock: () => now }, { calendar: calendarB });
 }, 120_000);
 afterAll(async () => {
   await replicaB?.stop();
+  await pubsubB?.close();
   await graph?.stop();
 });
 
