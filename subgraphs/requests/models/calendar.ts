@@ -29,6 +29,15 @@ export interface CalendarChangeDoc {
   at: Date;
 }
 
+/** A notice year whose days are stored: the seed stores a year once, so later edits stand. */
+export interface CalendarNoticeDoc {
+  /** The notice's year. */
+  _id: number;
+  storedAt: Date;
+}
+
+const noticeSchema = new Schema<CalendarNoticeDoc>({ _id: Number, storedAt: { type: Date, required: true } }, { versionKey: false });
+
 const daySchema = new Schema<CalendarDayDoc>(
   {
     _id: String,
@@ -62,4 +71,8 @@ export function calendarDayModel(conn: Connection): Model<CalendarDayDoc> {
 
 export function calendarChangeModel(conn: Connection): Model<CalendarChangeDoc> {
   return (conn.models.CalendarChange as Model<CalendarChangeDoc>) ?? conn.model<CalendarChangeDoc>('CalendarChange', changeSchema, 'calendar_changes');
+}
+
+export function calendarNoticeModel(conn: Connection): Model<CalendarNoticeDoc> {
+  return (conn.models.CalendarNotice as Model<CalendarNoticeDoc>) ?? conn.model<CalendarNoticeDoc>('CalendarNotice', noticeSchema, 'calendar_notices');
 }

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { accessLogModel } from './access-log';
-import { calendarChangeModel, calendarDayModel } from './calendar';
+import { calendarChangeModel, calendarDayModel, calendarNoticeModel } from './calendar';
 import { categoryModel, itemModel } from './catalog';
 import { claimModel } from './claim';
 import { communityOrderModel } from './community-order';
@@ -34,6 +34,7 @@ export function createModels(conn: Connection) {
     AccessLog: accessLogModel(conn),
     CalendarDay: calendarDayModel(conn),
     CalendarChange: calendarChangeModel(conn),
+    CalendarNotice: calendarNoticeModel(conn),
   };
 }
 

@@ -38,8 +38,7 @@ export async function seedCalendarFromNotices(models: Models, now: Date): Promis
   }
   let stored = 0;
   for (const [year, days] of byYear) {
-    const marker = `calendar:notices:${year}`;
-    if (await models.Claim.exists({ _id: marker })) continue;
+    if (await models.CalendarNotice.exists({ _id: year })) continue;
     const ops = days.map((d) => ({
       updateOne: {
         filter: { _id: d.date },
@@ -55,7 +54,7 @@ export async function seedCalendarFromNotices(models: Models, now: Date): Promis
       if (!isDuplicateKey(err)) throw err;
     }
     try {
-      await models.Claim.create({ _id: marker, at: now });
+      await models.CalendarNotice.create({ _id: year, storedAt: now });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
