@@ -80,6 +80,18 @@ it('a request filed the day before National Day is due after the break, counting
   expect(r.dueAt).toBe('2026-10-13T02:00:00.000Z');
 });
 
+it('a request filed on the Friday before the Spring Festival counts the make-up Saturday and skips the break', async () => {
+  now = new Date('2026-02-13T16:30:00+08:00');
+  try {
+    const r = await submitStreetLight();
+    expect(r.acceptDueAt).toBe(new Date('2026-02-14T16:30:00+08:00').toISOString()); // Sat Feb 14 is worked
+    // Feb 14, 24, 25, 26, 27 (Feb 15–23 off; Mon–Fri alone: Feb 20).
+    expect(r.dueAt).toBe(new Date('2026-02-27T16:30:00+08:00').toISOString());
+  } finally {
+    now = WED_SEP_30;
+  }
+});
+
 it('the calendar is public and seeded from the notice; who edited is for admins', async () => {
   const res = await graph.query(YEAR, { year: 2026 });
   expect(res.errors).toBeUndefined();
