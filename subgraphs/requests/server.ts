@@ -35,10 +35,11 @@ export async function createRequestsSubgraph(deps: SubgraphDeps, { calendar }: {
   await seedCalendarFromNotices(createModels(deps.db.conn), deps.clock());
   const calendarSync = calendarSyncFor(deps, calendar);
   await calendarSync.start();
+  // Stopping the server stops following (its pub/sub subscription and timer) first.
   const stop = server.stop.bind(server);
   server.stop = async () => {
     await calendarSync.stop();
     await stop();
   };
   return server;
-};
+}
