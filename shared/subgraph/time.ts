@@ -1,7 +1,12 @@
+import { workingCalendar, type WorkingCalendar } from './calendar';
+
 /**
  * Shenzhen local time. China has one zone, UTC+8, with no daylight saving, so a fixed offset is
- * exact and needs no time-zone database. Working days are Monday to Friday; public holidays and
- * their make-up working days are not modelled (a holiday calendar can be added here alone).
+ * exact and needs no time-zone database. Working days are Monday to Friday except the special
+ * days of a working calendar (`calendar.ts`): public holidays are not working days and make-up
+ * weekends (调休) are. The working-day functions stay synchronous and count with the process-wide
+ * `workingCalendar` unless given another: it holds the State Council's notices until the requests
+ * subgraph loads the stored (admin-edited) calendar over it, and follows every change after.
  */
 export const SHENZHEN_OFFSET_MS = 8 * 3600 * 1000;
 const DAY_MS = 24 * 3600 * 1000;
@@ -54,7 +59,10 @@ export function addMinutes(date: Date, minutes: number): Date {
   return new Date(date.getTime() + minutes * 60000);
 }
 
-export function isWorkingDay(date: Date): boolean {
+/** Whether the Shenzhen day containing `date` is a working day by `calendar`. */
+export function isWorkingDay(date: Date, calendar: WorkingCalendar = workingCalendar): boolean {
+  const special = calendar.day(localDateString(date));
+  if (special) return special.kind === 'WORKDAY';
   return localParts(date).weekday <= 5;
 }
 
@@ -62,25 +70,25 @@ export function isWorkingDay(date: Date): boolean {
  * Adds working days the way hotline rules count them: the deadline falls at the same local time
  * on the n-th following working day (a request filed on Saturday counts from Monday's start).
  */
-export function addWorkingDays(date: Date, days: number): Date {
+export function addWorkingDays(date: Date, days: number, calendar: WorkingCalendar = workingCalendar): Date {
   let cursor = date;
-  if (!isWorkingDay(cursor)) {
-    while (!isWorkingDay(cursor)) cursor = startOfLocalDay(addDays(cursor, 1));
+  if (!isWorkingDay(cursor, calendar)) {
+    while (!isWorkingDay(cursor, calendar)) cursor = startOfLocalDay(addDays(cursor, 1));
   }
   let left = days;
   while (left > 0) {
     cursor = addDays(cursor, 1);
-    if (isWorkingDay(cursor)) left -= 1;
+    if (isWorkingDay(cursor, calendar)) left -= 1;
   }
   return cursor;
 }
 
 /** Whole working days from `from` to `to` (0 when `to` is not later). */
-export function workingDaysBetween(from: Date, to: Date): number {
+export function workingDaysBetween(from: Date, to: Date, calendar: WorkingCalendar = workingCalendar): number {
   let count = 0;
   let cursor = from;
-  while (addWorkingDays(cursor, 1).getTime() <= to.getTime()) {
-    cursor = addWorkingDays(cursor, 1);
+  while (addWorkingDays(cursor, 1, calendar).getTime() <= to.getTime()) {
+    cursor = addWorkingDays(cursor, 1, calendar);
     count += 1;
     if (count > 3660) break;
   }

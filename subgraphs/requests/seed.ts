@@ -13,6 +13,7 @@ import { streetOfficeId } from './domain/permissions';
 import type { Channel } from './domain/channels';
 import { createModels, type Models, type RequestDoc, type RequestEventDoc } from './models';
 import { isOpenStatus, rebuildStatsCounters } from './services/stats-counters';
+import { seedCalendarFromNotices } from './services/calendar';
 
 /** Residents old enough for the senior allowance, so reverse service has someone to find. */
 const SENIOR_RESIDENTS = [
@@ -391,6 +392,8 @@ export async function seed(db: Database, opts: { now: Date; onProgress?: (done: 
   }
   // The seed writes requests directly, past the counters' bookkeeping.
   await rebuildStatsCounters(m);
+  // The working calendar's notices (also stored at every start; once per year, never over an edit).
+  await seedCalendarFromNotices(m, opts.now);
 }
 
 /** Requests each scale unit adds (with UNIT_RESIDENTS residents): about the demo's own numbers. */

@@ -1,13 +1,23 @@
-import type { SubgraphFactory } from '../../shared/subgraph/subgraph-deps';
+import type { WorkingCalendar } from '../../shared/subgraph/calendar';
+import type { SubgraphDeps, SubgraphFactory } from '../../shared/subgraph/subgraph-deps';
+import { calendarSyncFor } from './calendar-sync';
 import { createCitySubgraph } from '../../shared/subgraph/subgraph-server';
 import { createContext } from './context';
 import { createModels } from './models';
 import { resolvers } from './resolvers';
 import { autoCloseResolved } from './services/auto-close';
 import { ensureStatsCounters } from './services/stats-counters';
+import { seedCalendarFromNotices } from './services/calendar';
 import { superviseOverdue } from './services/supervision';
 
-export const createSubgraph: SubgraphFactory = async (deps) => {
+export const createSubgraph: SubgraphFactory = (deps) => createRequestsSubgraph(deps);
+
+/**
+ * The requests subgraph. `calendar` is the working calendar this replica loads and follows: the
+ * process-wide one by default; a test starting a second replica in the same process gives it its
+ * own, to see that replicas reload each other's edits.
+ */
+export async function createRequestsSubgraph(deps: SubgraphDeps, { calendar }: { calendar?: WorkingCalendar } = {}) {
   const server = await createCitySubgraph(deps, {
     name: 'requests',
     resolvers,
@@ -20,5 +30,16 @@ export const createSubgraph: SubgraphFactory = async (deps) => {
     ],
   });
   await ensureStatsCounters(createModels(deps.db.conn));
+  // The calendar is counted with from the first request on: the notices are stored (once per
+  // year), the stored calendar loaded, and edits from any replica followed until the server stops.
+  await seedCalendarFromNotices(createModels(deps.db.conn), deps.clock());
+  const calendarSync = calendarSyncFor(deps, calendar);
+  await calendarSync.start();
+  // Stopping the server stops following (its pub/sub subscription and timer) first.
+  const stop = server.stop.bind(server);
+  server.stop = async () => {
+    await calendarSync.stop();
+    await stop();
+  };
   return server;
-};
+}

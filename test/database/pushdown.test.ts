@@ -77,6 +77,7 @@ function filterOf(cmd: Document): { filter: Document; sort?: Document; limit?: n
 const WHOLE_REFERENCE_READS: Record<string, string> = {
   'requests communities.find {}': 'Communities lists every community',
   'requests responsibility_items.find {}': 'the responsibility list, matched in memory to classify a submission',
+  'requests calendar_days.find {}': 'the working calendar (a few hundred days), reloaded whole into memory after an edit',
   // Ranges are never pushed down by FerretDB 1.24; the lots are a fixed reference set.
   'parking parking_lots.find {"lat":{"$gte":"number","$lte":"number"},"lng":{"$gte":"number","$lte":"number"}}': 'the bounding box of a "near" search over the city\'s lots',
 };
@@ -161,6 +162,14 @@ describeOnPg('every query path is pushed down on FerretDB over PostgreSQL', () =
     await run('MyCity', {}, resident);
     // The second dashboard after the writes: counters and caches refreshed by the mutations.
     await run('CommunityDashboard', { code: SHUIBEI });
+    // The working calendar: a year read, an admin's edit and its undoing (each reloads the calendar).
+    operation = 'working calendar';
+    const calendarOps = [
+      ['query { workingCalendar(year: 2026) { workingDayCount days { date kind updatedBy } changes { date by } } }', {}],
+      ['mutation($d: String!) { setCalendarDay(date: $d, kind: HOLIDAY, name: "下推测试") { year } }', { d: '2026-12-30' }],
+      ['mutation($d: String!) { clearCalendarDay(date: $d) { year } }', { d: '2026-12-30' }],
+    ] as const;
+    for (const [query, variables] of calendarOps) expect((await graph.query(query, variables, admin)).errors).toBeUndefined();
 
     const byShape = new Map<string, Sent>();
     for (const s of sent) if (!byShape.has(s.shape)) byShape.set(s.shape, s);

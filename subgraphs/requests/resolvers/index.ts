@@ -1,4 +1,5 @@
 import type { Resolvers } from '../generated/graphql';
+import { CalendarChange, CalendarDay, CalendarMutation, CalendarQuery, WorkingCalendarYear } from './calendar';
 import { Category, ResponsibilityItem } from './catalog';
 import { CommunityOrder } from './CommunityOrder';
 import { DateTime } from './DateTime';
@@ -32,4 +33,10 @@ export const resolvers: Resolvers = {
   CommunityOrder,
   WelfarePolicy,
   WelfarePolicyPush,
+  // The working calendar (its root fields are merged into Query and Mutation below).
+  WorkingCalendarYear,
+  CalendarDay,
+  CalendarChange,
 };
+resolvers.Query = { ...Query, ...CalendarQuery };
+resolvers.Mutation = { ...Mutation, ...CalendarMutation };
