@@ -5,7 +5,7 @@ import { createModels } from './models';
 import { resolvers } from './resolvers';
 import { autoCloseResolved } from './services/auto-close';
 import { ensureStatsCounters } from './services/stats-counters';
-import { superviseOverdue } from './services/supervision';
+import { superviseDeadlines } from './services/deadline-alerts';
 
 export const createSubgraph: SubgraphFactory = async (deps) => {
   const server = await createCitySubgraph(deps, {
@@ -15,7 +15,8 @@ export const createSubgraph: SubgraphFactory = async (deps) => {
     createContext,
     // Time-driven rules; each claims its items with unique inserts, so replicas never double-process.
     jobs: (models) => [
-      { name: 'requests.supervise-overdue', everyMs: 60_000, run: (now) => superviseOverdue(models, deps.pubsub, now) },
+      // Every limit (review, dispatch, acceptance, hourly update, handling, re-dispatch): urge, street, district.
+      { name: 'requests.supervise-overdue', everyMs: 60_000, run: (now) => superviseDeadlines(models, deps.pubsub, now) },
       { name: 'requests.auto-close', everyMs: 300_000, run: (now) => autoCloseResolved(models, deps.pubsub, now) },
     ],
   });

@@ -9,6 +9,7 @@ import { counterModel, returnModel, supervisionModel } from './records';
 import { requestModel } from './request';
 import { residentModel } from './resident';
 import { statsCounterModel } from './stats-counter';
+import { supervisionAlertModel } from './supervision-alert';
 import { policyPushModel, welfarePolicyModel } from './welfare';
 
 /** Binds every model to the subgraph's own connection; calling it twice reuses the same models. */
@@ -31,6 +32,7 @@ export function createModels(conn: Connection) {
     PolicyPush: policyPushModel(conn),
     Claim: claimModel(conn),
     AccessLog: accessLogModel(conn),
+    SupervisionAlert: supervisionAlertModel(conn),
   };
 }
 
@@ -45,4 +47,5 @@ export type { ReturnDoc, SupervisionDoc } from './records';
 export type { RequestDoc, RequestEventDoc } from './request';
 export type { ResidentDoc } from './resident';
 export type { StatsCounterDoc } from './stats-counter';
+export type { SupervisionAlertDoc } from './supervision-alert';
 export type { PolicyPushDoc, WelfarePolicyDoc } from './welfare';

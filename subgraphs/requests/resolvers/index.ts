@@ -10,13 +10,14 @@ import { Query } from './Query';
 import { Request, RequestEvent } from './Request';
 import { PersonalDataAccess, Resident } from './Resident';
 import { Subscription } from './Subscription';
+import { SupervisionAlert, supervisionMutation, supervisionQuery, supervisionSubscription } from './supervision';
 import { WelfarePolicy, WelfarePolicyPush } from './welfare';
 
 export const resolvers: Resolvers = {
   DateTime,
-  Query,
-  Mutation,
-  Subscription,
+  Query: { ...Query, ...supervisionQuery },
+  Mutation: { ...Mutation, ...supervisionMutation },
+  Subscription: { ...Subscription, ...supervisionSubscription },
   District,
   Street,
   Community,
@@ -32,4 +33,5 @@ export const resolvers: Resolvers = {
   CommunityOrder,
   WelfarePolicy,
   WelfarePolicyPush,
+  SupervisionAlert,
 };
