@@ -595,7 +595,7 @@ export type Query = {
   /**
    * Alerts, newest first: admins any scope; department staff their department's; street staff (a
    * street-bound account or the street office) and community workers their street's. No argument:
-   * the viewer's own scope. Arguments narrow it together.
+   * the viewer's own scope. Arguments narrow it together (`requestId`: one request's alerts).
    */
   supervisionAlerts: Array<SupervisionAlert>;
 };
@@ -688,6 +688,7 @@ export type QuerySupervisionAlertsArgs = {
   departmentId?: InputMaybe<Scalars['ID']['input']>;
   streetCode?: InputMaybe<Scalars['ID']['input']>;
   districtCode?: InputMaybe<Scalars['ID']['input']>;
+  requestId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 

@@ -45,7 +45,8 @@ export const supervisionQuery: QueryResolvers = {
   supervisionAlerts: (_, args, ctx) => {
     const scope = alertScope(ctx.viewer, scopeArgs(args));
     const first = validate.intInRange('first', args.first ?? 50, 1, 200);
-    return ctx.models.SupervisionAlert.find({ ...scope, recorded: true }).sort({ raisedAt: -1, _id: -1 }).limit(first).lean<SupervisionAlertDoc[]>().exec();
+    const one = args.requestId == null ? {} : { requestId: String(validate.objectId('requestId', args.requestId)) };
+    return ctx.models.SupervisionAlert.find({ ...scope, ...one, recorded: true }).sort({ raisedAt: -1, _id: -1 }).limit(first).lean<SupervisionAlertDoc[]>().exec();
   },
 };
 
