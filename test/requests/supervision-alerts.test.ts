@@ -270,6 +270,31 @@ it('after three hours without a sweep, one sweep raises every stage that came du
   expect(t.timeline.filter((e: any) => e.action === 'URGED' || e.action === 'ESCALATED')).toHaveLength(9);
 });
 
+it('finishes an alert a stopped replica claimed but never recorded, and withdraws one no longer due', async () => {
+  now = FRIDAY_10;
+  const r = await streetlight(true);
+  const accepted = await streetlight(true);
+  now = min(5);
+  await ok('mutation($id: ID!) { acceptRequest(id: $id) { id } }', { id: accepted.id }, tokens.urban);
+  const m = models();
+  const place = { communityCode: SHUIBEI, streetCode: STREET, districtCode: '440303', recorded: false, raisedAt: min(10) };
+  // Claimed at 10:10 by replicas that stopped before writing the timeline.
+  const reviewId = `${r.id}:REVIEW:${min(10).toISOString()}:URGE`;
+  await m.SupervisionAlert.create({ _id: reviewId, requestId: r.id, deadline: 'REVIEW', stage: 'URGE', dueAt: min(10), stageDueAt: min(10), departmentId: OFFICE, ...place });
+  const staleId = `${accepted.id}:ACCEPTANCE:${min(30).toISOString()}:URGE`;
+  await m.SupervisionAlert.create({ _id: staleId, requestId: accepted.id, deadline: 'ACCEPTANCE', stage: 'URGE', dueAt: min(30), stageDueAt: min(30), departmentId: 'LH-URBAN', ...place });
+
+  await sweepAt(min(10)); // within a minute of the claim: its replica may still be writing
+  expect(await alertsOf(r.id)).toEqual([]);
+  await sweepAt(min(12));
+  expect(kinds(await alertsOf(r.id))).toEqual(['REVIEW:URGE']);
+  expect((await timelineOf(r.id)).timeline.filter((e: any) => e.action === 'URGED')).toHaveLength(1);
+  expect(await m.SupervisionAlert.countDocuments({ _id: staleId })).toBe(0);
+  expect(kinds(await alertsOf(accepted.id))).toEqual(['REVIEW:URGE']);
+  await sweepAt(min(13));
+  expect((await timelineOf(r.id)).timeline.filter((e: any) => e.action === 'URGED')).toHaveLength(1);
+});
+
 describe('who sees alerts', () => {
   it('admins any scope, the department its own, the street and its community workers their street; nobody else', async () => {
     const office = (await ok(ALERTS, { s: STREET }, tokens.office)).supervisionAlerts;
