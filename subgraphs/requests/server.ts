@@ -8,7 +8,7 @@ import { resolvers } from './resolvers';
 import { autoCloseResolved } from './services/auto-close';
 import { ensureStatsCounters } from './services/stats-counters';
 import { seedCalendarFromNotices } from './services/calendar';
-import { superviseOverdue } from './services/supervision';
+import { superviseDeadlines } from './services/deadline-alerts';
 
 export const createSubgraph: SubgraphFactory = (deps) => createRequestsSubgraph(deps);
 
@@ -25,7 +25,8 @@ export async function createRequestsSubgraph(deps: SubgraphDeps, { calendar }: {
     createContext,
     // Time-driven rules; each claims its items with unique inserts, so replicas never double-process.
     jobs: (models) => [
-      { name: 'requests.supervise-overdue', everyMs: 60_000, run: (now) => superviseOverdue(models, deps.pubsub, now) },
+      // Every limit (review, dispatch, acceptance, hourly update, handling, re-dispatch): urge, street, district.
+      { name: 'requests.supervise-overdue', everyMs: 60_000, run: (now) => superviseDeadlines(models, deps.pubsub, now) },
       { name: 'requests.auto-close', everyMs: 300_000, run: (now) => autoCloseResolved(models, deps.pubsub, now) },
     ],
   });

@@ -91,3 +91,88 @@ export function currentDeadline(r: DeadlineFields): Date | null {
       return null;
   }
 }
+
+// ---- Supervision of every limit (alerts: urge, then street, then district) ----
+
+/** The limits supervision watches; one alert chain per (request, kind, due time). */
+export type DeadlineKind = 'REVIEW' | 'DISPATCH' | 'ACCEPTANCE' | 'UPDATE' | 'HANDLING' | 'RETURN' | 'ORDER_REPORT';
+/** Who an alert goes to: the unit that owes the step, then the street office, then the district. */
+export type AlertStage = 'URGE' | 'STREET' | 'DISTRICT';
+export const ALERT_STAGES: AlertStage[] = ['URGE', 'STREET', 'DISTRICT'];
+
+/** An urgent (level-1) case no responsibility item matches: the street office triages it within 10 minutes. */
+export const UNMATCHED_URGENT_DISPATCH_MINUTES = 10;
+
+export function unmatchedUrgentDispatchDueAt(submittedAt: Date): Date {
+  return addMinutes(submittedAt, UNMATCHED_URGENT_DISPATCH_MINUTES);
+}
+
+/** District-level escalation of a handling deadline: another 5 working days after the street's. */
+export function districtEscalateDueAt(dueAt: Date): Date {
+  return addWorkingDays(dueAt, 2 * ESCALATE_AFTER_WORKING_DAYS);
+}
+
+/**
+ * When each stage of a passed limit is raised. The urge comes when the limit passes (the handling
+ * limit keeps its "day after" urge); each escalation comes after as long again as the limit
+ * itself: REVIEW 10 min; DISPATCH and RETURN (re-dispatch) 30 min for level 1, 2 h otherwise;
+ * ACCEPTANCE 30 min for level 1, 1 working day otherwise; UPDATE 60 min; HANDLING 5 working days.
+ */
+export function alertStageDueAt(kind: DeadlineKind, dueAt: Date, level: number, stage: AlertStage): Date {
+  const n = ALERT_STAGES.indexOf(stage);
+  switch (kind) {
+    case 'HANDLING':
+      return stage === 'URGE' ? urgeDueAt(dueAt) : stage === 'STREET' ? escalateDueAt(dueAt) : districtEscalateDueAt(dueAt);
+    case 'ACCEPTANCE':
+      return level === 1 ? addMinutes(dueAt, n * LEVEL1_ACCEPT_MINUTES) : addWorkingDays(dueAt, n * ACCEPT_WORKING_DAYS);
+    case 'REVIEW':
+      return addMinutes(dueAt, n * LEVEL1_REVIEW_MINUTES);
+    case 'UPDATE':
+      return addMinutes(dueAt, n * LEVEL1_UPDATE_MINUTES);
+    case 'DISPATCH':
+    case 'RETURN':
+      return addMinutes(dueAt, n * (level === 1 ? EMERGENCY_DISPATCH_MINUTES : NORMAL_DISPATCH_MINUTES));
+    case 'ORDER_REPORT':
+      return addWorkingDays(dueAt, n);
+  }
+}
+
+/** What a request's supervision reads. */
+export interface SupervisedFields {
+  status: RequestStatus;
+  level: number;
+  reviewDueAt?: Date | null;
+  reviewedAt?: Date | null;
+  dispatchDueAt?: Date | null;
+  acceptDueAt?: Date | null;
+  nextUpdateDueAt?: Date | null;
+  dueAt: Date;
+}
+
+const HOLDING: RequestStatus[] = ['DISPATCHED', 'ACCEPTED', 'IN_PROGRESS', 'REOPENED'];
+
+/**
+ * The limits running in the request's current state, each with its due time: review while a
+ * level-1 case is open and unreviewed; dispatch while submitted; re-dispatch after a return;
+ * acceptance while dispatched; the hourly update (level 1) and handling while a department holds it.
+ */
+export function supervisedDeadlines(r: SupervisedFields): Array<{ kind: DeadlineKind; dueAt: Date }> {
+  const out: Array<{ kind: DeadlineKind; dueAt: Date }> = [];
+  const open = !['RESOLVED', 'CLOSED', 'DUPLICATE'].includes(r.status);
+  if (open && r.level === 1 && r.reviewDueAt && !r.reviewedAt) out.push({ kind: 'REVIEW', dueAt: new Date(r.reviewDueAt) });
+  if (r.status === 'SUBMITTED' && r.dispatchDueAt) out.push({ kind: 'DISPATCH', dueAt: new Date(r.dispatchDueAt) });
+  if (r.status === 'RETURNED' && r.dispatchDueAt) out.push({ kind: 'RETURN', dueAt: new Date(r.dispatchDueAt) });
+  if (r.status === 'DISPATCHED' && r.acceptDueAt) out.push({ kind: 'ACCEPTANCE', dueAt: new Date(r.acceptDueAt) });
+  if (HOLDING.includes(r.status)) {
+    if (r.level === 1 && r.nextUpdateDueAt) out.push({ kind: 'UPDATE', dueAt: new Date(r.nextUpdateDueAt) });
+    out.push({ kind: 'HANDLING', dueAt: new Date(r.dueAt) });
+  }
+  return out;
+}
+
+/** A level-1 case's review corrected to another level: the acceptance and update limits of that level. */
+export function reviewedDeadlines(dispatchedAt: Date | null | undefined, level: Level) {
+  if (!dispatchedAt) return { nextUpdateDueAt: null };
+  const d = dispatchDeadlines(dispatchedAt, level);
+  return { acceptDueAt: d.acceptDueAt, nextUpdateDueAt: d.nextUpdateDueAt };
+}

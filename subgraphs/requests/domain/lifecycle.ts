@@ -5,7 +5,7 @@ export type RequestStatus =
 
 export type EventAction =
   | 'SUBMITTED' | 'DISPATCHED' | 'ACCEPTED' | 'RETURNED' | 'PROGRESS' | 'EXTENDED' | 'RESOLVED' | 'EVALUATED'
-  | 'REOPENED' | 'CLOSED' | 'MARKED_DUPLICATE' | 'URGED' | 'ESCALATED';
+  | 'REOPENED' | 'CLOSED' | 'MARKED_DUPLICATE' | 'URGED' | 'ESCALATED' | 'REVIEWED';
 
 export type Rating = 'SATISFIED' | 'BASICALLY_SATISFIED' | 'UNSATISFIED';
 

@@ -10,6 +10,7 @@ import { counterModel, returnModel, supervisionModel } from './records';
 import { requestModel } from './request';
 import { residentModel } from './resident';
 import { statsCounterModel } from './stats-counter';
+import { supervisionAlertModel } from './supervision-alert';
 import { policyPushModel, welfarePolicyModel } from './welfare';
 
 /** Binds every model to the subgraph's own connection; calling it twice reuses the same models. */
@@ -35,6 +36,7 @@ export function createModels(conn: Connection) {
     CalendarDay: calendarDayModel(conn),
     CalendarChange: calendarChangeModel(conn),
     CalendarNotice: calendarNoticeModel(conn),
+    SupervisionAlert: supervisionAlertModel(conn),
   };
 }
 
@@ -50,4 +52,5 @@ export type { ReturnDoc, SupervisionDoc } from './records';
 export type { RequestDoc, RequestEventDoc } from './request';
 export type { ResidentDoc } from './resident';
 export type { StatsCounterDoc } from './stats-counter';
+export type { SupervisionAlertDoc } from './supervision-alert';
 export type { PolicyPushDoc, WelfarePolicyDoc } from './welfare';

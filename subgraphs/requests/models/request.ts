@@ -12,6 +12,8 @@ export interface RequestEventDoc {
   status: RequestStatus;
   fromDepartmentId?: string | null;
   toDepartmentId?: string | null;
+  /** Set on a supervision alert's entry: the alert's claim, so the entry is written once. */
+  alertId?: string | null;
 }
 
 export interface EvaluationDoc {
@@ -86,6 +88,9 @@ export interface RequestDoc {
   timeline: RequestEventDoc[];
   /** Bumped by every step; a step claims `request:<id>:v<version>` before it writes. */
   version: number;
+  /** Level 1: when a reviewer confirmed or corrected the grading (审核), and who. */
+  reviewedAt?: Date | null;
+  reviewedBy?: string | null;
 }
 
 const eventSchema = new Schema<RequestEventDoc>(
@@ -98,6 +103,7 @@ const eventSchema = new Schema<RequestEventDoc>(
     status: { type: String, required: true },
     fromDepartmentId: String,
     toDepartmentId: String,
+    alertId: String,
   },
   { _id: false },
 );
@@ -152,6 +158,8 @@ const requestSchema = new Schema<RequestDoc>(
     escalated: { type: Boolean, default: false },
     timeline: { type: [eventSchema], default: [] },
     version: { type: Number, default: 0 },
+    reviewedAt: Date,
+    reviewedBy: String,
   },
   { versionKey: false },
 );
@@ -170,6 +178,11 @@ requestSchema.index({ communityCode: 1, open: 1, level: 1 });
 requestSchema.index({ parentId: 1 });
 requestSchema.index({ status: 1, dueAt: 1 });
 requestSchema.index({ status: 1, level: 1, currentDeadline: 1 });
+// Supervision sweeps: each limit's due time, by status or by open level-1 cases.
+requestSchema.index({ status: 1, dispatchDueAt: 1 });
+requestSchema.index({ status: 1, acceptDueAt: 1 });
+requestSchema.index({ open: 1, level: 1, reviewDueAt: 1 });
+requestSchema.index({ open: 1, level: 1, nextUpdateDueAt: 1 });
 
 export function requestModel(conn: Connection): Model<RequestDoc> {
   return (conn.models.Request as Model<RequestDoc>) ?? conn.model<RequestDoc>('Request', requestSchema, 'requests');

@@ -11,13 +11,14 @@ import { Query } from './Query';
 import { Request, RequestEvent } from './Request';
 import { PersonalDataAccess, Resident } from './Resident';
 import { Subscription } from './Subscription';
+import { SupervisionAlert, supervisionMutation, supervisionQuery, supervisionSubscription } from './supervision';
 import { WelfarePolicy, WelfarePolicyPush } from './welfare';
 
 export const resolvers: Resolvers = {
   DateTime,
-  Query,
-  Mutation,
-  Subscription,
+  Query: { ...Query, ...supervisionQuery },
+  Mutation: { ...Mutation, ...supervisionMutation },
+  Subscription: { ...Subscription, ...supervisionSubscription },
   District,
   Street,
   Community,
@@ -37,6 +38,7 @@ export const resolvers: Resolvers = {
   WorkingCalendarYear,
   CalendarDay,
   CalendarChange,
+  SupervisionAlert,
 };
 resolvers.Query = { ...Query, ...CalendarQuery };
 resolvers.Mutation = { ...Mutation, ...CalendarMutation };

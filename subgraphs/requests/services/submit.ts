@@ -7,7 +7,8 @@ import type { References } from '../../../shared/subgraph/references';
 import * as validate from '../../../shared/subgraph/validate';
 import { channelAllowed, type Channel } from '../domain/channels';
 import { classify } from '../domain/classify';
-import { currentDeadline, dispatchDeadlines, submissionDeadlines } from '../domain/deadlines';
+import { currentDeadline, dispatchDeadlines, submissionDeadlines, unmatchedUrgentDispatchDueAt } from '../domain/deadlines';
+import { urgentByWords } from '../domain/urgency';
 import { gradeRequest } from '../domain/grading';
 import type { RequestStatus } from '../domain/lifecycle';
 import { numberDay, requestNumber } from '../domain/numbering';
@@ -144,9 +145,12 @@ async function createRequest(
   }
   const department = await responsibleDepartment(models, item, community);
 
-  const level = gradeRequest({ peopleInvolved: input.peopleInvolved, amountAtStake: input.amountAtStake, urgent: input.urgent, emergencyItem: item.emergency });
+  const urgent = input.urgent || urgentByWords(input.title, input.description);
+  const level = gradeRequest({ peopleInvolved: input.peopleInvolved, amountAtStake: input.amountAtStake, urgent, emergencyItem: item.emergency });
   const submitted = submissionDeadlines(now, level, item.emergency);
   const dispatchNow = classified && department !== null;
+  // An urgent case no item matches waits in the street office's queue with a 10-minute alarm.
+  if (!dispatchNow && level === 1) submitted.dispatchDueAt = unmatchedUrgentDispatchDueAt(now);
   const status: RequestStatus = dispatchNow ? 'DISPATCHED' : 'SUBMITTED';
   const actor = { actor: submitterId, role: viewer.role };
   const timeline: RequestEventDoc[] = [{ at: now, action: 'SUBMITTED', ...actor, status: 'SUBMITTED', note: `${item.name}`, toDepartmentId: null, fromDepartmentId: null }];
@@ -171,7 +175,7 @@ async function createRequest(
     status,
     open: isOpenStatus(status),
     level,
-    urgent: input.urgent,
+    urgent,
     peopleInvolved: input.peopleInvolved,
     amountAtStake: input.amountAtStake,
     categoryCode: item.categoryCode,
