@@ -16,8 +16,8 @@ import { WelfarePolicy, WelfarePolicyPush } from './welfare';
 
 export const resolvers: Resolvers = {
   DateTime,
-  Query: { ...Query, ...supervisionQuery },
-  Mutation: { ...Mutation, ...supervisionMutation },
+  Query: { ...Query, ...CalendarQuery, ...supervisionQuery },
+  Mutation: { ...Mutation, ...CalendarMutation, ...supervisionMutation },
   Subscription: { ...Subscription, ...supervisionSubscription },
   District,
   Street,
@@ -34,11 +34,8 @@ export const resolvers: Resolvers = {
   CommunityOrder,
   WelfarePolicy,
   WelfarePolicyPush,
-  // The working calendar (its root fields are merged into Query and Mutation below).
   WorkingCalendarYear,
   CalendarDay,
   CalendarChange,
   SupervisionAlert,
 };
-resolvers.Query = { ...Query, ...CalendarQuery };
-resolvers.Mutation = { ...Mutation, ...CalendarMutation };
