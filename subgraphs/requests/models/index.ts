@@ -10,6 +10,8 @@ import { requestModel } from './request';
 import { residentModel } from './resident';
 import { statsCounterModel } from './stats-counter';
 import { policyPushModel, welfarePolicyModel } from './welfare';
+import { categoryVersionModel, itemVersionModel } from './list-versions';
+import { listAuditModel } from './list-audit';
 
 /** Binds every model to the subgraph's own connection; calling it twice reuses the same models. */
 export function createModels(conn: Connection) {
@@ -31,6 +33,9 @@ export function createModels(conn: Connection) {
     PolicyPush: policyPushModel(conn),
     Claim: claimModel(conn),
     AccessLog: accessLogModel(conn),
+    ItemVersion: itemVersionModel(conn),
+    CategoryVersion: categoryVersionModel(conn),
+    ListAudit: listAuditModel(conn),
   };
 }
 
@@ -46,3 +51,5 @@ export type { RequestDoc, RequestEventDoc } from './request';
 export type { ResidentDoc } from './resident';
 export type { StatsCounterDoc } from './stats-counter';
 export type { PolicyPushDoc, WelfarePolicyDoc } from './welfare';
+export type { CategoryVersionDoc, ItemVersionDoc } from './list-versions';
+export type { ListAuditDoc, ListAuditEntity } from './list-audit';

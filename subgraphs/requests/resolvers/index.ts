@@ -11,6 +11,7 @@ import { Request, RequestEvent } from './Request';
 import { PersonalDataAccess, Resident } from './Resident';
 import { Subscription } from './Subscription';
 import { WelfarePolicy, WelfarePolicyPush } from './welfare';
+import { CategoryVersion, ListAuditEntry, ResponsibilityItemVersion } from './lists';
 
 export const resolvers: Resolvers = {
   DateTime,
@@ -32,4 +33,7 @@ export const resolvers: Resolvers = {
   CommunityOrder,
   WelfarePolicy,
   WelfarePolicyPush,
+  ResponsibilityItemVersion,
+  CategoryVersion,
+  ListAuditEntry,
 };
