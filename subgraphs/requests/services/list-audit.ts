@@ -9,10 +9,10 @@ type Ctx = ServiceContext<Models>;
 /** `field: before → after` for every field that changed (arrays joined), for the audit's summary. */
 export function changeSummary(before: Record<string, unknown> | null, after: Record<string, unknown>): string {
   const show = (v: unknown) => (v == null ? '—' : Array.isArray(v) ? v.join('、') || '—' : String(v));
-  if (!before) return `created ${Object.entries(after).map(([k, v]) => `${k}: ${show(v)}`).join('; ')}`;
+  if (!before) return `新建 ${Object.entries(after).map(([k, v]) => `${k}: ${show(v)}`).join('; ')}`;
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   const changed = [...keys].filter((k) => show(before[k]) !== show(after[k])).map((k) => `${k}: ${show(before[k])} → ${show(after[k])}`);
-  return changed.length ? changed.join('; ') : 'no field changed';
+  return changed.length ? changed.join('; ') : '无变化';
 }
 
 /**

@@ -40,7 +40,7 @@ export async function pushWelfarePolicy(models: Models, viewer: Viewer, policyId
     newlyPushed = e.result?.upsertedCount ?? 0;
   }
   await recordListChange({ viewer, models, clock: () => now }, {
-    entity: 'WELFARE_POLICY', entityId: id, action: 'PUSH', before: null, after: { eligible: eligible.length, newlyPushed }, summary: `pushed to ${newlyPushed} of ${eligible.length} eligible residents`,
+    entity: 'WELFARE_POLICY', entityId: id, action: 'PUSH', before: null, after: { eligible: eligible.length, newlyPushed }, summary: `推送 ${newlyPushed} 人（符合条件 ${eligible.length} 人）`,
   });
   return { policy, eligible: eligible.length, newlyPushed };
 }
