@@ -40,8 +40,20 @@ async function itemHistory(code: string) {
   return null;
 }
 
+/** Every filter the requests subgraph sends during these tests, by shape, to explain at the end. */
+const sent = new Map<string, { collection: string; filter: Record<string, unknown> }>();
+const shapeOf = (v: unknown): unknown =>
+  Array.isArray(v) ? [shapeOf(v[0])] : v && typeof v === 'object' && !(v instanceof Date) && !('_bsontype' in v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shapeOf(x)])) : typeof v;
+
 beforeAll(async () => {
   graph = await startGraph({ now, clock: () => now });
+  graph.subgraphs.requests.db.conn.getClient().on('commandStarted', (event: any) => {
+    const cmd = event.command;
+    const filter = event.commandName === 'find' ? cmd.filter : event.commandName === 'count' ? cmd.query : event.commandName === 'update' ? cmd.updates?.[0]?.q : undefined;
+    if (filter === undefined) return;
+    const collection = String(cmd[event.commandName]);
+    sent.set(`${collection} ${JSON.stringify(shapeOf(filter))}`, { collection, filter });
+  });
 }, 120000);
 
 afterAll(() => graph?.stop());
@@ -259,5 +271,28 @@ describe('welfare policies', () => {
 
     await ok(CREATE_POLICY, { input: { id: 'WP-LH-ENTERPRISE', name: '规上企业服务包', description: '罗湖区规模以上企业的惠企政策主动推送。', target: 'ENTERPRISE', criteria: { districtCode: '440303' } } }, admin());
     expect(errorOf(await graph.query(PUSH, { id: 'WP-LH-ENTERPRISE' }, admin())).code).toBe('CONFLICT');
+  });
+});
+
+// FerretDB over PostgreSQL pushes down equalities only: every list query above must be one (or an
+// `_id` lookup), so its cost follows what it matches, not the size of the collection.
+const onPostgres = process.env.TEST_FERRETDB_BACKEND === 'postgresql' && !process.env.TEST_MONGODB_URI_EXTERNAL;
+describe('pushdown', () => {
+  (onPostgres ? it : it.skip)('the lists\' queries are pushed down on FerretDB over PostgreSQL', async () => {
+    const ours = new Set(['responsibility_item_versions', 'category_versions', 'list_audit', 'welfare_policies', 'residents', 'departments', 'communities', 'districts']);
+    // Whole reads whose answer is every document of a small reference set.
+    const whole = new Set(['responsibility_items {}', 'categories {}', 'communities {}', 'welfare_policies {}']);
+    const db = graph.subgraphs.requests.db.conn.getClient().db(graph.subgraphs.requests.db.conn.name);
+    const failures: string[] = [];
+    let explained = 0;
+    for (const [shape, { collection, filter }] of sent) {
+      if (!ours.has(collection) || whole.has(shape) || ('_id' in filter && Object.keys(filter).length === 1)) continue;
+      const plan = await db.command({ explain: { find: collection, filter } });
+      explained += 1;
+      if (!plan.filterPushdown) failures.push(shape);
+    }
+    console.log(`lists: ${explained} query shapes explained`);
+    expect(explained).toBeGreaterThan(5);
+    expect(failures).toEqual([]);
   });
 });

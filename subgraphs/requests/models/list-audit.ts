@@ -6,6 +6,8 @@ export type ListAuditEntity = 'CATEGORY' | 'RESPONSIBILITY_ITEM' | 'WELFARE_POLI
 export interface ListAuditDoc {
   _id: Types.ObjectId;
   at: Date;
+  /** `YYYY-MM` (Shenzhen) of `at`: the unfiltered list is read month by month with a pushed-down equality. */
+  month: string;
   actor: string;
   role: string;
   entity: ListAuditEntity;
@@ -20,6 +22,7 @@ export interface ListAuditDoc {
 const listAuditSchema = new Schema<ListAuditDoc>(
   {
     at: { type: Date, required: true },
+    month: { type: String, required: true },
     actor: { type: String, required: true },
     role: { type: String, required: true },
     entity: { type: String, required: true },
@@ -33,7 +36,7 @@ const listAuditSchema = new Schema<ListAuditDoc>(
 );
 // Read per record and per kind of record (equalities), newest first.
 listAuditSchema.index({ entity: 1, entityId: 1, at: -1 });
-listAuditSchema.index({ at: -1 });
+listAuditSchema.index({ month: 1, at: -1 });
 
 export function listAuditModel(conn: Connection): Model<ListAuditDoc> {
   return (conn.models.ListAudit as Model<ListAuditDoc>) ?? conn.model<ListAuditDoc>('ListAudit', listAuditSchema, 'list_audit');

@@ -2,6 +2,7 @@ import { requireRole } from '../../../shared/platform/auth';
 import { badInput } from '../../../shared/platform/errors';
 import type { ServiceContext } from '../../../shared/subgraph/service';
 import * as validate from '../../../shared/subgraph/validate';
+import { addDays, localMonthString, startOfLocalMonth } from '../../../shared/subgraph/time';
 import type { ListAuditDoc, ListAuditEntity, Models } from '../models';
 
 type Ctx = ServiceContext<Models>;
@@ -25,6 +26,7 @@ export async function recordListChange(
 ): Promise<void> {
   await ctx.models.ListAudit.create({
     at: ctx.clock(),
+    month: localMonthString(ctx.clock()),
     actor: ctx.viewer.subject ?? ctx.viewer.role,
     role: ctx.viewer.role,
     entity: entry.entity,
@@ -48,5 +50,17 @@ export async function readListAudit(ctx: Ctx, args: { entity?: string | null; en
     filter.entity = args.entity;
   }
   if (args.entityId != null) filter.entityId = validate.code('entityId', args.entityId);
-  return ctx.models.ListAudit.find(filter).sort({ at: -1, _id: -1 }).limit(limit).lean<ListAuditDoc[]>().exec();
+  const newestFirst = (rows: ListAuditDoc[]) => rows.sort((a, b) => b.at.getTime() - a.at.getTime() || String(b._id).localeCompare(String(a._id)));
+  if (Object.keys(filter).length > 0) return newestFirst(await ctx.models.ListAudit.find(filter).lean<ListAuditDoc[]>().exec()).slice(0, limit);
+  // Unfiltered: FerretDB pushes no sort down, so a sorted read would scan the whole audit; read
+  // the newest months one equality at a time instead, for at most two years back.
+  const out: ListAuditDoc[] = [];
+  let month = startOfLocalMonth(ctx.clock());
+  for (let i = 0; i < AUDIT_MONTHS && out.length < limit; i += 1) {
+    out.push(...newestFirst(await ctx.models.ListAudit.find({ month: localMonthString(month) }).lean<ListAuditDoc[]>().exec()));
+    month = startOfLocalMonth(addDays(month, -1));
+  }
+  return out.slice(0, limit);
 }
+
+const AUDIT_MONTHS = 24;

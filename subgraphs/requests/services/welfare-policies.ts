@@ -29,7 +29,8 @@ const NO_CRITERIA: Criteria = { minAge: null, maxAge: null, gender: null, distri
 const POLICY_ID = /^WP-[A-Z0-9-]{2,40}$/;
 /** A policy's age range is looked up one birth year at a time; wider ranges are filtered in memory. */
 const MAX_QUERIES = 64;
-const MAX_AGE = 150;
+/** The oldest age a criterion may name: an open-ended range (60 and over) is then 62 birth years. */
+const MAX_AGE = 120;
 
 /** Checks the criteria and the places they name; `true`-only flags are stored as true or null. */
 async function checkCriteria(models: Models, raw: CriteriaInput | null | undefined, target: Target): Promise<Criteria> {
