@@ -952,6 +952,7 @@ export type CategoryVersion = {
   note?: Maybe<Scalars['String']['output']>;
 };
 
+/** A new category of the responsibility list (admins). */
 export type CreateCategoryInput = {
   /** C followed by two digits, e.g. C19. */
   code: Scalars['ID']['input'];
@@ -961,6 +962,7 @@ export type CreateCategoryInput = {
   note?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Only the fields given change; a new version of the category. */
 export type UpdateCategoryInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   order?: InputMaybe<Scalars['Int']['input']>;
@@ -968,6 +970,7 @@ export type UpdateCategoryInput = {
   note?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A new item of the responsibility list (admins); its limits must keep the hotline's rules. */
 export type CreateResponsibilityItemInput = {
   /** The category's code, a dash and two or three digits, e.g. C01-07. */
   code: Scalars['ID']['input'];
@@ -1003,6 +1006,7 @@ export type WelfarePolicyTarget =
   /** Enterprises (罗湖反向办 serves 533 规模企业): authored and listed; no enterprise registry to push to yet. */
   | 'ENTERPRISE';
 
+/** A resident's gender, from the 17th digit of the ID number (odd: male). */
 export type ResidentGender =
   | 'MALE'
   | 'FEMALE';
@@ -1023,6 +1027,7 @@ export type WelfareCriteriaInput = {
   disability?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
+/** A welfare policy an admin authors for reverse service (反向办). */
 export type CreateWelfarePolicyInput = {
   /** WP- followed by capitals, digits and dashes, e.g. WP-FREE-TWO-CANCER. */
   id: Scalars['ID']['input'];
