@@ -160,6 +160,17 @@ describe('the responsibility list', () => {
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['UPDATE', 'CREATE']);
   });
 
+  it('departments are renamed (id, kind and place stay), audited', async () => {
+    const RENAME = 'mutation($id: ID!, $name: String!) { updateDepartment(id: $id, name: $name) { id name kind } }';
+    expect(errorOf(await graph.query(RENAME, { id: 'LH-URBAN', name: '罗湖区城管局' }, staff())).code).toBe('FORBIDDEN');
+    expect(errorOf(await graph.query(RENAME, { id: 'LH-URBAN', name: '' }, admin()))).toEqual({ code: 'BAD_USER_INPUT', field: 'name' });
+    expect(errorOf(await graph.query(RENAME, { id: 'LH-NOPE', name: '无' }, admin())).code).toBe('NOT_FOUND');
+    const renamed = await ok(RENAME, { id: 'LH-URBAN', name: '罗湖区城市管理和综合执法局（新）' }, admin());
+    expect(renamed.updateDepartment).toEqual({ id: 'LH-URBAN', name: '罗湖区城市管理和综合执法局（新）', kind: 'URBAN_MANAGEMENT' });
+    const audit = (await ok(AUDIT, { entity: 'DEPARTMENT', entityId: 'LH-URBAN' }, admin())).listAudit;
+    expect(audit).toEqual([expect.objectContaining({ action: 'UPDATE', summary: 'name: 罗湖区城市管理和综合执法局 → 罗湖区城市管理和综合执法局（新）' })]);
+  });
+
   it('categories are created and renamed as versions too', async () => {
     const created = await ok('mutation { createCategory(input: { code: "C19", name: "民生微实事" }) { code name order version } }', {}, admin());
     expect(created.createCategory).toEqual({ code: 'C19', name: '民生微实事', order: 18, version: 1 });

@@ -12,7 +12,7 @@
     WATER: '水务', ECOLOGY: '生态环境', HEALTH: '卫生健康', MARKET_REGULATION: '市场监管', EDUCATION: '教育', PLANNING: '规划和自然资源',
     EMERGENCY: '应急管理', PUBLIC_SECURITY: '公安', TRANSPORT: '交通运输', STREET_OFFICE: '街道办事处',
   };
-  var ENTITIES = { CATEGORY: '类别', RESPONSIBILITY_ITEM: '清单事项', WELFARE_POLICY: '惠民政策', RESIDENT_CARE: '居民关爱信息' };
+  var ENTITIES = { CATEGORY: '类别', RESPONSIBILITY_ITEM: '清单事项', WELFARE_POLICY: '惠民政策', RESIDENT_CARE: '居民关爱信息', DEPARTMENT: '部门' };
   var ACTIONS = { CREATE: '新建', UPDATE: '修改', PUSH: '推送' };
   var state = { categories: [], items: {} };
 

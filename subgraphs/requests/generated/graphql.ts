@@ -761,6 +761,8 @@ export type Mutation = {
   createWelfarePolicy: WelfarePolicy;
   /** Admins: change a welfare policy's text or criteria (pushes already sent stay). */
   updateWelfarePolicy: WelfarePolicy;
+  /** Admins: rename a department (its id, kind and place stay: routing and references depend on them). */
+  updateDepartment: Department;
   /** Admins, or community workers of the resident's home community: the care facts policies test. */
   setResidentCareFacts: Resident;
 };
@@ -892,6 +894,12 @@ export type MutationCreateWelfarePolicyArgs = {
 export type MutationUpdateWelfarePolicyArgs = {
   id: Scalars['ID']['input'];
   input: UpdateWelfarePolicyInput;
+};
+
+
+export type MutationUpdateDepartmentArgs = {
+  id: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
 };
 
 
@@ -1049,7 +1057,8 @@ export type ListAuditEntity =
   | 'CATEGORY'
   | 'RESPONSIBILITY_ITEM'
   | 'WELFARE_POLICY'
-  | 'RESIDENT_CARE';
+  | 'RESIDENT_CARE'
+  | 'DEPARTMENT';
 
 /** One change to a list, by whom and when, with a summary and the record before and after (JSON). */
 export type ListAuditEntry = {
@@ -1708,6 +1717,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   updateResponsibilityItem?: Resolver<ResolversTypes['ResponsibilityItem'], ParentType, ContextType, RequireFields<MutationUpdateResponsibilityItemArgs, 'code' | 'input'>>;
   createWelfarePolicy?: Resolver<ResolversTypes['WelfarePolicy'], ParentType, ContextType, RequireFields<MutationCreateWelfarePolicyArgs, 'input'>>;
   updateWelfarePolicy?: Resolver<ResolversTypes['WelfarePolicy'], ParentType, ContextType, RequireFields<MutationUpdateWelfarePolicyArgs, 'id' | 'input'>>;
+  updateDepartment?: Resolver<ResolversTypes['Department'], ParentType, ContextType, RequireFields<MutationUpdateDepartmentArgs, 'id' | 'name'>>;
   setResidentCareFacts?: Resolver<ResolversTypes['Resident'], ParentType, ContextType, RequireFields<MutationSetResidentCareFactsArgs, 'id' | 'livesAlone' | 'disability'>>;
 }>;
 

@@ -1,6 +1,6 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 
-export type ListAuditEntity = 'CATEGORY' | 'RESPONSIBILITY_ITEM' | 'WELFARE_POLICY' | 'RESIDENT_CARE';
+export type ListAuditEntity = 'CATEGORY' | 'RESPONSIBILITY_ITEM' | 'WELFARE_POLICY' | 'RESIDENT_CARE' | 'DEPARTMENT';
 
 /** One change to a list: who, when, what, and the record before and after. Only ever inserted. */
 export interface ListAuditDoc {

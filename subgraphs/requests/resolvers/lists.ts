@@ -1,7 +1,7 @@
 import { isStaffOrAdmin } from '../../../shared/subgraph/access';
 import type { CategoryVersionResolvers, ListAuditEntryResolvers, MutationResolvers, QueryResolvers, ResponsibilityItemVersionResolvers } from '../generated/graphql';
 import { readListAudit } from '../services/list-audit';
-import { createCategory, createItem, updateCategory, updateItem } from '../services/responsibility-list';
+import { createCategory, createItem, renameDepartment, updateCategory, updateItem } from '../services/responsibility-list';
 import { createWelfarePolicy, eligibleCount, setResidentCareFacts, updateWelfarePolicy } from '../services/welfare-policies';
 
 /** Admins run the lists (issue 14): the responsibility list, welfare policies, care facts, the audit. */
@@ -17,6 +17,7 @@ export const listsMutation: MutationResolvers = {
   updateResponsibilityItem: (_, { code, input }, ctx) => updateItem(ctx, code, input),
   createWelfarePolicy: (_, { input }, ctx) => createWelfarePolicy(ctx, input),
   updateWelfarePolicy: (_, { id, input }, ctx) => updateWelfarePolicy(ctx, id, input),
+  updateDepartment: (_, { id, name }, ctx) => renameDepartment(ctx, id, name),
   setResidentCareFacts: (_, { id, livesAlone, disability }, ctx) => setResidentCareFacts(ctx, id, livesAlone, disability),
 };
 

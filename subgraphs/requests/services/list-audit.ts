@@ -38,7 +38,7 @@ export async function recordListChange(
   });
 }
 
-const ENTITIES: readonly ListAuditEntity[] = ['CATEGORY', 'RESPONSIBILITY_ITEM', 'WELFARE_POLICY', 'RESIDENT_CARE'];
+const ENTITIES: readonly ListAuditEntity[] = ['CATEGORY', 'RESPONSIBILITY_ITEM', 'WELFARE_POLICY', 'RESIDENT_CARE', 'DEPARTMENT'];
 
 /** Admins read the audit, newest first, narrowed by equalities on the indexed fields. */
 export async function readListAudit(ctx: Ctx, args: { entity?: string | null; entityId?: string | null; limit?: number | null }): Promise<ListAuditDoc[]> {

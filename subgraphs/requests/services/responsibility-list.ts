@@ -7,7 +7,7 @@ import * as validate from '../../../shared/subgraph/validate';
 import type { DepartmentKind } from '../domain/catalog';
 import { EMERGENCY_DISPATCH_MINUTES, HANDLING_DAYS, NORMAL_DISPATCH_MINUTES } from '../domain/catalog';
 import { categoryCode, checkLimits, itemCode, keywords } from '../domain/list-rules';
-import type { CategoryDoc, CategoryVersionDoc, ItemDoc, ItemVersionDoc, Models } from '../models';
+import type { CategoryDoc, CategoryVersionDoc, DepartmentDoc, ItemDoc, ItemVersionDoc, Models } from '../models';
 import { versionId } from '../models/list-versions';
 import { recordListChange } from './list-audit';
 
@@ -192,6 +192,21 @@ export async function updateItem(ctx: Ctx, rawCode: string, input: UpdateItemInp
 
 function pickItem(v: ItemVersionDoc): ItemFields {
   return { name: v.name, categoryCode: v.categoryCode, departmentKind: v.departmentKind, emergency: v.emergency, dispatchLimitMinutes: v.dispatchLimitMinutes, handlingDays: v.handlingDays, keywords: v.keywords, fallback: v.fallback ?? false };
+}
+
+// ---- departments ------------------------------------------------------------------------------
+
+/** Admins rename a department; its id, kind and place stay, since routing and other subgraphs' references use them. */
+export async function renameDepartment(ctx: Ctx, rawId: string, rawName: string): Promise<DepartmentDoc> {
+  requireRole(ctx.viewer, 'admin');
+  const id = validate.code('id', rawId);
+  const name = validate.text('name', rawName, { max: 50 });
+  const current = await ctx.models.Department.findById(id).lean<DepartmentDoc>();
+  if (!current) throw notFound('Department', id);
+  if (current.name === name) return current;
+  await ctx.models.Department.updateOne({ _id: id }, { $set: { name } });
+  await recordListChange(ctx, { entity: 'DEPARTMENT', entityId: id, action: 'UPDATE', before: { name: current.name }, after: { name } });
+  return { ...current, name };
 }
 
 // ---- history ----------------------------------------------------------------------------------
