@@ -107,10 +107,35 @@ it('edits an item, shows its history, refuses a bad limit, authors and pushes a 
   await page.waitForSelector('tr[data-policy="WP-TWO-CANCER"] .pushed:text("1")');
   await expect(page.locator('#status').textContent()).resolves.toContain('本次新推送 1 人');
 
+  // The policy's criteria edited: narrowed to Longgang.
+  await page.click('button[data-edit-policy="WP-TWO-CANCER"]');
+  await expect(page.locator('#policy-min').inputValue()).resolves.toBe('35');
+  await page.fill('#policy-district', '440307');
+  await page.click('#policy-form button[type=submit]');
+  await page.waitForSelector('tr[data-policy="WP-TWO-CANCER"] .criteria:text("龙岗区")');
+  await expect(page.locator('tr[data-policy="WP-TWO-CANCER"] .criteria').textContent()).resolves.toBe('35–64 周岁，女性，龙岗区');
+
+  // A new category, and a first item in it.
+  await page.fill('#category-code', 'C19');
+  await page.fill('#category-name', '民生微实事');
+  await page.click('#category-form button[type=submit]');
+  await page.waitForSelector('#category option[value="C19"]', { state: 'attached' });
+  await page.click('#item-new');
+  await expect(page.locator('#item-code').inputValue()).resolves.toBe('C19-');
+  await page.fill('#item-code', 'C19-01');
+  await page.fill('#item-name', '微实事项目建议');
+  await page.selectOption('#item-kind', 'STREET_OFFICE');
+  await page.fill('#item-keywords', '微实事 小项目');
+  await page.click('#item-form button[type=submit]');
+  await page.waitForSelector('tr[data-item="C19-01"] .version:text("v1")');
+  await page.waitForSelector('#audit tr[data-audit="C19-01"]');
+
   const audit = await page.locator('#audit tbody tr').allTextContents();
   expect(audit.some((row) => row.includes('C01-01') && row.includes('handlingDays: 5 → 3'))).toBe(true);
   expect(audit.some((row) => row.includes('WP-TWO-CANCER') && row.includes('新建'))).toBe(true);
   expect(audit.some((row) => row.includes('WP-TWO-CANCER') && row.includes('推送'))).toBe(true);
+  expect(audit.some((row) => row.includes('WP-TWO-CANCER') && row.includes('districtCode: — → 440307'))).toBe(true);
+  expect(audit.some((row) => row.includes('C19-01') && row.includes('新建'))).toBe(true);
 
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, 'admin-lists.png'), fullPage: true });

@@ -168,9 +168,22 @@
       .catch(function (err) { status('读取历史失败：' + err.message, 'error'); });
   }
 
+  function createCategory(event) {
+    event.preventDefault();
+    gql('mutation($input: CreateCategoryInput!) { createCategory(input: $input) { code name } }',
+      { input: { code: $('category-code').value.trim(), name: $('category-name').value } })
+      .then(function (d) {
+        status('已新增类别 ' + d.createCategory.code + ' ' + d.createCategory.name, 'ok');
+        $('category-form').reset();
+        $('category').value = d.createCategory.code;
+        return loadList().then(function () { $('category').value = d.createCategory.code; renderItems(); return loadAudit(); });
+      })
+      .catch(function (err) { status('新增类别失败：' + err.message, 'error'); });
+  }
+
   // ---- welfare policies ----
 
-  var POLICIES = '{ welfarePolicies { id name target minAge maxAge gender district { code name } community { code name } livesAlone disability pushed uptakeRate } }';
+  var POLICIES = '{ welfarePolicies { id name description target minAge maxAge gender district { code name } community { code name } livesAlone disability pushed uptakeRate } }';
 
   function criteriaText(p) {
     var parts = [];
@@ -208,7 +221,11 @@
           action.appendChild(count);
           action.appendChild(document.createTextNode(' '));
           action.appendChild(push);
+          action.appendChild(document.createTextNode(' '));
         }
+        var edit = el('button', { type: 'button', className: 'small', 'data-edit-policy': p.id, text: '编辑' });
+        edit.addEventListener('click', function () { editPolicy(p); });
+        action.appendChild(edit);
         body.appendChild(el('tr', { 'data-policy': p.id }, [
           el('td', {}, [el('code', { text: p.id })]), el('td', { text: p.name }), el('td', { text: p.target === 'RESIDENT' ? '居民' : '企业' }),
           el('td', { className: 'criteria', text: criteriaText(p) }), el('td', { className: 'pushed', text: String(p.pushed) }),
@@ -221,23 +238,68 @@
   function numberOrNull(id) { var v = $(id).value; return v === '' ? null : Number(v); }
   function textOrNull(id) { var v = $(id).value.trim(); return v === '' ? null : v; }
 
-  function createPolicy(event) {
+  function editPolicy(p) {
+    $('policy-mode').value = 'edit';
+    $('policy-form-title').textContent = '编辑政策 ' + p.id;
+    $('policy-id').value = p.id;
+    $('policy-id').disabled = true;
+    $('policy-target').value = p.target;
+    $('policy-target').disabled = true;
+    $('policy-name').value = p.name;
+    $('policy-description').value = p.description;
+    $('policy-min').value = p.minAge != null ? String(p.minAge) : '';
+    $('policy-max').value = p.maxAge != null ? String(p.maxAge) : '';
+    $('policy-gender').value = p.gender || '';
+    $('policy-district').value = p.district ? p.district.code : '';
+    $('policy-community').value = p.community ? p.community.code : '';
+    $('policy-alone').checked = !!p.livesAlone;
+    $('policy-disability').checked = !!p.disability;
+    $('policy-cancel').hidden = false;
+  }
+
+  function resetPolicyForm() {
+    $('policy-form').reset();
+    $('policy-mode').value = 'create';
+    $('policy-form-title').textContent = '新建政策';
+    $('policy-id').disabled = false;
+    $('policy-target').disabled = false;
+    $('policy-cancel').hidden = true;
+  }
+
+  function savePolicy(event) {
     event.preventDefault();
+    var criteria = {
+      minAge: numberOrNull('policy-min'), maxAge: numberOrNull('policy-max'), gender: textOrNull('policy-gender'),
+      districtCode: textOrNull('policy-district'), communityCode: textOrNull('policy-community'),
+      livesAlone: $('policy-alone').checked || null, disability: $('policy-disability').checked || null,
+    };
+    if ($('policy-target').value === 'ENTERPRISE') { criteria.minAge = criteria.maxAge = criteria.gender = criteria.livesAlone = criteria.disability = null; }
+    if ($('policy-mode').value === 'edit') {
+      var id = $('policy-id').value;
+      return gql('mutation($id: ID!, $input: UpdateWelfarePolicyInput!) { updateWelfarePolicy(id: $id, input: $input) { id name } }',
+        { id: id, input: { name: $('policy-name').value, description: $('policy-description').value, criteria: criteria } })
+        .then(function (d) {
+          status('已修改政策 ' + d.updateWelfarePolicy.name, 'ok');
+          resetPolicyForm();
+          return Promise.all([loadPolicies(), loadAudit()]);
+        })
+        .catch(function (err) { status('修改失败：' + err.message, 'error'); });
+    }
     var input = {
       id: $('policy-id').value.trim(),
       name: $('policy-name').value,
       description: $('policy-description').value,
       target: $('policy-target').value,
-      criteria: {
-        minAge: numberOrNull('policy-min'), maxAge: numberOrNull('policy-max'), gender: textOrNull('policy-gender'),
-        districtCode: textOrNull('policy-district'), communityCode: textOrNull('policy-community'),
-        livesAlone: $('policy-alone').checked || null, disability: $('policy-disability').checked || null,
-      },
+      criteria: criteria,
     };
-    gql('mutation($input: CreateWelfarePolicyInput!) { createWelfarePolicy(input: $input) { id name } }', { input: input })
+    return createPolicy(input);
+  }
+
+  function createPolicy(input) {
+    return gql('mutation($input: CreateWelfarePolicyInput!) { createWelfarePolicy(input: $input) { id name } }', { input: input })
       .then(function (d) {
         status('已创建政策 ' + d.createWelfarePolicy.name, 'ok');
-        $('policy-form').reset();
+        resetPolicyForm();
         return Promise.all([loadPolicies(), loadAudit()]);
       })
       .catch(function (err) { status('创建失败：' + err.message, 'error'); });
@@ -310,6 +372,8 @@
   $('item-form').addEventListener('submit', saveItem);
   $('item-cancel').addEventListener('click', function () { $('item-form').hidden = true; });
   $('item-new').addEventListener('click', function () { openItemForm('create', null); });
-  $('policy-form').addEventListener('submit', createPolicy);
+  $('policy-form').addEventListener('submit', savePolicy);
+  $('policy-cancel').addEventListener('click', resetPolicyForm);
+  $('category-form').addEventListener('submit', createCategory);
   if (token()) signedIn();
 })();
