@@ -14,6 +14,7 @@ import type { Channel } from './domain/channels';
 import { createModels, type Models, type RequestDoc, type RequestEventDoc } from './models';
 import { residentFacts } from './domain/eligibility';
 import { seedListVersions } from './services/responsibility-list';
+import { backfillResidentFacts } from './services/welfare-policies';
 import { isOpenStatus, rebuildStatsCounters } from './services/stats-counters';
 
 /** Residents old enough for the senior allowance, so reverse service has someone to find. */
@@ -458,6 +459,7 @@ export async function seedReference(db: Database, progress: (done: number) => vo
   // Every demo resident is registered and verified, so the demo's hostel and parking flows run.
   const residents = [DEMO_RESIDENT, ...OTHER_RESIDENTS, ...SENIOR_RESIDENTS];
   await upsertAll(m.Resident, residents.map((r) => ({ _id: r.id, name: r.name, phone: r.phone, idNumber: r.idNumber, homeCommunityCode: r.homeCommunityCode, realNameVerified: true, ...residentFacts(r.idNumber) })));
+  await backfillResidentFacts(m);
   progress(2);
 
   // Categories and items an admin changed (version > 1) are the source of truth: the seed only

@@ -5,7 +5,7 @@ import type { ServiceContext } from '../../../shared/subgraph/service';
 import { isDuplicateKey } from '../../../shared/subgraph/unique';
 import * as validate from '../../../shared/subgraph/validate';
 import { localParts } from '../../../shared/subgraph/time';
-import { isEligible } from '../domain/eligibility';
+import { isEligible, residentFacts } from '../domain/eligibility';
 import type { Models, ResidentDoc, WelfarePolicyDoc } from '../models';
 import { recordListChange } from './list-audit';
 
@@ -193,4 +193,20 @@ export async function setResidentCareFacts(ctx: Ctx, rawId: string, livesAlone: 
   // The audit keeps the facts only: no name, phone or ID number of the resident.
   await recordListChange(ctx, { entity: 'RESIDENT_CARE', entityId: id, action: 'UPDATE', before, after });
   return { ...resident, ...after };
+}
+
+/**
+ * Stores `birthYear` and `gender` on residents registered before they were derived (a one-off
+ * migration the seed runs): until then, policies with an age or gender criterion cannot find them.
+ */
+export async function backfillResidentFacts(models: Models): Promise<number> {
+  const missing = await models.Resident.find({ birthYear: null }, { idNumber: 1 }).lean<ResidentDoc[]>();
+  let done = 0;
+  for (const r of missing) {
+    const facts = residentFacts(r.idNumber);
+    if (facts.birthYear === null) continue;
+    await models.Resident.updateOne({ _id: r._id }, { $set: facts });
+    done += 1;
+  }
+  return done;
 }
