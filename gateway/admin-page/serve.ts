@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { pageFiles, staticFile, staticFiles } from '../static-files';
+import { pageFiles, staticFile, staticFiles, type StaticFile } from '../static-files';
 
 /**
  * The schema registry's admin page (`/admin`): static files only. It signs in with an admin token
@@ -8,19 +8,34 @@ import { pageFiles, staticFile, staticFiles } from '../static-files';
  * everything through `/admin/graphql`, which checks that token on every request.
  */
 const PUBLIC = path.join(__dirname, 'public');
-/** The working calendar's page (`/admin/calendar`): reads and edits through `/graphql` with the same admin token. */
-const CALENDAR_FILES = {
-  '/admin/calendar': staticFile(path.join(PUBLIC, 'calendar.html')),
-  '/admin/calendar.js': staticFile(path.join(PUBLIC, 'calendar.js')),
-  '/admin/calendar.css': staticFile(path.join(PUBLIC, 'calendar.css')),
-};
-const route = staticFiles({ ...pageFiles('/admin', PUBLIC, ['admin.js', 'admin.css']), ...CALENDAR_FILES }, {
+
+/**
+ * A page of the admin site beside the registry's (`/admin/<name>`, from `<name>.html`, and its
+ * assets): same CSP, same admin token kept in the tab; it reads and changes the city's lists
+ * through `/graphql`, where the subgraphs check that token.
+ */
+function adminPage(name: string, assets: string[]): Record<string, StaticFile> {
+  const files: Record<string, StaticFile> = { [`/admin/${name}`]: staticFile(path.join(PUBLIC, `${name}.html`)) };
+  for (const asset of assets) files[`/admin/${asset}`] = staticFile(path.join(PUBLIC, asset));
+  return files;
+}
+
+const route = staticFiles(
+  {
+    ...pageFiles('/admin', PUBLIC, ['admin.js', 'admin.css']),
+    // The working calendar (requests subgraph).
+    ...adminPage('calendar', ['calendar.js', 'calendar.css']),
+    // The responsibility list, welfare policies and their audit (requests subgraph).
+    ...adminPage('lists', ['lists.js']),
+  },
+  {
   // The page holds an admin token: nothing but its own files may run or be fetched, and no other
   // site may frame it (a framed rollback button could be clicked for the admin).
   'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
-});
+  },
+);
 
 /** Serves an admin page path; false when the path is not the page's. */
 export function serveAdminPage(pathname: string, _req: IncomingMessage, res: ServerResponse): boolean {

@@ -203,6 +203,8 @@ export function createLoaders(models: Models, clock: () => Date) {
       }
       return out;
     }, { pushed: 0, accepted: 0, declined: 0 }),
+    /** A responsibility-list item's version by `<code>@<version>` (what a request was classified under). */
+    itemVersion: byKeyLoader((keys: readonly string[]) => models.ItemVersion.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean(), (v) => v._id),
   };
 }
 

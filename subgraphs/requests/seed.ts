@@ -12,6 +12,9 @@ import { numberDay } from './domain/numbering';
 import { streetOfficeId } from './domain/permissions';
 import type { Channel } from './domain/channels';
 import { createModels, type Models, type RequestDoc, type RequestEventDoc } from './models';
+import { residentFacts } from './domain/eligibility';
+import { seedListVersions } from './services/responsibility-list';
+import { backfillResidentFacts } from './services/welfare-policies';
 import { isOpenStatus, rebuildStatsCounters } from './services/stats-counters';
 import { seedCalendarFromNotices } from './services/calendar';
 
@@ -421,7 +424,7 @@ async function seedScaleUnit(m: Models, unit: number, now: Date): Promise<void> 
       realNameVerified: true,
     };
   });
-  await upsertAll(m.Resident, residents);
+  await upsertAll(m.Resident, residents.map((r) => ({ ...r, ...residentFacts(r.idNumber) })));
   const nonFallback = ITEMS.filter((i) => !i.fallback && i.categoryCode !== 'C18');
   const day = 24 * 3600 * 1000;
   const specs: Spec[] = [];
@@ -474,13 +477,15 @@ export async function seedReference(db: Database, progress: (done: number) => vo
 
   // Every demo resident is registered and verified, so the demo's hostel and parking flows run.
   const residents = [DEMO_RESIDENT, ...OTHER_RESIDENTS, ...SENIOR_RESIDENTS];
-  await upsertAll(m.Resident, residents.map((r) => ({ _id: r.id, name: r.name, phone: r.phone, idNumber: r.idNumber, homeCommunityCode: r.homeCommunityCode, realNameVerified: true })));
+  await upsertAll(m.Resident, residents.map((r) => ({ _id: r.id, name: r.name, phone: r.phone, idNumber: r.idNumber, homeCommunityCode: r.homeCommunityCode, realNameVerified: true, ...residentFacts(r.idNumber) })));
+  await backfillResidentFacts(m);
   progress(2);
 
-  await upsertAll(m.Category, CATALOG.map((c, order) => ({ _id: c.code, name: c.name, order })));
-  await upsertAll(
-    m.Item,
-    ITEMS.map((i) => ({
+  // Categories and items an admin changed (version > 1) are the source of truth: the seed only
+  // (re)writes version 1, and records it once in the list's history.
+  const edited = new Set([...(await m.Category.find({}, { version: 1 }).lean()), ...(await m.Item.find({}, { version: 1 }).lean())].filter((d) => (d.version ?? 1) > 1).map((d) => d._id));
+  const seededCategories = CATALOG.map((c, order) => ({ _id: c.code, name: c.name, order, version: 1 })).filter((c) => !edited.has(c._id));
+  const seededItems = ITEMS.filter((i) => !edited.has(i.code)).map((i) => ({
       _id: i.code,
       name: i.name,
       categoryCode: i.categoryCode,
@@ -490,8 +495,11 @@ export async function seedReference(db: Database, progress: (done: number) => vo
       handlingDays: 5,
       keywords: i.keywords,
       fallback: i.fallback ?? false,
-    })),
-  );
+      version: 1,
+    }));
+  await upsertAll(m.Category, seededCategories);
+  await upsertAll(m.Item, seededItems);
+  await seedListVersions(m, seededItems, seededCategories, new Date(0));
   await upsertAll(m.WelfarePolicy, POLICIES);
   progress(3);
   return m;

@@ -24,24 +24,47 @@ export function ageOn(idNumber: string | null | undefined, on: Date): number | n
   return age;
 }
 
+/** Gender from an 18-digit ID number: the 17th digit is odd for men, even for women (GB 11643). */
+export function genderFromIdNumber(idNumber: string | null | undefined): 'MALE' | 'FEMALE' | null {
+  if (!birthDateFromIdNumber(idNumber)) return null;
+  return Number(idNumber!.charAt(16)) % 2 === 1 ? 'MALE' : 'FEMALE';
+}
+
 export interface PolicyRule {
   minAge?: number | null;
   maxAge?: number | null;
   districtCode?: string | null;
+  gender?: 'MALE' | 'FEMALE' | null;
+  communityCode?: string | null;
+  /** When true, only residents recorded so; false or absent: no condition. */
+  livesAlone?: boolean | null;
+  disability?: boolean | null;
 }
 
 export interface ResidentFacts {
   idNumber?: string | null;
   districtCode?: string | null;
+  communityCode?: string | null;
+  livesAlone?: boolean | null;
+  disability?: boolean | null;
 }
 
-/** A resident is eligible when the age bounds and the district (if any) all hold. */
+/** A resident is eligible when every criterion the policy sets holds. */
 export function isEligible(policy: PolicyRule, resident: ResidentFacts, on: Date): boolean {
   if (policy.districtCode && resident.districtCode !== policy.districtCode) return false;
+  if (policy.communityCode && resident.communityCode !== policy.communityCode) return false;
+  if (policy.livesAlone && resident.livesAlone !== true) return false;
+  if (policy.disability && resident.disability !== true) return false;
+  if (policy.gender && genderFromIdNumber(resident.idNumber) !== policy.gender) return false;
   if (policy.minAge == null && policy.maxAge == null) return true;
   const age = ageOn(resident.idNumber, on);
   if (age === null) return false;
   if (policy.minAge != null && age < policy.minAge) return false;
   if (policy.maxAge != null && age > policy.maxAge) return false;
   return true;
+}
+
+/** What a resident's record stores of the ID number so policies find it by equality: birth year and gender. */
+export function residentFacts(idNumber: string | null | undefined): { birthYear: number | null; gender: 'MALE' | 'FEMALE' | null } {
+  return { birthYear: birthDateFromIdNumber(idNumber)?.year ?? null, gender: genderFromIdNumber(idNumber) };
 }

@@ -5,6 +5,8 @@ export interface CategoryDoc {
   _id: string;
   name: string;
   order: number;
+  /** The current version (absent on lists stored before versioning: 1). */
+  version?: number;
 }
 
 /** One responsibility-list item. The real list has thousands; nothing here assumes a small list. */
@@ -19,10 +21,12 @@ export interface ItemDoc {
   keywords: string[];
   /** The fallback item for text no keyword matches. */
   fallback?: boolean;
+  /** The current version (absent on lists stored before versioning: 1); requests keep the one they were filed under. */
+  version?: number;
 }
 
 const categorySchema = new Schema<CategoryDoc>(
-  { _id: String, name: { type: String, required: true }, order: { type: Number, required: true } },
+  { _id: String, name: { type: String, required: true }, order: { type: Number, required: true }, version: Number },
   { versionKey: false },
 );
 
@@ -37,6 +41,7 @@ const itemSchema = new Schema<ItemDoc>(
     handlingDays: { type: Number, required: true },
     keywords: { type: [String], default: [] },
     fallback: { type: Boolean, default: false },
+    version: Number,
   },
   { versionKey: false },
 );

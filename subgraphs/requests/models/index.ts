@@ -12,6 +12,8 @@ import { residentModel } from './resident';
 import { statsCounterModel } from './stats-counter';
 import { supervisionAlertModel } from './supervision-alert';
 import { policyPushModel, welfarePolicyModel } from './welfare';
+import { categoryVersionModel, itemVersionModel } from './list-versions';
+import { listAuditModel } from './list-audit';
 
 /** Binds every model to the subgraph's own connection; calling it twice reuses the same models. */
 export function createModels(conn: Connection) {
@@ -37,6 +39,9 @@ export function createModels(conn: Connection) {
     CalendarChange: calendarChangeModel(conn),
     CalendarNotice: calendarNoticeModel(conn),
     SupervisionAlert: supervisionAlertModel(conn),
+    ItemVersion: itemVersionModel(conn),
+    CategoryVersion: categoryVersionModel(conn),
+    ListAudit: listAuditModel(conn),
   };
 }
 
@@ -54,3 +59,5 @@ export type { ResidentDoc } from './resident';
 export type { StatsCounterDoc } from './stats-counter';
 export type { SupervisionAlertDoc } from './supervision-alert';
 export type { PolicyPushDoc, WelfarePolicyDoc } from './welfare';
+export type { CategoryVersionDoc, ItemVersionDoc } from './list-versions';
+export type { ListAuditDoc, ListAuditEntity } from './list-audit';

@@ -48,6 +48,8 @@ export interface RequestDoc {
   amountAtStake?: number | null;
   categoryCode: string;
   itemCode: string;
+  /** The item's version at classification (absent on requests filed before versioning: 1). */
+  itemVersion?: number;
   departmentId?: string | null;
   communityCode: string;
   streetCode: string;
@@ -126,6 +128,7 @@ const requestSchema = new Schema<RequestDoc>(
     amountAtStake: Number,
     categoryCode: { type: String, required: true },
     itemCode: { type: String, required: true },
+    itemVersion: Number,
     departmentId: String,
     communityCode: { type: String, required: true },
     streetCode: { type: String, required: true },

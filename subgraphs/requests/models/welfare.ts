@@ -8,6 +8,13 @@ export interface WelfarePolicyDoc {
   minAge?: number | null;
   maxAge?: number | null;
   districtCode?: string | null;
+  /** Authoring (issue 14): absent on policies stored before it (RESIDENT, no such criterion). */
+  target?: 'RESIDENT' | 'ENTERPRISE';
+  gender?: 'MALE' | 'FEMALE' | null;
+  communityCode?: string | null;
+  livesAlone?: boolean | null;
+  disability?: boolean | null;
+  updatedAt?: Date | null;
 }
 
 export type PushStatus = 'PUSHED' | 'ACCEPTED' | 'DECLINED';
@@ -29,6 +36,12 @@ const policySchema = new Schema<WelfarePolicyDoc>(
     minAge: Number,
     maxAge: Number,
     districtCode: String,
+    target: String,
+    gender: String,
+    communityCode: String,
+    livesAlone: Boolean,
+    disability: Boolean,
+    updatedAt: Date,
   },
   { versionKey: false },
 );

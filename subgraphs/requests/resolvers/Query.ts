@@ -8,6 +8,7 @@ import type { RequestDoc } from '../models';
 import { filterConditions, statsMatch, viewerScope } from '../services/scope';
 import { statsFor } from '../services/stats';
 import { newestRequests } from '../services/newest';
+import { listsQuery } from './lists';
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -82,4 +83,5 @@ export const Query: QueryResolvers = {
   },
   welfarePolicies: (_, __, ctx) => ctx.models.WelfarePolicy.find().sort({ _id: 1 }).lean().exec(),
   welfarePolicy: (_, { id }, ctx) => ctx.loaders.policy.load(validate.code('id', id)),
+  ...listsQuery,
 };

@@ -4,6 +4,7 @@ import { levelColor } from '../domain/grading';
 import { isOpen } from '../domain/lifecycle';
 import { canSeeSubmitter } from '../domain/permissions';
 import { visibleActor } from '../../../shared/subgraph/privacy';
+import { versionId } from '../models/list-versions';
 
 /** Events that crossed a Redis pub/sub arrive as JSON, with dates as strings. */
 const toDate = (value: Date | string | null | undefined): Date | null => (value == null ? null : value instanceof Date ? value : new Date(value));
@@ -15,6 +16,7 @@ export const Request: RequestResolvers = {
   urgent: (r) => r.urgent ?? false,
   category: (r, _, ctx) => ctx.loaders.category.load(r.categoryCode),
   item: (r, _, ctx) => ctx.loaders.item.load(r.itemCode),
+  itemVersion: (r, _, ctx) => ctx.loaders.itemVersion.load(versionId(r.itemCode, r.itemVersion ?? 1)),
   department: (r, _, ctx) => (r.departmentId ? ctx.loaders.department.load(r.departmentId) : null),
   community: async (r, _, ctx) => (await ctx.loaders.community.load(r.communityCode))!,
   parkingLot: (r) => (r.parkingLotId ? { id: r.parkingLotId } : null),

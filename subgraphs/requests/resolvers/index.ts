@@ -13,6 +13,7 @@ import { PersonalDataAccess, Resident } from './Resident';
 import { Subscription } from './Subscription';
 import { SupervisionAlert, supervisionMutation, supervisionQuery, supervisionSubscription } from './supervision';
 import { WelfarePolicy, WelfarePolicyPush } from './welfare';
+import { CategoryVersion, ListAuditEntry, ResponsibilityItemVersion } from './lists';
 
 export const resolvers: Resolvers = {
   DateTime,
@@ -38,4 +39,7 @@ export const resolvers: Resolvers = {
   CalendarDay,
   CalendarChange,
   SupervisionAlert,
+  ResponsibilityItemVersion,
+  CategoryVersion,
+  ListAuditEntry,
 };

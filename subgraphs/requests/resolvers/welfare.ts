@@ -3,6 +3,8 @@ import type { WelfarePolicyPushResolvers, WelfarePolicyResolvers } from '../gene
 export const WelfarePolicy: WelfarePolicyResolvers = {
   id: (p) => p._id,
   district: (p, _, ctx) => (p.districtCode ? ctx.loaders.district.load(p.districtCode) : null),
+  target: (p) => p.target ?? 'RESIDENT',
+  community: (p, _, ctx) => (p.communityCode ? ctx.loaders.community.load(p.communityCode) : null),
   pushed: async (p, _, ctx) => (await ctx.loaders.pushCountsByPolicy.load(p._id)).pushed,
   accepted: async (p, _, ctx) => (await ctx.loaders.pushCountsByPolicy.load(p._id)).accepted,
   declined: async (p, _, ctx) => (await ctx.loaders.pushCountsByPolicy.load(p._id)).declined,

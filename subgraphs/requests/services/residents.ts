@@ -4,6 +4,7 @@ import { requireArea } from '../../../shared/subgraph/access';
 import { isDuplicateKey } from '../../../shared/subgraph/unique';
 import * as validate from '../../../shared/subgraph/validate';
 import type { Models, ResidentDoc } from '../models';
+import { residentFacts } from '../domain/eligibility';
 
 export interface RegisterInput {
   name: string;
@@ -39,7 +40,7 @@ export async function registerResident(models: Models, viewer: Viewer, input: Re
   const homeCommunityCode = validate.code('input.homeCommunityCode', input.homeCommunityCode);
   if (!(await models.Community.exists({ _id: homeCommunityCode }))) throw badInput('input.homeCommunityCode', 'is not a known community');
   try {
-    const doc = await models.Resident.create({ _id: viewer.residentId, name, phone, idNumber, homeCommunityCode, realNameVerified: false, registeredAt: now });
+    const doc = await models.Resident.create({ _id: viewer.residentId, name, phone, idNumber, homeCommunityCode, realNameVerified: false, registeredAt: now, ...residentFacts(idNumber) });
     return doc.toObject();
   } catch (err) {
     // The unique _id is the registration's guard: two concurrent registrations store one.

@@ -15,6 +15,7 @@ import { numberDay, requestNumber } from '../domain/numbering';
 import { streetOfficeId } from '../domain/permissions';
 import type { CommunityDoc, DepartmentDoc, ItemDoc, Models, RequestDoc, RequestEventDoc } from '../models';
 import { isOpenStatus, recordStatsChange } from './stats-counters';
+import { withItemDispatchLimits, withItemSubmissionLimits } from '../domain/list-rules';
 import { localMonthString } from '../../../shared/subgraph/time';
 
 export interface SubmitInput {
@@ -147,18 +148,19 @@ async function createRequest(
 
   const urgent = input.urgent || urgentByWords(input.title, input.description);
   const level = gradeRequest({ peopleInvolved: input.peopleInvolved, amountAtStake: input.amountAtStake, urgent, emergencyItem: item.emergency });
-  const submitted = submissionDeadlines(now, level, item.emergency);
+  // The item's own limits (the admins' list, as stored now) replace the hotline's defaults.
+  const submitted = withItemSubmissionLimits(submissionDeadlines(now, level, item.emergency), now, level === 1 || item.emergency, item);
   const dispatchNow = classified && department !== null;
   // An urgent case no item matches waits in the street office's queue with a 10-minute alarm.
   if (!dispatchNow && level === 1) submitted.dispatchDueAt = unmatchedUrgentDispatchDueAt(now);
   const status: RequestStatus = dispatchNow ? 'DISPATCHED' : 'SUBMITTED';
   const actor = { actor: submitterId, role: viewer.role };
   const timeline: RequestEventDoc[] = [{ at: now, action: 'SUBMITTED', ...actor, status: 'SUBMITTED', note: `${item.name}`, toDepartmentId: null, fromDepartmentId: null }];
-  let deadlines: Partial<RequestDoc> = { dueAt: submitted.dueAt, handlingDays: 5 };
+  let deadlines: Partial<RequestDoc> = { dueAt: submitted.dueAt, handlingDays: submitted.handlingDays };
   if (dispatchNow) {
     // Automatic dispatch by the responsibility list, recorded as a step of the system.
     timeline.push({ at: now, action: 'DISPATCHED', actor: 'system', role: 'system', status: 'DISPATCHED', note: '按权责清单自动派单', toDepartmentId: department!._id, fromDepartmentId: null });
-    deadlines = { ...dispatchDeadlines(now, level), dispatchedAt: now };
+    deadlines = { ...withItemDispatchLimits(dispatchDeadlines(now, level), now, item), dispatchedAt: now };
   }
 
   const _id = new Types.ObjectId();
@@ -180,6 +182,7 @@ async function createRequest(
     amountAtStake: input.amountAtStake,
     categoryCode: item.categoryCode,
     itemCode: item._id,
+    itemVersion: item.version ?? 1,
     departmentId: department?._id ?? null,
     communityCode: community._id,
     streetCode: community.streetCode,

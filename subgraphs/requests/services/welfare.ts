@@ -2,7 +2,8 @@ import type { Viewer } from '../../../shared/platform/auth';
 import { requireResident, requireRole } from '../../../shared/platform/auth';
 import { conflict, forbidden, notFound } from '../../../shared/platform/errors';
 import * as validate from '../../../shared/subgraph/validate';
-import { isEligible } from '../domain/eligibility';
+import { eligibleResidents } from './welfare-policies';
+import { recordListChange } from './list-audit';
 import type { Models, PolicyPushDoc, WelfarePolicyDoc } from '../models';
 import { isDuplicateKey } from '../../../shared/subgraph';
 import { claimOnce } from './claims';
@@ -16,12 +17,8 @@ export async function pushWelfarePolicy(models: Models, viewer: Viewer, policyId
   requireRole(viewer, 'admin');
   const policy = await models.WelfarePolicy.findById(id).lean();
   if (!policy) throw notFound('WelfarePolicy', id);
-  const [residents, communities] = await Promise.all([
-    models.Resident.find({}, { idNumber: 1, homeCommunityCode: 1 }).lean(),
-    models.Community.find({}, { districtCode: 1 }).lean(),
-  ]);
-  const districtOf = new Map(communities.map((c) => [c._id, c.districtCode]));
-  const eligible = residents.filter((r) => isEligible(policy, { idNumber: r.idNumber, districtCode: districtOf.get(r.homeCommunityCode ?? '') }, now));
+  if ((policy.target ?? 'RESIDENT') !== 'RESIDENT') throw conflict(`Policy ${id} is for ${policy.target}s, and only residents can be pushed to`);
+  const eligible = await eligibleResidents(models, policy, now);
   if (eligible.length === 0) return { policy, eligible: 0, newlyPushed: 0 };
   let newlyPushed = 0;
   try {
@@ -42,6 +39,9 @@ export async function pushWelfarePolicy(models: Models, viewer: Viewer, policyId
     if (!isDuplicateKey(err)) throw err;
     newlyPushed = e.result?.upsertedCount ?? 0;
   }
+  await recordListChange({ viewer, models, clock: () => now }, {
+    entity: 'WELFARE_POLICY', entityId: id, action: 'PUSH', before: null, after: { eligible: eligible.length, newlyPushed }, summary: `推送 ${newlyPushed} 人（符合条件 ${eligible.length} 人）`,
+  });
   return { policy, eligible: eligible.length, newlyPushed };
 }
 
