@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { accessLogModel } from './access-log';
+import { cannotDoCaseModel } from './cannot-do';
 import { categoryModel, itemModel } from './catalog';
 import { claimModel } from './claim';
 import { communityOrderModel } from './community-order';
@@ -31,12 +32,14 @@ export function createModels(conn: Connection) {
     PolicyPush: policyPushModel(conn),
     Claim: claimModel(conn),
     AccessLog: accessLogModel(conn),
+    CannotDoCase: cannotDoCaseModel(conn),
   };
 }
 
 export type Models = ReturnType<typeof createModels>;
 
 export type { AccessLogDoc } from './access-log';
+export type { CannotDoCaseDoc } from './cannot-do';
 export type { CategoryDoc, ItemDoc } from './catalog';
 export type { CommunityOrderDoc } from './community-order';
 export type { DepartmentDoc } from './department';

@@ -1,4 +1,5 @@
 import type { Resolvers } from '../generated/graphql';
+import { CannotDoMatter, CannotDoRecord, CannotDoStats } from './cannot-do';
 import { Category, ResponsibilityItem } from './catalog';
 import { CommunityOrder } from './CommunityOrder';
 import { DateTime } from './DateTime';
@@ -32,4 +33,7 @@ export const resolvers: Resolvers = {
   CommunityOrder,
   WelfarePolicy,
   WelfarePolicyPush,
+  CannotDoRecord,
+  CannotDoStats,
+  CannotDoMatter,
 };
