@@ -204,6 +204,15 @@ export function createLoaders(models: Models, clock: () => Date) {
       return out;
     }, { pushed: 0, accepted: 0, declined: 0 }),
     /** The 事办不成 finding of a request (keyed by the request's id), or null. */
+    /** Open requests past their current deadline, most overdue first (the community board's list). */
+    overdueByCommunity: groupLoader(
+      (keys: readonly string[]) =>
+        models.Request.find({ communityCode: idFilter(keys), open: true, currentDeadline: { $lt: clock() } })
+          .sort({ currentDeadline: 1 })
+          .batchSize(ONE_BATCH)
+          .lean<RequestDoc[]>(),
+      (r) => r.communityCode,
+    ),
     cannotDoCase: byKeyLoader((keys: readonly string[]) => models.CannotDoCase.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<CannotDoCaseDoc[]>().exec(), (c) => c._id),
   };
 }

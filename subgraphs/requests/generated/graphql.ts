@@ -85,6 +85,8 @@ export type Community = {
   communityOrders: Array<CommunityOrder>;
   /** Requests received and resolved per Shenzhen day over the last `days` days (1-90), oldest first, today last. */
   requestTrend: Array<RequestDayCount>;
+  /** Open requests of the community past their current deadline, most overdue first (1-100). */
+  overdueRequests: Array<Request>;
 };
 
 
@@ -98,6 +100,12 @@ export type CommunityRequestsArgs = {
 /** A community (社区), the grassroots level every lot, hostel, station and request belongs to. */
 export type CommunityRequestTrendArgs = {
   days?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A community (社区), the grassroots level every lot, hostel, station and request belongs to. */
+export type CommunityOverdueRequestsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** One read of a resident's unmasked personal data by someone other than the resident. */
@@ -869,6 +877,10 @@ export type Subscription = {
   requestUpdated: Request;
   /** The community's figures after every change to one of its requests. */
   requestStatsChanged: RequestStats;
+  /** The department's board after every change to a request it holds or held (its staff and admins only). */
+  departmentBoardChanged: DepartmentBoard;
+  /** The street (with its fresh figures) after every change to one of its requests: the district's streets, or the city's without districtCode. */
+  overviewChanged: Street;
 };
 
 
@@ -879,6 +891,16 @@ export type SubscriptionRequestUpdatedArgs = {
 
 export type SubscriptionRequestStatsChangedArgs = {
   communityCode: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionDepartmentBoardChangedArgs = {
+  departmentId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionOverviewChangedArgs = {
+  districtCode?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** The period a statistics row covers (Shenzhen calendar; weeks start on Monday). */
@@ -1347,6 +1369,7 @@ export type CommunityResolvers<ContextType = Context, ParentType extends Resolve
   requests?: Resolver<Array<ResolversTypes['Request']>, ParentType, ContextType, RequireFields<CommunityRequestsArgs, 'limit'>>;
   communityOrders?: Resolver<Array<ResolversTypes['CommunityOrder']>, ParentType, ContextType>;
   requestTrend?: Resolver<Array<ResolversTypes['RequestDayCount']>, ParentType, ContextType, RequireFields<CommunityRequestTrendArgs, 'days'>>;
+  overdueRequests?: Resolver<Array<ResolversTypes['Request']>, ParentType, ContextType, RequireFields<CommunityOverdueRequestsArgs, 'limit'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1632,6 +1655,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
   requestUpdated?: SubscriptionResolver<ResolversTypes['Request'], "requestUpdated", ParentType, ContextType, RequireFields<SubscriptionRequestUpdatedArgs, 'communityCode'>>;
   requestStatsChanged?: SubscriptionResolver<ResolversTypes['RequestStats'], "requestStatsChanged", ParentType, ContextType, RequireFields<SubscriptionRequestStatsChangedArgs, 'communityCode'>>;
+  departmentBoardChanged?: SubscriptionResolver<ResolversTypes['DepartmentBoard'], "departmentBoardChanged", ParentType, ContextType, RequireFields<SubscriptionDepartmentBoardChangedArgs, 'departmentId'>>;
+  overviewChanged?: SubscriptionResolver<ResolversTypes['Street'], "overviewChanged", ParentType, ContextType, Partial<SubscriptionOverviewChangedArgs>>;
 }>;
 
 export type PeriodRequestStatsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PeriodRequestStats'] = ResolversParentTypes['PeriodRequestStats']> = ResolversObject<{
