@@ -13,6 +13,7 @@ import { streetOfficeId } from './domain/permissions';
 import type { Channel } from './domain/channels';
 import { createModels, type Models, type RequestDoc, type RequestEventDoc } from './models';
 import { isOpenStatus, rebuildStatsCounters } from './services/stats-counters';
+import { seedCannotDoCases } from './seed-cannot-do';
 
 /** Residents old enough for the senior allowance, so reverse service has someone to find. */
 const SENIOR_RESIDENTS = [
@@ -365,6 +366,8 @@ export async function seed(db: Database, opts: { now: Date; onProgress?: (done: 
     await seedScaleUnit(m, unit, opts.now);
     progress(6 + unit);
   }
+  // Pingdi's 事办不成 walk-ins (pingdiSpecs) get their service hall's findings.
+  await seedCannotDoCases(m, Array.from({ length: 20 }, (_, k) => seedId(1, 170 + k)));
   // The seed writes requests directly, past the counters' bookkeeping.
   await rebuildStatsCounters(m);
 }

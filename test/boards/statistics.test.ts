@@ -1,5 +1,7 @@
 import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { startGraph, type RunningGraph } from '../support/graph';
+import { createModels } from '../../subgraphs/requests/models';
+import { rebuildStatsCounters } from '../../subgraphs/requests/services/stats-counters';
 
 /**
  * Period statistics, community-order on-time rates and 事办不成 root causes through the gateway,
@@ -226,5 +228,22 @@ describe('事办不成反映处: root causes recorded by the street service hall
     expect(after.byRootCause.find((c: any) => c.rootCause === 'SYSTEM_FAULT').count).toBe(1);
     const read = await ok(`{ request(id: "${online.id}") { cannotDo { rootCause } } }`, {});
     expect(read.request.cannotDo).toBeNull();
+  });
+
+  it('a rebuild of the counters keeps the figures; the seed records Pingdi hall\'s findings', async () => {
+    const before = (await ok(STATS, { s: CUIZHU_STREET })).cannotDoStats;
+    const models = createModels(graph.subgraphs.requests.db.conn);
+    await models.StatsCounter.deleteOne({ _id: `cannotDo:${CUIZHU_STREET}` });
+    expect((await ok(STATS, { s: CUIZHU_STREET })).cannotDoStats.total).toBe(0);
+    await rebuildStatsCounters(models);
+    expect((await ok(STATS, { s: CUIZHU_STREET })).cannotDoStats).toEqual(before);
+    const pingdi = (await ok(STATS, { s: '440307001' })).cannotDoStats;
+    expect(pingdi.total).toBe(20);
+    // Ties keep the enum's order.
+    expect(pingdi.byRootCause.slice(0, 4)).toEqual([{ rootCause: 'SYSTEM_FAULT', count: 8 }, { rootCause: 'CONDITION_NOT_MET', count: 4 }, { rootCause: 'MATERIALS_MISSING', count: 4 }, { rootCause: 'UNCLEAR_RESPONSIBILITY', count: 4 }]);
+    expect(pingdi.byOutcome).toEqual([{ outcome: 'DONE_ON_THE_SPOT', count: 4 }, { outcome: 'EXPLAINED', count: 4 }, { outcome: 'REFERRED', count: 12 }]);
+    // The seed's first Pingdi walk-in (seed.ts: seedId(1, 170)).
+    const seeded = await ok('{ request(id: "5eed000100000000000000aa") { title channel cannotDo { rootCause outcome } } }', {});
+    expect(seeded.request).toEqual({ title: '事办不成反映：营业执照变更窗口要求重复提交材料', channel: 'WALK_IN', cannotDo: { rootCause: 'MATERIALS_MISSING', outcome: 'DONE_ON_THE_SPOT' } });
   });
 });
