@@ -135,3 +135,25 @@ it('district and city overview: red / yellow / green by street, live', async () 
   expect(city.errors).toEqual([]);
   await city.page.close();
 });
+
+it('the district overview\'s service-hall panel: 事办不成 by root cause and matter, live when the hall records a case', async () => {
+  const { page, errors, outside } = await openPage('/dashboard/overview?district=440307&street=440307001');
+  await page.waitForFunction(() => document.getElementById('hall-total')?.textContent !== '–');
+  await page.waitForFunction(() => document.getElementById('live')?.dataset.state === 'open');
+  expect(await page.locator('#hall').isVisible()).toBe(true);
+  expect(await page.locator('#hall-street').inputValue()).toBe('440307001');
+  expect(await page.locator('#hall-total').textContent()).toBe('20');
+  // The seed's Pingdi findings: system faults come up most.
+  expect(await page.locator('#hall-causes li').first().textContent()).toBe('系统故障8 件');
+  await settle();
+  const walkIn = await submit({ title: '居住证办理被拒', description: '社保缴纳年限不足，窗口说办不了。', channel: 'WALK_IN', communityCode: '440307001001', itemCode: 'C18-05' });
+  const clerk = graph.token({ role: 'staff', subject: 'clerk-pingdi', departmentId: 'ST-440307001' });
+  const recorded = await graph.query(`mutation { recordCannotDo(requestId: "${walkIn.id}", rootCause: CONDITION_NOT_MET, outcome: EXPLAINED, note: "社保缴纳年限不足，已解释") { id } }`, {}, clerk);
+  expect(recorded.errors).toBeUndefined();
+  await page.waitForFunction(() => document.getElementById('hall-total')?.textContent === '21', undefined, { timeout: 10000 });
+  expect(await page.locator('#hall-causes li').nth(1).textContent()).toBe('不符合办理条件5 件');
+  await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-hall.png'), fullPage: true });
+  expect(errors).toEqual([]);
+  expect(outside).toEqual([]);
+  await page.close();
+});

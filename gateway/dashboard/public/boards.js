@@ -57,11 +57,14 @@
 
   function time(iso) { return new Date(iso).toLocaleString('zh-CN', { hour12: false }); }
 
-  /** Whether the API schema has this subscription field (a feature another part of the graph may not have yet). */
+  /**
+   * Whether the API schema has this subscription field (a feature another part of the graph may
+   * not have yet): true or false, or null when the gateway answers no introspection (production).
+   */
   function hasSubscription(name) {
     return gql('{ __schema { subscriptionType { fields { name } } } }')
       .then(function (d) { return (d.__schema.subscriptionType ? d.__schema.subscriptionType.fields : []).some(function (f) { return f.name === name; }); })
-      .catch(function () { return false; });
+      .catch(function () { return null; });
   }
 
   window.CityBoards = { gql: gql, liveClient: liveClient, subscribe: subscribe, flash: flash, setText: setText, pct: pct, stamp: stamp, time: time, hasSubscription: hasSubscription };

@@ -75,10 +75,13 @@
         showBoard(e.departmentBoardChanged);
       });
       return B.hasSubscription('supervisionAlertRaised').then(function (has) {
-        if (!has) return;
-        document.getElementById('alerts-panel').hidden = false;
+        if (has === false) return;
+        var panel = document.getElementById('alerts-panel');
+        // Without introspection (production) the panel appears with the first alert; a schema
+        // without the field refuses the subscription, and the panel stays hidden.
+        if (has) panel.hidden = false;
         B.subscribe(client, 'subscription Alerts($id: ID) { supervisionAlertRaised(departmentId: $id) { id deadline stage dueAt raisedAt request { id number title } departmentId streetCode } }',
-          { id: departmentId }, function (e) { showAlert(e.supervisionAlertRaised); });
+          { id: departmentId }, function (e) { panel.hidden = false; showAlert(e.supervisionAlertRaised); });
       });
     }).catch(function (err) {
       document.getElementById('updated').textContent = '加载失败：' + err.message;

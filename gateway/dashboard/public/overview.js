@@ -44,6 +44,53 @@
     tbody.appendChild(tr);
   }
 
+  var CAUSE_NAMES = { CONDITION_NOT_MET: '不符合办理条件', MATERIALS_MISSING: '材料不全', SYSTEM_FAULT: '系统故障', UNCLEAR_RESPONSIBILITY: '职责不清', ATTITUDE: '服务态度', OTHER: '其他' };
+  var hallStreet = null;
+
+  function items(id, list, label) {
+    var ul = document.getElementById(id);
+    ul.innerHTML = '';
+    if (!list.length) ul.innerHTML = '<li class="empty">暂无记录</li>';
+    list.forEach(function (x) {
+      var li = document.createElement('li');
+      li.innerHTML = '<span></span><span></span>';
+      li.firstChild.textContent = label(x);
+      li.lastChild.textContent = x.count + ' 件';
+      ul.appendChild(li);
+    });
+  }
+
+  /** A street's service hall: its 事办不成 cases by root cause and the matters that come up most. */
+  function loadHall() {
+    var code = hallStreet;
+    B.gql('query Hall($s: ID!) { cannotDoStats(streetCode: $s) { total byRootCause { rootCause count } topMatters { item { name } count byRootCause { rootCause count } } } }', { s: code }).then(function (d) {
+      if (hallStreet !== code) return;
+      var h = d.cannotDoStats;
+      B.setText('hall-total', h.total);
+      items('hall-causes', h.byRootCause.filter(function (c) { return c.count > 0; }), function (c) { return CAUSE_NAMES[c.rootCause] || c.rootCause; });
+      items('hall-matters', h.topMatters, function (m) {
+        var top = m.byRootCause[0];
+        return (m.item ? m.item.name : '未知事项') + (top ? '（主要：' + (CAUSE_NAMES[top.rootCause] || top.rootCause) + '）' : '');
+      });
+    }).catch(function (e) { console.warn('hall figures not loaded', e); });
+  }
+
+  function showHall(streets) {
+    var select = document.getElementById('hall-street');
+    streets.forEach(function (s) {
+      var o = document.createElement('option');
+      o.value = s.code;
+      o.textContent = s.name;
+      select.appendChild(o);
+    });
+    var wanted = params.get('street');
+    if (wanted && streets.some(function (s) { return s.code === wanted; })) select.value = wanted;
+    document.getElementById('hall').hidden = false;
+    hallStreet = select.value;
+    select.addEventListener('change', function () { hallStreet = select.value; loadHall(); });
+    loadHall();
+  }
+
   var query = districtCode
     ? 'query Overview($code: ID!) { district(code: $code) { code name streets { code name ' + STATS + ' } } districts { code name } }'
     : 'query Overview { districts { code name streets { code name ' + STATS + ' } } }';
@@ -67,9 +114,11 @@
       d.districts.forEach(function (x) { districtRow(tbody, x); x.streets.forEach(function (s) { row(tbody, s); }); });
     }
     B.stamp();
+    if (districtCode) showHall(d.district.streets);
     var client = B.liveClient(null, live);
     B.subscribe(client, 'subscription Overview($code: ID) { overviewChanged(districtCode: $code) { code name ' + STATS + ' } }', { code: districtCode }, function (e) {
       update(e.overviewChanged);
+      if (hallStreet === e.overviewChanged.code) loadHall();
     });
   }).catch(function (err) {
     document.getElementById('updated').textContent = '加载失败：' + err.message;

@@ -1,6 +1,6 @@
-import type { Viewer } from '../../../shared/platform/auth';
+import { createLogger } from '../../../shared/platform/logger';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../../shared/platform/errors';
-import { isDuplicateKey } from '../../../shared/subgraph';
+import { isDuplicateKey, publishAfterCommit, type ServiceContext } from '../../../shared/subgraph';
 import { localMonthString } from '../../../shared/subgraph/time';
 import * as validate from '../../../shared/subgraph/validate';
 import {
@@ -16,6 +16,9 @@ import {
 import { isStaffOf, streetOfficeId } from '../domain/permissions';
 import type { CannotDoCaseDoc, Models, RequestDoc } from '../models';
 import { bump } from './stats-counters';
+import { topics } from '../events';
+
+const log = createLogger('requests');
 
 /**
  * Counters of a street's 事办不成 cases live beside the request figures (request_stats_counters,
@@ -39,7 +42,7 @@ interface RecordInput {
  * walk-in case could not be done and what the hall did. Once per request: the case's `_id` is the
  * request's, so of two racing recordings one stores and the other answers CONFLICT.
  */
-export async function recordCannotDo(ctx: { models: Models; viewer: Viewer; clock: () => Date }, input: RecordInput): Promise<RequestDoc> {
+export async function recordCannotDo(ctx: ServiceContext<Models>, input: RecordInput): Promise<RequestDoc> {
   const { models, viewer } = ctx;
   const requestId = validate.objectId('requestId', input.requestId);
   if (!ROOT_CAUSES.includes(input.rootCause)) throw badInput('rootCause', `must be one of ${ROOT_CAUSES.join(', ')}`);
@@ -72,7 +75,15 @@ export async function recordCannotDo(ctx: { models: Models; viewer: Viewer; cloc
     throw conflict(`The 事办不成 finding of request ${request.number} is recorded already`);
   }
   const delta = new Map([[cannotDoGroupKey(doc), 1]]);
-  await Promise.all([bump(models, cannotDoCounterId(doc.streetCode, null), delta, now), bump(models, cannotDoCounterId(doc.streetCode, doc.month), delta, now)]);
+  const ids = [cannotDoCounterId(doc.streetCode, null), cannotDoCounterId(doc.streetCode, doc.month)];
+  // As with the request counters: the finding is stored, so a counter that cannot be written is
+  // logged (and fixed by rebuildStatsCounters), never the mutation's error.
+  const results = await Promise.allSettled(ids.map((id) => bump(models, id, delta, now)));
+  for (const [i, r] of results.entries()) {
+    if (r.status === 'rejected') log.error({ err: r.reason, counter: ids[i] }, '事办不成 counter not updated: figures are off until rebuildStatsCounters runs');
+  }
+  // The overview's hall panel reads the street's figures again when its street changes.
+  await publishAfterCommit(ctx.pubsub, topics.overviewChanged(request.districtCode), { streetCode: request.streetCode }, ctx.log);
   return request;
 }
 
