@@ -228,6 +228,11 @@ describe('事办不成反映处: root causes recorded by the street service hall
     expect(after.byRootCause.find((c: any) => c.rootCause === 'SYSTEM_FAULT').count).toBe(1);
     const read = await ok(`{ request(id: "${online.id}") { cannotDo { rootCause } } }`, {});
     expect(read.request.cannotDo).toBeNull();
+    // The clerk's note is for staff and admins: anonymous callers and the resident see the finding without it.
+    const noted = `{ request(id: "${walkIn.id}") { cannotDo { rootCause note } } }`;
+    expect((await ok(noted, {})).request.cannotDo).toEqual({ rootCause: 'SYSTEM_FAULT', note: null });
+    expect((await ok(noted, {}, t.demo)).request.cannotDo.note).toBeNull();
+    expect((await ok(noted, {}, t.hall)).request.cannotDo.note).toBe('窗口核实');
   });
 
   it('a rebuild of the counters keeps the figures; the seed records Pingdi hall\'s findings', async () => {

@@ -988,6 +988,7 @@ export type CannotDoRecord = {
   __typename?: 'CannotDoRecord';
   rootCause: CannotDoRootCause;
   outcome: CannotDoOutcome;
+  /** The clerk's note; staff and admins only (null for others). */
   note?: Maybe<Scalars['String']['output']>;
   recordedAt: Scalars['DateTime']['output'];
 };

@@ -1,7 +1,9 @@
+import { isStaffOrAdmin } from '../../../shared/subgraph';
 import type { CannotDoMatterResolvers, CannotDoRecordResolvers, CannotDoStatsResolvers } from '../generated/graphql';
 
 export const CannotDoRecord: CannotDoRecordResolvers = {
-  note: (c) => c.note ?? null,
+  // A clerk's note may name the resident's circumstances: for staff and admins only.
+  note: (c, _, ctx) => (isStaffOrAdmin(ctx.viewer) ? (c.note ?? null) : null),
 };
 
 export const CannotDoStats: CannotDoStatsResolvers = {
