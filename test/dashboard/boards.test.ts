@@ -47,8 +47,10 @@ async function submit(input: Record<string, unknown>) {
 const settle = () => new Promise((r) => setTimeout(r, 400));
 
 it('community page: on-time and satisfaction rates, and the overdue list, which changes live', async () => {
-  const api = await graph.query(`{ community(code: "${SHUIBEI}") { requestStats { onTimeRate satisfactionRate } overdueRequests { id number department { id } } } }`);
+  const api = await graph.query(`{ communityOrderStats(communityCode: "${SHUIBEI}") { onTimeRate } community(code: "${SHUIBEI}") { requestStats { onTimeRate satisfactionRate } overdueRequests { id number department { id } } } }`);
   const { requestStats, overdueRequests } = api.data.community;
+  // The seed's Shuibei orders: one reported on time, one late.
+  expect(api.data.communityOrderStats.onTimeRate).toBe(0.5);
   expect(overdueRequests.length).toBeGreaterThan(0);
   const { page, errors, outside } = await openPage(`/dashboard?community=${SHUIBEI}`);
   await page.waitForFunction(() => document.getElementById('ontime')?.textContent !== '–');
@@ -56,6 +58,7 @@ it('community page: on-time and satisfaction rates, and the overdue list, which 
   const pct = (x: number) => `${(Math.round(x * 1000) / 10).toFixed(1)}%`;
   expect(await page.locator('#ontime').textContent()).toBe(pct(requestStats.onTimeRate));
   expect(await page.locator('#satisfaction').textContent()).toBe(pct(requestStats.satisfactionRate));
+  expect(await page.locator('#orders-ontime').textContent()).toBe('50.0%');
   expect(await page.locator('#overdue-list li[data-request]').count()).toBe(overdueRequests.length);
   const first = overdueRequests[0];
   expect(await page.locator(`#overdue-list li[data-request="${first.id}"]`).textContent()).toContain(first.number);

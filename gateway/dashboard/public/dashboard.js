@@ -10,7 +10,7 @@
 
   // The figures come first; the 14-day trend and the volunteers' month (aggregations, the slow
   // parts) are deferred and drawn when their parts arrive (multipart/mixed, deferSpec=20220824).
-  var DASHBOARD = 'query Dashboard($code: ID!) { community(code: $code) { code name street { name district { name } } ' +
+  var DASHBOARD = 'query Dashboard($code: ID!) { communityOrderStats(communityCode: $code) { onTimeRate } community(code: $code) { code name street { name district { name } } ' +
     'requestStats { received resolved resolutionRate onTimeRate satisfactionRate overdueLevel1 red yellow green } ' +
     'overdueRequests(limit: 20) { id number title levelColor currentDeadline department { name } } ' +
     'parkingLots { id name freeSpacesNow releasedSpacesNow } hostels { id name freeBeds totalBeds } ' +
@@ -139,12 +139,17 @@
     });
   }
 
-  var OVERDUE = 'query Overdue($code: ID!) { community(code: $code) { overdueRequests(limit: 20) { id number title levelColor currentDeadline department { name } } } }';
+  var OVERDUE = 'query Overdue($code: ID!) { communityOrderStats(communityCode: $code) { onTimeRate } community(code: $code) { overdueRequests(limit: 20) { id number title levelColor currentDeadline department { name } } } }';
+
+  function showOrders(o) { setText('orders-ontime', pct(o.onTimeRate)); }
 
   /** After a change the overdue list is read again (a handful of rows); a stale answer for another community is dropped. */
   function refreshOverdue(code) {
     gql(OVERDUE, { code: code }).then(function (d) {
-      if (state.code === code && d.community) showOverdue(d.community.overdueRequests);
+      if (state.code === code && d.community) {
+        showOverdue(d.community.overdueRequests);
+        showOrders(d.communityOrderStats);
+      }
     }).catch(function (e) { console.warn('overdue list not refreshed', e); });
   }
 
@@ -243,6 +248,7 @@
       if (!shown.figures) {
         shown.figures = true;
         showFigures(c);
+        showOrders(data.communityOrderStats);
       }
       if (c.requestTrend && !shown.trend) {
         shown.trend = true;
