@@ -149,4 +149,33 @@ export const QUERIES: BenchQuery[] = [
     caller: 'admin',
     crossService: true,
   },
+  // The boards (issue 14): the figures of a month by category, a street hall's 事办不成 causes, the city overview by street.
+  {
+    id: 'stats-period',
+    title: 'requestStatsByPeriod: this month by category, the whole city',
+    query: `query StatsByPeriod($from: String!, $to: String!) { requestStatsByPeriod(period: WEEK, from: $from, to: $to, by: CATEGORY) { start key received resolved onTimeRate satisfactionRate reopenRate returnRate } cannotDoStats(streetCode: "440307001") { total byRootCause { rootCause count } topMatters { item { name } count } } }`,
+    operationName: 'StatsByPeriod',
+    variables: { from: monthAgo(), to: today() },
+    caller: 'anonymous',
+    crossService: false,
+    floorSubgraph: 'requests',
+  },
+  {
+    id: 'overview',
+    title: 'City overview: every street with its red / yellow / green counts and rates',
+    query: `query Overview { districts { code name streets { code name requestStats { received resolutionRate onTimeRate satisfactionRate overdueLevel1 red yellow green } } } }`,
+    operationName: 'Overview',
+    variables: {},
+    caller: 'anonymous',
+    crossService: false,
+    floorSubgraph: 'requests',
+  },
 ];
+
+/** Today and 30 days before it, as Shenzhen days (YYYY-MM-DD). */
+function today(): string {
+  return new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+}
+function monthAgo(): string {
+  return new Date(Date.now() + 8 * 3600000 - 30 * 86400000).toISOString().slice(0, 10);
+}

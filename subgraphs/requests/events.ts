@@ -3,12 +3,16 @@ import type { PubSub } from '../../shared/platform/pubsub';
 import { publishAfterCommit } from '../../shared/subgraph';
 import type { Models, RequestDoc } from './models';
 import { statsFor } from './services/stats';
+import { boardsTouched } from './domain/boards';
 
 const log = createLogger('requests');
 
 export const topics = {
   requestUpdated: (communityCode: string) => `requests.requestUpdated.${communityCode}`,
   requestStatsChanged: (communityCode: string) => `requests.requestStatsChanged.${communityCode}`,
+  departmentBoardChanged: (departmentId: string) => `requests.departmentBoardChanged.${departmentId}`,
+  /** Per district, and `city` for the whole city's overview. */
+  overviewChanged: (districtCode: string | null) => `requests.overviewChanged.${districtCode ?? 'city'}`,
 };
 
 /**
@@ -24,4 +28,9 @@ export async function publishRequestChange(models: Models, pubsub: PubSub, reque
     // The figures could not be read: subscribers get them with the next change; the request is stored.
     log.warn({ err, requestId: String(request._id) }, 'could not read the figures to publish');
   }
+  // Boards: only which department or street changed; each subscriber reads its own fields per event.
+  for (const departmentId of boardsTouched(request)) await publishAfterCommit(pubsub, topics.departmentBoardChanged(departmentId), { departmentId }, log);
+  const street = { streetCode: request.streetCode };
+  await publishAfterCommit(pubsub, topics.overviewChanged(request.districtCode), street, log);
+  await publishAfterCommit(pubsub, topics.overviewChanged(null), street, log);
 }

@@ -4,7 +4,7 @@ import { aggregateLoader, byKeyLoader, fetchPerKey, groupLoader, idFilter } from
 import type { CaseHandling } from '../../shared/subgraph/privacy';
 import { OPEN_STATUSES, FINISHED_STATUSES, isOpen } from './domain/lifecycle';
 import { EMPTY_STATS, type RequestStatsValue } from './domain/stats';
-import type { CategoryDoc, CommunityDoc, DepartmentDoc, DistrictDoc, ItemDoc, Models, RequestDoc, ResidentDoc, StreetDoc, WelfarePolicyDoc } from './models';
+import type { CannotDoCaseDoc, CategoryDoc, CommunityDoc, DepartmentDoc, DistrictDoc, ItemDoc, Models, RequestDoc, ResidentDoc, StreetDoc, WelfarePolicyDoc } from './models';
 import { statsByKey, type StatsField } from './services/stats';
 import { countedGroups, isOpenStatus } from './services/stats-counters';
 import { trendByCommunity, type DayCount } from './services/trend';
@@ -205,6 +205,17 @@ export function createLoaders(models: Models, clock: () => Date) {
     }, { pushed: 0, accepted: 0, declined: 0 }),
     /** A responsibility-list item's version by `<code>@<version>` (what a request was classified under). */
     itemVersion: byKeyLoader((keys: readonly string[]) => models.ItemVersion.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean(), (v) => v._id),
+    /** Open requests past their current deadline, most overdue first (the community board's list). */
+    overdueByCommunity: groupLoader(
+      (keys: readonly string[]) =>
+        models.Request.find({ communityCode: idFilter(keys), open: true, currentDeadline: { $lt: clock() } })
+          .sort({ currentDeadline: 1 })
+          .batchSize(ONE_BATCH)
+          .lean<RequestDoc[]>(),
+      (r) => r.communityCode,
+    ),
+    /** The 事办不成 finding of a request (keyed by the request's id), or null. */
+    cannotDoCase: byKeyLoader((keys: readonly string[]) => models.CannotDoCase.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<CannotDoCaseDoc[]>().exec(), (c) => c._id),
   };
 }
 

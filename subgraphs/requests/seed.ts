@@ -17,6 +17,7 @@ import { seedListVersions } from './services/responsibility-list';
 import { backfillResidentFacts } from './services/welfare-policies';
 import { isOpenStatus, rebuildStatsCounters } from './services/stats-counters';
 import { seedCalendarFromNotices } from './services/calendar';
+import { seedCannotDoCases } from './seed-cannot-do';
 
 /** Residents old enough for the senior allowance, so reverse service has someone to find. */
 const SENIOR_RESIDENTS = [
@@ -393,6 +394,8 @@ export async function seed(db: Database, opts: { now: Date; onProgress?: (done: 
     await seedScaleUnit(m, unit, opts.now);
     progress(6 + unit);
   }
+  // Pingdi's 事办不成 walk-ins (pingdiSpecs) get their service hall's findings.
+  await seedCannotDoCases(m, Array.from({ length: 20 }, (_, k) => seedId(1, 170 + k)));
   // The seed writes requests directly, past the counters' bookkeeping.
   await rebuildStatsCounters(m);
   // The working calendar's notices (also stored at every start; once per year, never over an edit).

@@ -170,6 +170,20 @@ describeOnPg('every query path is pushed down on FerretDB over PostgreSQL', () =
       ['mutation($d: String!) { clearCalendarDay(date: $d) { year } }', { d: '2026-12-30' }],
     ] as const;
     for (const [query, variables] of calendarOps) expect((await graph.query(query, variables, admin)).errors).toBeUndefined();
+    // Not in the contract: the boards' statistics (period figures, orders, 事办不成 root causes).
+    operation = 'board statistics';
+    const walkIn = await graph.query('mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { id } }', { input: { title: '公租房申请被退回', description: '窗口说条件不符，想问清楚原因。', channel: 'WALK_IN', communityCode: SHUIBEI, itemCode: 'C02-05' } }, resident);
+    expect(walkIn.errors).toBeUndefined();
+    const recorded = await graph.query(`mutation { recordCannotDo(requestId: "${walkIn.data.submitRequest.id}", rootCause: CONDITION_NOT_MET, outcome: EXPLAINED) { id } }`, {}, admin);
+    expect(recorded.errors).toBeUndefined();
+    const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+    const boards = await graph.query(
+      `{ city: requestStatsByPeriod(period: WEEK, from: "${today}", to: "${today}", by: CATEGORY) { received }
+         street: requestStatsByPeriod(period: DAY, from: "${today}", to: "${today}", streetCode: "440303003") { received }
+         orders: communityOrderStats(streetCode: "440303003") { onTimeRate }
+         desk: cannotDoStats(streetCode: "440303003") { total topMatters { item { name } } } }`,
+    );
+    expect(boards.errors).toBeUndefined();
 
     const byShape = new Map<string, Sent>();
     for (const s of sent) if (!byShape.has(s.shape)) byShape.set(s.shape, s);

@@ -10,8 +10,9 @@
 
   // The figures come first; the 14-day trend and the volunteers' month (aggregations, the slow
   // parts) are deferred and drawn when their parts arrive (multipart/mixed, deferSpec=20220824).
-  var DASHBOARD = 'query Dashboard($code: ID!) { community(code: $code) { code name street { name district { name } } ' +
-    'requestStats { received resolved resolutionRate overdueLevel1 red yellow green } ' +
+  var DASHBOARD = 'query Dashboard($code: ID!) { communityOrderStats(communityCode: $code) { onTimeRate } community(code: $code) { code name street { name district { name } } ' +
+    'requestStats { received resolved resolutionRate onTimeRate satisfactionRate overdueLevel1 red yellow green } ' +
+    'overdueRequests(limit: 20) { id number title levelColor currentDeadline department { name } } ' +
     'parkingLots { id name freeSpacesNow releasedSpacesNow } hostels { id name freeBeds totalBeds } ' +
     '... @defer(label: "trend") { requestTrend(days: 14) { date received resolved } } ' +
     '... @defer(label: "volunteers") { volunteerStations { id name } volunteerHoursThisMonth } } }';
@@ -113,6 +114,43 @@
     setText('red', s.red);
     setText('yellow', s.yellow);
     setText('green', s.green);
+    setText('ontime', pct(s.onTimeRate));
+    setText('satisfaction', pct(s.satisfactionRate));
+  }
+
+  var LEVEL_NAMES = { RED: '红', YELLOW: '黄', GREEN: '绿' };
+
+  /** The community's overdue cases, most overdue first. */
+  function showOverdue(list) {
+    var ul = document.getElementById('overdue-list');
+    ul.innerHTML = '';
+    document.getElementById('overdue-count').textContent = list.length ? '（' + list.length + ' 件）' : '';
+    if (!list.length) {
+      ul.innerHTML = '<li class="empty">暂无超时工单</li>';
+      return;
+    }
+    list.forEach(function (r) {
+      var li = document.createElement('li');
+      li.dataset.request = r.id;
+      li.innerHTML = '<span></span><span></span>';
+      li.firstChild.textContent = '[' + (LEVEL_NAMES[r.levelColor] || '') + '] ' + r.number + ' ' + r.title;
+      li.lastChild.textContent = (r.department ? r.department.name + ' · ' : '') + '时限 ' + new Date(r.currentDeadline).toLocaleString('zh-CN', { hour12: false });
+      ul.appendChild(li);
+    });
+  }
+
+  var OVERDUE = 'query Overdue($code: ID!) { communityOrderStats(communityCode: $code) { onTimeRate } community(code: $code) { overdueRequests(limit: 20) { id number title levelColor currentDeadline department { name } } } }';
+
+  function showOrders(o) { setText('orders-ontime', pct(o.onTimeRate)); }
+
+  /** After a change the overdue list is read again (a handful of rows); a stale answer for another community is dropped. */
+  function refreshOverdue(code) {
+    gql(OVERDUE, { code: code }).then(function (d) {
+      if (state.code === code && d.community) {
+        showOverdue(d.community.overdueRequests);
+        showOrders(d.communityOrderStats);
+      }
+    }).catch(function (e) { console.warn('overdue list not refreshed', e); });
   }
 
   function showParking() {
@@ -210,6 +248,7 @@
       if (!shown.figures) {
         shown.figures = true;
         showFigures(c);
+        showOrders(data.communityOrderStats);
       }
       if (c.requestTrend && !shown.trend) {
         shown.trend = true;
@@ -229,14 +268,15 @@
     var code = c.code;
     document.title = c.name + ' · 社区实时看板';
     showRequests(c.requestStats);
+    showOverdue(c.overdueRequests);
     state.lots = {};
     c.parkingLots.forEach(function (l) { state.lots[l.id] = l; });
     showParking();
     state.hostels = {};
     c.hostels.forEach(function (h) { state.hostels[h.id] = h; });
     showHostels();
-    subscribe('subscription($code: ID!) { requestStatsChanged(communityCode: $code) { received resolved resolutionRate overdueLevel1 red yellow green } }',
-      { code: code }, function (d) { showRequests(d.requestStatsChanged); bumpTrend(d.requestStatsChanged); });
+    subscribe('subscription($code: ID!) { requestStatsChanged(communityCode: $code) { received resolved resolutionRate onTimeRate satisfactionRate overdueLevel1 red yellow green } }',
+      { code: code }, function (d) { showRequests(d.requestStatsChanged); bumpTrend(d.requestStatsChanged); refreshOverdue(code); });
     c.parkingLots.forEach(function (l) {
       subscribe('subscription($id: ID!) { parkingAvailabilityChanged(lotId: $id) { id name freeSpacesNow releasedSpacesNow } }',
         { id: l.id }, function (d) { state.lots[l.id] = d.parkingAvailabilityChanged; showParking(); });

@@ -33,6 +33,9 @@ const orderSchema = new Schema<CommunityOrderDoc>(
   },
   { versionKey: false },
 );
+// Community-order statistics by street or district (services/period-stats.ts).
+orderSchema.index({ streetCode: 1 });
+orderSchema.index({ districtCode: 1 });
 
 export function communityOrderModel(conn: Connection): Model<CommunityOrderDoc> {
   return (conn.models.CommunityOrder as Model<CommunityOrderDoc>) ?? conn.model<CommunityOrderDoc>('CommunityOrder', orderSchema, 'community_orders');

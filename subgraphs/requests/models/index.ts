@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { accessLogModel } from './access-log';
 import { calendarChangeModel, calendarDayModel, calendarNoticeModel } from './calendar';
+import { cannotDoCaseModel } from './cannot-do';
 import { categoryModel, itemModel } from './catalog';
 import { claimModel } from './claim';
 import { communityOrderModel } from './community-order';
@@ -42,6 +43,7 @@ export function createModels(conn: Connection) {
     ItemVersion: itemVersionModel(conn),
     CategoryVersion: categoryVersionModel(conn),
     ListAudit: listAuditModel(conn),
+    CannotDoCase: cannotDoCaseModel(conn),
   };
 }
 
@@ -49,6 +51,7 @@ export type Models = ReturnType<typeof createModels>;
 
 export type { AccessLogDoc } from './access-log';
 export type { CalendarChangeDoc, CalendarDayDoc } from './calendar';
+export type { CannotDoCaseDoc } from './cannot-do';
 export type { CategoryDoc, ItemDoc } from './catalog';
 export type { CommunityOrderDoc } from './community-order';
 export type { DepartmentDoc } from './department';

@@ -186,6 +186,10 @@ requestSchema.index({ status: 1, dispatchDueAt: 1 });
 requestSchema.index({ status: 1, acceptDueAt: 1 });
 requestSchema.index({ open: 1, level: 1, reviewDueAt: 1 });
 requestSchema.index({ open: 1, level: 1, nextUpdateDueAt: 1 });
+// Period statistics read one month of an area at a time (services/period-stats.ts).
+requestSchema.index({ districtCode: 1, submittedMonth: 1 });
+requestSchema.index({ streetCode: 1, submittedMonth: 1 });
+requestSchema.index({ communityCode: 1, submittedMonth: 1 });
 
 export function requestModel(conn: Connection): Model<RequestDoc> {
   return (conn.models.Request as Model<RequestDoc>) ?? conn.model<RequestDoc>('Request', requestSchema, 'requests');

@@ -1,7 +1,6 @@
 import { refKey } from '../../../shared/subgraph';
-import { forbidden, unauthenticated } from '../../../shared/platform/errors';
 import type { DepartmentBoardResolvers, DepartmentResolvers } from '../generated/graphql';
-import { isStaffOf } from '../domain/permissions';
+import { requireBoardViewer } from '../domain/boards';
 
 export const Department: DepartmentResolvers = {
   __resolveReference: (ref, ctx) => ctx.loaders.department.load(refKey(ref)),
@@ -11,8 +10,7 @@ export const Department: DepartmentResolvers = {
   street: (d, _, ctx) => (d.streetCode ? ctx.loaders.street.load(d.streetCode) : null),
   requestStats: (d, _, ctx) => ctx.loaders.statsByDepartment.load(d._id),
   board: (d, _, ctx) => {
-    if (ctx.viewer.role === 'anonymous') throw unauthenticated();
-    if (ctx.viewer.role !== 'admin' && !isStaffOf(ctx.viewer, d._id)) throw forbidden("Only the department's own staff and admins see its board");
+    requireBoardViewer(ctx.viewer, d._id);
     return { departmentId: d._id };
   },
 };

@@ -3,6 +3,7 @@ import * as lifecycle from '../services/lifecycle';
 import { issueCommunityOrder, reportCommunityOrder } from '../services/orders';
 import { runStep, submitAndPublish } from '../services/publishing';
 import { registerResident, verifyResidentRealName } from '../services/residents';
+import { recordCannotDo } from '../services/cannot-do';
 import { pushWelfarePolicy, respondToPolicyPush } from '../services/welfare';
 import { listsMutation } from './lists';
 
@@ -34,4 +35,5 @@ export const Mutation: MutationResolvers = {
   pushWelfarePolicy: (_, { policyId }, ctx) => pushWelfarePolicy(ctx.models, ctx.viewer, policyId, ctx.clock()),
   respondToPolicyPush: (_, { id, accept }, ctx) => respondToPolicyPush(ctx.models, ctx.viewer, id, accept, ctx.clock()),
   ...listsMutation,
+  recordCannotDo: (_, args, ctx) => recordCannotDo(ctx, args),
 };

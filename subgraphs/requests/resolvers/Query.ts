@@ -9,6 +9,8 @@ import { filterConditions, statsMatch, viewerScope } from '../services/scope';
 import { statsFor } from '../services/stats';
 import { newestRequests } from '../services/newest';
 import { listsQuery } from './lists';
+import { cannotDoStats } from '../services/cannot-do';
+import { communityOrderStats, requestStatsByPeriod } from '../services/period-stats';
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -84,4 +86,7 @@ export const Query: QueryResolvers = {
   welfarePolicies: (_, __, ctx) => ctx.models.WelfarePolicy.find().sort({ _id: 1 }).lean().exec(),
   welfarePolicy: (_, { id }, ctx) => ctx.loaders.policy.load(validate.code('id', id)),
   ...listsQuery,
+  requestStatsByPeriod: (_, args, ctx) => requestStatsByPeriod(ctx.models, args),
+  communityOrderStats: (_, args, ctx) => communityOrderStats(ctx.models, args, ctx.clock()),
+  cannotDoStats: (_, { streetCode, month }, ctx) => cannotDoStats(ctx.models, streetCode, month),
 };

@@ -63,6 +63,7 @@ export const Request: RequestResolvers = {
     };
     return result;
   },
+  cannotDo: (r, _, ctx) => (r.channel === 'WALK_IN' ? ctx.loaders.cannotDoCase.load(String(r._id)) : null),
 };
 
 export const RequestEvent: RequestEventResolvers = {

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../generated/graphql';
 import { CalendarChange, CalendarDay, CalendarMutation, CalendarQuery, WorkingCalendarYear } from './calendar';
+import { CannotDoMatter, CannotDoRecord, CannotDoStats } from './cannot-do';
 import { Category, ResponsibilityItem } from './catalog';
 import { CommunityOrder } from './CommunityOrder';
 import { DateTime } from './DateTime';
@@ -42,4 +43,7 @@ export const resolvers: Resolvers = {
   ResponsibilityItemVersion,
   CategoryVersion,
   ListAuditEntry,
+  CannotDoRecord,
+  CannotDoStats,
+  CannotDoMatter,
 };

@@ -41,4 +41,8 @@ export const Community: CommunityResolvers = {
     const n = validate.intInRange('days', days ?? 14, 1, MAX_TREND_DAYS);
     return ctx.loaders.trendByCommunity.load(`${c._id}|${n}`);
   },
+  overdueRequests: async (c, { limit }, ctx) => {
+    const n = validate.intInRange('limit', limit ?? 20, 1, 100);
+    return (await ctx.loaders.overdueByCommunity.load(c._id)).slice(0, n);
+  },
 };

@@ -4,6 +4,7 @@ import { localMonthString } from '../../../shared/subgraph/time';
 import { OPEN_STATUSES, type Rating, type RequestStatus } from '../domain/lifecycle';
 import type { StatsGroup } from '../domain/stats';
 import type { Models, RequestDoc } from '../models';
+import { countCannotDoCases } from './cannot-do';
 import { claimOnce } from './claims';
 
 /**
@@ -90,8 +91,8 @@ export async function recordStatsChange(models: Models, before: CountedRequest |
   }
 }
 
-/** One counter's read, claim and rewrite; a writer that loses the claim re-reads and tries again. */
-async function bump(models: Models, id: string, delta: Map<string, number>, now: Date): Promise<void> {
+/** One counter's read, claim and rewrite; a writer that loses the claim re-reads and tries again. Also keeps the 事办不成 counters (cannot-do.ts). */
+export async function bump(models: Models, id: string, delta: Map<string, number>, now: Date): Promise<void> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const doc = await models.StatsCounter.findById(id).lean();
     const nonce = doc?.nonce ?? 'new';
@@ -156,6 +157,8 @@ export async function rebuildStatsCounters(models: Models): Promise<number> {
     }
   }
   for (let i = 0; i < months.length; i += 25) await models.Request.bulkWrite(months.slice(i, i + 25), { ordered: false });
+  // 事办不成 cases share the collection (services/cannot-do.ts), so the wipe below must not lose them.
+  for (const [id, groups] of await countCannotDoCases(models)) counts.set(id, groups);
   await models.StatsCounter.deleteMany({});
   const docs = [...counts].map(([_id, groups]) => ({ _id, scope: scopeOfId(_id), nonce: new Types.ObjectId().toHexString(), groups }));
   docs.push({ _id: BUILT, scope: BUILT, nonce: new Date().toISOString(), groups: {} });
