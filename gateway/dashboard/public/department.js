@@ -6,7 +6,7 @@
   var departmentId = params.get('id');
   var live = document.getElementById('live');
   var STATUS_NAMES = { SUBMITTED: '待派单', DISPATCHED: '待签收', ACCEPTED: '已签收', IN_PROGRESS: '处理中', RETURNED: '已退回', RESOLVED: '已办结', REOPENED: '重办', CLOSED: '已归档', DUPLICATE: '重复件' };
-  var STAGE_NAMES = { URGE: '催办', ESCALATE_STREET: '升级至街道', ESCALATE_DISTRICT: '升级至区' };
+  var STAGE_NAMES = { URGE: '催办', STREET: '升级至街道', DISTRICT: '升级至区' };
   var BOARD_FIELDS = 'byStatus { status count } returnsTotal returnsUpheld urges escalations evaluated satisfactionRate ' +
     'overdue { id number title levelColor currentDeadline community { name } }';
   var client;
@@ -56,7 +56,7 @@
     li.dataset.alert = a.id;
     li.innerHTML = '<span></span><span></span>';
     li.firstChild.textContent = (STAGE_NAMES[a.stage] || a.stage) + ' · ' + a.request.number + ' ' + a.request.title;
-    li.lastChild.textContent = '时限 ' + B.time(a.dueAt) + '，预警于 ' + B.time(a.raisedAt);
+    li.lastChild.textContent = a.message + '，预警于 ' + B.time(a.raisedAt);
     ul.insertBefore(li, ul.firstChild);
   }
 
@@ -80,7 +80,7 @@
         // Without introspection (production) the panel appears with the first alert; a schema
         // without the field refuses the subscription, and the panel stays hidden.
         if (has) panel.hidden = false;
-        B.subscribe(client, 'subscription Alerts($id: ID) { supervisionAlertRaised(departmentId: $id) { id deadline stage dueAt raisedAt request { id number title } departmentId streetCode } }',
+        B.subscribe(client, 'subscription Alerts($id: ID) { supervisionAlertRaised(departmentId: $id) { id deadline stage dueAt raisedAt message request { id number title } departmentId streetCode } }',
           { id: departmentId }, function (e) { panel.hidden = false; showAlert(e.supervisionAlertRaised); });
       });
     }).catch(function (err) {
