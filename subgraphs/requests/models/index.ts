@@ -10,6 +10,7 @@ import { requestModel } from './request';
 import { residentModel } from './resident';
 import { statsCounterModel } from './stats-counter';
 import { policyPushModel, welfarePolicyModel } from './welfare';
+import { open311AppModel, open311ContactModel } from './open311';
 
 /** Binds every model to the subgraph's own connection; calling it twice reuses the same models. */
 export function createModels(conn: Connection) {
@@ -31,6 +32,8 @@ export function createModels(conn: Connection) {
     PolicyPush: policyPushModel(conn),
     Claim: claimModel(conn),
     AccessLog: accessLogModel(conn),
+    Open311App: open311AppModel(conn),
+    Open311Contact: open311ContactModel(conn),
   };
 }
 
@@ -46,3 +49,4 @@ export type { RequestDoc, RequestEventDoc } from './request';
 export type { ResidentDoc } from './resident';
 export type { StatsCounterDoc } from './stats-counter';
 export type { PolicyPushDoc, WelfarePolicyDoc } from './welfare';
+export type { Open311AppDoc, Open311ContactDoc } from './open311';

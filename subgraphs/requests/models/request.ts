@@ -86,6 +86,11 @@ export interface RequestDoc {
   timeline: RequestEventDoc[];
   /** Bumped by every step; a step claims `request:<id>:v<version>` before it writes. */
   version: number;
+  /** Set when the request was linked as a duplicate at submission: the bigram similarity (0..1). */
+  duplicateSimilarity?: number | null;
+  /** Set when a third-party app filed it through Open311 (the app is the submitter). */
+  open311AppId?: string | null;
+  open311AppName?: string | null;
 }
 
 const eventSchema = new Schema<RequestEventDoc>(
@@ -152,6 +157,9 @@ const requestSchema = new Schema<RequestDoc>(
     escalated: { type: Boolean, default: false },
     timeline: { type: [eventSchema], default: [] },
     version: { type: Number, default: 0 },
+    duplicateSimilarity: Number,
+    open311AppId: String,
+    open311AppName: String,
   },
   { versionKey: false },
 );
@@ -170,6 +178,11 @@ requestSchema.index({ communityCode: 1, open: 1, level: 1 });
 requestSchema.index({ parentId: 1 });
 requestSchema.index({ status: 1, dueAt: 1 });
 requestSchema.index({ status: 1, level: 1, currentDeadline: 1 });
+// Duplicate detection: open requests of one community and item within a time window.
+requestSchema.index({ communityCode: 1, itemCode: 1, open: 1, submittedAt: 1 });
+// Open311 requests.json: by service (item) and by time alone.
+requestSchema.index({ itemCode: 1, submittedAt: -1 });
+requestSchema.index({ submittedAt: -1 });
 
 export function requestModel(conn: Connection): Model<RequestDoc> {
   return (conn.models.Request as Model<RequestDoc>) ?? conn.model<RequestDoc>('Request', requestSchema, 'requests');

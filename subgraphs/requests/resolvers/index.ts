@@ -11,11 +11,12 @@ import { Request, RequestEvent } from './Request';
 import { PersonalDataAccess, Resident } from './Resident';
 import { Subscription } from './Subscription';
 import { WelfarePolicy, WelfarePolicyPush } from './welfare';
+import { Open311App, open311Mutation, open311Query, open311RequestFields, RequestDuplicateNotice } from './open311';
 
 export const resolvers: Resolvers = {
   DateTime,
-  Query,
-  Mutation,
+  Query: { ...Query, ...open311Query },
+  Mutation: { ...Mutation, ...open311Mutation },
   Subscription,
   District,
   Street,
@@ -26,10 +27,12 @@ export const resolvers: Resolvers = {
   PersonalDataAccess,
   Category,
   ResponsibilityItem,
-  Request,
+  Request: { ...Request, ...open311RequestFields },
   RequestEvent,
   ParkingLot,
   CommunityOrder,
   WelfarePolicy,
   WelfarePolicyPush,
+  Open311App,
+  RequestDuplicateNotice,
 };
