@@ -14,14 +14,9 @@ type Candidate = Pick<RequestDoc, 'communityCode' | 'itemCode' | 'title' | 'desc
 const before = (a: { submittedAt: Date; _id: Types.ObjectId }, b: { submittedAt: Date; _id: Types.ObjectId }) =>
   a.submittedAt.getTime() < b.submittedAt.getTime() || (a.submittedAt.getTime() === b.submittedAt.getTime() && String(a._id) < String(b._id));
 
-/**
- * The oldest open request of the same community and item filed within the window whose text is
- * similar enough, or null. One indexed query (community, item, open, submittedAt range), which
- * FerretDB pushes down; the texts are compared here. The oldest rather than the most similar is
- * taken so that racing submissions all pick the same original. A candidate that was stored
- * already (`_id` set) only matches requests filed before it.
- */
-export async function findOriginal(models: Models, candidate: Candidate, now: Date): Promise<DuplicateMatch | null> {
+/** Open requests of the candidate's community and item in the window, oldest first, with their similarity to it. */
+async function similarOpen(models: Models, candidate: Candidate, now: Date): Promise<Array<{ r: RequestDoc; similarity: number }>> {
+  // One indexed query (community, item, open, submittedAt range), which FerretDB pushes down; texts are compared here.
   const open = await models.Request.find({
     communityCode: candidate.communityCode,
     itemCode: candidate.itemCode,
@@ -32,13 +27,20 @@ export async function findOriginal(models: Models, candidate: Candidate, now: Da
     .limit(DUPLICATE_CANDIDATES)
     .select({ _id: 1, number: 1, status: 1, parentId: 1, submittedAt: 1, title: 1, description: 1 })
     .lean<RequestDoc[]>();
-  const self = candidate._id && candidate.submittedAt ? { _id: candidate._id, submittedAt: candidate.submittedAt } : null;
-  for (const r of open) {
-    if (self && !before(r, self)) continue;
-    const similarity = textSimilarity(candidate, r);
-    if (similarity >= DUPLICATE_SIMILARITY) return { original: r, similarity: Math.round(similarity * 1000) / 1000 };
-  }
-  return null;
+  return open
+    .filter((r) => !candidate._id || String(r._id) !== String(candidate._id))
+    .map((r) => ({ r, similarity: Math.round(textSimilarity(candidate, r) * 1000) / 1000 }))
+    .filter((m) => m.similarity >= DUPLICATE_SIMILARITY);
+}
+
+/**
+ * The oldest open request of the same community and item filed within the window whose text is
+ * similar enough, or null. The oldest rather than the most similar is taken so that racing
+ * submissions all pick the same original.
+ */
+export async function findOriginal(models: Models, candidate: Candidate, now: Date): Promise<DuplicateMatch | null> {
+  const [oldest] = (await similarOpen(models, candidate, now)).sort((a, b) => (before(a.r, b.r) ? -1 : 1));
+  return oldest ? { original: oldest.r, similarity: oldest.similarity } : null;
 }
 
 /** The fields and timeline entry of a request linked as a duplicate at submission. */
@@ -60,14 +62,10 @@ export function duplicateLink(match: DuplicateMatch, now: Date): { set: Partial<
   };
 }
 
-/**
- * After an open request was stored: submissions racing it may each have seen no original. The
- * one filed last of any similar pair links itself to the oldest, so racers converge on one open
- * request. Returns the request as it is now.
- */
-export async function linkIfRacedDuplicate(models: Models, doc: RequestDoc, now: Date): Promise<RequestDoc> {
-  const match = await findOriginal(models, doc, now);
-  if (!match) return doc;
+/** Newer open requests stored before this one's insert are racers when filed within this of it. */
+const RACE_MS = 60_000;
+
+async function link(models: Models, doc: RequestDoc, match: DuplicateMatch, now: Date): Promise<RequestDoc | null> {
   const linked = await applyStep(
     models,
     doc,
@@ -78,5 +76,46 @@ export async function linkIfRacedDuplicate(models: Models, doc: RequestDoc, now:
     },
     now,
   );
-  return linked ?? doc;
+  if (!linked) return null;
+  // Racers that were linked to this one meanwhile follow it to the root. Any that is inserted
+  // after this write finds this request a duplicate in `settleDuplicate` and re-points itself.
+  await models.Request.updateMany({ parentId: String(doc._id) }, { $set: { parentId: linked.parentId } });
+  return linked;
+}
+
+/**
+ * After an open request was stored: submissions racing it may each have seen no original (ids
+ * and times are taken before the insert, so the oldest may be stored last). Of the similar open
+ * requests, the oldest stays open: this one links itself to it, or, being the oldest, links the
+ * racers stored before it. The last racer to be stored sees all the others, so they converge on
+ * one open request. Returns this request as it is now.
+ */
+export async function linkIfRacedDuplicate(models: Models, doc: RequestDoc, now: Date): Promise<RequestDoc> {
+  const similar = await similarOpen(models, doc, now);
+  const older = similar.filter((m) => before(m.r, doc));
+  if (older.length) {
+    const oldest = older.sort((a, b) => (before(a.r, b.r) ? -1 : 1))[0]!;
+    return (await link(models, doc, { original: oldest.r, similarity: oldest.similarity }, now)) ?? doc;
+  }
+  const racers = similar.filter((m) => m.r.submittedAt.getTime() - doc.submittedAt.getTime() <= RACE_MS);
+  for (const racer of racers) {
+    const fresh = await models.Request.findById(racer.r._id).lean<RequestDoc>();
+    if (fresh) await link(models, fresh, { original: doc, similarity: racer.similarity }, now);
+  }
+  return doc;
+}
+
+/**
+ * After a request was stored as a duplicate: when its original has itself been linked meanwhile
+ * (a racer filed before it), the link moves to the root, so every duplicate names an open request.
+ */
+export async function settleDuplicate(models: Models, doc: RequestDoc): Promise<RequestDoc> {
+  let current = doc;
+  for (let depth = 0; depth < 3 && current.parentId; depth += 1) {
+    const parent = await models.Request.findById(current.parentId).select({ status: 1, parentId: 1 }).lean<RequestDoc>();
+    if (!parent || parent.status !== 'DUPLICATE' || !parent.parentId || parent.parentId === String(doc._id)) break;
+    await models.Request.updateOne({ _id: doc._id }, { $set: { parentId: parent.parentId } });
+    current = { ...current, parentId: parent.parentId };
+  }
+  return current;
 }

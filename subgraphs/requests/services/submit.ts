@@ -15,7 +15,7 @@ import { streetOfficeId } from '../domain/permissions';
 import type { CommunityDoc, DepartmentDoc, ItemDoc, Models, RequestDoc, RequestEventDoc } from '../models';
 import { isOpenStatus, recordStatsChange } from './stats-counters';
 import { localMonthString } from '../../../shared/subgraph/time';
-import { duplicateLink, findOriginal, linkIfRacedDuplicate } from './duplicates';
+import { duplicateLink, findOriginal, linkIfRacedDuplicate, settleDuplicate } from './duplicates';
 
 export interface SubmitInput {
   title: string;
@@ -221,7 +221,7 @@ export async function createRequest(
     try {
       await models.Request.collection.insertOne(doc);
       await recordStatsChange(models, null, doc, now);
-      const stored = duplicate ? doc : await linkIfRacedDuplicate(models, doc, now);
+      const stored = duplicate ? await settleDuplicate(models, doc) : await linkIfRacedDuplicate(models, doc, now);
       return { request: stored, created: true, read: { community, item, department } };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
