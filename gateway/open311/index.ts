@@ -3,7 +3,7 @@ import { trackHttpAccess, type AccessRecord } from '../pipeline';
 import { readBodyWithin } from '../pipeline/stages/size';
 import { Open311Refusal } from './errors';
 import { renderErrors, sendErrors, sendList, type Format } from './format';
-import { LIST_REQUESTS, ONE_REQUEST, SERVICES, SUBMIT_REQUEST, type CategoriesAnswer, type ServiceRequestRow } from './operations';
+import { LIST_REQUESTS, ONE_REQUEST, SERVICES, SUBMIT_REQUEST, type ItemsAnswer, type ServiceRequestRow } from './operations';
 import { listVariables, requestId, submitInput } from './params';
 import { runOperation, type Open311Runner } from './run';
 import { servicesOf } from './services';
@@ -46,7 +46,7 @@ export function createOpen311Door(options: Open311DoorOptions) {
     };
     if (rest === 'services') {
       only(['GET']);
-      const data = answer(await runOperation<CategoriesAnswer>(options, req, access, SERVICES, {}));
+      const data = answer(await runOperation<ItemsAnswer>(options, req, access, SERVICES, {}));
       return sendList(res, 200, format, servicesOf(data), { root: 'services', item: 'service' });
     }
     if (rest === 'requests') {

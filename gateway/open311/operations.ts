@@ -6,8 +6,10 @@
 const REQUEST_FIELDS = `service_request_id status status_notes service_name service_code description agency_responsible
   service_notice requested_datetime updated_datetime expected_datetime address address_id zipcode lat long media_url`;
 
+// The items with their category (an id lookup), not categories with their items (a `$in` over
+// every category, which FerretDB does not push down).
 export const SERVICES = `query Open311Services {
-  categories { code name items { code name keywords emergency departmentKind dispatchLimitMinutes handlingDays } }
+  responsibilityItems(limit: 500) { code name keywords emergency departmentKind dispatchLimitMinutes handlingDays category { code name } }
 }`;
 
 export const LIST_REQUESTS = `query Open311Requests($serviceCodes: [ID!], $ids: [ID!], $status: String, $start: DateTime!, $end: DateTime!) {
@@ -23,10 +25,15 @@ export const SUBMIT_REQUEST = `mutation Open311Submit($input: Open311SubmitInput
 /** What the operations answer (the subgraph's names are GeoReport's already). */
 export type ServiceRequestRow = Record<string, string | number | null>;
 
-export interface CategoriesAnswer {
-  categories: Array<{
+export interface ItemsAnswer {
+  responsibilityItems: Array<{
     code: string;
     name: string;
-    items: Array<{ code: string; name: string; keywords: string[]; emergency: boolean; departmentKind: string; dispatchLimitMinutes: number; handlingDays: number }>;
+    keywords: string[];
+    emergency: boolean;
+    departmentKind: string;
+    dispatchLimitMinutes: number;
+    handlingDays: number;
+    category: { code: string; name: string };
   }>;
 }

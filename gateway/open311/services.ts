@@ -1,4 +1,4 @@
-import type { CategoriesAnswer } from './operations';
+import type { ItemsAnswer } from './operations';
 
 /** Department kinds as residents know them (the agency that will handle the service). */
 const AGENCY_KIND: Record<string, string> = {
@@ -24,18 +24,16 @@ const AGENCY_KIND: Record<string, string> = {
  * service_code a POST names), its category the group. No item asks for extra attributes
  * (`metadata: false`), and every one is handled as a request (`type: realtime`).
  */
-export function servicesOf(answer: CategoriesAnswer) {
-  return answer.categories.flatMap((category) =>
-    category.items.map((item) => ({
-      service_code: item.code,
-      service_name: item.name,
-      description:
-        `${category.name}：${item.name}。由${AGENCY_KIND[item.departmentKind] ?? item.departmentKind}办理，` +
-        `${item.emergency ? '紧急事项，' : ''}${item.dispatchLimitMinutes} 分钟内派单，${item.handlingDays} 个工作日内办结。`,
-      metadata: false,
-      type: 'realtime',
-      keywords: item.keywords.join(','),
-      group: category.name,
-    })),
-  );
+export function servicesOf(answer: ItemsAnswer) {
+  return answer.responsibilityItems.map((item) => ({
+    service_code: item.code,
+    service_name: item.name,
+    description:
+      `${item.category.name}：${item.name}。由${AGENCY_KIND[item.departmentKind] ?? item.departmentKind}办理，` +
+      `${item.emergency ? '紧急事项，' : ''}${item.dispatchLimitMinutes} 分钟内派单，${item.handlingDays} 个工作日内办结。`,
+    metadata: false,
+    type: 'realtime',
+    keywords: item.keywords.join(','),
+    group: item.category.name,
+  }));
 }

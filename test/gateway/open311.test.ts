@@ -251,3 +251,46 @@ describe('hostile input gets the spec error format and changes nothing', () => {
     expectSpecError(await call(base, 'requests.json', form({ api_key: key, service_code: STREET_LIGHT, description: '路灯不亮', address_id: HUANGBEI })), 403, /api_key is not valid/);
   });
 });
+
+describe('on a production gateway process (NODE_ENV=production)', () => {
+  let prod: ManagedProcess;
+
+  beforeAll(async () => {
+    prod = new ManagedProcess('gateway', 'gateway/index.ts', await freePort(), {
+      NODE_ENV: 'production',
+      JWT_SECRET: SECRETS.jwtSecret,
+      INTERNAL_SECRET: SECRETS.internalSecret,
+      SUPERGRAPH_PATH: path.join(ROOT_DIR, 'schema', 'supergraph.graphql'),
+      ...Object.fromEntries(Object.entries(graph.subgraphs).map(([name, s]) => [`SUBGRAPH_${name.toUpperCase()}_URL`, s.url])),
+      SCHEMA_REGISTRY: 'off',
+      MONGODB_URI: '',
+      REDIS_URL: '',
+      DASHBOARD: 'off',
+      RESPONSE_CACHE: 'off',
+      GATEWAY_WORKERS: '1',
+      APOLLO_TELEMETRY_DISABLED: '1',
+    });
+    prod.env.PORT = String(prod.port);
+    await prod.start();
+  }, 90_000);
+
+  afterAll(() => prod?.terminate());
+
+  it('serves the same door: services, a filed request, its public view, and the spec errors', async () => {
+    const services = await call(prod.url, 'services.json');
+    expect(services.status).toBe(200);
+    expect(services.json.some((s: { service_code: string }) => s.service_code === STREET_LIGHT)).toBe(true);
+
+    const posted = await call(prod.url, 'requests.json', form({ api_key: apiKey, service_code: 'C01-02', description: '黄贝岭社区菜市场门口占道摆摊', address_id: HUANGBEI, ...CONTACT }));
+    expect(posted.status).toBe(201);
+    const one = await call(prod.url, `requests/${posted.json[0].service_request_id}.json`);
+    expect(one.json[0]).toMatchObject({ service_code: 'C01-02', status: 'open', address_id: HUANGBEI });
+    for (const secret of [CONTACT.email, CONTACT.phone]) expect(one.text).not.toContain(secret);
+
+    expectSpecError(await call(prod.url, 'requests.json', form({ api_key: 'cg311_wrong-wrong-wrong-wrong-wrong-00', service_code: STREET_LIGHT, description: '路灯不亮', address_id: HUANGBEI })), 403, /api_key is not valid/);
+    expectSpecError(await call(prod.url, 'requests.json', form({ api_key: apiKey, service_code: 'C99-99', description: '路灯不亮', address_id: HUANGBEI })), 400, /^service_code:/);
+    expectSpecError(await call(prod.url, 'requests.json?start_date=2026-13-01T00:00:00Z'), 400, /^start_date:/);
+    const big = await call(prod.url, 'requests.json', form({ api_key: apiKey, service_code: STREET_LIGHT, address_id: HUANGBEI, description: '灯'.repeat(40_000) }));
+    expectSpecError(big, 413, /larger than/);
+  });
+});

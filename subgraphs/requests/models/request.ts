@@ -180,9 +180,8 @@ requestSchema.index({ status: 1, dueAt: 1 });
 requestSchema.index({ status: 1, level: 1, currentDeadline: 1 });
 // Duplicate detection: open requests of one community and item within a time window.
 requestSchema.index({ communityCode: 1, itemCode: 1, open: 1, submittedAt: 1 });
-// Open311 requests.json: by service (item) and by time alone.
-requestSchema.index({ itemCode: 1, submittedAt: -1 });
-requestSchema.index({ submittedAt: -1 });
+// Open311 requests.json, month by month (submittedMonth, submittedAt is indexed above) and by service.
+requestSchema.index({ itemCode: 1, submittedMonth: 1, submittedAt: -1 });
 
 export function requestModel(conn: Connection): Model<RequestDoc> {
   return (conn.models.Request as Model<RequestDoc>) ?? conn.model<RequestDoc>('Request', requestSchema, 'requests');

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ANONYMOUS, requireRole } from '../../../shared/platform/auth';
 import { badInput, forbidden, notFound } from '../../../shared/platform/errors';
 import { haversineMeters } from '../../../shared/subgraph/geo';
+import { addDays, localMonthString, startOfLocalMonth } from '../../../shared/subgraph/time';
 import * as validate from '../../../shared/subgraph/validate';
 import type { Context } from '../context';
 import { publishRequestChange } from '../events';
@@ -131,13 +132,26 @@ export async function submitOpen311(ctx: Context, input: Open311SubmitInput): Pr
   return request;
 }
 
-/** An equality for one value, `$in` for several: both pushed down by FerretDB. */
-const oneOrIn = (values: string[]) => (values.length === 1 ? values[0] : { $in: values });
+/** The Shenzhen months (`YYYY-MM`) from `end`'s back to `start`'s (at most four for 90 days). */
+function monthsBetween(start: Date, end: Date): string[] {
+  const first = localMonthString(start);
+  const months: string[] = [];
+  for (let month = startOfLocalMonth(end); months.length < 6; month = startOfLocalMonth(addDays(month, -1))) {
+    const key = localMonthString(month);
+    if (key < first) break;
+    months.push(key);
+  }
+  return months;
+}
+
+const newestFirst = (a: RequestDoc, b: RequestDoc) => b.submittedAt.getTime() - a.submittedAt.getTime() || (String(b._id) < String(a._id) ? -1 : 1);
 
 /**
- * The public list of requests.json: one indexed query (time range, and item or number), newest
- * first. Request numbers (`ids`) override the other conditions, as GeoReport's
- * service_request_id does.
+ * The public list of requests.json, newest first. FerretDB pushes down equalities only (never a
+ * range or `$in`), so it is read with one equality query per Shenzhen month of the span (at most
+ * four for 90 days), per service code when codes are given, and per number for `ids`; the time
+ * range narrows each month's rows. Request numbers (`ids`) override the other conditions, as
+ * GeoReport's service_request_id does.
  */
 export async function listPublic(
   ctx: Context,
@@ -146,23 +160,32 @@ export async function listPublic(
   const limit = validate.intInRange('limit', args.limit ?? OPEN311_MAX_RESULTS, 1, OPEN311_MAX_RESULTS);
   if (args.ids?.length) {
     if (args.ids.length > 50) throw badInput('ids', 'at most 50 request numbers at once');
-    const numbers = args.ids.map((id, i) => validate.code(`ids.${i}`, id));
-    return ctx.models.Request.find({ number: oneOrIn(numbers) }).sort({ submittedAt: -1 }).limit(limit).lean<RequestDoc[]>();
+    const numbers = [...new Set(args.ids.map((id, i) => validate.code(`ids.${i}`, id)))];
+    const found = await Promise.all(numbers.map((number) => ctx.models.Request.findOne({ number }).lean<RequestDoc>()));
+    return found.filter((r): r is RequestDoc => r !== null).sort(newestFirst).slice(0, limit);
   }
   const start = validate.dateTime('start', args.start);
   const end = validate.dateTime('end', args.end);
   if (end.getTime() < start.getTime()) throw badInput('end', 'is before start');
   if (end.getTime() - start.getTime() > OPEN311_MAX_DAYS * 86_400_000) throw badInput('end', `the span may not exceed ${OPEN311_MAX_DAYS} days`);
-  const filter: Record<string, unknown> = { submittedAt: { $gte: start, $lte: end } };
-  if (args.serviceCodes?.length) {
-    if (args.serviceCodes.length > 20) throw badInput('serviceCodes', 'at most 20 service codes at once');
-    filter.itemCode = oneOrIn(args.serviceCodes.map((c, i) => validate.code(`serviceCodes.${i}`, c)));
+  if (args.serviceCodes && args.serviceCodes.length > 20) throw badInput('serviceCodes', 'at most 20 service codes at once');
+  const codes = args.serviceCodes?.length ? [...new Set(args.serviceCodes.map((c, i) => validate.code(`serviceCodes.${i}`, c)))] : [null];
+  if (args.status != null && args.status !== 'open' && args.status !== 'closed') throw badInput('status', 'is open or closed');
+  const equalities = (month: string, code: string | null) => ({
+    submittedMonth: month,
+    ...(code ? { itemCode: code } : {}),
+    ...(args.status != null ? { open: args.status === 'open' } : {}),
+  });
+  const out: RequestDoc[] = [];
+  // Newest month first: once a month fills the page, older months cannot be newer.
+  for (const month of monthsBetween(start, end)) {
+    const rows = await Promise.all(
+      codes.map((code) => ctx.models.Request.find({ ...equalities(month, code), submittedAt: { $gte: start, $lte: end } }).sort({ submittedAt: -1 }).lean<RequestDoc[]>()),
+    );
+    out.push(...rows.flat());
+    if (out.length >= limit) break;
   }
-  if (args.status != null) {
-    if (args.status !== 'open' && args.status !== 'closed') throw badInput('status', 'is open or closed');
-    filter.open = args.status === 'open';
-  }
-  return ctx.models.Request.find(filter).sort({ submittedAt: -1 }).limit(limit).lean<RequestDoc[]>();
+  return out.sort(newestFirst).slice(0, limit);
 }
 
 export async function findPublic(ctx: Context, idRaw: string): Promise<RequestDoc | null> {
