@@ -83,9 +83,11 @@ export function createOpen311Door(options: Open311DoorOptions) {
       if (!ext) throw Open311Refusal.of(404, 'GeoReport endpoints end in .json or .xml');
       await route(req, res, access, path.slice(0, -ext[0].length), format, url.searchParams);
     } catch (err) {
-      if (!(err instanceof Open311Refusal)) throw err;
       if (res.headersSent) return void res.end();
-      sendErrors(res, err.status, format, err.errors, err.headers);
+      if (err instanceof Open311Refusal) return sendErrors(res, err.status, format, err.errors, err.headers);
+      // Answered in the spec's shape, then handed on to be logged (the server's handler).
+      sendErrors(res, 500, format, [{ code: 500, description: 'Internal server error' }]);
+      throw err;
     }
   };
 }

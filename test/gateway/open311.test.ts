@@ -2,6 +2,7 @@ import { freePort } from '../../shared/dev/ferret';
 import { ROOT_DIR } from '../../shared/platform/schema';
 import { ManagedProcess } from '../faults/harness';
 import { startGraph, type RunningGraph } from '../support/graph';
+import { gatewayOptions } from '../support/gateway';
 import path from 'node:path';
 
 /*
@@ -249,6 +250,21 @@ describe('hostile input gets the spec error format and changes nothing', () => {
     const revoked = await graph.query('mutation($id: ID!) { revokeOpen311ApiKey(id: $id) { id revokedAt } }', { id: app.id }, admin());
     expect(revoked.data.revokeOpen311ApiKey.revokedAt).toEqual(expect.any(String));
     expectSpecError(await call(base, 'requests.json', form({ api_key: key, service_code: STREET_LIGHT, description: '路灯不亮', address_id: HUANGBEI })), 403, /api_key is not valid/);
+  });
+});
+
+describe('the pipeline applies to Open311 as to every door', () => {
+  it('past RATE_LIMIT_MAX an app is answered 429 in the spec format, GETs and POSTs alike', async () => {
+    const { server, url } = await graph.startGateway({ security: { ...gatewayOptions({}).security, rateLimitMax: 3 } });
+    try {
+      const origin = url.replace(/\/graphql$/, '');
+      for (let i = 0; i < 3; i += 1) expect((await call(origin, 'services.json')).status).toBe(200);
+      const limited = await call(origin, 'services.json');
+      expectSpecError(limited, 429, /./);
+      expectSpecError(await call(origin, 'requests.json', form({ api_key: apiKey, service_code: STREET_LIGHT, description: '路灯不亮', address_id: HUANGBEI })), 429, /./);
+    } finally {
+      await server.stop();
+    }
   });
 });
 
