@@ -20,7 +20,7 @@ let tokens: Record<string, string>;
 const residents = ['R-DUP-01', 'R-DUP-02', 'R-DUP-03', 'R-DUP-04', 'R-DUP-05', 'R-DUP-06', 'R-DUP-07', 'R-DUP-08'];
 
 const SUBMIT = `mutation($input: SubmitRequestInput!) { submitRequest(input: $input) {
-  id number status parent { id number } duplicateNotice { original { id number status } similarity message }
+  id number status department { id } parent { id number } duplicateNotice { original { id number status } similarity message }
   timeline { action actor role note }
 } }`;
 const DUPLICATES = 'query($id: ID!) { request(id: $id) { status duplicates { id status } } }';
@@ -70,6 +70,7 @@ describe('duplicates at submission', () => {
       // Submitted, then linked by the system: never dispatched.
       expect(d.timeline.map((e: { action: string }) => e.action)).toEqual(['SUBMITTED', 'MARKED_DUPLICATE']);
       expect(d.timeline[1]).toMatchObject({ role: 'system' });
+      expect(d.department).toBeNull();
     }
     const original = await graph.query(DUPLICATES, { id: first.id }, adminToken());
     expect(original.data.request.status).toBe('DISPATCHED');

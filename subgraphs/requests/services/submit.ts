@@ -211,7 +211,8 @@ export async function createRequest(
   };
   if (duplicate) {
     const link = duplicateLink(duplicate, now);
-    Object.assign(doc, link.set);
+    // Never dispatched: no department received it (the original's department handles the matter).
+    Object.assign(doc, link.set, { departmentId: null });
     timeline.push(link.event);
   }
   doc.currentDeadline = currentDeadline(doc);
