@@ -21,7 +21,7 @@ export interface MetricsEndpointOptions {
 
 /** The gateway's HTTP routes, for the `route` label; any other path is `other`. */
 const GATEWAY_ROUTES = new Set(['/graphql', '/graphql/stream', '/admin/graphql', '/health', '/health/ready', '/metrics', '/']);
-const GATEWAY_ROUTE_PREFIXES = ['/dashboard', '/ide', '/admin'];
+const GATEWAY_ROUTE_PREFIXES = ['/dashboard', '/ide', '/admin', '/open311'];
 
 /** The `route` label of a gateway request. */
 export function gatewayRouteLabel(path: string): string {

@@ -40,6 +40,7 @@ import { composeFromConfig } from './supergraph/compose';
 import { demoteSubgraphEnforcedFeatures } from './supergraph/security-features';
 import { resolveSubgraphUrl, subgraphEndpoints, type SubgraphEndpoint } from './supergraph/routing';
 import { CityGraphExecutor, SubgraphClients } from './executor';
+import { createOpen311Door, OPEN311_PREFIX } from './open311';
 
 export interface GatewayServer {
   gateway: ApolloGateway;
@@ -277,6 +278,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   const adminHttp = registry
     ? createAdminDoor({ admin: registry.admin, pipeline, bodyLimitBytes: options.bodyLimitBytes, csrfPrevention: options.security.csrfPrevention })
     : undefined;
+  // Open311 GeoReport v2 runs operations on the requests subgraph's fields: a city-layer door.
+  const open311 = auth ? createOpen311Door({ pipeline, apollo, context: gatewayContext, schema: () => apiSchema, sharing, bodyLimitBytes: options.bodyLimitBytes }) : undefined;
   const failed = (what: string) => (err: unknown, res: import('node:http').ServerResponse) => {
     log.error({ err }, `${what} failed`);
     if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
@@ -304,6 +307,10 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     if (adminHttp && path.startsWith('/admin') && path !== '/admin/graphql' && serveAdminPage(path, req, res)) return;
     if (path === '/admin/graphql' && adminHttp) {
       adminHttp(req, res).catch((err) => failed('admin request')(err, res));
+      return;
+    }
+    if (open311 && path.startsWith(OPEN311_PREFIX)) {
+      open311(req, res).catch((err) => failed('Open311 request')(err, res));
       return;
     }
     if (path === '/metrics') return metricsEndpoint.serveMain(req, res);

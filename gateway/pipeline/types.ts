@@ -2,7 +2,7 @@ import type { CostReport } from '../security/cost-policy';
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode, OperationTypeNode } from 'graphql';
 
 /** The doors into the gateway. */
-export type Transport = 'http' | 'ws' | 'sse' | 'admin';
+export type Transport = 'http' | 'ws' | 'sse' | 'admin' | 'open311';
 
 /** A GraphQL request as every transport carries it (GraphQL over HTTP, graphql-ws, graphql-sse). */
 export interface GraphQLParams {

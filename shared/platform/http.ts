@@ -17,10 +17,11 @@ export const TOO_LARGE_DRAIN_MS = 30_000;
  * the response ended (with `connection: close`). A client that sends more than
  * `TOO_LARGE_DRAIN_BYTES` or takes longer than `TOO_LARGE_DRAIN_MS` is cut off.
  */
-export function answerTooLarge(req: IncomingMessage, res: ServerResponse, limit: number, declared?: number): true {
+export function answerTooLarge(req: IncomingMessage, res: ServerResponse, limit: number, declared?: number, render?: TooLargeRenderer): true {
   const extensions = declared !== undefined ? { code: 'PAYLOAD_TOO_LARGE', limit, actual: declared } : { code: 'PAYLOAD_TOO_LARGE', limit };
-  const payload = JSON.stringify({ errors: [{ message: `The request body is larger than ${limit} bytes`, extensions }] });
-  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload), connection: 'close' });
+  const message = `The request body is larger than ${limit} bytes`;
+  const { contentType, payload } = render?.(message) ?? { contentType: 'application/json; charset=utf-8', payload: JSON.stringify({ errors: [{ message, extensions }] }) };
+  res.writeHead(413, { 'content-type': contentType, 'content-length': Buffer.byteLength(payload), connection: 'close' });
   res.write(payload);
   let drained = 0;
   const finish = () => {
@@ -49,8 +50,11 @@ export function answerTooLarge(req: IncomingMessage, res: ServerResponse, limit:
   return true;
 }
 
+/** The 413's body in a door's own format (Open311's error list); GraphQL's `errors` otherwise. */
+export type TooLargeRenderer = (message: string) => { contentType: string; payload: string };
+
 /** Reads the body up to `limit` bytes; undefined when larger (the 413 is then already answered). */
-export function readBody(req: IncomingMessage, res: ServerResponse, limit = DEFAULT_BODY_LIMIT): Promise<string | undefined> {
+export function readBody(req: IncomingMessage, res: ServerResponse, limit = DEFAULT_BODY_LIMIT, render?: TooLargeRenderer): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -62,7 +66,7 @@ export function readBody(req: IncomingMessage, res: ServerResponse, limit = DEFA
         over = true;
         chunks.length = 0;
         req.off('data', onData);
-        answerTooLarge(req, res, limit);
+        answerTooLarge(req, res, limit, undefined, render);
         resolve(undefined);
         return;
       }

@@ -9,3 +9,9 @@ export interface DepartmentBoardParent {
 export interface ParkingLotRef {
   id: string;
 }
+
+/** A duplicate notice is built from the linked request (its parent id and similarity). */
+export interface DuplicateNoticeParent {
+  parentId: string;
+  similarity: number;
+}

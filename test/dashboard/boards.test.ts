@@ -106,7 +106,7 @@ it('department board: a clerk signs in with a token; a new case moves "待签收
   } finally {
     now = undefined;
   }
-  await page.waitForFunction((n) => [...document.querySelectorAll('#alerts li')].some((li) => li.textContent?.includes(n) && li.textContent.includes('催办')), number, { timeout: 10000 });
+  await page.waitForFunction((n) => Array.from(document.querySelectorAll('#alerts li')).some((li) => li.textContent?.includes(n) && li.textContent.includes('催办')), number, { timeout: 10000 });
   expect(await page.locator('#alerts-panel').isVisible()).toBe(true);
   await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-department.png'), fullPage: true });
   expect(errors).toEqual([]);

@@ -185,6 +185,23 @@ describeOnPg('every query path is pushed down on FerretDB over PostgreSQL', () =
     );
     expect(boards.errors).toBeUndefined();
 
+    // Open311 (issue 14): an app files a request (key, service, community, duplicate check) and
+    // reads the public lists, month by month, by service and status, and one request.
+    operation = 'Open311';
+    const issued = await graph.query('mutation { issueOpen311ApiKey(appName: "pushdown-app") { apiKey } }', {}, admin);
+    expect(issued.errors).toBeUndefined();
+    const open311 = `${graph.gatewayUrl.replace(/\/graphql$/, '')}/open311/v2`;
+    const filed = await fetch(`${open311}/requests.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ api_key: issued.data.issueOpen311ApiKey.apiKey, service_code: 'C01-01', description: '水贝二路路灯连续三晚不亮', address_id: SHUIBEI, email: 'a@example.com' }).toString(),
+    });
+    expect(filed.status).toBe(201);
+    const [{ service_request_id: number }] = (await filed.json()) as Array<{ service_request_id: string }>;
+    for (const rel of ['services.json', 'requests.json', 'requests.json?service_code=C01-01,C01-03&status=open', `requests/${number}.json`, `requests.json?service_request_id=${number}`]) {
+      expect((await fetch(`${open311}/${rel}`)).status).toBe(200);
+    }
+
     const byShape = new Map<string, Sent>();
     for (const s of sent) if (!byShape.has(s.shape)) byShape.set(s.shape, s);
     expect(byShape.size).toBeGreaterThan(5);

@@ -4,7 +4,7 @@ import { superviseOverdue } from '../../subgraphs/requests/services/supervision'
 import { autoCloseResolved } from '../../subgraphs/requests/services/auto-close';
 import { rebuildStatsCounters } from '../../subgraphs/requests/services/stats-counters';
 import { adminViewer, communityWorkerViewer, residentViewer, staffViewer, type RunningSubgraph } from '../support/subgraph';
-import { FRIDAY_10, ok, startRequests, SUBMIT } from './helpers';
+import { distinct, FRIDAY_10, ok, startRequests, SUBMIT } from './helpers';
 import { concurrently, values } from '../support/concurrently';
 
 let sg: RunningSubgraph;
@@ -18,7 +18,8 @@ beforeAll(async () => {
 afterAll(() => sg?.stop());
 beforeEach(() => sg.setNow(FRIDAY_10));
 
-const streetlight = (key?: string) => ({ title: '路灯不亮', description: '水贝二路路灯不亮', channel: 'I_SHENZHEN', communityCode: SHUIBEI, ...(key ? { idempotencyKey: key } : {}) });
+// With a key, the same input each time (a retry); without, a request of its own (not a duplicate).
+const streetlight = (key?: string) => ({ title: '路灯不亮', description: key ? '水贝二路路灯不亮' : distinct('水贝二路路灯不亮'), channel: 'I_SHENZHEN', communityCode: SHUIBEI, ...(key ? { idempotencyKey: key } : {}) });
 
 it('50 simultaneous submissions with one idempotency key create exactly one request', async () => {
   const before = await models().Request.countDocuments();

@@ -2,7 +2,7 @@ import type { Viewer } from '../../shared/platform/auth';
 import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { topics } from '../../subgraphs/requests/events';
 import { adminViewer, residentViewer, staffViewer, type RunningSubgraph } from '../support/subgraph';
-import { fails, FRIDAY_10, ok, REQUEST_FIELDS, startRequests, SUBMIT } from './helpers';
+import { distinct, fails, FRIDAY_10, ok, REQUEST_FIELDS, startRequests, SUBMIT } from './helpers';
 
 let sg: RunningSubgraph;
 const demo = residentViewer(DEMO_RESIDENT_ID);
@@ -32,7 +32,7 @@ const M = {
 
 async function submit(patch: Record<string, unknown> = {}, viewer: Viewer = demo) {
   const input = { title: '水贝社区路灯不亮', description: '路灯连续三晚不亮', channel: 'I_SHENZHEN', communityCode: SHUIBEI, idempotencyKey: `lifecycle-${++keySeq}-key`, ...patch };
-  return (await ok(sg, SUBMIT, { input }, viewer)).submitRequest;
+  return (await ok(sg, SUBMIT, { input: { ...input, description: distinct(input.description as string) } }, viewer)).submitRequest;
 }
 const get = async (id: string) => (await ok(sg, GET, { id }, adminViewer)).request;
 const actions = (r: any) => r.timeline.map((e: any) => e.action);

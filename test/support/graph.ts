@@ -43,6 +43,8 @@ export async function startGraph(
     databaseUri?: Partial<Record<SubgraphName, string>>;
     /** The clock every subgraph reads (a test moves it to either side of a time rule); the real time otherwise. */
     clock?: () => Date;
+    /** Secrets other than the test configuration's (a production gateway refuses the development ones). */
+    secrets?: { jwtSecret: string; internalSecret: string };
   } = {},
 ): Promise<RunningGraph> {
   const uri = process.env.TEST_MONGODB_URI!;
@@ -51,7 +53,7 @@ export async function startGraph(
   const subgraphs = {} as RunningGraph['subgraphs'];
   // One configuration for the graph's subgraphs, its URLs filled in as each listens, so their
   // reference checks ask each other (read at call time, after every subgraph is up).
-  const config = { ...testConfig, subgraphUrls: {} as typeof testConfig.subgraphUrls };
+  const config = { ...testConfig, ...options.secrets, subgraphUrls: {} as typeof testConfig.subgraphUrls };
   await Promise.all(
     SUBGRAPH_NAMES.map(async (name) => {
       const db = await connectDatabase({ uri: options.databaseUri?.[name] ?? uri, dbName: databaseName(prefix, name), timeoutMs: 5000 });
@@ -70,7 +72,7 @@ export async function startGraph(
         supergraph: { kind: 'sdl', sdl: readFileSync(path.join(ROOT_DIR, 'schema', 'supergraph.graphql'), 'utf8') },
         subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphs[n].url])),
         subgraphTimeoutMs: 10000,
-        cityAuth: { jwtSecret: testConfig.jwtSecret, internalSecret: testConfig.internalSecret },
+        cityAuth: { jwtSecret: config.jwtSecret, internalSecret: config.internalSecret },
         subscriptions: { maxPerClient: 200, maxTotal: 1000, maxQueue: 100 },
         dashboard: true,
         ...overrides,
@@ -84,7 +86,7 @@ export async function startGraph(
     gateway,
     subgraphs,
     startGateway,
-    token: (viewer) => signUserToken(viewer, testConfig.jwtSecret),
+    token: (viewer) => signUserToken(viewer, config.jwtSecret),
     async query(query, variables = {}, token, operationName) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (token) headers.authorization = `Bearer ${token}`;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
-import { answerTooLarge, readBody } from '../../../shared/platform/http';
+import { answerTooLarge, readBody, type TooLargeRenderer } from '../../../shared/platform/http';
 
 /**
  * The size stage, first of all: nothing larger than `BODY_LIMIT_BYTES` is read into memory on
@@ -11,13 +11,13 @@ import { answerTooLarge, readBody } from '../../../shared/platform/http';
  * An HTTP body (GraphQL over HTTP, SSE, admin) up to the limit: a larger declared or streamed
  * body is answered 413 PAYLOAD_TOO_LARGE and drained, never buffered. Undefined when refused.
  */
-export async function readBodyWithin(req: IncomingMessage, res: ServerResponse, limit: number): Promise<string | undefined> {
+export async function readBodyWithin(req: IncomingMessage, res: ServerResponse, limit: number, render?: TooLargeRenderer): Promise<string | undefined> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    answerTooLarge(req, res, limit, declared);
+    answerTooLarge(req, res, limit, declared, render);
     return undefined;
   }
-  return readBody(req, res, limit);
+  return readBody(req, res, limit, render);
 }
 
 const ID_IN_MESSAGE = /"id"\s*:\s*"([^"\\]{1,128})"/;

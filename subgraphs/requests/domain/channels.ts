@@ -1,6 +1,6 @@
 import type { Role } from '../../../shared/platform/auth';
 
-export type Channel = 'HOTLINE_12345' | 'I_SHENZHEN' | 'WECHAT' | 'WALK_IN' | 'GRID_PATROL' | 'ONLINE_MONITORING' | 'COMMUNITY_ORDER';
+export type Channel = 'HOTLINE_12345' | 'I_SHENZHEN' | 'WECHAT' | 'WALK_IN' | 'GRID_PATROL' | 'ONLINE_MONITORING' | 'COMMUNITY_ORDER' | 'OPEN311';
 
 /**
  * Residents file through the public channels; grid patrols, online monitoring ("未诉先办") and
@@ -15,6 +15,7 @@ const CHANNELS_BY_ROLE: Record<Role, readonly Channel[]> = {
   admin: ['HOTLINE_12345', 'I_SHENZHEN', 'WECHAT', 'WALK_IN', 'GRID_PATROL', 'ONLINE_MONITORING', 'COMMUNITY_ORDER'],
 };
 
+// OPEN311 is in no role's list: only an app's key files through it (services/open311.ts).
 export function channelAllowed(role: Role, channel: Channel): boolean {
   return CHANNELS_BY_ROLE[role].includes(channel);
 }

@@ -15,6 +15,7 @@ import { supervisionAlertModel } from './supervision-alert';
 import { policyPushModel, welfarePolicyModel } from './welfare';
 import { categoryVersionModel, itemVersionModel } from './list-versions';
 import { listAuditModel } from './list-audit';
+import { open311AppModel, open311ContactModel } from './open311';
 
 /** Binds every model to the subgraph's own connection; calling it twice reuses the same models. */
 export function createModels(conn: Connection) {
@@ -44,6 +45,8 @@ export function createModels(conn: Connection) {
     CategoryVersion: categoryVersionModel(conn),
     ListAudit: listAuditModel(conn),
     CannotDoCase: cannotDoCaseModel(conn),
+    Open311App: open311AppModel(conn),
+    Open311Contact: open311ContactModel(conn),
   };
 }
 
@@ -64,3 +67,4 @@ export type { SupervisionAlertDoc } from './supervision-alert';
 export type { PolicyPushDoc, WelfarePolicyDoc } from './welfare';
 export type { CategoryVersionDoc, ItemVersionDoc } from './list-versions';
 export type { ListAuditDoc, ListAuditEntity } from './list-audit';
+export type { Open311AppDoc, Open311ContactDoc } from './open311';

@@ -93,6 +93,11 @@ export interface RequestDoc {
   /** Level 1: when a reviewer confirmed or corrected the grading (审核), and who. */
   reviewedAt?: Date | null;
   reviewedBy?: string | null;
+  /** Set when the request was linked as a duplicate at submission: the bigram similarity (0..1). */
+  duplicateSimilarity?: number | null;
+  /** Set when a third-party app filed it through Open311 (the app is the submitter). */
+  open311AppId?: string | null;
+  open311AppName?: string | null;
 }
 
 const eventSchema = new Schema<RequestEventDoc>(
@@ -163,6 +168,9 @@ const requestSchema = new Schema<RequestDoc>(
     version: { type: Number, default: 0 },
     reviewedAt: Date,
     reviewedBy: String,
+    duplicateSimilarity: Number,
+    open311AppId: String,
+    open311AppName: String,
   },
   { versionKey: false },
 );
@@ -190,6 +198,10 @@ requestSchema.index({ open: 1, level: 1, nextUpdateDueAt: 1 });
 requestSchema.index({ districtCode: 1, submittedMonth: 1 });
 requestSchema.index({ streetCode: 1, submittedMonth: 1 });
 requestSchema.index({ communityCode: 1, submittedMonth: 1 });
+// Duplicate detection: open requests of one community and item within a time window.
+requestSchema.index({ communityCode: 1, itemCode: 1, open: 1, submittedAt: 1 });
+// Open311 requests.json, month by month (submittedMonth, submittedAt is indexed above) and by service.
+requestSchema.index({ itemCode: 1, submittedMonth: 1, submittedAt: -1 });
 
 export function requestModel(conn: Connection): Model<RequestDoc> {
   return (conn.models.Request as Model<RequestDoc>) ?? conn.model<RequestDoc>('Request', requestSchema, 'requests');

@@ -15,11 +15,12 @@ import { Subscription } from './Subscription';
 import { SupervisionAlert, supervisionMutation, supervisionQuery, supervisionSubscription } from './supervision';
 import { WelfarePolicy, WelfarePolicyPush } from './welfare';
 import { CategoryVersion, ListAuditEntry, ResponsibilityItemVersion } from './lists';
+import { Open311App, open311Mutation, open311Query, open311RequestFields, RequestDuplicateNotice } from './open311';
 
 export const resolvers: Resolvers = {
   DateTime,
-  Query: { ...Query, ...CalendarQuery, ...supervisionQuery },
-  Mutation: { ...Mutation, ...CalendarMutation, ...supervisionMutation },
+  Query: { ...Query, ...CalendarQuery, ...supervisionQuery, ...open311Query },
+  Mutation: { ...Mutation, ...CalendarMutation, ...supervisionMutation, ...open311Mutation },
   Subscription: { ...Subscription, ...supervisionSubscription },
   District,
   Street,
@@ -30,7 +31,7 @@ export const resolvers: Resolvers = {
   PersonalDataAccess,
   Category,
   ResponsibilityItem,
-  Request,
+  Request: { ...Request, ...open311RequestFields },
   RequestEvent,
   ParkingLot,
   CommunityOrder,
@@ -46,4 +47,6 @@ export const resolvers: Resolvers = {
   CannotDoRecord,
   CannotDoStats,
   CannotDoMatter,
+  Open311App,
+  RequestDuplicateNotice,
 };

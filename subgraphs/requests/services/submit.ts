@@ -17,6 +17,7 @@ import type { CommunityDoc, DepartmentDoc, ItemDoc, Models, RequestDoc, RequestE
 import { isOpenStatus, recordStatsChange } from './stats-counters';
 import { withItemDispatchLimits, withItemSubmissionLimits } from '../domain/list-rules';
 import { localMonthString } from '../../../shared/subgraph/time';
+import { duplicateLink, findOriginal, linkIfRacedDuplicate, settleDuplicate } from './duplicates';
 
 export interface SubmitInput {
   title: string;
@@ -116,7 +117,15 @@ export async function submitRequest(models: Models, viewer: Viewer, rawInput: Su
   return result?.request === request ? result : { request, created: false };
 }
 
-async function createRequest(
+/** Who files when it is not the viewer's own account (a third-party app through Open311). */
+export interface Filer {
+  actor: string;
+  role: string;
+  /** Fields stored on the request besides the input (the app's id and name). */
+  extra?: Partial<RequestDoc>;
+}
+
+export async function createRequest(
   models: Models,
   viewer: Viewer,
   input: ReturnType<typeof validateSubmitInput>,
@@ -124,6 +133,7 @@ async function createRequest(
   now: Date,
   fingerprint: string | null,
   references: References | undefined,
+  filer?: Filer,
 ): Promise<SubmitResult> {
   const community = await models.Community.findById(input.communityCode).lean();
   if (!community) throw badInput('input.communityCode', 'is not a known community');
@@ -150,11 +160,13 @@ async function createRequest(
   const level = gradeRequest({ peopleInvolved: input.peopleInvolved, amountAtStake: input.amountAtStake, urgent, emergencyItem: item.emergency });
   // The item's own limits (the admins' list, as stored now) replace the hotline's defaults.
   const submitted = withItemSubmissionLimits(submissionDeadlines(now, level, item.emergency), now, level === 1 || item.emergency, item);
-  const dispatchNow = classified && department !== null;
+  // Same community, item and similar text as an open request of the last 72 h: linked to it, not dispatched.
+  const duplicate = await findOriginal(models, { communityCode: community._id, itemCode: item._id, title: input.title, description: input.description }, now);
+  const dispatchNow = classified && department !== null && !duplicate;
   // An urgent case no item matches waits in the street office's queue with a 10-minute alarm.
-  if (!dispatchNow && level === 1) submitted.dispatchDueAt = unmatchedUrgentDispatchDueAt(now);
-  const status: RequestStatus = dispatchNow ? 'DISPATCHED' : 'SUBMITTED';
-  const actor = { actor: submitterId, role: viewer.role };
+  if (!dispatchNow && !duplicate && level === 1) submitted.dispatchDueAt = unmatchedUrgentDispatchDueAt(now);
+  const status: RequestStatus = duplicate ? 'DUPLICATE' : dispatchNow ? 'DISPATCHED' : 'SUBMITTED';
+  const actor = filer ? { actor: filer.actor, role: filer.role } : { actor: submitterId, role: viewer.role };
   const timeline: RequestEventDoc[] = [{ at: now, action: 'SUBMITTED', ...actor, status: 'SUBMITTED', note: `${item.name}`, toDepartmentId: null, fromDepartmentId: null }];
   let deadlines: Partial<RequestDoc> = { dueAt: submitted.dueAt, handlingDays: submitted.handlingDays };
   if (dispatchNow) {
@@ -202,7 +214,14 @@ async function createRequest(
     timeline,
     version: 0,
     ...(deadlines as Pick<RequestDoc, 'dueAt' | 'handlingDays'>),
+    ...filer?.extra,
   };
+  if (duplicate) {
+    const link = duplicateLink(duplicate, now);
+    // Never dispatched: no department received it (the original's department handles the matter).
+    Object.assign(doc, link.set, { departmentId: null });
+    timeline.push(link.event);
+  }
   doc.currentDeadline = currentDeadline(doc);
   // The day counter is a plain $inc, which FerretDB does not serialise: a number taken twice is
   // refused by the unique index on `number`, and the request simply takes the next one.
@@ -210,7 +229,8 @@ async function createRequest(
     try {
       await models.Request.collection.insertOne(doc);
       await recordStatsChange(models, null, doc, now);
-      return { request: doc, created: true, read: { community, item, department } };
+      const stored = duplicate ? await settleDuplicate(models, doc) : await linkIfRacedDuplicate(models, doc, now);
+      return { request: stored, created: true, read: { community, item, department } };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       if (input.idempotencyKey && (await models.Request.exists({ submitterId, idempotencyKey: input.idempotencyKey }))) throw keyStoredMeanwhile();
