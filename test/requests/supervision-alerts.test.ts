@@ -12,7 +12,7 @@ import { createModels } from '../../subgraphs/requests/models';
 import { createSubgraph } from '../../subgraphs/requests/server';
 import { startGraph, type RunningGraph } from '../support/graph';
 import { testConfig } from '../support/subgraph';
-import { FRIDAY_10 } from './helpers';
+import { distinct, FRIDAY_10 } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -64,8 +64,9 @@ async function firstError(query: string, variables: Record<string, unknown>, tok
 const SUBMIT = `mutation($input: SubmitRequestInput!) { submitRequest(input: $input) {
   id status level urgent department { id } reviewDueAt dispatchDueAt acceptDueAt nextUpdateDueAt dueAt } }`;
 
-async function submit(input: Record<string, unknown>) {
-  return (await ok(SUBMIT, { input: { channel: 'I_SHENZHEN', communityCode: SHUIBEI, ...input } }, tokens.resident)).submitRequest;
+/** Each case its own (the same text again within 72 h would be linked as a duplicate). */
+async function submit(input: { description: string } & Record<string, unknown>) {
+  return (await ok(SUBMIT, { input: { channel: 'I_SHENZHEN', communityCode: SHUIBEI, ...input, description: distinct(input.description) } }, tokens.resident)).submitRequest;
 }
 
 /** A streetlight case (item of Luohu's urban management, dispatched at once); urgent makes it level 1. */
