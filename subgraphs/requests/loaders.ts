@@ -8,6 +8,7 @@ import type { CategoryDoc, CommunityDoc, DepartmentDoc, DistrictDoc, ItemDoc, Mo
 import { statsByKey, type StatsField } from './services/stats';
 import { countedGroups, isOpenStatus } from './services/stats-counters';
 import { trendByCommunity, type DayCount } from './services/trend';
+import { microProjectLoaders } from './loaders-microprojects';
 
 /**
  * Results come back in one reply however many keys a batch has (the driver's default first batch
@@ -203,6 +204,7 @@ export function createLoaders(models: Models, clock: () => Date) {
       }
       return out;
     }, { pushed: 0, accepted: 0, declined: 0 }),
+    ...microProjectLoaders(models),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { accessLogModel } from './access-log';
+import { microProjectModel, microProjectVoteModel } from './micro-project';
 import { categoryModel, itemModel } from './catalog';
 import { claimModel } from './claim';
 import { communityOrderModel } from './community-order';
@@ -31,6 +32,8 @@ export function createModels(conn: Connection) {
     PolicyPush: policyPushModel(conn),
     Claim: claimModel(conn),
     AccessLog: accessLogModel(conn),
+    MicroProject: microProjectModel(conn),
+    MicroProjectVote: microProjectVoteModel(conn),
   };
 }
 
@@ -46,3 +49,4 @@ export type { RequestDoc, RequestEventDoc } from './request';
 export type { ResidentDoc } from './resident';
 export type { StatsCounterDoc } from './stats-counter';
 export type { PolicyPushDoc, WelfarePolicyDoc } from './welfare';
+export type { MicroProjectDoc, MicroProjectEventDoc, MicroProjectVoteDoc } from './micro-project';

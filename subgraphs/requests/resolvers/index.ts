@@ -3,6 +3,7 @@ import { Category, ResponsibilityItem } from './catalog';
 import { CommunityOrder } from './CommunityOrder';
 import { DateTime } from './DateTime';
 import { Department, DepartmentBoard } from './Department';
+import { addMicroProjectResolvers } from './microprojects';
 import { Mutation } from './Mutation';
 import { ParkingLot } from './ParkingLot';
 import { Community, District, Street } from './places';
@@ -33,3 +34,5 @@ export const resolvers: Resolvers = {
   WelfarePolicy,
   WelfarePolicyPush,
 };
+
+addMicroProjectResolvers(resolvers);

@@ -1,0 +1,106 @@
+import * as validate from '../../../shared/subgraph/validate';
+import { visibleActor } from '../../../shared/subgraph/privacy';
+import { addMicroProjectStats, consultationPasses, EMPTY_MICRO_PROJECT_STATS } from '../domain/microprojects';
+import type {
+  CommunityResolvers,
+  DistrictResolvers,
+  MicroProjectEventResolvers,
+  MicroProjectResolvers,
+  MicroProjectVotesResolvers,
+  MutationResolvers,
+  QueryResolvers,
+  Resolvers,
+  StreetResolvers,
+} from '../generated/graphql';
+import * as micro from '../services/microprojects';
+
+/** Caps a community's micro-project list. */
+const MAX_LIST = 200;
+
+export const MicroProject: MicroProjectResolvers = {
+  id: (p) => String(p._id),
+  community: async (p, _, ctx) => (await ctx.loaders.community.load(p.communityCode))!,
+  street: async (p, _, ctx) => (await ctx.loaders.street.load(p.streetCode))!,
+  district: async (p, _, ctx) => (await ctx.loaders.district.load(p.districtCode))!,
+  proposedByMe: (p, _, ctx) => ctx.viewer.role === 'resident' && !!p.proposerId && ctx.viewer.residentId === p.proposerId,
+  spent: (p) => p.spent ?? 0,
+  acceptedBy: (p) => p.acceptedBy ?? [],
+  votes: (p) => ({ projectId: String(p._id), communityCode: p.communityCode }),
+  // Actors are resolved here, where the proposer is known (the kit's one rule).
+  timeline: (p, _, ctx) => p.timeline.map((e) => ({ ...e, actor: visibleActor(ctx.viewer, e, p.proposerId) })),
+};
+
+export const MicroProjectEvent: MicroProjectEventResolvers = {};
+
+export const MicroProjectVotes: MicroProjectVotesResolvers = {
+  support: async (v, _, ctx) => (await ctx.loaders.microProjectVotes.load(v.projectId)).filter((x) => x.support).length,
+  oppose: async (v, _, ctx) => (await ctx.loaders.microProjectVotes.load(v.projectId)).filter((x) => !x.support).length,
+  cast: async (v, _, ctx) => (await ctx.loaders.microProjectVotes.load(v.projectId)).length,
+  eligible: (v, _, ctx) => ctx.loaders.registeredResidents.load(v.communityCode),
+  passes: async (v, _, ctx) => {
+    const votes = await ctx.loaders.microProjectVotes.load(v.projectId);
+    const support = votes.filter((x) => x.support).length;
+    return consultationPasses(support, votes.length - support);
+  },
+  mine: async (v, _, ctx) => {
+    if (ctx.viewer.role !== 'resident' || !ctx.viewer.residentId) return null;
+    const own = (await ctx.loaders.microProjectVotes.load(v.projectId)).find((x) => x.residentId === ctx.viewer.residentId);
+    return own ? own.support : null;
+  },
+};
+
+const CommunityFields: CommunityResolvers = {
+  microProjects: async (c, { status, limit }, ctx) => {
+    const n = validate.intInRange('limit', limit ?? 20, 1, MAX_LIST);
+    const list = await ctx.loaders.microProjectsByCommunity.load(c._id);
+    return (status ? list.filter((p) => p.status === status) : list).slice(0, n);
+  },
+  microProjectStats: (c, _, ctx) => ctx.loaders.microProjectStatsByCommunity.load(c._id),
+};
+
+const StreetFields: StreetResolvers = {
+  microProjectStats: (s, _, ctx) => ctx.loaders.microProjectStatsByStreet.load(s._id),
+};
+
+const DistrictFields: DistrictResolvers = {
+  microProjectStats: (d, _, ctx) => ctx.loaders.microProjectStatsByDistrict.load(d._id),
+};
+
+const QueryFields: QueryResolvers = {
+  microProject: (_, { id }, ctx) => {
+    validate.objectId('id', id);
+    return ctx.models.MicroProject.findById(id).lean().exec();
+  },
+  microProjectStats: async (_, { districtCode, streetCode, communityCode }, ctx) => {
+    if (communityCode != null) return ctx.loaders.microProjectStatsByCommunity.load(validate.code('communityCode', communityCode));
+    if (streetCode != null) return ctx.loaders.microProjectStatsByStreet.load(validate.code('streetCode', streetCode));
+    if (districtCode != null) return ctx.loaders.microProjectStatsByDistrict.load(validate.code('districtCode', districtCode));
+    // The city's are its districts' summed: each an indexed equality, never a collection scan.
+    const districts = await ctx.models.District.find({}, { _id: 1 }).lean().exec();
+    const each = await Promise.all(districts.map((d) => ctx.loaders.microProjectStatsByDistrict.load(d._id)));
+    return each.reduce(addMicroProjectStats, EMPTY_MICRO_PROJECT_STATS);
+  },
+};
+
+const MutationFields: MutationResolvers = {
+  proposeMicroProject: (_, { input }, ctx) => micro.proposeMicroProject(ctx, input),
+  openMicroProjectConsultation: (_, { id, votingEndsAt }, ctx) => micro.openConsultation(ctx, id, votingEndsAt),
+  voteOnMicroProject: (_, { id, support }, ctx) => micro.voteOnMicroProject(ctx, id, support),
+  closeMicroProjectConsultation: (_, { id }, ctx) => micro.closeConsultation(ctx, id),
+  approveMicroProject: (_, { id, budget, note }, ctx) => micro.approveMicroProject(ctx, id, budget, note),
+  rejectMicroProject: (_, { id, reason }, ctx) => micro.rejectMicroProject(ctx, id, reason),
+  reportMicroProjectProgress: (_, { id, input }, ctx) => micro.reportProgress(ctx, id, input),
+  acceptMicroProject: (_, { id, note }, ctx) => micro.acceptMicroProject(ctx, id, note),
+};
+
+/** Adds the micro-project types and fields to the subgraph's resolver map (kept in this file so the shared ones stay untouched). */
+export function addMicroProjectResolvers(resolvers: Resolvers): void {
+  resolvers.MicroProject = MicroProject;
+  resolvers.MicroProjectEvent = MicroProjectEvent;
+  resolvers.MicroProjectVotes = MicroProjectVotes;
+  resolvers.Community = { ...resolvers.Community, ...CommunityFields };
+  resolvers.Street = { ...resolvers.Street, ...StreetFields };
+  resolvers.District = { ...resolvers.District, ...DistrictFields };
+  resolvers.Query = { ...resolvers.Query, ...QueryFields };
+  resolvers.Mutation = { ...resolvers.Mutation, ...MutationFields };
+}
