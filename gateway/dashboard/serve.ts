@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { pageFiles, staticFiles, vendorFile } from '../static-files';
+import { pageFiles, staticFile, staticFiles, vendorFile } from '../static-files';
 
 /**
  * The community dashboard (`/dashboard`): static files from this folder and two libraries from
@@ -10,6 +10,7 @@ const route = staticFiles({
   ...pageFiles('/dashboard', path.join(__dirname, 'public'), ['dashboard.js', 'dashboard.css']),
   '/dashboard/vendor/chart.umd.min.js': vendorFile('chart.js', 'dist', 'chart.umd.min.js'),
   '/dashboard/vendor/graphql-ws.js': vendorFile('graphql-ws', 'umd', 'graphql-ws.js'),
+  '/dashboard/microprojects.js': staticFile(path.join(__dirname, 'public', 'microprojects.js')),
 });
 
 /** Serves a dashboard path; returns false when the path is not the dashboard's. */

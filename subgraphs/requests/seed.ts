@@ -13,6 +13,7 @@ import { streetOfficeId } from './domain/permissions';
 import type { Channel } from './domain/channels';
 import { createModels, type Models, type RequestDoc, type RequestEventDoc } from './models';
 import { isOpenStatus, rebuildStatsCounters } from './services/stats-counters';
+import { seedMicroProjects } from './seed-microprojects';
 
 /** Residents old enough for the senior allowance, so reverse service has someone to find. */
 const SENIOR_RESIDENTS = [
@@ -361,6 +362,7 @@ export async function seed(db: Database, opts: { now: Date; onProgress?: (done: 
   const progress = (done: number) => opts.onProgress?.(done, 6 + extra);
   const m = await seedReference(db, progress);
   await seedHistory(m, opts.now, progress);
+  await seedMicroProjects(m, opts.now, upsertAll);
   for (let unit = 1; unit <= extra; unit += 1) {
     await seedScaleUnit(m, unit, opts.now);
     progress(6 + unit);

@@ -110,6 +110,17 @@ afterAll(async () => {
   await graph?.stop();
 });
 
+it('seeds five projects per demo community, one in each stage of its life', async () => {
+  const data = await ok(`{ community(code: "${SHUIBEI}") { microProjects { status approvedBudget spent acceptedBy votes { support oppose cast } } } }`, {});
+  const list = data.community.microProjects;
+  expect(list.map((p: any) => p.status).sort()).toEqual(['ACCEPTED', 'APPROVED', 'CONSULTING', 'IN_PROGRESS', 'PROPOSED']);
+  for (const p of list) if (p.approvedBudget != null) expect(p.spent).toBeLessThanOrEqual(p.approvedBudget);
+  expect(list.find((p: any) => p.status === 'CONSULTING').votes).toEqual({ support: 1, oppose: 1, cast: 2 });
+  expect(list.find((p: any) => p.status === 'ACCEPTED').acceptedBy).toEqual(['PROPOSER', 'COMMUNITY']);
+  const city = (await ok(`{ microProjectStats { count accepted } communities { code } }`, {}));
+  expect(city.microProjectStats).toEqual({ count: city.communities.length * 5, accepted: city.communities.length });
+});
+
 it('runs the whole lifecycle: propose, consult, approve with a budget, report progress, accept', async () => {
   const before = await scopes();
   const key = 'mp-handrails-0001';

@@ -115,4 +115,6 @@ export function addMicroProjectStats(a: MicroProjectStatsValue, b: MicroProjectS
 export interface MicroProjectVotesParent {
   projectId: string;
   communityCode: string;
+  /** Set once the consultation closed: its recorded result. */
+  tally?: { support: number; oppose: number } | null;
 }

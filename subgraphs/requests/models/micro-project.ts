@@ -34,6 +34,8 @@ export interface MicroProjectDoc {
   completedAt?: Date | null;
   acceptedAt?: Date | null;
   rejectionReason?: string | null;
+  /** The consultation's result, recorded when it closes (the votes stay as its record). */
+  tally?: { support: number; oppose: number } | null;
   acceptedBy: MicroProjectAcceptanceParty[];
   /** Bumped by every step; a step first claims `microproject:<id>:v<version>` (claimOnce). */
   version: number;
@@ -76,6 +78,7 @@ const projectSchema = new Schema<MicroProjectDoc>(
     completedAt: Date,
     acceptedAt: Date,
     rejectionReason: String,
+    tally: { type: { support: Number, oppose: Number }, _id: false, default: undefined },
     acceptedBy: { type: [String], default: [] },
     version: { type: Number, required: true, default: 0 },
     timeline: { type: [eventSchema], default: [] },

@@ -1,6 +1,6 @@
 import * as validate from '../../../shared/subgraph/validate';
 import { visibleActor } from '../../../shared/subgraph/privacy';
-import { addMicroProjectStats, consultationPasses, EMPTY_MICRO_PROJECT_STATS } from '../domain/microprojects';
+import { addMicroProjectStats, consultationPasses, EMPTY_MICRO_PROJECT_STATS, microProjectStats } from '../domain/microprojects';
 import type {
   CommunityResolvers,
   DistrictResolvers,
@@ -12,6 +12,8 @@ import type {
   Resolvers,
   StreetResolvers,
 } from '../generated/graphql';
+import type { Context } from '../context';
+import type { MicroProjectVotesParent } from '../domain/microprojects';
 import * as micro from '../services/microprojects';
 
 /** Caps a community's micro-project list. */
@@ -25,22 +27,32 @@ export const MicroProject: MicroProjectResolvers = {
   proposedByMe: (p, _, ctx) => ctx.viewer.role === 'resident' && !!p.proposerId && ctx.viewer.residentId === p.proposerId,
   spent: (p) => p.spent ?? 0,
   acceptedBy: (p) => p.acceptedBy ?? [],
-  votes: (p) => ({ projectId: String(p._id), communityCode: p.communityCode }),
+  votes: (p) => ({ projectId: String(p._id), communityCode: p.communityCode, tally: p.tally ?? null }),
   // Actors are resolved here, where the proposer is known (the kit's one rule).
   timeline: (p, _, ctx) => p.timeline.map((e) => ({ ...e, actor: visibleActor(ctx.viewer, e, p.proposerId) })),
 };
 
 export const MicroProjectEvent: MicroProjectEventResolvers = {};
 
+/** The recorded result once the consultation closed, else the votes counted now. */
+async function tallyOf(v: MicroProjectVotesParent, ctx: Context): Promise<{ support: number; oppose: number }> {
+  if (v.tally) return v.tally;
+  const votes = await ctx.loaders.microProjectVotes.load(v.projectId);
+  const support = votes.filter((x) => x.support).length;
+  return { support, oppose: votes.length - support };
+}
+
 export const MicroProjectVotes: MicroProjectVotesResolvers = {
-  support: async (v, _, ctx) => (await ctx.loaders.microProjectVotes.load(v.projectId)).filter((x) => x.support).length,
-  oppose: async (v, _, ctx) => (await ctx.loaders.microProjectVotes.load(v.projectId)).filter((x) => !x.support).length,
-  cast: async (v, _, ctx) => (await ctx.loaders.microProjectVotes.load(v.projectId)).length,
+  support: async (v, _, ctx) => (await tallyOf(v, ctx)).support,
+  oppose: async (v, _, ctx) => (await tallyOf(v, ctx)).oppose,
+  cast: async (v, _, ctx) => {
+    const t = await tallyOf(v, ctx);
+    return t.support + t.oppose;
+  },
   eligible: (v, _, ctx) => ctx.loaders.registeredResidents.load(v.communityCode),
   passes: async (v, _, ctx) => {
-    const votes = await ctx.loaders.microProjectVotes.load(v.projectId);
-    const support = votes.filter((x) => x.support).length;
-    return consultationPasses(support, votes.length - support);
+    const t = await tallyOf(v, ctx);
+    return consultationPasses(t.support, t.oppose);
   },
   mine: async (v, _, ctx) => {
     if (ctx.viewer.role !== 'resident' || !ctx.viewer.residentId) return null;
@@ -75,10 +87,11 @@ const QueryFields: QueryResolvers = {
     if (communityCode != null) return ctx.loaders.microProjectStatsByCommunity.load(validate.code('communityCode', communityCode));
     if (streetCode != null) return ctx.loaders.microProjectStatsByStreet.load(validate.code('streetCode', streetCode));
     if (districtCode != null) return ctx.loaders.microProjectStatsByDistrict.load(validate.code('districtCode', districtCode));
-    // The city's are its districts' summed: each an indexed equality, never a collection scan.
+    // The city's are its districts' summed, one equality each: a loader would batch the ten
+    // districts into one `$in`, which FerretDB does not push down (a read of every project).
     const districts = await ctx.models.District.find({}, { _id: 1 }).lean().exec();
-    const each = await Promise.all(districts.map((d) => ctx.loaders.microProjectStatsByDistrict.load(d._id)));
-    return each.reduce(addMicroProjectStats, EMPTY_MICRO_PROJECT_STATS);
+    const each = await Promise.all(districts.map((d) => ctx.models.MicroProject.find({ districtCode: d._id }, { status: 1, approvedBudget: 1, spent: 1 }).lean().exec()));
+    return each.map(microProjectStats).reduce(addMicroProjectStats, EMPTY_MICRO_PROJECT_STATS);
   },
 };
 

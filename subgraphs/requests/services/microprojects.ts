@@ -234,7 +234,7 @@ export async function closeConsultation(ctx: Ctx, id: unknown): Promise<MicroPro
   const note = `支持 ${support} 票，反对 ${oppose} 票`;
   return applyMicroStep(ctx, doc, (d) => {
     assertMicroProjectTransition('closeConsultation', d.status);
-    return { set: { status }, events: [event(ctx.viewer, now, passes ? 'CONSULTATION_PASSED' : 'CONSULTATION_FAILED', status, { note })] };
+    return { set: { status, tally: { support, oppose } }, events: [event(ctx.viewer, now, passes ? 'CONSULTATION_PASSED' : 'CONSULTATION_FAILED', status, { note })] };
   });
 }
 
