@@ -204,6 +204,43 @@ it('counts 50 concurrent votes by one resident once', async () => {
   expect(votes).toMatchObject({ support: 1, oppose: 0, cast: 1, mine: true });
 });
 
+it('takes each transition once and never spends past the budget under concurrent clerks', async () => {
+  const s = await supported();
+  const burst = await startBurstGateway(graph);
+  try {
+    const office = streetOffice();
+    const approvals = values(await concurrently(20, (i) => burst.query(APPROVE, { id: s.id, budget: 50000 + i }, office)));
+    expect(outcomes(approvals, 'approveMicroProject')).toEqual({ ok: 1, CONFLICT: 19 });
+    const w = worker();
+    const reports = values(await concurrently(20, (i) => burst.query(REPORT, { id: s.id, input: { stage: 'UNDERWAY', note: `第${i + 1}笔支出`, spend: 10000 } }, w)));
+    const { ok: won = 0, ...lost } = outcomes(reports, 'reportMicroProjectProgress');
+    // Serialised by the version claims: the winners' spend all counted, never past the budget;
+    // the rest refused (changed meanwhile, or over the budget).
+    expect(won).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(lost).every((code) => code === 'CONFLICT' || code === 'BAD_USER_INPUT')).toBe(true);
+    const raced = (await ok(GET, { id: s.id }, admin())).microProject;
+    expect(raced.spent).toBe(10000 * won);
+    expect(raced.spent).toBeLessThanOrEqual(raced.approvedBudget);
+    // Reporting on until the budget refuses lands exactly on the budget's last 10,000.
+    let reported = won;
+    for (;;) {
+      const res = await graph.query(REPORT, { id: s.id, input: { stage: 'UNDERWAY', note: '补报支出', spend: 10000 } }, w);
+      if (res.errors) {
+        expect(res.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.spend' });
+        break;
+      }
+      reported += 1;
+    }
+    const p = (await ok(GET, { id: s.id }, admin())).microProject;
+    expect(reported).toBe(Math.floor(p.approvedBudget / 10000));
+    expect(p.spent).toBe(10000 * reported);
+    expect(p.timeline.filter((e: any) => e.action === 'APPROVED')).toHaveLength(1);
+    expect(p.timeline.filter((e: any) => e.action === 'PROGRESS_REPORTED')).toHaveLength(reported);
+  } finally {
+    await burst.stop();
+  }
+});
+
 it('refuses every role where it does not belong, and changes nothing', async () => {
   const p = await propose({ title: '翠竹路口增设休息座椅', category: 'GOODS', estimatedBudget: 20000 });
   const other = resident('R-0003'); // home community Pingdi
