@@ -45,8 +45,12 @@ export function microProjectLoaders(models: Models) {
     ),
     /** Registered residents per community: who may vote. */
     registeredResidents: aggregateLoader<string, number>(async (keys) => {
-      const counts = await Promise.all(keys.map(async (k) => [k, await models.Resident.countDocuments({ homeCommunityCode: k })] as const));
-      return new Map(counts);
+      if (keys.length === 1) return new Map([[keys[0], await models.Resident.countDocuments({ homeCommunityCode: keys[0] })]]);
+      // A long list (every community of a district or the city): one read of the ids, counted here.
+      const rows = await models.Resident.find({ homeCommunityCode: idFilter(keys) }, { homeCommunityCode: 1 }).batchSize(ONE_BATCH).lean().exec();
+      const counts = new Map<string, number>();
+      for (const r of rows) if (r.homeCommunityCode) counts.set(r.homeCommunityCode, (counts.get(r.homeCommunityCode) ?? 0) + 1);
+      return counts;
     }, 0),
   };
 }

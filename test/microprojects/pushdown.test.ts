@@ -84,4 +84,34 @@ describeOnPg('micro-project queries are pushed down on FerretDB over PostgreSQL'
   }, 120000);
 });
 
+describe('micro-project lists cost a bounded number of commands', () => {
+  let graph: RunningGraph;
+  beforeAll(async () => {
+    graph = await startGraph();
+  }, 120000);
+  afterAll(async () => {
+    await graph?.stop();
+  });
+
+  it('reads every community with its projects, votes and figures in no more commands for 18 communities than for 2', async () => {
+    const requests = graph.subgraphs.requests.db;
+    const LIST = '{ communities(districtCode: $d) { code microProjectStats { count spent } microProjects(limit: 5) { id status votes { cast eligible } } } }';
+    const cost = async (district: string | null) => {
+      requests.counter.reset();
+      const res = await graph.query(`query($d: ID) ${LIST}`, { d: district });
+      expect(res.errors).toBeUndefined();
+      return { communities: res.data.communities.length, projects: res.data.communities.reduce((n: number, c: any) => n + c.microProjects.length, 0), commands: requests.counter.total };
+    };
+    const few = await cost('440311'); // Guangming: 2 communities
+    const all = await cost(null); // the city: 18
+    expect(all.projects).toBe(all.communities * 5);
+    expect(all.projects).toBeGreaterThan(few.projects * 5);
+    // Batched per tick: a batch of up to 8 keys is one pushed-down query per key, a longer one a
+    // single query, so the city's 18 communities cost no more than a district's few.
+    expect(few.communities).toBe(2);
+    expect(all.commands).toBeLessThanOrEqual(few.commands);
+    expect(all.commands).toBeLessThanOrEqual(8);
+  }, 60000);
+});
+
 if (!onPostgres) it.skip('pushdown is checked on FerretDB over PostgreSQL only', () => {});
