@@ -1,7 +1,7 @@
 import { createLogger } from '../../shared/platform/logger';
 import type { PubSub } from '../../shared/platform/pubsub';
 import { publishAfterCommit } from '../../shared/subgraph';
-import type { Models, RequestDoc } from './models';
+import type { MicroProjectDoc, Models, RequestDoc } from './models';
 import { statsFor } from './services/stats';
 
 const log = createLogger('requests');
@@ -24,4 +24,12 @@ export async function publishRequestChange(models: Models, pubsub: PubSub, reque
     // The figures could not be read: subscribers get them with the next change; the request is stored.
     log.warn({ err, requestId: String(request._id) }, 'could not read the figures to publish');
   }
+}
+
+/** Micro-projects (民生微实事): subscribers of the project's community hear of every change. */
+export const microProjectTopic = (communityCode: string) => `requests.microProjectUpdated.${communityCode}`;
+
+/** Publishes a stored micro-project change (never fails the write: publishAfterCommit). */
+export async function publishMicroProjectChange(pubsub: PubSub, project: MicroProjectDoc): Promise<void> {
+  await publishAfterCommit(pubsub, microProjectTopic(project.communityCode), project, log);
 }

@@ -62,6 +62,14 @@ it("shows the community's micro-projects and their figures", async () => {
   await page.selectOption('#community', SHUIBEI);
   await page.waitForFunction((code) => document.getElementById('h-micro')?.dataset.loaded === code && document.getElementById('mp-count')?.textContent === '6', SHUIBEI);
   expect(await page.locator('#mp-list li').first().textContent()).toContain('水贝一坊增设快递柜');
+
+  // Live: a vote on the open consultation moves its figures on the page without a reload.
+  await page.waitForFunction(() => document.getElementById('h-micro')?.dataset.live === 'open');
+  await new Promise((r) => setTimeout(r, 300)); // the subscription registered upstream
+  const consulting = (await graph.query(`{ community(code: "${SHUIBEI}") { microProjects(status: CONSULTING) { id } } }`)).data.community.microProjects[0].id;
+  const voted = await graph.query(`mutation($id: ID!) { voteOnMicroProject(id: $id, support: true) { id } }`, { id: consulting }, token);
+  expect(voted.errors).toBeUndefined();
+  await page.waitForFunction(() => /支持 2 \/ 反对 1/.test(document.getElementById('mp-list')?.textContent ?? ''), null, { timeout: 10000 });
   expect(pageErrors).toEqual([]);
   expect(outside).toEqual([]);
 });

@@ -41,9 +41,33 @@
     document.getElementById('h-micro').dataset.loaded = c.code;
   }
 
+  // Every change to one of the community's projects (a proposal, a vote, a step) reloads the panel.
+  var section = document.getElementById('h-micro');
+  var client = graphqlWs.createClient({
+    url: endpoint.replace(/^http/, 'ws'),
+    retryAttempts: Infinity,
+    shouldRetry: function () { return true; },
+    on: { connected: function () { section.dataset.live = 'open'; }, closed: function () { section.dataset.live = 'closed'; } },
+  });
+  var dispose = null;
+
+  function follow(code) {
+    if (dispose) dispose();
+    dispose = client.subscribe({ query: 'subscription($code: ID!) { microProjectUpdated(communityCode: $code) { id } }', variables: { code: code } }, {
+      next: function () { fetchPanel(code); },
+      error: function (e) { console.warn('micro-project subscription error', e); },
+      complete: function () {},
+    });
+  }
+
   function load(code) {
     if (!code || code === shown) return;
     shown = code;
+    follow(code);
+    fetchPanel(code);
+  }
+
+  function fetchPanel(code) {
     fetch(endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

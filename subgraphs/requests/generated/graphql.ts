@@ -912,6 +912,8 @@ export type Subscription = {
   requestUpdated: Request;
   /** The community's figures after every change to one of its requests. */
   requestStatsChanged: RequestStats;
+  /** Every change to a micro-project of the community: a proposal, each step and each vote. */
+  microProjectUpdated: MicroProject;
 };
 
 
@@ -921,6 +923,11 @@ export type SubscriptionRequestUpdatedArgs = {
 
 
 export type SubscriptionRequestStatsChangedArgs = {
+  communityCode: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionMicroProjectUpdatedArgs = {
   communityCode: Scalars['ID']['input'];
 };
 
@@ -1706,6 +1713,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
   requestUpdated?: SubscriptionResolver<ResolversTypes['Request'], "requestUpdated", ParentType, ContextType, RequireFields<SubscriptionRequestUpdatedArgs, 'communityCode'>>;
   requestStatsChanged?: SubscriptionResolver<ResolversTypes['RequestStats'], "requestStatsChanged", ParentType, ContextType, RequireFields<SubscriptionRequestStatsChangedArgs, 'communityCode'>>;
+  microProjectUpdated?: SubscriptionResolver<ResolversTypes['MicroProject'], "microProjectUpdated", ParentType, ContextType, RequireFields<SubscriptionMicroProjectUpdatedArgs, 'communityCode'>>;
 }>;
 
 export type MicroProjectEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MicroProjectEvent'] = ResolversParentTypes['MicroProjectEvent']> = ResolversObject<{

@@ -1,3 +1,4 @@
+import { perEvent } from '../../../shared/subgraph';
 import * as validate from '../../../shared/subgraph/validate';
 import { visibleActor } from '../../../shared/subgraph/privacy';
 import { addMicroProjectStats, consultationPasses, EMPTY_MICRO_PROJECT_STATS, microProjectStats } from '../domain/microprojects';
@@ -11,7 +12,10 @@ import type {
   QueryResolvers,
   Resolvers,
   StreetResolvers,
+  SubscriptionResolvers,
 } from '../generated/graphql';
+import { microProjectTopic } from '../events';
+import type { MicroProjectDoc } from '../models';
 import type { Context } from '../context';
 import type { MicroProjectVotesParent } from '../domain/microprojects';
 import * as micro from '../services/microprojects';
@@ -106,6 +110,13 @@ const MutationFields: MutationResolvers = {
   acceptMicroProject: (_, { id, note }, ctx) => micro.acceptMicroProject(ctx, id, note),
 };
 
+const SubscriptionFields: SubscriptionResolvers = {
+  microProjectUpdated: {
+    subscribe: (_, { communityCode }, ctx) => ctx.pubsub.subscribe<MicroProjectDoc>(microProjectTopic(validate.code('communityCode', communityCode))),
+    resolve: perEvent<MicroProjectDoc>(),
+  },
+};
+
 /** Adds the micro-project types and fields to the subgraph's resolver map (kept in this file so the shared ones stay untouched). */
 export function addMicroProjectResolvers(resolvers: Resolvers): void {
   resolvers.MicroProject = MicroProject;
@@ -116,4 +127,5 @@ export function addMicroProjectResolvers(resolvers: Resolvers): void {
   resolvers.District = { ...resolvers.District, ...DistrictFields };
   resolvers.Query = { ...resolvers.Query, ...QueryFields };
   resolvers.Mutation = { ...resolvers.Mutation, ...MutationFields };
+  resolvers.Subscription = { ...resolvers.Subscription, ...SubscriptionFields };
 }

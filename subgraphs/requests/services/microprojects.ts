@@ -22,6 +22,7 @@ import {
 import { isStaffOf, streetOfficeId } from '../domain/permissions';
 import type { Models } from '../models';
 import type { MicroProjectDoc, MicroProjectEventDoc } from '../models/micro-project';
+import { publishMicroProjectChange } from '../events';
 import { claimOnce } from './claims';
 
 type Ctx = ServiceContext<Models>;
@@ -113,6 +114,7 @@ async function applyMicroStep(ctx: Ctx, initial: MicroProjectDoc, plan: (doc: Mi
         { returnDocument: 'after' },
       ).lean<MicroProjectDoc>();
       if (!updated) throw conflict('The micro-project disappeared meanwhile');
+      await publishMicroProjectChange(ctx.pubsub, updated);
       return updated;
     }
     // The winner may not have written yet: give it a moment before re-reading.
@@ -172,7 +174,9 @@ export async function proposeMicroProject(ctx: Ctx, input: ProposeMicroProjectIn
         ...(key && fingerprint ? { idempotencyScope: scopeOf(key), idempotencyFingerprint: fingerprint } : {}),
       };
       await models.MicroProject.create(doc);
-      return (await models.MicroProject.findById(doc._id).lean<MicroProjectDoc>())!;
+      const stored = (await models.MicroProject.findById(doc._id).lean<MicroProjectDoc>())!;
+      await publishMicroProjectChange(ctx.pubsub, stored);
+      return stored;
     },
   });
 }
@@ -208,6 +212,7 @@ export async function voteOnMicroProject(ctx: Ctx, id: unknown, support: unknown
     if (!isDuplicateKey(err)) throw err;
     throw conflict('You have voted on this micro-project already (one vote per resident)');
   }
+  await publishMicroProjectChange(ctx.pubsub, doc);
   return doc;
 }
 
