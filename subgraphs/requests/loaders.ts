@@ -79,6 +79,7 @@ function statsLoader(models: Models, field: StatsField, clock: () => Date) {
 /** A fresh set of loaders per operation: each entity and child list costs one batched query per tick. */
 export function createLoaders(models: Models, clock: () => Date) {
   return {
+    ...microProjectLoaders(models),
     district: byKeyLoader((keys: readonly string[]) => models.District.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<DistrictDoc[]>().exec(), (d) => d._id),
     street: byKeyLoader((keys: readonly string[]) => models.Street.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<StreetDoc[]>().exec(), (d) => d._id),
     community: byKeyLoader((keys: readonly string[]) => models.Community.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<CommunityDoc[]>().exec(), (d) => d._id),
@@ -204,7 +205,6 @@ export function createLoaders(models: Models, clock: () => Date) {
       }
       return out;
     }, { pushed: 0, accepted: 0, declined: 0 }),
-    ...microProjectLoaders(models),
   };
 }
 

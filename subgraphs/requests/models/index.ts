@@ -1,10 +1,10 @@
 import type { Connection } from 'mongoose';
 import { accessLogModel } from './access-log';
-import { microProjectModel, microProjectVoteModel } from './micro-project';
 import { categoryModel, itemModel } from './catalog';
 import { claimModel } from './claim';
 import { communityOrderModel } from './community-order';
 import { departmentModel } from './department';
+import { microProjectModel, microProjectVoteModel } from './micro-project';
 import { communityModel, districtModel, streetModel } from './places';
 import { counterModel, returnModel, supervisionModel } from './records';
 import { requestModel } from './request';
@@ -19,6 +19,8 @@ export function createModels(conn: Connection) {
     Street: streetModel(conn),
     Community: communityModel(conn),
     Department: departmentModel(conn),
+    MicroProject: microProjectModel(conn),
+    MicroProjectVote: microProjectVoteModel(conn),
     Resident: residentModel(conn),
     Category: categoryModel(conn),
     Item: itemModel(conn),
@@ -32,8 +34,6 @@ export function createModels(conn: Connection) {
     PolicyPush: policyPushModel(conn),
     Claim: claimModel(conn),
     AccessLog: accessLogModel(conn),
-    MicroProject: microProjectModel(conn),
-    MicroProjectVote: microProjectVoteModel(conn),
   };
 }
 
@@ -43,10 +43,10 @@ export type { AccessLogDoc } from './access-log';
 export type { CategoryDoc, ItemDoc } from './catalog';
 export type { CommunityOrderDoc } from './community-order';
 export type { DepartmentDoc } from './department';
+export type { MicroProjectDoc, MicroProjectEventDoc, MicroProjectVoteDoc } from './micro-project';
 export type { CommunityDoc, DistrictDoc, StreetDoc } from './places';
 export type { ReturnDoc, SupervisionDoc } from './records';
 export type { RequestDoc, RequestEventDoc } from './request';
 export type { ResidentDoc } from './resident';
 export type { StatsCounterDoc } from './stats-counter';
 export type { PolicyPushDoc, WelfarePolicyDoc } from './welfare';
-export type { MicroProjectDoc, MicroProjectEventDoc, MicroProjectVoteDoc } from './micro-project';
