@@ -10,10 +10,10 @@ import { gradeRequest } from './domain/grading';
 import type { Rating, RequestStatus } from './domain/lifecycle';
 import { numberDay } from './domain/numbering';
 import { streetOfficeId } from './domain/permissions';
+import { seedMicroProjects } from './seed-microprojects';
 import type { Channel } from './domain/channels';
 import { createModels, type Models, type RequestDoc, type RequestEventDoc } from './models';
 import { isOpenStatus, rebuildStatsCounters } from './services/stats-counters';
-import { seedMicroProjects } from './seed-microprojects';
 
 /** Residents old enough for the senior allowance, so reverse service has someone to find. */
 const SENIOR_RESIDENTS = [
