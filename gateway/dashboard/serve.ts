@@ -14,6 +14,7 @@ const route = staticFiles({
   '/dashboard/overview': staticFile(path.join(__dirname, 'public', 'overview.html')),
   '/dashboard/vendor/chart.umd.min.js': vendorFile('chart.js', 'dist', 'chart.umd.min.js'),
   '/dashboard/vendor/graphql-ws.js': vendorFile('graphql-ws', 'umd', 'graphql-ws.js'),
+  '/dashboard/microprojects.js': staticFile(path.join(__dirname, 'public', 'microprojects.js')),
 });
 
 /** Serves a dashboard path; returns false when the path is not the dashboard's. */

@@ -1,7 +1,7 @@
 import { createLogger } from '../../shared/platform/logger';
 import type { PubSub } from '../../shared/platform/pubsub';
 import { publishAfterCommit } from '../../shared/subgraph';
-import type { Models, RequestDoc } from './models';
+import type { MicroProjectDoc, Models, RequestDoc } from './models';
 import { statsFor } from './services/stats';
 import { boardsTouched } from './domain/boards';
 
@@ -33,4 +33,12 @@ export async function publishRequestChange(models: Models, pubsub: PubSub, reque
   const street = { streetCode: request.streetCode };
   await publishAfterCommit(pubsub, topics.overviewChanged(request.districtCode), street, log);
   await publishAfterCommit(pubsub, topics.overviewChanged(null), street, log);
+}
+
+/** Micro-projects (民生微实事): subscribers of the project's community hear of every change. */
+export const microProjectTopic = (communityCode: string) => `requests.microProjectUpdated.${communityCode}`;
+
+/** Publishes a stored micro-project change (never fails the write: publishAfterCommit). */
+export async function publishMicroProjectChange(pubsub: PubSub, project: MicroProjectDoc): Promise<void> {
+  await publishAfterCommit(pubsub, microProjectTopic(project.communityCode), project, log);
 }

@@ -8,6 +8,7 @@ import type { CannotDoCaseDoc, CategoryDoc, CommunityDoc, DepartmentDoc, Distric
 import { statsByKey, type StatsField } from './services/stats';
 import { countedGroups, isOpenStatus } from './services/stats-counters';
 import { trendByCommunity, type DayCount } from './services/trend';
+import { microProjectLoaders } from './loaders-microprojects';
 
 /**
  * Results come back in one reply however many keys a batch has (the driver's default first batch
@@ -78,6 +79,7 @@ function statsLoader(models: Models, field: StatsField, clock: () => Date) {
 /** A fresh set of loaders per operation: each entity and child list costs one batched query per tick. */
 export function createLoaders(models: Models, clock: () => Date) {
   return {
+    ...microProjectLoaders(models),
     district: byKeyLoader((keys: readonly string[]) => models.District.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<DistrictDoc[]>().exec(), (d) => d._id),
     street: byKeyLoader((keys: readonly string[]) => models.Street.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<StreetDoc[]>().exec(), (d) => d._id),
     community: byKeyLoader((keys: readonly string[]) => models.Community.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<CommunityDoc[]>().exec(), (d) => d._id),

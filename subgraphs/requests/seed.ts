@@ -10,6 +10,7 @@ import { gradeRequest } from './domain/grading';
 import type { Rating, RequestStatus } from './domain/lifecycle';
 import { numberDay } from './domain/numbering';
 import { streetOfficeId } from './domain/permissions';
+import { seedMicroProjects } from './seed-microprojects';
 import type { Channel } from './domain/channels';
 import { createModels, type Models, type RequestDoc, type RequestEventDoc } from './models';
 import { residentFacts } from './domain/eligibility';
@@ -390,6 +391,7 @@ export async function seed(db: Database, opts: { now: Date; onProgress?: (done: 
   const progress = (done: number) => opts.onProgress?.(done, 6 + extra);
   const m = await seedReference(db, progress);
   await seedHistory(m, opts.now, progress);
+  await seedMicroProjects(m, opts.now, upsertAll);
   for (let unit = 1; unit <= extra; unit += 1) {
     await seedScaleUnit(m, unit, opts.now);
     progress(6 + unit);

@@ -6,6 +6,7 @@ import { categoryModel, itemModel } from './catalog';
 import { claimModel } from './claim';
 import { communityOrderModel } from './community-order';
 import { departmentModel } from './department';
+import { microProjectModel, microProjectVoteModel } from './micro-project';
 import { communityModel, districtModel, streetModel } from './places';
 import { counterModel, returnModel, supervisionModel } from './records';
 import { requestModel } from './request';
@@ -24,6 +25,8 @@ export function createModels(conn: Connection) {
     Street: streetModel(conn),
     Community: communityModel(conn),
     Department: departmentModel(conn),
+    MicroProject: microProjectModel(conn),
+    MicroProjectVote: microProjectVoteModel(conn),
     Resident: residentModel(conn),
     Category: categoryModel(conn),
     Item: itemModel(conn),
@@ -58,6 +61,7 @@ export type { CannotDoCaseDoc } from './cannot-do';
 export type { CategoryDoc, ItemDoc } from './catalog';
 export type { CommunityOrderDoc } from './community-order';
 export type { DepartmentDoc } from './department';
+export type { MicroProjectDoc, MicroProjectEventDoc, MicroProjectVoteDoc } from './micro-project';
 export type { CommunityDoc, DistrictDoc, StreetDoc } from './places';
 export type { ReturnDoc, SupervisionDoc } from './records';
 export type { RequestDoc, RequestEventDoc } from './request';
