@@ -32,3 +32,22 @@ export function requireGateOperator(viewer: Viewer, lot: { communityCode: string
   if (viewer.role !== 'staff') throw forbidden('Only gate staff or an admin can record entries and exits');
   requireArea(viewer, lot, 'lotId');
 }
+
+/**
+ * Publishing a lot's sharing windows: admins for every lot, a lot owner for the lots its token
+ * names (FORBIDDEN on `lotId` for any other lot); everyone else FORBIDDEN.
+ */
+export function requireLotManager(viewer: Viewer, lotId: string): void {
+  if (viewer.role === 'anonymous') throw unauthenticated();
+  if (isAdmin(viewer)) return;
+  const reason =
+    viewer.role !== 'lot_owner'
+      ? "Only the lot's owner or an admin can publish its sharing windows"
+      : viewer.lotIds?.includes(lotId)
+        ? null
+        : `lotId ${lotId} is not yours: your account owns ${viewer.lotIds?.join(', ') ?? 'no lots'}`;
+  if (!reason) return;
+  const err = forbidden(reason);
+  err.extensions.field = 'lotId';
+  throw err;
+}
