@@ -40,14 +40,10 @@ export function requireGateOperator(viewer: Viewer, lot: { communityCode: string
 export function requireLotManager(viewer: Viewer, lotId: string): void {
   if (viewer.role === 'anonymous') throw unauthenticated();
   if (isAdmin(viewer)) return;
-  const reason =
-    viewer.role !== 'lot_owner'
-      ? "Only the lot's owner or an admin can publish its sharing windows"
-      : viewer.lotIds?.includes(lotId)
-        ? null
-        : `lotId ${lotId} is not yours: your account owns ${viewer.lotIds?.join(', ') ?? 'no lots'}`;
-  if (!reason) return;
-  const err = forbidden(reason);
+  // A refusal by role names no field (no other lot would do); an owner's names the lot it asked for.
+  if (viewer.role !== 'lot_owner') throw forbidden("Only the lot's owner or an admin can publish its sharing windows");
+  if (viewer.lotIds?.includes(lotId)) return;
+  const err = forbidden(`lotId ${lotId} is not yours: your account owns ${viewer.lotIds?.join(', ') ?? 'no lots'}`);
   err.extensions.field = 'lotId';
   throw err;
 }
