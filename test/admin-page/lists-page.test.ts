@@ -8,7 +8,8 @@ import { startGraph, type RunningGraph } from '../support/graph';
 /**
  * The lists page (/admin/lists) in a real browser against the whole graph: a lot owner sees only
  * its lots and publishes a window; an admin closes a free bed, is refused on a bed with a current
- * stay (the graph's reason shown in Chinese), and reads both changes in the audit trail.
+ * stay (the graph's reason shown in Chinese), closes a 歇脚屋 (and is refused on a U-station with
+ * activities ahead), and reads the changes in the audit trail.
  */
 let graph: RunningGraph;
 let browser: Browser;
@@ -82,7 +83,16 @@ it('a lot owner publishes its window; an admin runs beds and sees the audit trai
   await page.waitForSelector(`.hostel[data-hostel="HS-01"] tr[data-bed="${stay!.bedId}"] .msg.err`);
   await expect(hs01.locator(`tr[data-bed="${stay!.bedId}"] .msg`).textContent()).resolves.toContain('与现有数据冲突');
 
+  // 歇脚屋 are listed with their amenities; a station with activities ahead is not closed.
+  await expect(page.locator('#stations tr[data-station="RH-LHUA-01"]').textContent()).resolves.toContain('24小时无人值守');
+  await expect(page.locator('#stations tr[data-station="RH-LHUA-01"]').textContent()).resolves.toContain('微波炉');
+  await page.locator('#stations tr[data-station="US-SHUIBEI-01"] button.close-station').click();
+  await page.waitForSelector('#stations tr[data-station="US-SHUIBEI-01"] .msg.err');
+  await page.locator('#stations tr[data-station="RH-LHUA-02"] button.close-station').click();
+  await page.waitForFunction(() => document.querySelector('#stations tr[data-station="RH-LHUA-02"]') === null);
+
   await page.click('#audit-reload');
+  await page.waitForSelector('#audit tr[data-action="CLOSE_STATION"][data-entity="RH-LHUA-02"]');
   await page.waitForSelector('#audit tr[data-action="CLOSE_BED"][data-entity="HS-03-101-1"]');
   await page.waitForSelector('#audit tr[data-action="SET_WINDOWS"][data-entity="PL-DX-02"]');
   await expect(page.locator('#audit tr[data-action="SET_WINDOWS"]').first().textContent()).resolves.toContain('owner-buxin');

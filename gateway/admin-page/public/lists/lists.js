@@ -1,6 +1,6 @@
 'use strict';
-// 名录管理: lot owners publish their lots' sharing windows; admins also run hostels and beds and
-// read the audit trail. Everything goes through /graphql with the pasted token, which each
+// 名录管理: lot owners publish their lots' sharing windows; admins also run hostels and beds,
+// close U-stations, 歇脚屋 and teams, and read the audit trail. Everything goes through /graphql with the pasted token, which each
 // subgraph checks (the page decides nothing itself: a refused change shows the graph's reason).
 (function () {
   const TOKEN_KEY = 'citygraph-lists-token';
@@ -90,8 +90,11 @@
           result(msg, false, err.message);
         }
       } }, '保存时段');
-      box.append(el('div', { class: 'lot', dataset: { lot: lot.id } },
-        el('h3', {}, `${lot.name}（${lot.id}）`, el('small', {}, ` 总车位 ${lot.totalSpaces}，当前空余 ${lot.freeSpacesNow}`)),
+      // An admin sees every lot: each folds away, so the hostels below stay within reach.
+      const fold = ownedParkingLots.length > 5;
+      const title = el(fold ? 'summary' : 'h3', {}, `${lot.name}（${lot.id}）`, el('small', {}, ` 总车位 ${lot.totalSpaces}，当前空余 ${lot.freeSpacesNow}`));
+      box.append(el(fold ? 'details' : 'div', { class: 'lot', dataset: { lot: lot.id } },
+        title,
         table,
         el('button', { type: 'button', class: 'small add', onclick: () => tbody.append(windowRow()) }, '添加时段'), ' ', save, msg));
     }
@@ -142,12 +145,49 @@
     $('#hostels-section').hidden = false;
   }
 
+  // ---- U-stations, 歇脚屋 and teams (admins) ----
+  const AMENITIES = { CHARGING: '充电', DRINKING_WATER: '饮水', MICROWAVE: '微波炉', AIR_CONDITIONING: '空调', WIFI: 'WiFi', BOOKSHELF: '书架', REST_AREA: '休息区', FIRST_AID_KIT: '急救包' };
+  async function volunteerAct(msg, mutation, variables) {
+    try {
+      await gql(mutation, variables);
+      await loadStations();
+    } catch (err) {
+      result(msg, false, err.message);
+    }
+  }
+
+  async function loadStations() {
+    const { volunteerStations, volunteerTeams } = await gql(
+      'query { volunteerStations { id name kind open24h unattended isOpenNow closed amenities programmes { kind title schedule } } volunteerTeams { id name memberCount closed } }',
+    );
+    $('#stations tbody').replaceChildren(...volunteerStations.map((st) => {
+      const msg = el('span', { class: 'msg' });
+      return el('tr', { dataset: { station: st.id } },
+        el('td', {}, `${st.name}（${st.id}）`),
+        el('td', {}, st.kind === 'REST_HOUSE' ? '歇脚屋' : 'U站'),
+        el('td', {}, st.open24h ? `24小时${st.unattended ? '无人值守' : ''}` : st.isOpenNow ? '开放中' : '未开放'),
+        el('td', {}, st.amenities.map((a) => AMENITIES[a] ?? a).join('、')),
+        el('td', {}, st.programmes.map((p) => `${p.kind === 'TRAINING' ? '培训' : '活动'}：${p.title}`).join('；')),
+        el('td', {}, st.closed ? '已关闭' : '运营中'),
+        el('td', {}, el('button', { type: 'button', class: 'small danger close-station', onclick: () =>
+          volunteerAct(msg, 'mutation($id: ID!) { closeVolunteerStation(id: $id) { id } }', { id: st.id }) }, '关闭'), msg));
+    }));
+    $('#teams tbody').replaceChildren(...volunteerTeams.map((t) => {
+      const msg = el('span', { class: 'msg' });
+      return el('tr', { dataset: { team: t.id } },
+        el('td', {}, `${t.name}（${t.id}）`), el('td', {}, t.memberCount), el('td', {}, t.closed ? '已停止招募' : '招募中'),
+        el('td', {}, t.closed ? '' : el('button', { type: 'button', class: 'small danger close-team', onclick: () =>
+          volunteerAct(msg, 'mutation($id: ID!) { closeVolunteerTeam(id: $id) { id } }', { id: t.id }) }, '停止招募'), msg));
+    }));
+    $('#stations-section').hidden = false;
+  }
+
   // ---- Audit (admins) ----
-  const ACTIONS = { SET_WINDOWS: '修改共享时段', CREATE_LOT: '新建停车场', CREATE_HOSTEL: '新建驿站', UPDATE_HOSTEL: '修改驿站', CLOSE_HOSTEL: '关闭驿站', REOPEN_HOSTEL: '重新开放驿站', ADD_BED: '添加床位', UPDATE_BED: '修改床位', CLOSE_BED: '停用床位', REOPEN_BED: '恢复床位' };
+  const ACTIONS = { SET_WINDOWS: '修改共享时段', CREATE_LOT: '新建停车场', CREATE_HOSTEL: '新建驿站', UPDATE_HOSTEL: '修改驿站', CLOSE_HOSTEL: '关闭驿站', REOPEN_HOSTEL: '重新开放驿站', ADD_BED: '添加床位', UPDATE_BED: '修改床位', CLOSE_BED: '停用床位', REOPEN_BED: '恢复床位', CREATE_STATION: '新建站点', UPDATE_STATION: '修改站点', SET_STATION_HOURS: '修改开放时间与排班', CLOSE_STATION: '关闭站点', REOPEN_STATION: '重新开放站点', CREATE_TEAM: '新建服务队', UPDATE_TEAM: '修改服务队', CLOSE_TEAM: '服务队停止招募' };
   async function loadAudit() {
     const entry = 'at actor actorRole action entityType entityId after';
-    const data = await gql(`query { parkingAuditLog(limit: 50) { ${entry} } hostelAuditLog(limit: 50) { ${entry} } }`);
-    const rows = [...data.parkingAuditLog, ...data.hostelAuditLog].sort((a, b) => b.at.localeCompare(a.at));
+    const data = await gql(`query { parkingAuditLog(limit: 50) { ${entry} } hostelAuditLog(limit: 50) { ${entry} } volunteerAuditLog(limit: 50) { ${entry} } }`);
+    const rows = [...data.parkingAuditLog, ...data.hostelAuditLog, ...data.volunteerAuditLog].sort((a, b) => b.at.localeCompare(a.at));
     $('#audit tbody').replaceChildren(...rows.map((e) => el('tr', { dataset: { action: e.action, entity: e.entityId } },
       el('td', {}, new Date(e.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })),
       el('td', {}, `${e.actor}（${e.actorRole}）`),
@@ -168,7 +208,7 @@
     say('加载中…');
     try {
       await loadLots();
-      if (c.role === 'admin') await Promise.all([loadHostels(), loadAudit()]);
+      if (c.role === 'admin') await Promise.all([loadHostels(), loadStations(), loadAudit()]);
       say('已加载。');
       document.body.dataset.loaded = 'true';
     } catch (err) {
