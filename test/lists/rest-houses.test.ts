@@ -120,16 +120,21 @@ describe('admins run stations, rosters and teams', () => {
     const unknown = [{ weekdays: [1, 2, 3, 4, 5], opensAt: '09:00', closesAt: '12:00', volunteerIds: [DEMO_RESIDENT_ID, 'R-0002', 'R-NOBODY'] }];
     expect(ext(await graph.query(SET_HOURS, { id: 'US-SHUIBEI-01', hours: unknown }, admin))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'hours.0.volunteerIds.2' });
 
-    const kept = [
+    // Dropping the afternoon period while R-0003 is on its roster is refused; emptying its roster is not.
+    const noAfternoon = [
       { weekdays: [1, 2, 3, 4, 5], opensAt: '09:00', closesAt: '12:00', volunteerIds: [DEMO_RESIDENT_ID, 'R-0002'] },
       { weekdays: [6, 7], opensAt: '09:00', closesAt: '17:00', volunteerIds: ['R-0002'] },
     ];
+    expect(ext(await graph.query(SET_HOURS, { id: 'US-SHUIBEI-01', hours: noAfternoon }, admin))).toMatchObject({
+      code: 'CONFLICT', field: 'hours', period: '1,2,3,4,5@14:00-18:00', volunteerIds: ['R-0003'],
+    });
+    const kept = [...noAfternoon, { weekdays: [1, 2, 3, 4, 5], opensAt: '14:00', closesAt: '18:00', volunteerIds: [] }];
     const ok = await graph.query(SET_HOURS, { id: 'US-SHUIBEI-01', hours: kept }, resident);
     expect(ext(ok).code).toBe('FORBIDDEN');
     const done = await graph.query(SET_HOURS, { id: 'US-SHUIBEI-01', hours: kept }, admin);
     expect(done.errors).toBeUndefined();
-    expect(done.data.setVolunteerStationHours.openingHours).toHaveLength(2);
-    // After the morning period, the demo resident may come off it.
+    expect(done.data.setVolunteerStationHours.openingHours).toHaveLength(3);
+    // After the morning period, the demo resident may come off it, and the empty afternoon period go.
     now = local('2026-12-02T13:00:00');
     expect((await graph.query(SET_HOURS, { id: 'US-SHUIBEI-01', hours: dropDemo }, admin)).errors).toBeUndefined();
   });
@@ -161,6 +166,7 @@ describe('admins run stations, rosters and teams', () => {
     expect(hours.map((e: any) => e.action)).toEqual(['SET_STATION_HOURS', 'SET_STATION_HOURS']);
     expect(hours[0]).toMatchObject({ actor: 'admin-zhao', actorRole: 'admin', entityType: 'VolunteerStation' });
     expect(JSON.parse(hours[0].after).openingHours[0].volunteerIds).toEqual(['R-0002']);
+    expect(JSON.parse(hours[0].before).openingHours).toHaveLength(3);
     const all = (await graph.query(AUDIT, {}, admin)).data.volunteerAuditLog.map((e: any) => e.action);
     expect(all).toEqual(expect.arrayContaining(['CREATE_STATION', 'UPDATE_STATION', 'CLOSE_STATION', 'CREATE_TEAM', 'CLOSE_TEAM']));
     expect(ext(await graph.query(AUDIT, {}, staff)).code).toBe('FORBIDDEN');

@@ -627,7 +627,8 @@ export type Mutation = {
   updateVolunteerStation: VolunteerStation;
   /**
    * Admin: replaces a station's opening periods and duty rosters. CONFLICT (field hours) when it would
-   * take a volunteer off the period they are on duty in right now. Audited.
+   * take a volunteer off the period they are on duty in right now, or remove a period with volunteers
+   * on its roster (empty the roster first). Audited.
    */
   setVolunteerStationHours: VolunteerStation;
   /** Admin: closes a station. CONFLICT (activities) while activities at it have not ended. Audited. */

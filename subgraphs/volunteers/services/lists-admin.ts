@@ -138,7 +138,8 @@ export async function updateStation(ctx: ListsDeps, idInput: unknown, input: Rec
 /**
  * Admin: replaces a station's opening periods and rosters. A volunteer on duty right now (on the
  * roster of the period covering now) may not be taken off it: CONFLICT naming `hours` and the
- * volunteer, so nobody's current shift disappears under them. Rostered residents must be
+ * volunteer, so nobody's current shift disappears under them. A period with volunteers on its
+ * roster may not be removed or moved (CONFLICT, `period`): its roster is emptied first. Rostered residents must be
  * registered volunteers. A round-the-clock station keeps its all-day hours (turn open24h off first).
  */
 export async function setStationHours(ctx: ListsDeps, idInput: unknown, hoursInput: unknown): Promise<StationDoc> {
@@ -154,6 +155,18 @@ export async function setStationHours(ctx: ListsDeps, idInput: unknown, hoursInp
   const dropped = onDuty.filter((r) => !stillOnDuty.has(r));
   if (dropped.length) {
     throw conflict(`${dropped.length} volunteer(s) are on duty now in a period this change removes or leaves them out of; change it after the period`, { field: 'hours', volunteerIds: dropped });
+  }
+  // A period is its days and times: one with people on its roster is not dropped (or moved) in
+  // passing; its roster is emptied first, so taking volunteers off is always a visible step.
+  const periodKey = (p: OpeningPeriod) => `${[...p.weekdays].sort().join(',')}@${p.opensAt}-${p.closesAt}`;
+  const kept = new Set(hours.map(periodKey));
+  const rosteredGone = station.openingHours.find((p) => p.volunteerIds.length > 0 && !kept.has(periodKey(p)));
+  if (rosteredGone) {
+    throw conflict(`The period ${periodKey(rosteredGone)} has ${rosteredGone.volunteerIds.length} volunteer(s) on its roster; take them off it first`, {
+      field: 'hours',
+      period: periodKey(rosteredGone),
+      volunteerIds: rosteredGone.volunteerIds,
+    });
   }
   await ctx.models.Station.updateOne({ _id: id }, { $set: { openingHours: hours } });
   await recordAudit(ctx.models.Audit, ctx.viewer, now, { action: 'SET_STATION_HOURS', entityType: 'VolunteerStation', entityId: id, before: { openingHours: station.openingHours }, after: { openingHours: hours } });
