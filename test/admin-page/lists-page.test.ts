@@ -89,7 +89,9 @@ it('a lot owner publishes its window; an admin runs beds and sees the audit trai
   await page.locator('#stations tr[data-station="US-SHUIBEI-01"] button.close-station').click();
   await page.waitForSelector('#stations tr[data-station="US-SHUIBEI-01"] .msg.err');
   await page.locator('#stations tr[data-station="RH-LHUA-02"] button.close-station').click();
-  await page.waitForFunction(() => document.querySelector('#stations tr[data-station="RH-LHUA-02"]') === null);
+  await page.waitForSelector('#stations tr[data-station="RH-LHUA-02"].closed button.reopen-station');
+  const near = await graph.query('query { volunteerStationsNear(lat: 22.61, lng: 114.029, radiusMeters: 1499, kind: REST_HOUSE) { id } }');
+  expect(near.data.volunteerStationsNear.map((s: any) => s.id)).not.toContain('RH-LHUA-02');
 
   await page.click('#audit-reload');
   await page.waitForSelector('#audit tr[data-action="CLOSE_STATION"][data-entity="RH-LHUA-02"]');

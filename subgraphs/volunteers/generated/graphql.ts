@@ -558,6 +558,7 @@ export type QueryVolunteerTeamArgs = {
 export type QueryVolunteerStationsArgs = {
   communityCode?: InputMaybe<Scalars['ID']['input']>;
   kind?: InputMaybe<VolunteerStationKind>;
+  includeClosed?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -1217,7 +1218,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   volunteerAuditLog?: Resolver<Array<ResolversTypes['ListAuditEntry']>, ParentType, ContextType, RequireFields<QueryVolunteerAuditLogArgs, 'limit'>>;
   volunteerTeams?: Resolver<Array<ResolversTypes['VolunteerTeam']>, ParentType, ContextType, Partial<QueryVolunteerTeamsArgs>>;
   volunteerTeam?: Resolver<Maybe<ResolversTypes['VolunteerTeam']>, ParentType, ContextType, RequireFields<QueryVolunteerTeamArgs, 'id'>>;
-  volunteerStations?: Resolver<Array<ResolversTypes['VolunteerStation']>, ParentType, ContextType, Partial<QueryVolunteerStationsArgs>>;
+  volunteerStations?: Resolver<Array<ResolversTypes['VolunteerStation']>, ParentType, ContextType, RequireFields<QueryVolunteerStationsArgs, 'includeClosed'>>;
   volunteerStation?: Resolver<Maybe<ResolversTypes['VolunteerStation']>, ParentType, ContextType, RequireFields<QueryVolunteerStationArgs, 'id'>>;
   volunteerActivities?: Resolver<Array<ResolversTypes['VolunteerActivity']>, ParentType, ContextType, RequireFields<QueryVolunteerActivitiesArgs, 'upcoming' | 'limit'>>;
   volunteerActivity?: Resolver<Maybe<ResolversTypes['VolunteerActivity']>, ParentType, ContextType, RequireFields<QueryVolunteerActivityArgs, 'id'>>;

@@ -14,11 +14,11 @@ export const Query: QueryResolvers<Context> = {
     return teams;
   },
   volunteerTeam: (_root, { id }, ctx) => ctx.loaders.team.load(v.code('id', id)),
-  volunteerStations: async (_root, { communityCode, kind }, ctx) => {
+  volunteerStations: async (_root, { communityCode, kind, includeClosed }, ctx) => {
     const filter: Record<string, unknown> = communityCode != null ? { communityCode: v.code('communityCode', communityCode) } : {};
     // Stations stored before 歇脚屋 have no kind: they are U-stations.
     if (kind) filter.kind = kind === 'REST_HOUSE' ? 'REST_HOUSE' : { $ne: 'REST_HOUSE' };
-    const stations = (await ctx.models.Station.find(filter).sort({ name: 1 }).lean()).filter((s) => !s.closedAt);
+    const stations = (await ctx.models.Station.find(filter).sort({ name: 1 }).lean()).filter((s) => includeClosed || !s.closedAt);
     for (const s of stations) ctx.loaders.station.prime(s._id, s);
     return stations;
   },

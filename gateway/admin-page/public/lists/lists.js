@@ -158,19 +158,22 @@
 
   async function loadStations() {
     const { volunteerStations, volunteerTeams } = await gql(
-      'query { volunteerStations { id name kind open24h unattended isOpenNow closed amenities programmes { kind title schedule } } volunteerTeams { id name memberCount closed } }',
+      'query { volunteerStations(includeClosed: true) { id name kind open24h unattended isOpenNow closed amenities programmes { kind title schedule } } volunteerTeams { id name memberCount closed } }',
     );
     $('#stations tbody').replaceChildren(...volunteerStations.map((st) => {
       const msg = el('span', { class: 'msg' });
-      return el('tr', { dataset: { station: st.id } },
+      return el('tr', { dataset: { station: st.id }, class: st.closed ? 'closed' : '' },
         el('td', {}, `${st.name}（${st.id}）`),
         el('td', {}, st.kind === 'REST_HOUSE' ? '歇脚屋' : 'U站'),
         el('td', {}, st.open24h ? `24小时${st.unattended ? '无人值守' : ''}` : st.isOpenNow ? '开放中' : '未开放'),
         el('td', {}, st.amenities.map((a) => AMENITIES[a] ?? a).join('、')),
         el('td', {}, st.programmes.map((p) => `${p.kind === 'TRAINING' ? '培训' : '活动'}：${p.title}`).join('；')),
         el('td', {}, st.closed ? '已关闭' : '运营中'),
-        el('td', {}, el('button', { type: 'button', class: 'small danger close-station', onclick: () =>
-          volunteerAct(msg, 'mutation($id: ID!) { closeVolunteerStation(id: $id) { id } }', { id: st.id }) }, '关闭'), msg));
+        el('td', {}, st.closed
+          ? el('button', { type: 'button', class: 'small reopen-station', onclick: () =>
+            volunteerAct(msg, 'mutation($id: ID!) { reopenVolunteerStation(id: $id) { id } }', { id: st.id }) }, '重新开放')
+          : el('button', { type: 'button', class: 'small danger close-station', onclick: () =>
+            volunteerAct(msg, 'mutation($id: ID!) { closeVolunteerStation(id: $id) { id } }', { id: st.id }) }, '关闭'), msg));
     }));
     $('#teams tbody').replaceChildren(...volunteerTeams.map((t) => {
       const msg = el('span', { class: 'msg' });
