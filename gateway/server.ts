@@ -17,7 +17,7 @@ import { dedupeFetcher } from './perf/dedupe';
 import { RequestSharing } from './perf/request-sharing';
 import { serveDashboard } from './dashboard/serve';
 import { createIde, wantsIde } from './ide/serve';
-import { serveAdminPage } from './admin-page/serve';
+import { serveAdminListPages, serveAdminPage } from './admin-page/serve';
 import { ReadinessProbe } from './health';
 import { createMetricsEndpoint, gatewayRouteLabel } from './metrics-endpoint';
 import { applyConnectionLimits } from './limits/connections';
@@ -302,6 +302,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
     }
     if (options.dashboard && path.startsWith('/dashboard') && serveDashboard(path, req, res)) return;
     if (ide && path.startsWith('/ide/') && ide.serve(path, req, res)) return;
+    // The pages that run the city's lists talk to /graphql, so they need no registry.
+    if (path.startsWith('/admin/') && serveAdminListPages(path, req, res)) return;
     // The admin page is public (it holds no data), so it is there in production too, for the
     // incident that needs a rollback; everything it shows comes from /admin/graphql with a token.
     if (adminHttp && path.startsWith('/admin') && path !== '/admin/graphql' && serveAdminPage(path, req, res)) return;

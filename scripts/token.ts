@@ -3,6 +3,7 @@
  *   resident [residentId]            the demo resident (R-DEMO-0001) or another resident
  *   staff <departmentId> [street]    a clerk of a department (e.g. LH-URBAN), optionally of one street
  *   community <communityCode>        a community worker
+ *   lot-owner <lotId,lotId…>         the owner of parking lots (publishes their sharing windows)
  *   admin                            an admin
  * Options: --hours N (validity, default 12; at most TOKEN_MAX_LIFETIME_S, which the gateway enforces).
  */
@@ -21,6 +22,7 @@ const SPEC: ProgramSpec = {
     staff: { summary: 'a clerk of a department (e.g. LH-URBAN), optionally of one street office', args: '<departmentId> [streetCode]', minArgs: 1, maxArgs: 2 },
     community: { summary: 'a community worker (e.g. 440303003001)', args: '<communityCode>', minArgs: 1, maxArgs: 1 },
     admin: { summary: 'an admin', args: '[subject]', maxArgs: 1 },
+    'lot-owner': { summary: 'the owner of parking lots, who publishes their sharing windows (e.g. PL-DX-01,PL-DX-02)', args: '<lotIds>', minArgs: 1, maxArgs: 1 },
   },
   env: {
     JWT_SECRET: 'the secret tokens are signed with (default: the development secret)',
@@ -55,6 +57,9 @@ switch (cli.command) {
     break;
   case 'community':
     viewer = { role: 'community_worker', subject: `worker-${a}`, communityCode: a };
+    break;
+  case 'lot-owner':
+    viewer = { role: 'lot_owner', subject: `owner-${a}`, lotIds: a.split(',').map((id) => id.trim()).filter(Boolean) };
     break;
   default:
     viewer = { role: 'admin', subject: a ?? 'admin' };

@@ -20,24 +20,37 @@ function adminPage(name: string, assets: string[]): Record<string, StaticFile> {
   return files;
 }
 
-const route = staticFiles(
+/** The pages hold a token: nothing but their own files may run or be fetched, and no other site may frame them (a framed rollback button could be clicked for the admin). */
+const HEADERS = {
+  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+const registryRoute = staticFiles(pageFiles('/admin', PUBLIC, ['admin.js', 'admin.css']), HEADERS);
+
+const listRoute = staticFiles(
   {
-    ...pageFiles('/admin', PUBLIC, ['admin.js', 'admin.css']),
     // The working calendar (requests subgraph).
     ...adminPage('calendar', ['calendar.js', 'calendar.css']),
     // The responsibility list, welfare policies and their audit (requests subgraph).
     ...adminPage('lists', ['lists.js']),
+    // Lot owners' sharing windows, hostels and beds, stations and teams (parking, hostels, volunteers).
+    ...adminPage('services', ['services.js', 'services.css']),
   },
-  {
-  // The page holds an admin token: nothing but its own files may run or be fetched, and no other
-  // site may frame it (a framed rollback button could be clicked for the admin).
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  },
+  HEADERS,
 );
 
-/** Serves an admin page path; false when the path is not the page's. */
+/** Serves the schema registry's page (`/admin`); false when the path is not the page's. */
 export function serveAdminPage(pathname: string, _req: IncomingMessage, res: ServerResponse): boolean {
-  return route(pathname, res);
+  return registryRoute(pathname, res);
+}
+
+/**
+ * Serves the pages that run the city's lists (`/admin/calendar`, `/admin/lists`, `/admin/services`).
+ * They talk to the public `/graphql`, where every subgraph checks the caller, so they are there
+ * whether or not the schema registry runs.
+ */
+export function serveAdminListPages(pathname: string, _req: IncomingMessage, res: ServerResponse): boolean {
+  return listRoute(pathname, res);
 }

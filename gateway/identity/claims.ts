@@ -3,7 +3,7 @@ import { viewerFromClaims, type Role, type Viewer } from '../../shared/platform/
 import { refused } from './errors';
 import type { OidcOptions } from './options';
 
-const CITY_ROLES: readonly string[] = ['resident', 'staff', 'community_worker', 'admin'];
+const CITY_ROLES: readonly string[] = ['resident', 'staff', 'community_worker', 'admin', 'lot_owner'];
 
 /** The value at a dotted path of the claims (`realm_access.roles`), or undefined. */
 function claimAt(payload: JWTPayload, path: string): unknown {

@@ -76,7 +76,7 @@ export interface IdentityOptions {
   now?: () => number;
 }
 
-const ROLE_NAMES = ['resident', 'staff', 'community_worker', 'admin'] as const;
+const ROLE_NAMES = ['resident', 'staff', 'community_worker', 'admin', 'lot_owner'] as const;
 
 const list = (value: string) =>
   value

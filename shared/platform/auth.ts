@@ -17,7 +17,7 @@ function hmacKey(secret: string): KeyObject {
   return key;
 }
 
-export type Role = 'anonymous' | 'resident' | 'staff' | 'community_worker' | 'admin';
+export type Role = 'anonymous' | 'resident' | 'staff' | 'community_worker' | 'admin' | 'lot_owner';
 
 /** Who is asking, as verified by the gateway. The one shape every subgraph authorises against. */
 export interface Viewer {
@@ -32,6 +32,8 @@ export interface Viewer {
   streetCode?: string;
   /** Set for community workers. */
   communityCode?: string;
+  /** Set for lot owners: the parking lots (ids) whose sharing windows they publish. */
+  lotIds?: string[];
 }
 
 export const ANONYMOUS: Viewer = Object.freeze({ role: 'anonymous' }) as Viewer;
@@ -45,7 +47,7 @@ export const VIEWER_HEADER = 'x-citygraph-viewer';
  */
 export const UNMASKED_READ_HEADER = 'x-citygraph-unmasked-read';
 
-const ROLES: readonly Role[] = ['resident', 'staff', 'community_worker', 'admin'];
+const ROLES: readonly Role[] = ['resident', 'staff', 'community_worker', 'admin', 'lot_owner'];
 const INTERNAL_AUDIENCE = 'citygraph-subgraphs';
 const USER_AUDIENCE = 'citygraph';
 
@@ -55,6 +57,7 @@ interface UserClaims {
   dept?: string;
   street?: string;
   community?: string;
+  lots?: string[];
 }
 
 function toClaims(viewer: Viewer): UserClaims {
@@ -62,13 +65,15 @@ function toClaims(viewer: Viewer): UserClaims {
   if (viewer.departmentId) claims.dept = viewer.departmentId;
   if (viewer.streetCode) claims.street = viewer.streetCode;
   if (viewer.communityCode) claims.community = viewer.communityCode;
+  if (viewer.lotIds) claims.lots = viewer.lotIds;
   return claims;
 }
 
 /**
  * The viewer a verified token's claims name: `sub` (the subject; a resident's is their Resident
- * id), `role` (resident, staff, community_worker or admin), `dept` (required for staff), `street`
- * (optional for staff), `community` (required for community workers). UNAUTHENTICATED otherwise.
+ * id), `role` (resident, staff, community_worker, admin or lot_owner), `dept` (required for staff),
+ * `street` (optional for staff), `community` (required for community workers), `lots` (required for
+ * lot owners: the ids of the lots they run). UNAUTHENTICATED otherwise.
  */
 export function viewerFromClaims(payload: unknown): Viewer {
   const c = payload as Partial<UserClaims>;
@@ -85,6 +90,15 @@ export function viewerFromClaims(payload: unknown): Viewer {
   if (c.role === 'community_worker') {
     if (!c.community) throw unauthenticated('A community worker token must name its community');
     viewer.communityCode = c.community;
+  }
+  if (c.role === 'lot_owner') {
+    // The binding to lots lives in the token the owner's estate or park is issued, like a clerk's
+    // department: no list of owners to keep in step with the lots.
+    const lots = c.lots;
+    if (!Array.isArray(lots) || lots.length === 0 || lots.length > 100 || !lots.every((l) => typeof l === 'string' && /^PL-[A-Z0-9]{1,10}-\d{2,4}$/.test(l))) {
+      throw unauthenticated('A lot owner token must name its parking lots (lots claim: PL-… ids)');
+    }
+    viewer.lotIds = [...lots];
   }
   return viewer;
 }

@@ -17,3 +17,4 @@ export * from './mask';
 export * from './privacy';
 export * as validate from './validate';
 export * from './entity';
+export * from './audit';

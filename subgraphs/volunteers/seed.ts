@@ -11,6 +11,7 @@ import type { VolunteerSignUpStatus } from './generated/graphql';
 import { createModels, type Models, type OpeningPeriod, type SignUpDoc, type TeamDoc } from './models';
 import { claimPlace, releasePlace } from './services/places';
 import { claimTime } from './services/time-claims';
+import { seedRestHouses } from './seed-rest-houses';
 
 /**
  * The volunteers demo: Shenzhen's river-patrol (河小二), delivery-rider (小蜜蜂) and epidemic-control
@@ -241,6 +242,7 @@ export async function seed(db: Database, opts: { now: Date; onProgress?: (done: 
   }
   step();
   for (const { _id, ...station } of STATIONS) await models.Station.updateOne({ _id }, { $set: station }, { upsert: true });
+  await seedRestHouses(models);
   step();
   for (const station of STATIONS) {
     for (const [n, [daysAgo, hhmm, description, peopleServed, volunteerId]] of LEDGER.entries()) {

@@ -10,6 +10,7 @@ export const bedSchema = new Schema<HostelBedDoc>(
     code: { type: String, required: true },
     room: { type: String, required: true },
     gender: { type: String, enum: ['MALE', 'FEMALE', null], default: null },
+    closedAt: { type: Date, default: null },
   },
   { collection: 'hostel_beds', versionKey: false },
 );

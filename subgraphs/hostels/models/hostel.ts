@@ -17,6 +17,7 @@ export const hostelSchema = new Schema<HostelDoc>(
     services: { type: [String], default: [] },
     hongKongMacaoDesk: { type: Boolean, default: false },
     operatorId: String,
+    closedAt: { type: Date, default: null },
   },
   { collection: 'hostels', versionKey: false },
 );

@@ -1,4 +1,5 @@
 import type { Connection, Model, Schema } from 'mongoose';
+import { auditModel, type AuditModel } from '../../../shared/subgraph/audit';
 import { BED_MODEL, bedSchema } from './bed';
 import { BED_NIGHT_MODEL, bedNightSchema } from './bed-night';
 import { ACTIVE_SLOT_MODEL, activeSlotSchema } from './active-slot';
@@ -14,6 +15,8 @@ export interface Models {
   Stay: Model<HostelStayDoc>;
   ActiveSlot: Model<ActiveSlotDoc>;
   Transition: Model<StayTransitionDoc>;
+  /** Admin changes to hostels and beds (insert-only, kit `audit.ts`). */
+  Audit: AuditModel;
 }
 
 function bind<T>(conn: Connection, name: string, schema: Schema<T>): Model<T> {
@@ -29,6 +32,7 @@ export function createModels(conn: Connection): Models {
     Stay: bind(conn, STAY_MODEL, staySchema),
     ActiveSlot: bind(conn, ACTIVE_SLOT_MODEL, activeSlotSchema),
     Transition: bind(conn, TRANSITION_MODEL, transitionSchema),
+    Audit: auditModel(conn, 'hostel_audit'),
   };
 }
 

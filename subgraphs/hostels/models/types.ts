@@ -21,6 +21,8 @@ export interface HostelDoc {
   services: string[];
   hongKongMacaoDesk: boolean;
   operatorId?: string | null;
+  /** Set by an admin's closeHostel: no new applications; cleared by reopenHostel. */
+  closedAt?: Date | null;
 }
 
 /** A hostel as a resolver parent; events carry the free-bed figure computed when they happened. */
@@ -32,6 +34,8 @@ export interface HostelBedDoc {
   code: string;
   room: string;
   gender?: BedGender | null;
+  /** Set by an admin's closeHostelBed: never allocated again until reopened. */
+  closedAt?: Date | null;
 }
 
 /** One bed held for one night: the unit that can never be booked twice. */

@@ -7,6 +7,8 @@ export const Hostel: HostelResolvers = {
   id: (h) => h._id,
   community: (h) => ({ code: h.communityCode }),
   operator: (h) => (h.operatorId ? { id: h.operatorId } : null),
+  closed: (h) => !!h.closedAt,
+  closedAt: (h) => h.closedAt ?? null,
   async freeBeds(h, _, ctx) {
     if (h.freeBedsAtEvent !== undefined) return h.freeBedsAtEvent;
     return Math.max(0, h.totalBeds - (await ctx.loaders.occupiedTonight.load(h._id)));

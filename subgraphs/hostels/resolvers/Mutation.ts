@@ -6,6 +6,7 @@ import * as validate from '../../../shared/subgraph/validate';
 import type { Context } from '../context';
 import { parseApplyInput } from '../domain/apply-input';
 import type { MutationResolvers } from '../generated/graphql';
+import { addBed, closeBed, closeHostel, createHostel, reopenBed, reopenHostel, updateBed, updateHostel } from '../services/admin';
 import { applyForStay, cancelStay, checkInStay, checkOutStay, type StayDeps } from '../services/stays';
 
 function deps(ctx: Context): StayDeps {
@@ -39,4 +40,13 @@ export const Mutation: MutationResolvers = {
     signedIn(ctx);
     return checkOutStay(deps(ctx), ctx.viewer, validate.objectId('id', args.id));
   },
+
+  createHostel: (_, { input }, ctx) => createHostel(ctx, input as Record<string, unknown>),
+  updateHostel: (_, { id, input }, ctx) => updateHostel(ctx, id, input as Record<string, unknown>),
+  closeHostel: (_, { id }, ctx) => closeHostel(ctx, id),
+  reopenHostel: (_, { id }, ctx) => reopenHostel(ctx, id),
+  addHostelBed: (_, { hostelId, input }, ctx) => addBed(ctx, hostelId, input as Record<string, unknown>),
+  updateHostelBed: (_, { id, input }, ctx) => updateBed(ctx, id, input as Record<string, unknown>),
+  closeHostelBed: (_, { id }, ctx) => closeBed(ctx, id),
+  reopenHostelBed: (_, { id }, ctx) => reopenBed(ctx, id),
 };

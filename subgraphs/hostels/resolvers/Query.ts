@@ -3,6 +3,7 @@ import * as validate from '../../../shared/subgraph/validate';
 import { assertCanAccessStay } from '../domain/access';
 import type { QueryResolvers } from '../generated/graphql';
 import type { HostelDoc } from '../models/types';
+import { hostelAuditLog } from '../services/admin';
 
 export const Query: QueryResolvers = {
   async hostels(_, args, ctx) {
@@ -17,6 +18,7 @@ export const Query: QueryResolvers = {
     } else {
       hostels = await ctx.models.Hostel.find().sort({ _id: 1 }).lean();
     }
+    if (!args.includeClosed) hostels = hostels.filter((h) => !h.closedAt);
     if (!args.onlyAvailable) return hostels;
     const occupied = await ctx.loaders.occupiedTonight.loadMany(hostels.map((h) => h._id));
     return hostels.filter((h, i) => h.totalBeds - (occupied[i] as number) > 0);
@@ -35,4 +37,6 @@ export const Query: QueryResolvers = {
     assertCanAccessStay(ctx.viewer, stay, hostel?.operatorId);
     return stay;
   },
+
+  hostelAuditLog: (_, args, ctx) => hostelAuditLog(ctx, args),
 };

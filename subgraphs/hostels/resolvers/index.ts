@@ -10,6 +10,7 @@ import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { Resident } from './Resident';
 import { Subscription } from './Subscription';
+import { ListAuditEntry } from './ListAuditEntry';
 
 export const resolvers: Resolvers = {
   DateTime,
@@ -23,4 +24,5 @@ export const resolvers: Resolvers = {
   District,
   Department,
   Resident,
+  ListAuditEntry,
 };

@@ -22,7 +22,7 @@ export interface AllocationRequest {
  * guarantees no double booking; the pre-filter only saves round trips.
  */
 export async function allocateBed(models: Models, req: AllocationRequest): Promise<string | null> {
-  const bedFilter: Record<string, unknown> = { hostelId: req.hostelId };
+  const bedFilter: Record<string, unknown> = { hostelId: req.hostelId, closedAt: null };
   if (req.gender) bedFilter.gender = { $in: [req.gender, null] };
   const [beds, busy] = await Promise.all([
     models.Bed.find(bedFilter, { _id: 1 }).sort({ code: 1 }).lean(),

@@ -38,6 +38,7 @@ export async function applyForStay({ models, pubsub, now }: StayDeps, residentId
 
   const hostel = await models.Hostel.findById(input.hostelId).lean();
   if (!hostel) throw notFound('Hostel', input.hostelId);
+  if (hostel.closedAt) throw conflict(`${hostel.name} is closed and takes no applications`, { field: 'input.hostelId', hostelId: hostel._id });
 
   const stayId = new Types.ObjectId();
   for (let attempt = 1; !(await claimActiveSlot(models, residentId, stayId, now, input.idempotencyKey)); attempt += 1) {

@@ -7,6 +7,7 @@ import { ReservationRecord } from '../models/reservation';
 import { VehicleRecord } from '../models/vehicle';
 import { BookingStatus } from '../domain/booking-rules';
 import { ResidentRef, CommunityRef, StreetRef, DepartmentRef } from '../refs';
+import { AuditEntryDoc } from '../../../shared/subgraph/audit';
 import { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -245,6 +246,25 @@ export type ParkingLotInput = {
   windows: Array<ParkingSharingWindowInput>;
 };
 
+/** One change to a list an admin (or a lot owner) runs: who, when, what. Insert-only; admins read it. */
+export type ListAuditEntry = {
+  __typename?: 'ListAuditEntry';
+  id: Scalars['ID']['output'];
+  at: Scalars['DateTime']['output'];
+  /** The account that made the change (the token's subject). */
+  actor: Scalars['String']['output'];
+  actorRole: Scalars['String']['output'];
+  /** What was done, e.g. SET_WINDOWS, CREATE_HOSTEL, CLOSE_BED. */
+  action: Scalars['String']['output'];
+  /** The changed record's type, e.g. ParkingLot, Hostel, HostelBed, VolunteerStation. */
+  entityType: Scalars['String']['output'];
+  entityId: Scalars['String']['output'];
+  /** The changed fields before, as JSON; null for a creation. */
+  before?: Maybe<Scalars['String']['output']>;
+  /** The changed fields after, as JSON. */
+  after?: Maybe<Scalars['String']['output']>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** Lots, optionally of one community or street. */
@@ -257,6 +277,10 @@ export type Query = {
   parkingLotsNear: Array<ParkingLot>;
   /** The booking resident, staff and admins. */
   parkingReservation?: Maybe<ParkingReservation>;
+  /** The lots the signed-in lot owner runs (every lot for an admin); FORBIDDEN for anyone else. */
+  ownedParkingLots: Array<ParkingLot>;
+  /** Admins: changes to lots (windows published, lots created), newest first; one lot's with lotId. limit 1–200. */
+  parkingAuditLog: Array<ListAuditEntry>;
 };
 
 
@@ -283,6 +307,12 @@ export type QueryParkingReservationArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+export type QueryParkingAuditLogArgs = {
+  lotId?: InputMaybe<Scalars['ID']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -302,7 +332,10 @@ export type Mutation = {
   recordParkingExit: ParkingReservation;
   /** Admin: puts a new lot online. */
   createParkingLot: ParkingLot;
-  /** Admin: replaces a lot's sharing windows (refused while changed windows hold bookings). */
+  /**
+   * Admin, or the lot's owner (a lot_owner token naming the lot): replaces a lot's sharing windows
+   * (refused while changed windows hold bookings). Audited.
+   */
   setParkingSharingWindows: ParkingLot;
 };
 
@@ -465,6 +498,7 @@ export type ResolversTypes = ResolversObject<{
   Resident: ResolverTypeWrapper<ResidentRef>;
   ParkingSharingWindowInput: ParkingSharingWindowInput;
   ParkingLotInput: ParkingLotInput;
+  ListAuditEntry: ResolverTypeWrapper<AuditEntryDoc>;
   Query: ResolverTypeWrapper<{}>;
   Mutation: ResolverTypeWrapper<{}>;
   Subscription: ResolverTypeWrapper<{}>;
@@ -496,6 +530,7 @@ export type ResolversParentTypes = ResolversObject<{
   Resident: ResidentRef;
   ParkingSharingWindowInput: ParkingSharingWindowInput;
   ParkingLotInput: ParkingLotInput;
+  ListAuditEntry: AuditEntryDoc;
   Query: {};
   Mutation: {};
   Subscription: {};
@@ -726,11 +761,26 @@ export type ResidentResolvers<ContextType = Context, ParentType extends Resolver
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ListAuditEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ListAuditEntry'] = ResolversParentTypes['ListAuditEntry']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorRole?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entityType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entityId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  after?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   parkingLots?: Resolver<Array<ResolversTypes['ParkingLot']>, ParentType, ContextType, Partial<QueryParkingLotsArgs>>;
   parkingLot?: Resolver<Maybe<ResolversTypes['ParkingLot']>, ParentType, ContextType, RequireFields<QueryParkingLotArgs, 'id'>>;
   parkingLotsNear?: Resolver<Array<ResolversTypes['ParkingLot']>, ParentType, ContextType, RequireFields<QueryParkingLotsNearArgs, 'lat' | 'lng' | 'radiusMeters' | 'onlyAvailable'>>;
   parkingReservation?: Resolver<Maybe<ResolversTypes['ParkingReservation']>, ParentType, ContextType, RequireFields<QueryParkingReservationArgs, 'id'>>;
+  ownedParkingLots?: Resolver<Array<ResolversTypes['ParkingLot']>, ParentType, ContextType>;
+  parkingAuditLog?: Resolver<Array<ResolversTypes['ListAuditEntry']>, ParentType, ContextType, RequireFields<QueryParkingAuditLogArgs, 'limit'>>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
@@ -779,6 +829,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Street?: StreetResolvers<ContextType>;
   Department?: DepartmentResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
+  ListAuditEntry?: ListAuditEntryResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { auditModel, type AuditModel } from '../../../shared/subgraph/audit';
 import { limitSlotModel, type LimitSlotModel } from './limit-slot';
 import { lotModel, type LotModel } from './lot';
 import { reservationModel, type ReservationModel } from './reservation';
@@ -13,6 +14,8 @@ export interface Models {
   Reservation: ReservationModel;
   Transition: TransitionModel;
   Vehicle: VehicleModel;
+  /** Admin and owner changes to lots (insert-only, kit `audit.ts`). */
+  Audit: AuditModel;
 }
 
 /** The parking models bound to the subgraph's own connection (reused when already registered). */
@@ -24,6 +27,7 @@ export function createModels(conn: Connection): Models {
     Reservation: reservationModel(conn),
     Transition: transitionModel(conn),
     Vehicle: vehicleModel(conn),
+    Audit: auditModel(conn, 'parking_audit'),
   };
 }
 

@@ -12,6 +12,6 @@ export const Mutation: MutationResolvers = {
   registerParkingVehicle: async (_, { plate }, ctx) => registerVehicle(ctx.models, await registeredViewer(ctx), plate, ctx.clock()),
   recordParkingEntry: (_, args, ctx) => recordEntry(ctx, ctx.viewer, args, ctx.clock()),
   recordParkingExit: (_, args, ctx) => recordExit(ctx, ctx.viewer, args, ctx.clock()),
-  createParkingLot: (_, { input }, ctx) => createLot(ctx, ctx.viewer, input),
-  setParkingSharingWindows: (_, { lotId, windows }, ctx) => setSharingWindows(ctx, ctx.viewer, lotId, windows),
+  createParkingLot: (_, { input }, ctx) => createLot(ctx, ctx.viewer, input, ctx.clock()),
+  setParkingSharingWindows: (_, { lotId, windows }, ctx) => setSharingWindows(ctx, ctx.viewer, lotId, windows, ctx.clock()),
 };

@@ -3,6 +3,7 @@ import * as validate from '../../../shared/subgraph/validate';
 import type { QueryResolvers } from '../generated/graphql';
 import type { LotRecord, ReservationRecord } from '../models';
 import { requireCanSeeReservation } from '../services/access';
+import { ownedLots, lotAuditLog } from '../services/lot-owners';
 import { findLotsNear } from '../services/search';
 
 export const Query: QueryResolvers = {
@@ -22,4 +23,6 @@ export const Query: QueryResolvers = {
     requireCanSeeReservation(ctx.viewer, reservation);
     return reservation;
   },
+  ownedParkingLots: (_, __, ctx) => ownedLots(ctx, ctx.viewer),
+  parkingAuditLog: (_, args, ctx) => lotAuditLog(ctx, ctx.viewer, args),
 };

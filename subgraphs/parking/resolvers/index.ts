@@ -8,6 +8,7 @@ import { Community, Department, Street } from './places';
 import { Query } from './Query';
 import { Resident } from './Resident';
 import { Subscription } from './Subscription';
+import { ListAuditEntry } from './ListAuditEntry';
 
 export const resolvers: Resolvers = {
   DateTime,
@@ -21,4 +22,5 @@ export const resolvers: Resolvers = {
   Street,
   Department,
   Resident,
+  ListAuditEntry,
 };

@@ -32,3 +32,18 @@ export function requireGateOperator(viewer: Viewer, lot: { communityCode: string
   if (viewer.role !== 'staff') throw forbidden('Only gate staff or an admin can record entries and exits');
   requireArea(viewer, lot, 'lotId');
 }
+
+/**
+ * Publishing a lot's sharing windows: admins for every lot, a lot owner for the lots its token
+ * names (FORBIDDEN on `lotId` for any other lot); everyone else FORBIDDEN.
+ */
+export function requireLotManager(viewer: Viewer, lotId: string): void {
+  if (viewer.role === 'anonymous') throw unauthenticated();
+  if (isAdmin(viewer)) return;
+  // A refusal by role names no field (no other lot would do); an owner's names the lot it asked for.
+  if (viewer.role !== 'lot_owner') throw forbidden("Only the lot's owner or an admin can publish its sharing windows");
+  if (viewer.lotIds?.includes(lotId)) return;
+  const err = forbidden(`lotId ${lotId} is not yours: your account owns ${viewer.lotIds?.join(', ') ?? 'no lots'}`);
+  err.extensions.field = 'lotId';
+  throw err;
+}

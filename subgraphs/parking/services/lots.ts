@@ -1,5 +1,7 @@
 import { requireRole, type Viewer } from '../../../shared/platform/auth';
-import { badInput, conflict, notFound } from '../../../shared/platform/errors';
+import { badInput, conflict, notFound, unauthenticated } from '../../../shared/platform/errors';
+import { recordAudit } from '../../../shared/subgraph/audit';
+import { requireLotManager } from './access';
 import * as validate from '../../../shared/subgraph/validate';
 import { HOLDING_STATUSES } from '../domain/reservation-status';
 import { parseWindows, type WindowInput } from '../domain/windows';
@@ -28,7 +30,7 @@ export interface LotInput {
 }
 
 /** Admin: puts a lot online. Ids follow the graph's convention PL-<AREA>-NN. */
-export async function createLot(deps: ServiceDeps & { references: References }, viewer: Viewer, input: LotInput): Promise<LotRecord> {
+export async function createLot(deps: ServiceDeps & { references: References }, viewer: Viewer, input: LotInput, now = new Date()): Promise<LotRecord> {
   requireRole(viewer, 'admin');
   const id = typeof input.id === 'string' && /^PL-[A-Z0-9]{1,10}-\d{2,4}$/.test(input.id) ? input.id : null;
   if (!id) throw badInput('input.id', 'must look like PL-DX-36');
@@ -69,7 +71,9 @@ export async function createLot(deps: ServiceDeps & { references: References }, 
       freeFirstMinutes,
       windows,
     });
-    return created.toObject() as LotRecord;
+    const record = created.toObject() as LotRecord;
+    await recordAudit(deps.models.Audit, viewer, now, { action: 'CREATE_LOT', entityType: 'ParkingLot', entityId: id, after: record });
+    return record;
   } catch (err) {
     if (isDuplicateKey(err)) throw conflict(`Parking lot ${id} already exists`);
     throw err;
@@ -77,14 +81,15 @@ export async function createLot(deps: ServiceDeps & { references: References }, 
 }
 
 /**
- * Admin: replaces a lot's windows. Windows kept as they were keep their taken spaces; a window removed
+ * Admin, or the lot's owner (a `lot_owner` token naming the lot): replaces a lot's windows. Windows kept as they were keep their taken spaces; a window removed
  * or resized while bookings or cars hold its spaces is refused (CONFLICT), so no holder loses the
  * space it was promised. Spaces of changed windows start over.
  */
-export async function setSharingWindows(deps: ServiceDeps, viewer: Viewer, lotIdInput: unknown, inputs: WindowInput[]): Promise<LotRecord> {
+export async function setSharingWindows(deps: ServiceDeps, viewer: Viewer, lotIdInput: unknown, inputs: WindowInput[], now = new Date()): Promise<LotRecord> {
   const { models, pubsub } = deps;
-  requireRole(viewer, 'admin');
+  if (viewer.role === 'anonymous') throw unauthenticated();
   const lotId = validate.code('lotId', lotIdInput);
+  requireLotManager(viewer, lotId);
   const lot = await models.Lot.findById(lotId).lean<LotRecord>();
   if (!lot) throw notFound('ParkingLot', lotId);
   const windows = parseWindows('windows', inputs, lot.totalSpaces);
@@ -97,6 +102,7 @@ export async function setSharingWindows(deps: ServiceDeps, viewer: Viewer, lotId
   }
   const updated = await models.Lot.findOneAndUpdate({ _id: lotId }, { $set: { windows } }, { returnDocument: 'after' }).lean<LotRecord>();
   if (!updated) throw notFound('ParkingLot', lotId);
+  await recordAudit(models.Audit, viewer, now, { action: 'SET_WINDOWS', entityType: 'ParkingLot', entityId: lotId, before: { windows: lot.windows }, after: { windows } });
   await publishAvailability(pubsub, updated);
   return updated;
 }

@@ -13,6 +13,8 @@ const CHANNELS_BY_ROLE: Record<Role, readonly Channel[]> = {
   community_worker: ['GRID_PATROL', 'COMMUNITY_ORDER', 'WALK_IN', 'HOTLINE_12345'],
   staff: ['GRID_PATROL', 'ONLINE_MONITORING', 'WALK_IN', 'HOTLINE_12345'],
   admin: ['HOTLINE_12345', 'I_SHENZHEN', 'WECHAT', 'WALK_IN', 'GRID_PATROL', 'ONLINE_MONITORING', 'COMMUNITY_ORDER'],
+  // A lot owner's account publishes sharing windows; it files no requests.
+  lot_owner: [],
 };
 
 // OPEN311 is in no role's list: only an app's key files through it (services/open311.ts).

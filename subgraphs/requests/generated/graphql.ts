@@ -886,7 +886,7 @@ export type Query = {
    */
   supervisionAlerts: Array<SupervisionAlert>;
   /** Changes to the lists, newest first (admins only); narrowed to one entity or record when given. */
-  listAudit: Array<ListAuditEntry>;
+  listAudit: Array<RequestListAuditEntry>;
   /** How many residents a policy reaches now (admins only), without pushing. */
   welfarePolicyEligibleCount: Scalars['Int']['output'];
 };
@@ -1791,8 +1791,8 @@ export type ListAuditEntity =
   | 'DEPARTMENT';
 
 /** One change to a list, by whom and when, with a summary and the record before and after (JSON). */
-export type ListAuditEntry = {
-  __typename?: 'ListAuditEntry';
+export type RequestListAuditEntry = {
+  __typename?: 'RequestListAuditEntry';
   id: Scalars['ID']['output'];
   at: Scalars['DateTime']['output'];
   actor: Scalars['String']['output'];
@@ -1983,7 +1983,7 @@ export type ResolversTypes = ResolversObject<{
   CreateWelfarePolicyInput: CreateWelfarePolicyInput;
   UpdateWelfarePolicyInput: UpdateWelfarePolicyInput;
   ListAuditEntity: ListAuditEntity;
-  ListAuditEntry: ResolverTypeWrapper<ListAuditDoc>;
+  RequestListAuditEntry: ResolverTypeWrapper<ListAuditDoc>;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -2057,7 +2057,7 @@ export type ResolversParentTypes = ResolversObject<{
   WelfareCriteriaInput: WelfareCriteriaInput;
   CreateWelfarePolicyInput: CreateWelfarePolicyInput;
   UpdateWelfarePolicyInput: UpdateWelfarePolicyInput;
-  ListAuditEntry: ListAuditDoc;
+  RequestListAuditEntry: ListAuditDoc;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Scope: Scalars['federation__Scope']['output'];
@@ -2580,7 +2580,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   microProjectStats?: Resolver<ResolversTypes['MicroProjectStats'], ParentType, ContextType, Partial<QueryMicroProjectStatsArgs>>;
   workingCalendar?: Resolver<ResolversTypes['WorkingCalendarYear'], ParentType, ContextType, RequireFields<QueryWorkingCalendarArgs, 'year'>>;
   supervisionAlerts?: Resolver<Array<ResolversTypes['SupervisionAlert']>, ParentType, ContextType, RequireFields<QuerySupervisionAlertsArgs, 'first'>>;
-  listAudit?: Resolver<Array<ResolversTypes['ListAuditEntry']>, ParentType, ContextType, RequireFields<QueryListAuditArgs, 'limit'>>;
+  listAudit?: Resolver<Array<ResolversTypes['RequestListAuditEntry']>, ParentType, ContextType, RequireFields<QueryListAuditArgs, 'limit'>>;
   welfarePolicyEligibleCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType, RequireFields<QueryWelfarePolicyEligibleCountArgs, 'id'>>;
 }>;
 
@@ -2767,7 +2767,7 @@ export type CategoryVersionResolvers<ContextType = Context, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type ListAuditEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ListAuditEntry'] = ResolversParentTypes['ListAuditEntry']> = ResolversObject<{
+export type RequestListAuditEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RequestListAuditEntry'] = ResolversParentTypes['RequestListAuditEntry']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2847,7 +2847,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SupervisionAlert?: SupervisionAlertResolvers<ContextType>;
   ResponsibilityItemVersion?: ResponsibilityItemVersionResolvers<ContextType>;
   CategoryVersion?: CategoryVersionResolvers<ContextType>;
-  ListAuditEntry?: ListAuditEntryResolvers<ContextType>;
+  RequestListAuditEntry?: RequestListAuditEntryResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;

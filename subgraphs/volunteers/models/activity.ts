@@ -34,6 +34,8 @@ const schema = new Schema<ActivityDoc>(
 schema.index({ communityCode: 1, endsAt: 1 });
 schema.index({ teamId: 1, endsAt: 1 });
 schema.index({ organiserId: 1, endsAt: 1 });
+// A station with activities not yet ended is not closed (services/lists-admin.ts).
+schema.index({ stationId: 1, endsAt: 1 });
 schema.index({ startsAt: 1 });
 schema.index({ createdBy: 1, idempotencyKey: 1 }, { unique: true });
 

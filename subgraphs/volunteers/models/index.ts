@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { auditModel } from '../../../shared/subgraph/audit';
 import { activityModel } from './activity';
 import { hoursCorrectionModel } from './hours-correction';
 import { hoursEntryModel } from './hours-entry';
@@ -22,7 +23,8 @@ export type { PlaceDoc } from './place';
 export type { ProfileDoc } from './profile';
 export type { ShiftDoc } from './shift';
 export type { SignUpDoc } from './sign-up';
-export type { OpeningPeriod, StationDoc } from './station';
+export type { OpeningPeriod, StationDoc, StationAmenity, StationKind, StationProgramme } from './station';
+export { STATION_AMENITIES } from './station';
 export type { TeamDoc, TeamRecord } from './team';
 export type { TimeClaimDoc } from './time-claim';
 export type { TransitionDoc } from './transition';
@@ -43,6 +45,8 @@ export function createModels(conn: Connection) {
     HoursEntry: hoursEntryModel(conn),
     HoursCorrection: hoursCorrectionModel(conn),
     TimeClaim: timeClaimModel(conn),
+    /** Admin changes to stations, rosters and teams (insert-only, kit `audit.ts`). */
+    Audit: auditModel(conn, 'volunteer_audit'),
   };
 }
 

@@ -18,6 +18,8 @@ export interface TeamDoc {
   /** Null for district- or city-wide teams. */
   communityCode: string | null;
   imported: TeamRecord;
+  /** Set by an admin's closeVolunteerTeam: nobody joins any more; members and figures stay. */
+  closedAt?: Date | null;
 }
 
 export const TEAM_KINDS: readonly VolunteerTeamKind[] = [
@@ -37,6 +39,7 @@ const schema = new Schema<TeamDoc>(
       patrols: { type: Number, default: 0 },
       services: { type: Number, default: 0 },
     },
+    closedAt: { type: Date, default: null },
   },
   { collection: 'volunteer_teams', versionKey: false },
 );

@@ -11,6 +11,7 @@ import { approveCorrection, requestCorrection } from '../services/hours';
 import { recordStationService } from '../services/ledger';
 import { cancelSignUp, checkIn, checkOut, signUpForShift, verifyHours } from '../services/sign-ups';
 import { joinTeam, leaveTeam, registerVolunteer } from '../services/volunteers';
+import { closeStation, closeTeam, createStation, createTeam, reopenStation, setStationHours, updateStation, updateTeam } from '../services/lists-admin';
 
 /** Resolvers check the caller and the input and call one service; the services publish what changed. */
 export const Mutation: MutationResolvers<Context> = {
@@ -87,4 +88,12 @@ export const Mutation: MutationResolvers<Context> = {
       now: ctx.clock(),
     });
   },
+  createVolunteerStation: (_root, { input }, ctx) => createStation(ctx, input as Record<string, unknown>),
+  updateVolunteerStation: (_root, { id, input }, ctx) => updateStation(ctx, id, input as Record<string, unknown>),
+  setVolunteerStationHours: (_root, { id, hours }, ctx) => setStationHours(ctx, id, hours),
+  closeVolunteerStation: (_root, { id }, ctx) => closeStation(ctx, id),
+  reopenVolunteerStation: (_root, { id }, ctx) => reopenStation(ctx, id),
+  createVolunteerTeam: (_root, { input }, ctx) => createTeam(ctx, input as Record<string, unknown>),
+  updateVolunteerTeam: (_root, { id, input }, ctx) => updateTeam(ctx, id, input as Record<string, unknown>),
+  closeVolunteerTeam: (_root, { id }, ctx) => closeTeam(ctx, id),
 };

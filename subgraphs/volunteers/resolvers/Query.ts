@@ -1,3 +1,4 @@
+import { stationsNear, volunteerAuditLog } from '../services/lists-admin';
 import * as v from '../../../shared/subgraph/validate';
 import type { Context } from '../context';
 import type { QueryResolvers } from '../generated/graphql';
@@ -13,13 +14,17 @@ export const Query: QueryResolvers<Context> = {
     return teams;
   },
   volunteerTeam: (_root, { id }, ctx) => ctx.loaders.team.load(v.code('id', id)),
-  volunteerStations: async (_root, { communityCode }, ctx) => {
-    const filter = communityCode != null ? { communityCode: v.code('communityCode', communityCode) } : {};
-    const stations = await ctx.models.Station.find(filter).sort({ name: 1 }).lean();
+  volunteerStations: async (_root, { communityCode, kind, includeClosed }, ctx) => {
+    const filter: Record<string, unknown> = communityCode != null ? { communityCode: v.code('communityCode', communityCode) } : {};
+    // Stations stored before 歇脚屋 have no kind: they are U-stations.
+    if (kind) filter.kind = kind === 'REST_HOUSE' ? 'REST_HOUSE' : { $ne: 'REST_HOUSE' };
+    const stations = (await ctx.models.Station.find(filter).sort({ name: 1 }).lean()).filter((s) => includeClosed || !s.closedAt);
     for (const s of stations) ctx.loaders.station.prime(s._id, s);
     return stations;
   },
   volunteerStation: (_root, { id }, ctx) => ctx.loaders.station.load(v.code('id', id)),
+  volunteerStationsNear: (_root, args, ctx) => stationsNear(ctx, args),
+  volunteerAuditLog: (_root, args, ctx) => volunteerAuditLog(ctx, args),
   volunteerActivities: async (_root, { communityCode, teamId, upcoming, limit }, ctx) => {
     const filter: Record<string, unknown> = {};
     if (communityCode != null) filter.communityCode = v.code('communityCode', communityCode);

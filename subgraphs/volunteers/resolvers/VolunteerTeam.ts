@@ -9,6 +9,7 @@ export const VolunteerTeam: VolunteerTeamResolvers<Context> = {
   id: (t) => t._id,
   community: (t) => (t.communityCode ? { code: t.communityCode } : null),
   members: async (t, _args, ctx) => peopleFor(ctx.viewer, (await ctx.loaders.membershipsByTeam.load(t._id)).map((m) => ({ id: m.residentId }))),
+  closed: (t) => !!t.closedAt,
   memberCount: async (t, _args, ctx) => (await ctx.loaders.membershipsByTeam.load(t._id)).length,
   registeredVolunteers: async (t, _args, ctx) => t.imported.roster + (await ctx.loaders.membershipsByTeam.load(t._id)).length,
   upcomingActivities: (t, _args, ctx) => ctx.loaders.upcomingActivitiesByTeam.load(t._id),

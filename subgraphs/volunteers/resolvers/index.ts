@@ -15,6 +15,7 @@ import { VolunteerSignUp } from './VolunteerSignUp';
 import { VolunteerStation } from './VolunteerStation';
 import { VolunteerStationHours } from './VolunteerStationHours';
 import { VolunteerTeam } from './VolunteerTeam';
+import { ListAuditEntry } from './ListAuditEntry';
 
 export const resolvers: Resolvers = {
   DateTime,
@@ -33,4 +34,5 @@ export const resolvers: Resolvers = {
   VolunteerShift,
   VolunteerSignUp,
   VolunteerHoursCorrection,
+  ListAuditEntry,
 };

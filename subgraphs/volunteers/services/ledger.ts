@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { Viewer } from '../../../shared/platform/auth';
-import { forbidden, notFound, unauthenticated } from '../../../shared/platform/errors';
+import { conflict, forbidden, notFound, unauthenticated } from '../../../shared/platform/errors';
 import { openPeriodAt } from '../domain/opening-hours';
 import type { LedgerEntryDoc, Models, StationDoc } from '../models';
 import { isDuplicateKey } from '../../../shared/subgraph';
@@ -22,6 +22,7 @@ export async function recordStationService(models: Models, viewer: Viewer, rec: 
   if (viewer.role === 'anonymous') throw unauthenticated();
   const station = await models.Station.findById(rec.stationId).lean<StationDoc>();
   if (!station) throw notFound('VolunteerStation', rec.stationId);
+  if (station.closedAt) throw conflict(`${station.name} is closed`, { field: 'stationId' });
   let volunteerId: string | null = null;
   if (viewer.role === 'resident') {
     const period = openPeriodAt(station.openingHours, rec.now);

@@ -27,6 +27,7 @@ async function loadTeam(models: Models, teamId: string): Promise<TeamDoc> {
 /** Joins a team (registered volunteers only). Joining again changes nothing. */
 export async function joinTeam(models: Models, residentId: string, teamId: string, now: Date): Promise<TeamDoc> {
   const team = await loadTeam(models, teamId);
+  if (team.closedAt) throw conflict(`${team.name} is closed and takes no new members`, { field: 'teamId' });
   if (!(await models.Profile.exists({ _id: residentId }))) throw conflict('Register as a volunteer first (registerVolunteer)');
   try {
     await models.Membership.create({ teamId, residentId, joinedAt: now });
