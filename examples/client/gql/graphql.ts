@@ -33,6 +33,8 @@ export type RequestChannel =
   | 'HOTLINE_12345'
   | 'I_SHENZHEN'
   | 'ONLINE_MONITORING'
+  /** Filed by a third-party app through Open311 GeoReport v2 (`/open311/v2/`) with its API key. */
+  | 'OPEN311'
   | 'WALK_IN'
   | 'WECHAT';
 
