@@ -10,6 +10,7 @@ import type { SubgraphServer } from '../../shared/subgraph/subgraph-server';
 import { createRequestsSubgraph } from '../../subgraphs/requests/server';
 import { startGraph, type RunningGraph } from '../support/graph';
 import { testConfig } from '../support/subgraph';
+import { distinct } from '../requests/helpers';
 
 /*
  * The working calendar through the gateway, with the clock fixed before the 2026 National Day
@@ -38,8 +39,9 @@ const SET = 'mutation($date: String!, $kind: CalendarDayKind!, $name: String!) {
 const CLEAR = 'mutation($date: String!) { clearCalendarDay(date: $date) { year days { date kind } } }';
 
 let keySeq = 0;
+/** A new streetlight case each time (the same text again within 72 h would be linked as a duplicate). */
 async function submitStreetLight() {
-  const input = { title: '水贝社区路灯不亮', description: '路灯连续三晚不亮', channel: 'I_SHENZHEN', communityCode: SHUIBEI, idempotencyKey: `calendar-${++keySeq}-key` };
+  const input = { title: '水贝社区路灯不亮', description: distinct('路灯连续三晚不亮'), channel: 'I_SHENZHEN', communityCode: SHUIBEI, idempotencyKey: `calendar-${++keySeq}-key` };
   const res = await graph.query(SUBMIT, { input }, graph.token(demo));
   expect(res.errors).toBeUndefined();
   return res.data.submitRequest as { status: string; level: number; dispatchedAt: string; acceptDueAt: string; dueAt: string };
