@@ -12,6 +12,18 @@ function isObject(value: unknown): value is Obj {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * Marks an entity of the raw tree whose owner answered null for it without an error: an id the
+ * owner does not know (a dangling reference). The shaper reads a marked entity as null at the field
+ * that referenced it, as the Router does, instead of keeping the referencing subgraph's partial
+ * object and failing on its missing non-null fields; later fetches skip it.
+ */
+export const UNKNOWN_ENTITY = Symbol('citygraph.unknownEntity');
+
+export function isUnknownEntity(value: unknown): boolean {
+  return isObject(value) && (value as Obj)[UNKNOWN_ENTITY as never] === true;
+}
+
 /** Merges `source` into `target` in place (Apollo's deepMerge: lists of equal length element-wise). */
 export function mergeInto(target: Obj, source: Obj | null | undefined): Obj {
   if (source === undefined || source === null) return target;

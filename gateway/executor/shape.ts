@@ -15,7 +15,7 @@ import {
   type Type,
 } from '@apollo/federation-internals';
 import type { FieldNode, GraphQLError } from 'graphql';
-import type { Obj } from './merge';
+import { isUnknownEntity, type Obj } from './merge';
 
 /*
  * The result shaper: what Apollo's computeResponse (resultShaping.js) does to the raw tree
@@ -292,7 +292,7 @@ function updateValue(run: Run, outputValue: unknown, type: TypeShape, inputValue
     }
     return { updated };
   }
-  if (inputValue === null) return { updated: null };
+  if (inputValue === null || isUnknownEntity(inputValue)) return { updated: null };
   if (type.kind === 'list') {
     if (!Array.isArray(inputValue)) throw new Error(`Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${type.named}`);
     const list = outputValue === undefined ? new Array(inputValue.length).fill(undefined) : (outputValue as unknown[]);
