@@ -13,10 +13,11 @@ function isObject(value: unknown): value is Obj {
 }
 
 /**
- * Marks an entity of the raw tree whose owner answered null for it without an error: an id the
- * owner does not know (a dangling reference). The shaper reads a marked entity as null at the field
- * that referenced it, as the Router does, instead of keeping the referencing subgraph's partial
- * object and failing on its missing non-null fields; later fetches skip it.
+ * Marks an entity of the raw tree that a subgraph answered null for without an error: an id that
+ * subgraph does not know (a dangling reference). Its nullable fields from that subgraph read null
+ * as usual; a missing non-null one makes the entity null at the field that referenced it without
+ * an error of its own, as the Router answers (a client reads "no such lot"), where Apollo's
+ * executor reports INVALID_GRAPHQL at the missing field. Only a non-null position above it reports.
  */
 export const UNKNOWN_ENTITY = Symbol('citygraph.unknownEntity');
 

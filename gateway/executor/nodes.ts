@@ -4,7 +4,7 @@ import { generateHydratedPaths } from '@apollo/gateway/dist/executeQueryPlan';
 import type { DeferredNode, FetchNode, PlanNode } from '@apollo/query-planner';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { SubgraphAnswer } from './fetch';
-import { applyRewrites, isUnknownEntity, mergeInto, selectRepresentation, UNKNOWN_ENTITY, type Obj } from './merge';
+import { applyRewrites, mergeInto, selectRepresentation, UNKNOWN_ENTITY, type Obj } from './merge';
 
 /*
  * Runs a query plan's nodes over the raw result tree, as Apollo's executeQueryPlan does: the same
@@ -86,8 +86,7 @@ export async function executeNode(run: PlanRun, node: PlanNode, cursor: Cursor |
 }
 
 async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Promise<void> {
-  const entities: Obj[] = Array.isArray(cursor.data) ? cursor.data.filter((e) => e !== null && e !== undefined && !isUnknownEntity(e)) : [cursor.data];
-  if (entities.length === 1 && isUnknownEntity(entities[0])) return;
+  const entities: Obj[] = Array.isArray(cursor.data) ? cursor.data.filter((e) => e !== null && e !== undefined) : [cursor.data];
   if (entities.length < 1) return;
   const variables: Obj = Object.create(null);
   if (fetch.variableUsages) {
@@ -125,8 +124,7 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
     const entity = received[i];
     const existing = entities[toEntity[i]];
     if (entity === null && !failed.has(i) && !(errors?.length && failed.size === 0)) {
-      Object.defineProperty(existing, UNKNOWN_ENTITY, { value: true, enumerable: false });
-      continue;
+      Object.defineProperty(existing, UNKNOWN_ENTITY, { value: true, enumerable: false, configurable: true });
     }
     if (entity && !entity.__typename) entity.__typename = existing.__typename;
     applyRewrites(run.supergraphSchema, fetch.outputRewrites, entity);
