@@ -6,6 +6,7 @@ import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import type { Models } from '../../subgraphs/hostels/models';
 import { seed } from '../../subgraphs/hostels/seed';
 import { markHostelNoShows } from '../../subgraphs/hostels/services/no-shows';
+import { serviceContext } from '../../shared/subgraph/service';
 import { adminViewer, communityWorkerViewer, residentViewer, staffViewer, testConfig, type RunningSubgraph } from '../support/subgraph';
 import { addHostel, apply, applyInput, codeOf, freeBeds, NOW, snapshot, startHostels, TODAY } from './helpers';
 
@@ -143,7 +144,7 @@ describe('entities', () => {
 });
 
 describe('applying', () => {
-  it('books a bed, takes it from tonight\'s free beds, and a retry with the same key returns the same stay', async () => {
+  it('books a bed, takes it from tonight\'s free beds, a retry with the same key returns the same stay, the key with other input is refused', async () => {
     const before = await freeBeds(sg, 'HS-03');
     const input = applyInput('HS-03', { nights: 3, idempotencyKey: 'apply-r-a-1', hongKongMacaoYouth: true });
     const stay = await newStay('R-A-1', input);
@@ -151,8 +152,11 @@ describe('applying', () => {
     expect(stay.bed.id).toMatch(/^HS-03-/);
     expect(await freeBeds(sg, 'HS-03')).toBe(before - 1);
     const state = await snapshot(models);
-    const again = await newStay('R-A-1', { ...input, nights: 5 });
+    const again = await newStay('R-A-1', input);
     expect(again.id).toBe(stay.id);
+    expect(await snapshot(models)).toBe(state);
+    const reused = await apply(sg, 'R-A-1', { ...input, nights: 5 });
+    expect(reused.errors?.[0].extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'input.idempotencyKey' });
     expect(await snapshot(models)).toBe(state);
   });
 
@@ -286,8 +290,8 @@ describe('the stay state machine', () => {
     sg.setNow(tomorrow);
     const before = await freeBeds(sg, 'HS-14');
     expect(codeOf(await sg.query(CANCEL, { id: stay.id }, residentViewer('R-S-7')))).toBe('CONFLICT');
-    expect(await markHostelNoShows(models, sg.pubsub, tomorrow)).toBeGreaterThanOrEqual(1);
-    expect(await markHostelNoShows(models, sg.pubsub, tomorrow)).toBe(0);
+    expect(await markHostelNoShows(serviceContext({ models, pubsub: sg.pubsub, clock: () => tomorrow }))).toBeGreaterThanOrEqual(1);
+    expect(await markHostelNoShows(serviceContext({ models, pubsub: sg.pubsub, clock: () => tomorrow }))).toBe(0);
     expect((await models.Stay.findById(stay.id).lean())!.status).toBe('NO_SHOW');
     expect(await freeBeds(sg, 'HS-14')).toBe(before + 1);
     for (const [q, vars] of [[CHECK_IN, { id: stay.id, ok: true }], [CANCEL, { id: stay.id }], [CHECK_OUT, { id: stay.id }]] as const) {

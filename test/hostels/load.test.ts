@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import type { Models } from '../../subgraphs/hostels/models';
 import { markHostelNoShows } from '../../subgraphs/hostels/services/no-shows';
+import { serviceContext } from '../../shared/subgraph/service';
 import { adminViewer, type RunningSubgraph } from '../support/subgraph';
 import { addHostel, apply, applyInput, codeOf, NOW, startHostels, TODAY } from './helpers';
 import { concurrently, values } from '../support/concurrently';
@@ -122,7 +123,7 @@ describe('concurrency', () => {
     }
     const later = new Date(NOW.getTime() + 24 * 3600 * 1000);
     const due = await models.Stay.countDocuments({ status: 'RESERVED', checkInDate: { $lt: '2025-03-11' } });
-    const counts = await Promise.all([1, 2, 3, 4].map(() => markHostelNoShows(models, sg.pubsub, later)));
+    const counts = await Promise.all([1, 2, 3, 4].map(() => markHostelNoShows(serviceContext({ models, pubsub: sg.pubsub, clock: () => later }))));
     expect(await models.Stay.countDocuments({ hostelId: 'HS-C5', status: 'NO_SHOW' })).toBe(6);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(due);
     expect(await models.Transition.countDocuments({ to: 'NO_SHOW' })).toBe(due);

@@ -58,6 +58,8 @@ export interface HostelStayDoc {
   hongKongMacaoYouth: boolean;
   /** The client's key, or `stay:<id>` when none was sent (see models/stay.ts). */
   idempotencyKey: string;
+  /** What the key was first used with (the kit's createIdempotent): same key, other input is refused. */
+  idempotencyFingerprint?: string;
   createdAt: Date;
   checkedInAt?: Date | null;
   checkedOutAt?: Date | null;
