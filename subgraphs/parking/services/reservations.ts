@@ -1,13 +1,14 @@
 import { isAdmin, type Viewer } from '../../../shared/platform/auth';
 import { conflict, forbidden, notFound, unauthenticated } from '../../../shared/platform/errors';
 import * as validate from '../../../shared/subgraph/validate';
-import { BOOKING_RULES, bookingStatus, checkArrival, daySlotKey, entryWindow, isLateCancellation } from '../domain/booking-rules';
+import { Types } from 'mongoose';
+import { BOOKING_RULES, bookingStatus, checkArrival, dailyBookingScope, entryWindow, isLateCancellation } from '../domain/booking-rules';
 import { requireTransition } from '../domain/reservation-status';
 import { publishAvailability } from '../events';
 import type { LotRecord, ReservationRecord } from '../models';
 import { giveSpaceBack, takeSpace } from './capacity';
 import { claimTransition } from './transitions';
-import { createIdempotent, isDuplicateKey, keyStoredMeanwhile } from '../../../shared/subgraph';
+import { createIdempotent, isDuplicateKey, keyStoredMeanwhile, releaseSlot, takeSlot } from '../../../shared/subgraph';
 import type { ServiceDeps } from './deps';
 import { findBookingHistory } from './history';
 
@@ -92,31 +93,32 @@ async function book(deps: ServiceDeps, input: Booking, now: Date): Promise<Reser
     updatedAt: now,
     ...(key ? { idempotencyKey: key, idempotencyScope, idempotencyFingerprint: fingerprint ?? undefined } : {}),
   };
-  // Each booking claims a numbered slot of the day; the unique index makes a concurrent extra
-  // booking fail instead of slipping past the count read above.
-  for (let slot = standing.bookingsToday + 1; slot <= BOOKING_RULES.maxBookingsPerDay; slot += 1) {
-    try {
-      const created = await models.Reservation.create({ ...base, daySlot: daySlotKey(residentId, now, slot) });
-      await publishAvailability(pubsub, lot);
-      return created.toObject() as ReservationRecord;
-    } catch (err) {
-      if (!isDuplicateKey(err)) {
-        await giveSpaceBack(models, spaceId);
-        throw err;
-      }
-      // Which rule refused it decides the answer: a retry (createIdempotent answers it), a plate in use, or a taken slot.
-      if (await landedMeanwhile()) {
-        await giveSpaceBack(models, spaceId);
-        throw keyStoredMeanwhile();
-      }
-      if (await models.Reservation.exists({ activePlate: plate })) {
-        await giveSpaceBack(models, spaceId);
-        throw activePlate(plate);
-      }
-    }
+  // Each booking takes one of the resident's slots of the day (kit takeSlot) before it is written:
+  // the unique slot index, not the count read above, keeps the limit when taps race.
+  const _id = new Types.ObjectId();
+  const dayScope = dailyBookingScope(residentId, now);
+  const giveBack = async () => {
+    await giveSpaceBack(models, spaceId);
+    await releaseSlot(models.LimitSlot, { scope: dayScope, holder: String(_id) });
+  };
+  const daySlot = await takeSlot(models.LimitSlot, { scope: dayScope, capacity: BOOKING_RULES.maxBookingsPerDay, holder: String(_id), extra: { createdAt: now } });
+  if (daySlot === null) {
+    await giveSpaceBack(models, spaceId);
+    if (await landedMeanwhile()) throw keyStoredMeanwhile();
+    throw dailyLimit(BOOKING_RULES.maxBookingsPerDay);
   }
-  await giveSpaceBack(models, spaceId);
-  throw dailyLimit(BOOKING_RULES.maxBookingsPerDay);
+  try {
+    const created = await models.Reservation.create({ _id, ...base });
+    await publishAvailability(pubsub, lot);
+    return created.toObject() as ReservationRecord;
+  } catch (err) {
+    await giveBack();
+    if (!isDuplicateKey(err)) throw err;
+    // Which rule refused it decides the answer: a retry (createIdempotent answers it) or a plate in use.
+    if (await landedMeanwhile()) throw keyStoredMeanwhile();
+    if (await models.Reservation.exists({ activePlate: plate })) throw activePlate(plate);
+    throw err;
+  }
 }
 
 function dailyLimit(made: number) {
