@@ -6,6 +6,7 @@ import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import type { Models } from '../../subgraphs/hostels/models';
 import { seed } from '../../subgraphs/hostels/seed';
 import { markHostelNoShows } from '../../subgraphs/hostels/services/no-shows';
+import { activeStayScope } from '../../subgraphs/hostels/services/slots';
 import { serviceContext } from '../../shared/subgraph/service';
 import { adminViewer, communityWorkerViewer, residentViewer, staffViewer, testConfig, type RunningSubgraph } from '../support/subgraph';
 import { addHostel, apply, applyInput, codeOf, freeBeds, NOW, snapshot, startHostels, TODAY } from './helpers';
@@ -336,18 +337,23 @@ describe('subscription', () => {
 });
 
 describe('the one-active-stay slot', () => {
+  /** The slot as an application that has not written its stay (yet, or ever) leaves it. */
+  const heldSlot = (residentId: string, extra: { since?: Date; idempotencyKey?: string }) => {
+    const stayId = new Types.ObjectId();
+    return models.ActiveSlot.create({ scope: activeStayScope(residentId), slot: 0, holder: stayId.toHexString(), residentId, stayId, since: NOW, ...extra });
+  };
   it('a slot left by an application that died before writing its stay is taken back after a minute', async () => {
     await addHostel(models, 'HS-T8', 2);
     // A crash between claiming the slot and writing the stay leaves this behind.
-    await models.ActiveSlot.create({ _id: 'R-SL-1', stayId: new Types.ObjectId(), since: new Date(NOW.getTime() - 2 * 60_000) });
+    await heldSlot('R-SL-1', { since: new Date(NOW.getTime() - 2 * 60_000) });
     const stay = await newStay('R-SL-1', applyInput('HS-T8', { nights: 1 }));
     expect(stay.status).toBe('RESERVED');
-    expect((await models.ActiveSlot.findById('R-SL-1').lean())?.stayId.toHexString()).toBe(stay.id);
+    expect((await models.ActiveSlot.findOne({ scope: activeStayScope('R-SL-1') }).lean())?.stayId.toHexString()).toBe(stay.id);
   });
 
   it('a fresh slot of another application still refuses with CONFLICT, and changes nothing', async () => {
     await addHostel(models, 'HS-T9', 2);
-    await models.ActiveSlot.create({ _id: 'R-SL-2', stayId: new Types.ObjectId(), since: NOW, idempotencyKey: 'someone-else' });
+    await heldSlot('R-SL-2', { idempotencyKey: 'someone-else' });
     const before = await snapshot(models);
     const res = await apply(sg, 'R-SL-2', applyInput('HS-T9', { nights: 1, idempotencyKey: 'mine-0001' }));
     expect(codeOf(res)).toBe('CONFLICT');
@@ -357,9 +363,9 @@ describe('the one-active-stay slot', () => {
   it('a retry that finds its own first attempt holding the slot waits for it instead of refusing', async () => {
     await addHostel(models, 'HS-TA', 2);
     const key = 'first-attempt-in-flight';
-    await models.ActiveSlot.create({ _id: 'R-SL-3', stayId: new Types.ObjectId(), since: NOW, idempotencyKey: key });
+    await heldSlot('R-SL-3', { idempotencyKey: key });
     // The first attempt fails after a moment and gives the slot back; the retry then books.
-    setTimeout(() => void models.ActiveSlot.deleteOne({ _id: 'R-SL-3' }).exec(), 400);
+    setTimeout(() => void models.ActiveSlot.deleteOne({ scope: activeStayScope('R-SL-3') }).exec(), 400);
     const stay = await newStay('R-SL-3', applyInput('HS-TA', { nights: 1, idempotencyKey: key }));
     expect(stay.status).toBe('RESERVED');
   });

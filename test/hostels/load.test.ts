@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import type { Models } from '../../subgraphs/hostels/models';
 import { markHostelNoShows } from '../../subgraphs/hostels/services/no-shows';
+import { activeStayScope } from '../../subgraphs/hostels/services/slots';
 import { serviceContext } from '../../shared/subgraph/service';
 import { adminViewer, type RunningSubgraph } from '../support/subgraph';
 import { addHostel, apply, applyInput, codeOf, NOW, startHostels, TODAY } from './helpers';
@@ -88,7 +89,7 @@ describe('concurrency', () => {
     expect(new Set(nights.map((n) => `${n.bedId}/${n.night}`)).size).toBe(12);
     expect(await models.Stay.countDocuments({ hostelId: 'HS-C1' })).toBe(3);
     // The 47 refused residents hold nothing: only the 3 guests have an active slot.
-    const slots = await models.ActiveSlot.find({ _id: { $in: Array.from({ length: 50 }, (_, i) => `R-C-${i}`) } }).lean();
+    const slots = await models.ActiveSlot.find({ scope: { $in: Array.from({ length: 50 }, (_, i) => activeStayScope(`R-C-${i}`)) } }).lean();
     expect(slots.map((s) => s.stayId.toHexString()).sort()).toEqual(ok.map((r) => r.data.applyForHostel.id).sort());
   });
 
@@ -112,7 +113,7 @@ describe('concurrency', () => {
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
     expect(await models.Stay.countDocuments({ residentId: 'R-E-1' })).toBe(1);
     expect(await models.BedNight.countDocuments({ hostelId: 'HS-C4' })).toBe(2);
-    expect(await models.ActiveSlot.countDocuments({ _id: 'R-E-1' })).toBe(1);
+    expect(await models.ActiveSlot.countDocuments({ scope: activeStayScope('R-E-1') })).toBe(1);
   });
 
   it('concurrent no-show sweeps mark each stay once', async () => {

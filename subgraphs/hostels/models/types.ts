@@ -73,8 +73,14 @@ export interface HostelStayDoc {
  * pass (a unique insert is the one write FerretDB makes atomic; see README).
  */
 export interface ActiveSlotDoc {
-  /** The resident id. */
-  _id: string;
+  _id: Types.ObjectId;
+  /** `active:<residentId>` (services/slots.ts activeStayScope). */
+  scope: string;
+  /** Always 0: one active stay per resident. */
+  slot: number;
+  /** The stay's id (hex). */
+  holder: string;
+  residentId: string;
   stayId: Types.ObjectId;
   since: Date;
   /** The idempotency key of the application that claimed it, so its own retry can recognise it. */

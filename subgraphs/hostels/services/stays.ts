@@ -13,7 +13,7 @@ import type { Models } from '../models';
 import type { HostelDoc, HostelStayDoc } from '../models/types';
 import { createIdempotent, keyStoredMeanwhile, type ServiceContext } from '../../../shared/subgraph';
 import { allocateBed, releaseNights } from './beds';
-import { claimActiveSlot, releaseIfOrphaned, nightsCountedFor, releaseActiveSlot } from './slots';
+import { activeStayScope, claimActiveSlot, releaseIfOrphaned, nightsCountedFor, releaseActiveSlot } from './slots';
 import { takeStep } from './transitions';
 
 /** What every hostels service gets: the kit's one service context, with this subgraph's models. */
@@ -122,7 +122,7 @@ async function awaitSlotHolder(
 ): Promise<SlotOutcome> {
   const deadline = Date.now() + OWN_ATTEMPT_WAIT_MS;
   for (;;) {
-    const slot = await models.ActiveSlot.findById(residentId).lean();
+    const slot = await models.ActiveSlot.findOne({ scope: activeStayScope(residentId) }).lean();
     if (!slot) return { kind: 'free' };
     if (await releaseIfOrphaned(models, slot, now)) return { kind: 'free' };
     const own = idempotencyKey !== undefined && slot.idempotencyKey === idempotencyKey;
