@@ -71,8 +71,26 @@ async function book(deps: ServiceDeps, input: Booking, now: Date): Promise<Reser
     throw standing.bookingsLeftToday === 0 ? dailyLimit(standing.bookingsToday) : activePlate(plate);
   }
 
+  // Each booking takes one of the resident's slots of the day (kit takeSlot) before anything else
+  // is held: the unique slot index, not the count read above, keeps the limit when taps race, and
+  // racers beyond it never hold a space of the lot meanwhile.
+  const _id = new Types.ObjectId();
+  const dayScope = dailyBookingScope(residentId, now);
+  const daySlot = await takeSlot(models.LimitSlot, { scope: dayScope, capacity: BOOKING_RULES.maxBookingsPerDay, holder: String(_id), extra: { createdAt: now } });
+  if (daySlot === null) {
+    if (await landedMeanwhile()) throw keyStoredMeanwhile();
+    throw dailyLimit(BOOKING_RULES.maxBookingsPerDay);
+  }
+  const releaseDay = () => releaseSlot(models.LimitSlot, { scope: dayScope, holder: String(_id) });
   const spaceId = await takeSpace(models, lot._id, occ, now);
-  if (!spaceId) throw conflict(`${lot.name} has no free space left in that window`, { lotId });
+  if (!spaceId) {
+    await releaseDay();
+    throw conflict(`${lot.name} has no free space left in that window`, { lotId });
+  }
+  const giveBack = async () => {
+    await giveSpaceBack(models, spaceId);
+    await releaseDay();
+  };
 
   const window = entryWindow(arriveAt);
   const base = {
@@ -93,20 +111,6 @@ async function book(deps: ServiceDeps, input: Booking, now: Date): Promise<Reser
     updatedAt: now,
     ...(key ? { idempotencyKey: key, idempotencyScope, idempotencyFingerprint: fingerprint ?? undefined } : {}),
   };
-  // Each booking takes one of the resident's slots of the day (kit takeSlot) before it is written:
-  // the unique slot index, not the count read above, keeps the limit when taps race.
-  const _id = new Types.ObjectId();
-  const dayScope = dailyBookingScope(residentId, now);
-  const giveBack = async () => {
-    await giveSpaceBack(models, spaceId);
-    await releaseSlot(models.LimitSlot, { scope: dayScope, holder: String(_id) });
-  };
-  const daySlot = await takeSlot(models.LimitSlot, { scope: dayScope, capacity: BOOKING_RULES.maxBookingsPerDay, holder: String(_id), extra: { createdAt: now } });
-  if (daySlot === null) {
-    await giveSpaceBack(models, spaceId);
-    if (await landedMeanwhile()) throw keyStoredMeanwhile();
-    throw dailyLimit(BOOKING_RULES.maxBookingsPerDay);
-  }
   try {
     const created = await models.Reservation.create({ _id, ...base });
     await publishAvailability(pubsub, lot);
