@@ -1,12 +1,12 @@
-import { requireRole, type Viewer } from '../../../shared/platform/auth';
+import { requireRole } from '../../../shared/platform/auth';
 import { badInput, conflict, notFound } from '../../../shared/platform/errors';
 import * as validate from '../../../shared/subgraph/validate';
 import { HOLDING_STATUSES } from '../domain/reservation-status';
 import { parseWindows, type WindowInput } from '../domain/windows';
 import { publishAvailability } from '../events';
 import { OWNER_TYPES, type LotRecord, type OwnerType } from '../models/lot';
-import { isDuplicateKey, requireCommunity, requireDepartment, type References } from '../../../shared/subgraph';
-import type { ServiceDeps } from './deps';
+import { isDuplicateKey, requireCommunity, requireDepartment } from '../../../shared/subgraph';
+import type { ParkingService, ReferencingParkingService } from './deps';
 
 /** Shenzhen's extent, with a margin: a lot outside it is a typo. */
 const SHENZHEN_BOUNDS = { minLat: 22.3, maxLat: 22.95, minLng: 113.7, maxLng: 114.7 };
@@ -28,7 +28,8 @@ export interface LotInput {
 }
 
 /** Admin: puts a lot online. Ids follow the graph's convention PL-<AREA>-NN. */
-export async function createLot(deps: ServiceDeps & { references: References }, viewer: Viewer, input: LotInput): Promise<LotRecord> {
+export async function createLot(deps: ReferencingParkingService, input: LotInput): Promise<LotRecord> {
+  const { viewer } = deps;
   requireRole(viewer, 'admin');
   const id = typeof input.id === 'string' && /^PL-[A-Z0-9]{1,10}-\d{2,4}$/.test(input.id) ? input.id : null;
   if (!id) throw badInput('input.id', 'must look like PL-DX-36');
@@ -81,8 +82,9 @@ export async function createLot(deps: ServiceDeps & { references: References }, 
  * or resized while bookings or cars hold its spaces is refused (CONFLICT), so no holder loses the
  * space it was promised. Spaces of changed windows start over.
  */
-export async function setSharingWindows(deps: ServiceDeps, viewer: Viewer, lotIdInput: unknown, inputs: WindowInput[]): Promise<LotRecord> {
-  const { models, pubsub } = deps;
+export async function setSharingWindows(ctx: ParkingService, input: { lotId: unknown; windows: WindowInput[] }): Promise<LotRecord> {
+  const { models, pubsub, viewer } = ctx;
+  const { lotId: lotIdInput, windows: inputs } = input;
   requireRole(viewer, 'admin');
   const lotId = validate.code('lotId', lotIdInput);
   const lot = await models.Lot.findById(lotId).lean<LotRecord>();

@@ -1,4 +1,4 @@
-import { isAdmin, type Viewer } from '../../../shared/platform/auth';
+import { isAdmin } from '../../../shared/platform/auth';
 import { conflict, forbidden, notFound, unauthenticated } from '../../../shared/platform/errors';
 import * as validate from '../../../shared/subgraph/validate';
 import { Types } from 'mongoose';
@@ -9,10 +9,12 @@ import type { LotRecord, ReservationRecord } from '../models';
 import { giveSpaceBack, takeSpace } from './capacity';
 import { claimTransition } from './transitions';
 import { createIdempotent, isDuplicateKey, keyStoredMeanwhile, releaseSlot, takeSlot } from '../../../shared/subgraph';
-import type { ServiceDeps } from './deps';
+import type { ParkingService } from './deps';
 import { findBookingHistory } from './history';
 
 export interface ReserveInput {
+  /** The signed-in resident, once the registry knows them. */
+  residentId: string;
   lotId: unknown;
   plate: unknown;
   arriveAt: unknown;
@@ -23,8 +25,10 @@ export interface ReserveInput {
  * Books a space for a resident. Order matters: every input and rule is checked before the space
  * is taken, and once taken it is given back if the booking cannot be written.
  */
-export async function reserveParking(deps: ServiceDeps, residentId: string, input: ReserveInput, now: Date): Promise<ReservationRecord> {
-  const { models } = deps;
+export async function reserveParking(ctx: ParkingService, input: ReserveInput): Promise<ReservationRecord> {
+  const { models } = ctx;
+  const { residentId } = input;
+  const now = ctx.clock();
   const lotId = validate.code('lotId', input.lotId);
   const plate = validate.plate('plate', input.plate);
   const arriveAt = validate.dateTime('arriveAt', input.arriveAt);
@@ -36,7 +40,7 @@ export async function reserveParking(deps: ServiceDeps, residentId: string, inpu
     key,
     input: { lotId, plate, arriveAt },
     find: firstAttempt,
-    create: (fingerprint) => book(deps, { residentId, lotId, plate, arriveAt, key, fingerprint }, now),
+    create: (fingerprint) => book(ctx, { residentId, lotId, plate, arriveAt, key, fingerprint }, now),
   });
 }
 
@@ -49,8 +53,8 @@ interface Booking {
   fingerprint: string | null;
 }
 
-async function book(deps: ServiceDeps, input: Booking, now: Date): Promise<ReservationRecord> {
-  const { models, pubsub } = deps;
+async function book(ctx: ParkingService, input: Booking, now: Date): Promise<ReservationRecord> {
+  const { models, pubsub } = ctx;
   const { residentId, lotId, plate, arriveAt, key, fingerprint } = input;
   const idempotencyScope = key ? `${residentId}|${key}` : undefined;
   const landedMeanwhile = async () => !!idempotencyScope && !!(await models.Reservation.exists({ idempotencyScope }));
@@ -137,8 +141,10 @@ function activePlate(plate: string) {
  * Cancels a CONFIRMED booking (its resident or an admin) and gives its space back. Inside the
  * entry window it is a late cancellation; once the window has ended it is a no-show, not cancellable.
  */
-export async function cancelReservation(deps: ServiceDeps, viewer: Viewer, id: unknown, now: Date): Promise<ReservationRecord> {
-  const { models, pubsub } = deps;
+export async function cancelReservation(ctx: ParkingService, input: { id: unknown }): Promise<ReservationRecord> {
+  const { models, pubsub, viewer } = ctx;
+  const { id } = input;
+  const now = ctx.clock();
   if (viewer.role === 'anonymous') throw unauthenticated();
   const _id = validate.objectId('id', id);
   const booking = await models.Reservation.findById(_id).lean<ReservationRecord>();
