@@ -12,6 +12,19 @@ function isObject(value: unknown): value is Obj {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * Marks an entity of the raw tree that a subgraph answered null for without an error: an id that
+ * subgraph does not know (a dangling reference). Its nullable fields from that subgraph read null
+ * as usual; a missing non-null one makes the entity null at the field that referenced it without
+ * an error of its own, as the Router answers (a client reads "no such lot"), where Apollo's
+ * executor reports INVALID_GRAPHQL at the missing field. Only a non-null position above it reports.
+ */
+export const UNKNOWN_ENTITY = Symbol('citygraph.unknownEntity');
+
+export function isUnknownEntity(value: unknown): boolean {
+  return isObject(value) && (value as Obj)[UNKNOWN_ENTITY as never] === true;
+}
+
 /** Merges `source` into `target` in place (Apollo's deepMerge: lists of equal length element-wise). */
 export function mergeInto(target: Obj, source: Obj | null | undefined): Obj {
   if (source === undefined || source === null) return target;

@@ -4,7 +4,7 @@ import { generateHydratedPaths } from '@apollo/gateway/dist/executeQueryPlan';
 import type { DeferredNode, FetchNode, PlanNode } from '@apollo/query-planner';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { SubgraphAnswer } from './fetch';
-import { applyRewrites, mergeInto, selectRepresentation, type Obj } from './merge';
+import { applyRewrites, mergeInto, selectRepresentation, UNKNOWN_ENTITY, type Obj } from './merge';
 
 /*
  * Runs a query plan's nodes over the raw result tree, as Apollo's executeQueryPlan does: the same
@@ -95,7 +95,7 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
     }
   }
   if (!fetch.requires) {
-    const data = await send(run, fetch, cursor, variables);
+    const { data } = await send(run, fetch, cursor, variables);
     if (data) applyRewrites(run.supergraphSchema, fetch.outputRewrites, data);
     for (const entity of entities) mergeInto(entity, data);
     return;
@@ -113,21 +113,26 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   if (representations.length < 1) return;
   if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
   variables.representations = representations;
-  const data = await send(run, fetch, cursor, variables);
+  const { data, errors } = await send(run, fetch, cursor, variables);
   if (!data) return;
   const received = data._entities;
   if (!(received && Array.isArray(received))) throw new Error(`Expected "data._entities" in response to be an array`);
   if (received.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
+  // A null with an error at its index is a failure (reported as such), not an unknown id.
+  const failed = new Set(errors?.map((e) => (e.path?.[0] === '_entities' ? e.path[1] : undefined)).filter((i) => typeof i === 'number'));
   for (let i = 0; i < received.length; i++) {
     const entity = received[i];
     const existing = entities[toEntity[i]];
+    if (entity === null && !failed.has(i) && !(errors?.length && failed.size === 0)) {
+      Object.defineProperty(existing, UNKNOWN_ENTITY, { value: true, enumerable: false, configurable: true });
+    }
     if (entity && !entity.__typename) entity.__typename = existing.__typename;
     applyRewrites(run.supergraphSchema, fetch.outputRewrites, entity);
     mergeInto(existing, entity);
   }
 }
 
-async function send(run: PlanRun, fetch: FetchNode, cursor: Cursor, variables: Obj): Promise<Obj | null | undefined> {
+async function send(run: PlanRun, fetch: FetchNode, cursor: Cursor, variables: Obj): Promise<SubgraphAnswer> {
   const body = JSON.stringify({ query: fetch.operation, variables, operationName: fetch.operationName });
   const answer = await run.send(fetch, body);
   if (answer.errors) {
@@ -137,7 +142,7 @@ async function send(run: PlanRun, fetch: FetchNode, cursor: Cursor, variables: O
       for (const error of answer.errors) run.errorPaths.push({ subgraph: fetch.serviceName, path: error.path });
     }
   }
-  return answer.data;
+  return answer;
 }
 
 function lazyErrorPaths(fetch: FetchNode, cursor: Cursor): (path: ReadonlyArray<string | number> | undefined) => Path | undefined {

@@ -15,7 +15,7 @@ import {
   type Type,
 } from '@apollo/federation-internals';
 import type { FieldNode, GraphQLError } from 'graphql';
-import type { Obj } from './merge';
+import { isUnknownEntity, type Obj } from './merge';
 
 /*
  * The result shaper: what Apollo's computeResponse (resultShaping.js) does to the raw tree
@@ -83,6 +83,8 @@ interface Run {
 }
 
 const NULL_BUBBLE_UP = 1;
+/** The object is null without an error of its own: an unknown entity lacks a non-null field (merge.ts UNKNOWN_ENTITY). */
+const NULL_UNKNOWN_ENTITY = 2;
 const OK = 0;
 
 /** An operation's shaper: compiled once, run for every request of that operation. */
@@ -154,7 +156,7 @@ export class Shaper {
     const run: Run = { schema: this.operation.schema(), variables, errors: [], introspect, deferring };
     const data: Obj = Object.create(null);
     const res = applySelections(run, input, this.selections, data, [], this.rootType);
-    return { data: res === NULL_BUBBLE_UP ? null : data, errors: run.errors };
+    return { data: res !== OK ? null : data, errors: run.errors };
   }
 
   /** Shapes one deferred fragment at one object: its part of an incremental payload. */
@@ -162,7 +164,7 @@ export class Shaper {
     const run: Run = { schema: this.operation.schema(), variables, errors: [], introspect, deferring: true };
     const data: Obj = Object.create(null);
     const res = applySelections(run, input, defer.fragment.selections, data, path.slice(), defer.fragment.typeCondition ?? parentType);
-    return { data: res === NULL_BUBBLE_UP ? null : data, errors: run.errors };
+    return { data: res !== OK ? null : data, errors: run.errors };
   }
 
   /** Whether a deferred fragment applies to an object of the raw tree. */
@@ -250,6 +252,9 @@ function applySelections(run: Run, input: Obj, selections: Shape[], output: Obj,
         }
         continue;
       }
+      if (inputValue === null && selection.type.kind === 'nonnull' && outputValue === undefined && !Object.hasOwn(input, name) && isUnknownEntity(input)) {
+        return NULL_UNKNOWN_ENTITY;
+      }
       path.push(name);
       const { updated, isInvalid } = updateValue(run, outputValue, selection.type, inputValue, selection.selections, path, parentType);
       output[name] = updated;
@@ -261,7 +266,7 @@ function applySelections(run: Run, input: Obj, selections: Shape[], output: Obj,
       if (typename && typeof typename !== 'string') throw new Error(`Got unexpected value for __typename: ${typename}`);
       if (typeConditionApplies(run.schema, selection, typename, parentType)) {
         const res = applySelections(run, input, selection.selections, output, path, selection.typeCondition ?? parentType);
-        if (res === NULL_BUBBLE_UP) return NULL_BUBBLE_UP;
+        if (res !== OK) return res;
       }
     }
   }
@@ -326,6 +331,7 @@ function updateValue(run: Run, outputValue: unknown, type: TypeShape, inputValue
     }
     const out = outputValue === undefined ? Object.create(null) : (outputValue as Obj);
     const res = applySelections(run, obj, selections, out, path, objType);
+    if (res === NULL_UNKNOWN_ENTITY) return { updated: null };
     const hasErrors = res === NULL_BUBBLE_UP;
     return { updated: hasErrors ? null : out, hasErrors };
   }

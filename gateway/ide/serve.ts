@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { Kind, parse, visit, type DocumentNode, type OperationDefinitionNode } from 'graphql';
-import { COMMUNITIES, DEMO_RESIDENT, SHUIBEI } from '../../shared/dev/demo';
 import { sendJson } from '../../shared/platform/http';
 import { ROOT_DIR } from '../../shared/platform/schema';
 import { pageFiles, staticFiles, vendorFile } from '../static-files';
@@ -10,13 +9,19 @@ import { pageFiles, staticFiles, vendorFile } from '../static-files';
 /** The contract's operations: the IDE opens each as an example tab. */
 export const CONTRACT_OPERATIONS = path.join(ROOT_DIR, 'test', 'contract', 'operations.graphql');
 
+/**
+ * The example tabs' variable values by name: configuration of the deployment (places and lots of
+ * its data), not the demo seed, which production code never reads.
+ */
+export const EXAMPLE_VARIABLES = path.join(__dirname, 'example-variables.json');
+
 /** One example tab of the IDE. */
 export interface IdeExample {
   name: string;
   kind: 'query' | 'mutation' | 'subscription';
   /** The operation as the contract writes it, comments included, with the comment lines above it. */
   query: string;
-  /** Variables that work against the demo seed, as JSON text. */
+  /** Variables from `example-variables.json` (they answer with data on the demo seed), as JSON text. */
   variables: string;
 }
 
@@ -83,9 +88,10 @@ export function createIde(): Ide {
  * in the future). A deploy without the test folder (or a broken file) gets an IDE without
  * examples rather than no IDE.
  */
-export function contractExamples(file = CONTRACT_OPERATIONS): IdeExample[] {
+export function contractExamples(file = CONTRACT_OPERATIONS, variablesFile = EXAMPLE_VARIABLES): IdeExample[] {
   let source: string;
   let document: DocumentNode;
+  const exampleValue = exampleValues(variablesFile);
   try {
     source = readFileSync(file, 'utf8');
     document = parse(source);
@@ -126,29 +132,18 @@ function commentsAbove(source: string, start: number): string {
   return lines.length ? comments.join('\n') : '';
 }
 
-const shuibei = COMMUNITIES.find((c) => c.code === SHUIBEI);
-
-/** Values that answer with data against the demo seed (Shuibei community, the demo resident). */
-function exampleValue(name: string): unknown {
-  switch (name) {
-    case 'code':
-    case 'communityCode':
-      return SHUIBEI;
-    case 'lat':
-      return shuibei?.lat;
-    case 'lng':
-      return shuibei?.lng;
-    case 'radiusMeters':
-      return 3000;
-    case 'lotId':
-      return 'PL-DX-01';
-    case 'plate':
-      return DEMO_RESIDENT.plate;
-    case 'arriveAt':
-      return new Date(Date.now() + 3_600_000).toISOString();
-    case 'input':
-      return { title: '楼道灯坏了', description: '水贝一坊3栋楼道灯坏了一周，晚上很黑。', channel: 'WECHAT', communityCode: SHUIBEI };
-    default:
-      return undefined;
+/** The configured values by variable name; a missing or broken file leaves the variables empty. */
+function exampleValues(file: string): (name: string) => unknown {
+  let values: Record<string, unknown> = {};
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) values = parsed as Record<string, unknown>;
+  } catch {
+    // An IDE without example variables rather than no IDE.
   }
+  return (name) => {
+    // A time in the future whenever the page loads, so the example booking is bookable.
+    if (name === 'arriveAt') return new Date(Date.now() + 3_600_000).toISOString();
+    return name !== '//' && Object.hasOwn(values, name) ? values[name] : undefined;
+  };
 }

@@ -7,3 +7,16 @@
 export function refKey(ref: unknown, field = 'id'): string {
   return String((ref as Record<string, unknown>)[field]);
 }
+
+/**
+ * `__resolveReference` of an entity another subgraph owns, which this one only extends with fields
+ * of its own (places, departments, residents, lots): the parent is the key alone, read with
+ * `refKey`. Whether the entity exists is the owner's answer, never this subgraph's.
+ *
+ * ```ts
+ * export const Community: CommunityResolvers = { __resolveReference: stubReference('code'), hostels: … };
+ * ```
+ */
+export function stubReference<K extends string>(field: K): (ref: unknown) => { [P in K]: string } {
+  return (ref) => ({ [field]: refKey(ref, field) }) as { [P in K]: string };
+}

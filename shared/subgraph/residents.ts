@@ -37,7 +37,22 @@ export async function requireRegistered(
     opts.field,
   );
   if (status === undefined) return;
-  const who = residentId === ctx.viewer.residentId ? 'you are' : `resident ${residentId} is`;
+  refuseUnregistered(ctx.viewer, residentId, status, opts);
+}
+
+/**
+ * The registry's one refusal, from what it knows of the resident (`null`: not in it):
+ * RESIDENT_NOT_REGISTERED, or with `realName` REAL_NAME_REQUIRED, naming `field`. The other
+ * subgraphs reach it through `requireRegistered`; the requests subgraph, which keeps the registry,
+ * reads its own collection and calls this, so every subgraph refuses with the same code and words.
+ */
+export function refuseUnregistered(
+  viewer: Viewer,
+  residentId: string,
+  status: Pick<ResidentStatus, 'registered' | 'realNameVerified'> | null,
+  opts: { field: string; realName?: boolean },
+): void {
+  const who = residentId === viewer.residentId ? 'you are' : `resident ${residentId} is`;
   if (!status || !status.registered) {
     throw refusal('RESIDENT_NOT_REGISTERED', opts.field, `${who} not in the resident registry; register first (registerResident)`);
   }

@@ -9,6 +9,7 @@ import { createModels, type Models } from './models';
 import type { StayStatus } from './models/types';
 import { bedsFor, HOSTEL_SEEDS } from './seed-data';
 import { allocateBed } from './services/beds';
+import { claimActiveSlot, releaseActiveSlot } from './services/slots';
 
 interface StaySeed {
   key: string;
@@ -82,9 +83,9 @@ async function seedStay(models: Models, seed: StaySeed, now: Date): Promise<void
   // The seed sets the status directly, so earlier steps recorded for the stay no longer apply.
   await models.Transition.deleteMany({ stayId: stay._id });
   if (ACTIVE_STATUSES.includes(seed.status)) {
-    await models.ActiveSlot.updateOne({ _id: seed.residentId }, { $set: { stayId: stay._id, since: addDays(checkInAt, -3) } }, { upsert: true });
+    await claimActiveSlot(models, seed.residentId, stay._id, addDays(checkInAt, -3));
   } else {
-    await models.ActiveSlot.deleteOne({ _id: seed.residentId, stayId: stay._id });
+    await releaseActiveSlot(models, seed.residentId, stay._id);
   }
 }
 

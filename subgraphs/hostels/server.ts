@@ -1,5 +1,6 @@
 import type { SubgraphFactory } from '../../shared/subgraph/subgraph-deps';
 import { createCitySubgraph } from '../../shared/subgraph/subgraph-server';
+import { serviceContext } from '../../shared/subgraph/service';
 import { createContext } from './context';
 import { createModels } from './models';
 import { resolvers } from './resolvers';
@@ -12,5 +13,5 @@ export const createSubgraph: SubgraphFactory = (deps) =>
     createModels,
     createContext,
     // Time-driven rules; each claims its items with unique inserts, so replicas never double-process.
-    jobs: (models) => [{ name: 'hostels.no-shows', everyMs: 60_000, run: (now) => markHostelNoShows(models, deps.pubsub, now) }],
+    jobs: (models) => [{ name: 'hostels.no-shows', everyMs: 60_000, run: (now) => markHostelNoShows(serviceContext({ models, pubsub: deps.pubsub, clock: () => now })) }],
   });

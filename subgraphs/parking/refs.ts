@@ -11,12 +11,3 @@ export interface StreetRef {
 export interface DepartmentRef {
   id: string;
 }
-
-/**
- * Federation's `__resolveReference`, typed here because codegen runs with `federation: false`
- * (with it on, the shared codegen script emits references to `_Service` types it does not define).
- */
-export type ReferenceResolver<TKey, TParent> = (
-  ref: TKey,
-  ctx: import('./context').Context,
-) => TParent | null | Promise<TParent | null>;

@@ -3,7 +3,8 @@ import { syncIndexes, type Database } from '../../shared/platform/db';
 import { DEMO_RESIDENT, OTHER_RESIDENTS } from '../../shared/dev/demo';
 import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../shared/dev/scale';
 import { addDays, addMinutes, atLocalTime } from '../../shared/subgraph/time';
-import { entryWindow } from './domain/booking-rules';
+import { BOOKING_RULES, dailyBookingScope, entryWindow } from './domain/booking-rules';
+import { takeSlot } from '../../shared/subgraph/slots';
 import { parkingFee } from './domain/pricing';
 import { occurrenceAt } from './domain/windows';
 import { createModels, type Models, type ReservationRecord } from './models';
@@ -183,6 +184,9 @@ async function refreshDemoReservation(models: Models, now: Date): Promise<void> 
     },
     { upsert: true },
   );
+  // Made "five minutes ago", it counts against the resident's bookings of that day like a real one.
+  const madeAt = addMinutes(now, -5);
+  await takeSlot(models.LimitSlot, { scope: dailyBookingScope(DEMO_RESIDENT.id, madeAt), capacity: BOOKING_RULES.maxBookingsPerDay, holder: String(_id), extra: { createdAt: madeAt } });
 }
 
 /**

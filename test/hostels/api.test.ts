@@ -6,6 +6,8 @@ import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import type { Models } from '../../subgraphs/hostels/models';
 import { seed } from '../../subgraphs/hostels/seed';
 import { markHostelNoShows } from '../../subgraphs/hostels/services/no-shows';
+import { activeStayScope } from '../../subgraphs/hostels/services/slots';
+import { serviceContext } from '../../shared/subgraph/service';
 import { adminViewer, communityWorkerViewer, residentViewer, staffViewer, testConfig, type RunningSubgraph } from '../support/subgraph';
 import { addHostel, apply, applyInput, codeOf, freeBeds, NOW, snapshot, startHostels, TODAY } from './helpers';
 
@@ -143,7 +145,7 @@ describe('entities', () => {
 });
 
 describe('applying', () => {
-  it('books a bed, takes it from tonight\'s free beds, and a retry with the same key returns the same stay', async () => {
+  it('books a bed, takes it from tonight\'s free beds, a retry with the same key returns the same stay, the key with other input is refused', async () => {
     const before = await freeBeds(sg, 'HS-03');
     const input = applyInput('HS-03', { nights: 3, idempotencyKey: 'apply-r-a-1', hongKongMacaoYouth: true });
     const stay = await newStay('R-A-1', input);
@@ -151,8 +153,11 @@ describe('applying', () => {
     expect(stay.bed.id).toMatch(/^HS-03-/);
     expect(await freeBeds(sg, 'HS-03')).toBe(before - 1);
     const state = await snapshot(models);
-    const again = await newStay('R-A-1', { ...input, nights: 5 });
+    const again = await newStay('R-A-1', input);
     expect(again.id).toBe(stay.id);
+    expect(await snapshot(models)).toBe(state);
+    const reused = await apply(sg, 'R-A-1', { ...input, nights: 5 });
+    expect(reused.errors?.[0].extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'input.idempotencyKey' });
     expect(await snapshot(models)).toBe(state);
   });
 
@@ -286,8 +291,8 @@ describe('the stay state machine', () => {
     sg.setNow(tomorrow);
     const before = await freeBeds(sg, 'HS-14');
     expect(codeOf(await sg.query(CANCEL, { id: stay.id }, residentViewer('R-S-7')))).toBe('CONFLICT');
-    expect(await markHostelNoShows(models, sg.pubsub, tomorrow)).toBeGreaterThanOrEqual(1);
-    expect(await markHostelNoShows(models, sg.pubsub, tomorrow)).toBe(0);
+    expect(await markHostelNoShows(serviceContext({ models, pubsub: sg.pubsub, clock: () => tomorrow }))).toBeGreaterThanOrEqual(1);
+    expect(await markHostelNoShows(serviceContext({ models, pubsub: sg.pubsub, clock: () => tomorrow }))).toBe(0);
     expect((await models.Stay.findById(stay.id).lean())!.status).toBe('NO_SHOW');
     expect(await freeBeds(sg, 'HS-14')).toBe(before + 1);
     for (const [q, vars] of [[CHECK_IN, { id: stay.id, ok: true }], [CANCEL, { id: stay.id }], [CHECK_OUT, { id: stay.id }]] as const) {
@@ -332,18 +337,23 @@ describe('subscription', () => {
 });
 
 describe('the one-active-stay slot', () => {
+  /** The slot as an application that has not written its stay (yet, or ever) leaves it. */
+  const heldSlot = (residentId: string, extra: { since?: Date; idempotencyKey?: string }) => {
+    const stayId = new Types.ObjectId();
+    return models.ActiveSlot.create({ scope: activeStayScope(residentId), slot: 0, holder: stayId.toHexString(), residentId, stayId, since: NOW, ...extra });
+  };
   it('a slot left by an application that died before writing its stay is taken back after a minute', async () => {
     await addHostel(models, 'HS-T8', 2);
     // A crash between claiming the slot and writing the stay leaves this behind.
-    await models.ActiveSlot.create({ _id: 'R-SL-1', stayId: new Types.ObjectId(), since: new Date(NOW.getTime() - 2 * 60_000) });
+    await heldSlot('R-SL-1', { since: new Date(NOW.getTime() - 2 * 60_000) });
     const stay = await newStay('R-SL-1', applyInput('HS-T8', { nights: 1 }));
     expect(stay.status).toBe('RESERVED');
-    expect((await models.ActiveSlot.findById('R-SL-1').lean())?.stayId.toHexString()).toBe(stay.id);
+    expect((await models.ActiveSlot.findOne({ scope: activeStayScope('R-SL-1') }).lean())?.stayId.toHexString()).toBe(stay.id);
   });
 
   it('a fresh slot of another application still refuses with CONFLICT, and changes nothing', async () => {
     await addHostel(models, 'HS-T9', 2);
-    await models.ActiveSlot.create({ _id: 'R-SL-2', stayId: new Types.ObjectId(), since: NOW, idempotencyKey: 'someone-else' });
+    await heldSlot('R-SL-2', { idempotencyKey: 'someone-else' });
     const before = await snapshot(models);
     const res = await apply(sg, 'R-SL-2', applyInput('HS-T9', { nights: 1, idempotencyKey: 'mine-0001' }));
     expect(codeOf(res)).toBe('CONFLICT');
@@ -353,9 +363,9 @@ describe('the one-active-stay slot', () => {
   it('a retry that finds its own first attempt holding the slot waits for it instead of refusing', async () => {
     await addHostel(models, 'HS-TA', 2);
     const key = 'first-attempt-in-flight';
-    await models.ActiveSlot.create({ _id: 'R-SL-3', stayId: new Types.ObjectId(), since: NOW, idempotencyKey: key });
+    await heldSlot('R-SL-3', { idempotencyKey: key });
     // The first attempt fails after a moment and gives the slot back; the retry then books.
-    setTimeout(() => void models.ActiveSlot.deleteOne({ _id: 'R-SL-3' }).exec(), 400);
+    setTimeout(() => void models.ActiveSlot.deleteOne({ scope: activeStayScope('R-SL-3') }).exec(), 400);
     const stay = await newStay('R-SL-3', applyInput('HS-TA', { nights: 1, idempotencyKey: key }));
     expect(stay.status).toBe('RESERVED');
   });

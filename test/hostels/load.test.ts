@@ -1,6 +1,8 @@
 import { Types } from 'mongoose';
 import type { Models } from '../../subgraphs/hostels/models';
 import { markHostelNoShows } from '../../subgraphs/hostels/services/no-shows';
+import { activeStayScope } from '../../subgraphs/hostels/services/slots';
+import { serviceContext } from '../../shared/subgraph/service';
 import { adminViewer, type RunningSubgraph } from '../support/subgraph';
 import { addHostel, apply, applyInput, codeOf, NOW, startHostels, TODAY } from './helpers';
 import { concurrently, values } from '../support/concurrently';
@@ -87,7 +89,7 @@ describe('concurrency', () => {
     expect(new Set(nights.map((n) => `${n.bedId}/${n.night}`)).size).toBe(12);
     expect(await models.Stay.countDocuments({ hostelId: 'HS-C1' })).toBe(3);
     // The 47 refused residents hold nothing: only the 3 guests have an active slot.
-    const slots = await models.ActiveSlot.find({ _id: { $in: Array.from({ length: 50 }, (_, i) => `R-C-${i}`) } }).lean();
+    const slots = await models.ActiveSlot.find({ scope: { $in: Array.from({ length: 50 }, (_, i) => activeStayScope(`R-C-${i}`)) } }).lean();
     expect(slots.map((s) => s.stayId.toHexString()).sort()).toEqual(ok.map((r) => r.data.applyForHostel.id).sort());
   });
 
@@ -111,7 +113,7 @@ describe('concurrency', () => {
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
     expect(await models.Stay.countDocuments({ residentId: 'R-E-1' })).toBe(1);
     expect(await models.BedNight.countDocuments({ hostelId: 'HS-C4' })).toBe(2);
-    expect(await models.ActiveSlot.countDocuments({ _id: 'R-E-1' })).toBe(1);
+    expect(await models.ActiveSlot.countDocuments({ scope: activeStayScope('R-E-1') })).toBe(1);
   });
 
   it('concurrent no-show sweeps mark each stay once', async () => {
@@ -122,7 +124,7 @@ describe('concurrency', () => {
     }
     const later = new Date(NOW.getTime() + 24 * 3600 * 1000);
     const due = await models.Stay.countDocuments({ status: 'RESERVED', checkInDate: { $lt: '2025-03-11' } });
-    const counts = await Promise.all([1, 2, 3, 4].map(() => markHostelNoShows(models, sg.pubsub, later)));
+    const counts = await Promise.all([1, 2, 3, 4].map(() => markHostelNoShows(serviceContext({ models, pubsub: sg.pubsub, clock: () => later }))));
     expect(await models.Stay.countDocuments({ hostelId: 'HS-C5', status: 'NO_SHOW' })).toBe(6);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(due);
     expect(await models.Transition.countDocuments({ to: 'NO_SHOW' })).toBe(due);

@@ -1,6 +1,7 @@
 import { adminViewer, residentViewer, staffViewer, startSubgraph, type RunningSubgraph } from '../support/subgraph';
 import { createSubgraph } from '../../subgraphs/parking/server';
 import { expireParkingReservations } from '../../subgraphs/parking/services/expiry';
+import { serviceContext } from '../../shared/subgraph/service';
 import { ALL_DAY, CANCEL, FREE, NIGHTS, RESERVE, RESIDENT, WED_20, createModels, errorOf, insertLot, minutes, testPlate } from './helpers';
 import type { Models } from '../../subgraphs/parking/models';
 
@@ -197,10 +198,10 @@ describe('no-shows and the monthly block', () => {
     const frank = residentViewer('R-T-FRANK');
     const r = (await reserve(frank, 'PL-TB-01', testPlate(20), minutes(WED_20, 30))).data.reserveParking;
     expect(await free('PL-TB-01')).toBe(2);
-    expect(await expireParkingReservations(models, sg.pubsub, minutes(WED_20, 59))).toBe(0);
+    expect(await expireParkingReservations(serviceContext({ models, pubsub: sg.pubsub, clock: () => minutes(WED_20, 59) }))).toBe(0);
     const [a, b] = await Promise.all([
-      expireParkingReservations(models, sg.pubsub, minutes(WED_20, 60)),
-      expireParkingReservations(models, sg.pubsub, minutes(WED_20, 60)),
+      expireParkingReservations(serviceContext({ models, pubsub: sg.pubsub, clock: () => minutes(WED_20, 60) })),
+      expireParkingReservations(serviceContext({ models, pubsub: sg.pubsub, clock: () => minutes(WED_20, 60) })),
     ]);
     expect(a + b).toBe(1);
     expect((await models.Reservation.findById(r.id).lean())!.status).toBe('NO_SHOW');
@@ -210,13 +211,13 @@ describe('no-shows and the monthly block', () => {
   it('blocks booking for the rest of the month after 3 no-shows', async () => {
     const gina = residentViewer('R-T-GINA');
     // Earlier tests' bookings that nobody entered expire first, so each run below counts only Gina's.
-    await expireParkingReservations(models, sg.pubsub, local('2025-03-17T19:00:00'));
+    await expireParkingReservations(serviceContext({ models, pubsub: sg.pubsub, clock: () => local('2025-03-17T19:00:00') }));
     for (const day of ['2025-03-17', '2025-03-18', '2025-03-19']) {
       const now = local(`${day}T20:00:00`);
       sg.setNow(now);
       const res = await reserve(gina, 'PL-TB-02', testPlate(21), minutes(now, 10));
       expect(res.data.reserveParking.status).toBe('CONFIRMED');
-      expect(await expireParkingReservations(models, sg.pubsub, minutes(now, 41))).toBe(1);
+      expect(await expireParkingReservations(serviceContext({ models, pubsub: sg.pubsub, clock: () => minutes(now, 41) }))).toBe(1);
     }
     sg.setNow(local('2025-03-20T20:00:00'));
     const status = (await sg.query(RESIDENT, { id: 'R-T-GINA' }, gina)).data._entities[0].parkingBookingStatus;

@@ -20,6 +20,7 @@ export const staySchema = new Schema<HostelStayDoc>(
     // Always set, so the unique index below needs no partial filter (FerretDB 1.24 has none):
     // the client's key when given, otherwise one derived from the stay's own id.
     idempotencyKey: { type: String, required: true },
+    idempotencyFingerprint: String,
     createdAt: { type: Date, required: true },
     checkedInAt: Date,
     checkedOutAt: Date,

@@ -62,6 +62,8 @@ export interface HostelStayDoc {
   hongKongMacaoYouth: boolean;
   /** The client's key, or `stay:<id>` when none was sent (see models/stay.ts). */
   idempotencyKey: string;
+  /** What the key was first used with (the kit's createIdempotent): same key, other input is refused. */
+  idempotencyFingerprint?: string;
   createdAt: Date;
   checkedInAt?: Date | null;
   checkedOutAt?: Date | null;
@@ -75,8 +77,14 @@ export interface HostelStayDoc {
  * pass (a unique insert is the one write FerretDB makes atomic; see README).
  */
 export interface ActiveSlotDoc {
-  /** The resident id. */
-  _id: string;
+  _id: Types.ObjectId;
+  /** `active:<residentId>` (services/slots.ts activeStayScope). */
+  scope: string;
+  /** Always 0: one active stay per resident. */
+  slot: number;
+  /** The stay's id (hex). */
+  holder: string;
+  residentId: string;
   stayId: Types.ObjectId;
   since: Date;
   /** The idempotency key of the application that claimed it, so its own retry can recognise it. */

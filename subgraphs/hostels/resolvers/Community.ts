@@ -1,8 +1,8 @@
 import type { CommunityResolvers } from '../generated/graphql';
-import type { CommunityRef } from '../models/types';
+import { stubReference } from '../../../shared/subgraph/entity';
 
 // Owned by the requests subgraph: here only its key, plus the hostels in it.
 export const Community: CommunityResolvers = {
-  __resolveReference: (ref: CommunityRef): CommunityRef => ({ code: ref.code }),
+  __resolveReference: stubReference('code'),
   hostels: (c, _, ctx) => ctx.loaders.hostelsByCommunity.load(c.code),
 };

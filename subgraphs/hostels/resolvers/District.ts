@@ -1,8 +1,8 @@
 import type { DistrictResolvers } from '../generated/graphql';
-import type { DistrictRef } from '../models/types';
+import { stubReference } from '../../../shared/subgraph/entity';
 
 // Owned by the requests subgraph: here only its key, plus the hostels in it.
 export const District: DistrictResolvers = {
-  __resolveReference: (ref: DistrictRef): DistrictRef => ({ code: ref.code }),
+  __resolveReference: stubReference('code'),
   hostels: (d, _, ctx) => ctx.loaders.hostelsByDistrict.load(d.code),
 };

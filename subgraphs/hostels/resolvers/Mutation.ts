@@ -7,11 +7,7 @@ import type { Context } from '../context';
 import { parseApplyInput } from '../domain/apply-input';
 import type { MutationResolvers } from '../generated/graphql';
 import { addBed, closeBed, closeHostel, createHostel, reopenBed, reopenHostel, updateBed, updateHostel } from '../services/admin';
-import { applyForStay, cancelStay, checkInStay, checkOutStay, type StayDeps } from '../services/stays';
-
-function deps(ctx: Context): StayDeps {
-  return { models: ctx.models, pubsub: ctx.pubsub, now: ctx.clock() };
-}
+import { applyForStay, cancelStay, checkInStay, checkOutStay } from '../services/stays';
 
 function signedIn(ctx: Context): void {
   if (ctx.viewer.role === 'anonymous') throw unauthenticated();
@@ -20,25 +16,27 @@ function signedIn(ctx: Context): void {
 export const Mutation: MutationResolvers = {
   async applyForHostel(_, { input }, ctx) {
     const residentId = await registeredViewer(ctx, { realName: true });
-    const d = deps(ctx);
-    return applyForStay(d, residentId, parseApplyInput(input as Record<string, unknown>, localDateString(d.now)));
+    const application = parseApplyInput(input as Record<string, unknown>, localDateString(ctx.clock()));
+    return applyForStay(ctx, { ...application, residentId });
   },
 
   cancelHostelStay(_, args, ctx) {
     signedIn(ctx);
-    return cancelStay(deps(ctx), ctx.viewer, validate.objectId('id', args.id));
+    return cancelStay(ctx, { id: validate.objectId('id', args.id) });
   },
 
   checkInHostelStay(_, args, ctx) {
     signedIn(ctx);
-    return checkInStay(deps(ctx), ctx.viewer, validate.objectId('id', args.id), args.idVerified, (residentId) =>
-      requireRegistered(ctx, residentId, { field: 'id', realName: true }),
-    );
+    return checkInStay(ctx, {
+      id: validate.objectId('id', args.id),
+      idVerified: args.idVerified,
+      confirmResident: (residentId) => requireRegistered(ctx, residentId, { field: 'id', realName: true }),
+    });
   },
 
   checkOutHostelStay(_, args, ctx) {
     signedIn(ctx);
-    return checkOutStay(deps(ctx), ctx.viewer, validate.objectId('id', args.id));
+    return checkOutStay(ctx, { id: validate.objectId('id', args.id) });
   },
 
   createHostel: (_, { input }, ctx) => createHostel(ctx, input as Record<string, unknown>),

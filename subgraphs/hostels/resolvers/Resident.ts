@@ -4,7 +4,8 @@ import type { Context } from '../context';
 import { assessEligibility } from '../domain/eligibility';
 import { ACTIVE_STATUSES, countedNights } from '../domain/stay';
 import type { ResidentResolvers } from '../generated/graphql';
-import type { HostelStayDoc, ResidentRef } from '../models/types';
+import type { HostelStayDoc } from '../models/types';
+import { stubReference } from '../../../shared/subgraph/entity';
 
 /**
  * What the viewer may read of a resident's hostel records: everything (the resident, an admin),
@@ -26,7 +27,7 @@ function nightsCounted(stays: HostelStayDoc[]): number {
 }
 
 export const Resident: ResidentResolvers = {
-  __resolveReference: (ref: ResidentRef): ResidentRef => ({ id: ref.id }),
+  __resolveReference: stubReference('id'),
 
   async hostelStays(r, _, ctx) {
     const scope = await readableScope(r.id, ctx);

@@ -1,9 +1,8 @@
-import type { PubSub } from '../../../shared/platform/pubsub';
 import { localDateString } from '../../../shared/subgraph/time';
 import { publishAvailability } from '../events';
-import type { Models } from '../models';
 import { releaseNights } from './beds';
 import { releaseActiveSlot } from './slots';
+import type { HostelsService } from './stays';
 import { takeStep } from './transitions';
 
 /**
@@ -12,7 +11,9 @@ import { takeStep } from './transitions';
  * its RESERVED → NO_SHOW step, so replicas sweeping at once (or a desk checking the guest in at
  * that moment) never process a stay twice. Returns how many stays this call marked.
  */
-export async function markHostelNoShows(models: Models, pubsub: PubSub, now: Date): Promise<number> {
+export async function markHostelNoShows(ctx: HostelsService): Promise<number> {
+  const { models, pubsub } = ctx;
+  const now = ctx.clock();
   const today = localDateString(now);
   const due = await models.Stay.find({ status: 'RESERVED', checkInDate: { $lt: today } }).lean();
   const hostels = new Set<string>();

@@ -2,11 +2,26 @@ import type { Types } from 'mongoose';
 import { localDateString } from '../../../shared/subgraph/time';
 import { countedNights } from '../domain/stay';
 import type { Models } from '../models';
-import { claimOnce } from '../../../shared/subgraph';
+import { releaseSlot, takeSlot } from '../../../shared/subgraph';
 
-/** Claims the resident's single active slot for `stayId`; false when another stay holds it. */
+/** A resident holds at most this many reserved or current stays. */
+export const ACTIVE_STAYS_PER_RESIDENT = 1;
+
+/** The resident's active-stay limit as a kit slot scope. */
+export const activeStayScope = (residentId: string) => `active:${residentId}`;
+
+/**
+ * Takes the resident's active-stay slot for `stayId` (the kit's takeSlot: a unique insert, so it
+ * holds across replicas however many applications race); false when another stay holds it.
+ */
 export async function claimActiveSlot(models: Models, residentId: string, stayId: Types.ObjectId, now: Date, idempotencyKey?: string): Promise<boolean> {
-  return claimOnce(models.ActiveSlot, { _id: residentId, stayId, since: now, ...(idempotencyKey ? { idempotencyKey } : {}) });
+  const slot = await takeSlot(models.ActiveSlot, {
+    scope: activeStayScope(residentId),
+    capacity: ACTIVE_STAYS_PER_RESIDENT,
+    holder: stayId.toHexString(),
+    extra: { residentId, stayId, since: now, ...(idempotencyKey ? { idempotencyKey } : {}) },
+  });
+  return slot !== null;
 }
 
 /**
@@ -17,16 +32,16 @@ export async function claimActiveSlot(models: Models, residentId: string, stayId
 export const ORPHANED_SLOT_MS = 60_000;
 
 /** Frees a slot whose stay was never written and that is older than ORPHANED_SLOT_MS. */
-export async function releaseIfOrphaned(models: Models, slot: { _id: string; stayId: Types.ObjectId; since: Date }, now: Date): Promise<boolean> {
+export async function releaseIfOrphaned(models: Models, slot: { scope: string; holder: string; stayId: Types.ObjectId; since: Date }, now: Date): Promise<boolean> {
   if (now.getTime() - slot.since.getTime() < ORPHANED_SLOT_MS) return false;
   if (await models.Stay.exists({ _id: slot.stayId })) return false;
-  const { deletedCount } = await models.ActiveSlot.deleteOne({ _id: slot._id, stayId: slot.stayId });
+  const { deletedCount } = await models.ActiveSlot.deleteOne({ scope: slot.scope, holder: slot.holder });
   return deletedCount === 1;
 }
 
 /** Frees the slot, only if `stayId` holds it (a repeat or a stale caller frees nothing). */
 export async function releaseActiveSlot(models: Models, residentId: string, stayId: Types.ObjectId): Promise<void> {
-  await models.ActiveSlot.deleteOne({ _id: residentId, stayId });
+  await releaseSlot(models.ActiveSlot, { scope: activeStayScope(residentId), holder: stayId.toHexString() });
 }
 
 /**

@@ -1,8 +1,6 @@
 import { requireArea } from '../../../shared/subgraph/access';
 import { Types } from 'mongoose';
-import type { Viewer } from '../../../shared/platform/auth';
 import { badInput, conflict, notFound } from '../../../shared/platform/errors';
-import type { PubSub } from '../../../shared/platform/pubsub';
 import { localDateString } from '../../../shared/subgraph/time';
 import { assertCanAccessStay, assertDeskStaff } from '../domain/access';
 import type { ApplyInput } from '../domain/apply-input';
@@ -13,39 +11,53 @@ import { checkOutDateOf, transition } from '../domain/stay';
 import { publishAvailability, touchesTonight } from '../events';
 import type { Models } from '../models';
 import type { HostelDoc, HostelStayDoc } from '../models/types';
-import { isDuplicateKey } from '../../../shared/subgraph';
+import { createIdempotent, keyStoredMeanwhile, type ServiceContext } from '../../../shared/subgraph';
 import { allocateBed, releaseNights } from './beds';
-import { claimActiveSlot, releaseIfOrphaned, nightsCountedFor, releaseActiveSlot } from './slots';
+import { activeStayScope, claimActiveSlot, releaseIfOrphaned, nightsCountedFor, releaseActiveSlot } from './slots';
 import { takeStep } from './transitions';
 
-export interface StayDeps {
-  models: Models;
-  pubsub: PubSub;
-  now: Date;
+/** What every hostels service gets: the kit's one service context, with this subgraph's models. */
+export type HostelsService = ServiceContext<Models>;
+
+/** An application that passed `parseApplyInput`, for the signed-in (registered, verified) resident. */
+export interface StayApplication extends ApplyInput {
+  residentId: string;
 }
 
 /**
- * Books a bed for a resident whose input already passed `parseApplyInput`. Without transactions
- * the order matters: the resident's single active slot is claimed first (so the allowance read
- * next cannot change under us), then a bed, then the stay is written; each failure gives back what
- * the earlier steps took, so a refused application leaves nothing behind.
+ * Books a bed for a resident. A retry with the same idempotency key returns the first stay, the
+ * same key with other input is IDEMPOTENCY_KEY_REUSED (the kit's createIdempotent). Without
+ * transactions the order matters: the resident's single active slot is claimed first (so the
+ * allowance read next cannot change under us), then a bed, then the stay is written; each failure
+ * gives back what the earlier steps took, so a refused application leaves nothing behind.
  */
-export async function applyForStay({ models, pubsub, now }: StayDeps, residentId: string, input: ApplyInput): Promise<HostelStayDoc> {
-  const byKey = () =>
-    input.idempotencyKey ? models.Stay.findOne({ residentId, idempotencyKey: input.idempotencyKey }).lean() : null;
-  const repeated = await byKey();
-  if (repeated) return repeated;
+export async function applyForStay(ctx: HostelsService, input: StayApplication): Promise<HostelStayDoc> {
+  const { residentId, idempotencyKey, ...asked } = input;
+  return createIdempotent<HostelStayDoc>({
+    key: idempotencyKey,
+    input: asked,
+    field: 'input.idempotencyKey',
+    find: (key) => ctx.models.Stay.findOne({ residentId, idempotencyKey: key }).lean<HostelStayDoc>(),
+    create: (fingerprint) => createStay(ctx, input, fingerprint),
+  });
+}
+
+async function createStay(ctx: HostelsService, input: StayApplication, fingerprint: string | null): Promise<HostelStayDoc> {
+  const { models, pubsub } = ctx;
+  const now = ctx.clock();
+  const { residentId, idempotencyKey } = input;
+  const byKey = () => (idempotencyKey ? models.Stay.exists({ residentId, idempotencyKey }) : null);
 
   const hostel = await models.Hostel.findById(input.hostelId).lean();
   if (!hostel) throw notFound('Hostel', input.hostelId);
   if (hostel.closedAt) throw conflict(`${hostel.name} is closed and takes no applications`, { field: 'input.hostelId', hostelId: hostel._id });
 
   const stayId = new Types.ObjectId();
-  for (let attempt = 1; !(await claimActiveSlot(models, residentId, stayId, now, input.idempotencyKey)); attempt += 1) {
-    const first = await byKey();
-    if (first) return first;
-    const settled = await awaitSlotHolder(models, residentId, input.idempotencyKey, byKey, now);
-    if (settled.kind === 'landed') return settled.stay;
+  for (let attempt = 1; !(await claimActiveSlot(models, residentId, stayId, now, idempotencyKey)); attempt += 1) {
+    // The slot may be this very application's first attempt (a retry that overtook it).
+    if (await byKey()) throw keyStoredMeanwhile();
+    const settled = await awaitSlotHolder(models, residentId, idempotencyKey, byKey, now);
+    if (settled.kind === 'landed') throw keyStoredMeanwhile();
     if (settled.kind === 'held' || attempt >= 3) {
       throw conflict('You already have a reserved or current stay: one stay at a time', settled.kind === 'held' ? { stayId: settled.stayId } : {});
     }
@@ -74,15 +86,17 @@ export async function applyForStay({ models, pubsub, now }: StayDeps, residentId
       graduationDate: input.graduationDate,
       school: input.school,
       hongKongMacaoYouth: input.hongKongMacaoYouth,
-      idempotencyKey: input.idempotencyKey ?? `stay:${stayId.toHexString()}`,
+      // The unique (residentId, idempotencyKey) index cannot be partial on FerretDB, so a stay
+      // without a client key stores one of its own that no client can send.
+      idempotencyKey: idempotencyKey ?? `stay:${stayId.toHexString()}`,
+      ...(fingerprint ? { idempotencyFingerprint: fingerprint } : {}),
       createdAt: now,
     });
     stay = created.toObject() as HostelStayDoc;
   } catch (err) {
     await releaseNights(models, stayId);
     await releaseActiveSlot(models, residentId, stayId);
-    const first = isDuplicateKey(err) ? await byKey() : null;
-    if (first) return first;
+    // A duplicate on the key is createIdempotent's to answer (the first stay, or KEY_REUSED).
     throw err;
   }
   if (touchesTonight(stay, now)) await publishAvailability(models, pubsub, hostel._id, now);
@@ -92,7 +106,7 @@ export async function applyForStay({ models, pubsub, now }: StayDeps, residentId
 /** How long a retry waits for its own first attempt (same idempotency key) to land or let go. */
 const OWN_ATTEMPT_WAIT_MS = 15_000;
 
-type SlotOutcome = { kind: 'landed'; stay: HostelStayDoc } | { kind: 'held'; stayId?: string } | { kind: 'free' };
+type SlotOutcome = { kind: 'landed' } | { kind: 'held'; stayId?: string } | { kind: 'free' };
 
 /**
  * The slot is taken. By another stay of the resident's: `held`. By this very application's first
@@ -104,19 +118,18 @@ async function awaitSlotHolder(
   models: Models,
   residentId: string,
   idempotencyKey: string | undefined,
-  byKey: () => Promise<HostelStayDoc | null> | null,
+  byKey: () => Promise<unknown> | null,
   now: Date,
 ): Promise<SlotOutcome> {
   const deadline = Date.now() + OWN_ATTEMPT_WAIT_MS;
   for (;;) {
-    const slot = await models.ActiveSlot.findById(residentId).lean();
+    const slot = await models.ActiveSlot.findOne({ scope: activeStayScope(residentId) }).lean();
     if (!slot) return { kind: 'free' };
     if (await releaseIfOrphaned(models, slot, now)) return { kind: 'free' };
     const own = idempotencyKey !== undefined && slot.idempotencyKey === idempotencyKey;
     if (!own || Date.now() > deadline) return { kind: 'held', stayId: slot.stayId.toHexString() };
     await new Promise((r) => setTimeout(r, 100));
-    const landed = await byKey();
-    if (landed) return { kind: 'landed', stay: landed };
+    if (await byKey()) return { kind: 'landed' };
   }
 }
 
@@ -129,55 +142,63 @@ async function loadStay(models: Models, id: Types.ObjectId): Promise<{ stay: Hos
 }
 
 /** Gives back what an ended stay held from `fromNight` on: its beds and the resident's slot. */
-async function endStay({ models, pubsub, now }: StayDeps, stay: HostelStayDoc, fromNight?: string): Promise<void> {
-  await releaseNights(models, stay._id, fromNight);
-  await releaseActiveSlot(models, stay.residentId, stay._id);
-  if (touchesTonight(stay, now)) await publishAvailability(models, pubsub, stay.hostelId, now);
+async function endStay(ctx: HostelsService, stay: HostelStayDoc, now: Date, fromNight?: string): Promise<void> {
+  await releaseNights(ctx.models, stay._id, fromNight);
+  await releaseActiveSlot(ctx.models, stay.residentId, stay._id);
+  if (touchesTonight(stay, now)) await publishAvailability(ctx.models, ctx.pubsub, stay.hostelId, now);
 }
 
 /** The resident (or the operator's staff, or an admin) cancels before the end of the check-in day. */
-export async function cancelStay(deps: StayDeps, viewer: Viewer, id: Types.ObjectId): Promise<HostelStayDoc> {
-  const { stay, hostel } = await loadStay(deps.models, id);
+export async function cancelStay(ctx: HostelsService, input: { id: Types.ObjectId }): Promise<HostelStayDoc> {
+  const { viewer } = ctx;
+  const now = ctx.clock();
+  const { stay, hostel } = await loadStay(ctx.models, input.id);
   assertCanAccessStay(viewer, stay, hostel.operatorId);
   transition(stay.status, 'cancel');
-  if (localDateString(deps.now) > stay.checkInDate) {
+  if (localDateString(now) > stay.checkInDate) {
     throw conflict(`The check-in day ${stay.checkInDate} is over: the stay is a no-show, not a cancellation`);
   }
-  const updated = await takeStep(deps.models, stay, 'cancel', viewer.subject ?? viewer.role, deps.now, { cancelledAt: deps.now });
-  await endStay(deps, stay);
+  const updated = await takeStep(ctx.models, stay, 'cancel', viewer.subject ?? viewer.role, now, { cancelledAt: now });
+  await endStay(ctx, stay, now);
   return updated!;
 }
 
+export interface CheckInInput {
+  id: Types.ObjectId;
+  /** The desk's real-name check of the guest's ID card; must be true. */
+  idVerified: boolean;
+  /** Asks the registry again whether the stay's resident is registered and verified. */
+  confirmResident?: (residentId: string) => Promise<void>;
+}
+
 /** The operator's desk checks the guest in on the check-in day, after the real-name check. */
-export async function checkInStay(
-  deps: StayDeps,
-  viewer: Viewer,
-  id: Types.ObjectId,
-  idVerified: boolean,
-  confirmResident?: (residentId: string) => Promise<void>,
-): Promise<HostelStayDoc> {
-  const { stay, hostel } = await loadStay(deps.models, id);
+export async function checkInStay(ctx: HostelsService, input: CheckInInput): Promise<HostelStayDoc> {
+  const { viewer } = ctx;
+  const now = ctx.clock();
+  const { stay, hostel } = await loadStay(ctx.models, input.id);
   assertDeskStaff(viewer, hostel.operatorId);
   if (viewer.role === 'staff') requireArea(viewer, hostel, 'id');
-  if (idVerified !== true) throw badInput('idVerified', 'the real-name identity check at the desk must pass before check-in');
+  if (input.idVerified !== true) throw badInput('idVerified', 'the real-name identity check at the desk must pass before check-in');
   // Asked again at the desk: a stay held before the registry rules, or a registration withdrawn since.
-  await confirmResident?.(stay.residentId);
+  await input.confirmResident?.(stay.residentId);
   transition(stay.status, 'checkIn');
-  const today = localDateString(deps.now);
+  const today = localDateString(now);
   if (today !== stay.checkInDate) {
     throw conflict(`Check-in is on ${stay.checkInDate} only (today is ${today})`, { checkInDate: stay.checkInDate });
   }
-  return (await takeStep(deps.models, stay, 'checkIn', viewer.subject ?? viewer.role, deps.now, { checkedInAt: deps.now }))!;
+  return (await takeStep(ctx.models, stay, 'checkIn', viewer.subject ?? viewer.role, now, { checkedInAt: now }))!;
 }
 
 /**
  * The guest leaves. Nights from today on go back to the pool; the allowance then counts only the
  * nights actually stayed (domain/stay.ts countedNights).
  */
-export async function checkOutStay(deps: StayDeps, viewer: Viewer, id: Types.ObjectId): Promise<HostelStayDoc> {
-  const { stay, hostel } = await loadStay(deps.models, id);
+export async function checkOutStay(ctx: HostelsService, input: { id: Types.ObjectId }): Promise<HostelStayDoc> {
+  const { viewer } = ctx;
+  const now = ctx.clock();
+  const { stay, hostel } = await loadStay(ctx.models, input.id);
   assertCanAccessStay(viewer, stay, hostel.operatorId);
-  const updated = await takeStep(deps.models, stay, 'checkOut', viewer.subject ?? viewer.role, deps.now, { checkedOutAt: deps.now });
-  await endStay(deps, stay, localDateString(deps.now));
+  const updated = await takeStep(ctx.models, stay, 'checkOut', viewer.subject ?? viewer.role, now, { checkedOutAt: now });
+  await endStay(ctx, stay, now, localDateString(now));
   return updated!;
 }

@@ -101,9 +101,10 @@ export function bookingStatus(history: readonly BookingHistoryItem[], now: Date)
 }
 
 /**
- * The unique slot key a new booking claims: `<resident>|<local date>|<n>` with n from 1 to the daily
- * limit. The unique index on it keeps the daily limit under concurrent taps.
+ * The daily limit's scope in `parking_limit_slots` (kit `takeSlot`): one slot per booking the
+ * resident makes on the Shenzhen day of `now`, cancelled ones included (a slot is never given
+ * back), so the unique `(scope, slot)` index keeps the limit under concurrent taps.
  */
-export function daySlotKey(residentId: string, now: Date, n: number): string {
-  return `${residentId}|${localDateString(now)}|${n}`;
+export function dailyBookingScope(residentId: string, now: Date): string {
+  return `bookings:${residentId}:${localDateString(now)}`;
 }

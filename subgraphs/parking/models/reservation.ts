@@ -29,14 +29,13 @@ export interface ReservationRecord {
    * Unique-guard fields. FerretDB has no partial indexes, so each guard is a single field that is
    * present only while the rule applies (a sparse unique index skips documents without it):
    * - `activePlate`: the plate while CONFIRMED or CHECKED_IN — one active booking per plate;
-   * - `idempotencyScope`: `<residentId>|<key>` — a retried booking returns the first one;
-   * - `daySlot`: `<residentId>|<YYYY-MM-DD>|<n>` — at most n bookings a day even under races.
+   * - `idempotencyScope`: `<residentId>|<key>` — a retried booking returns the first one.
+   * The daily limit is the kit's takeSlot in `parking_limit_slots` (domain dailyBookingScope).
    */
   activePlate?: string;
   idempotencyScope?: string;
   /** The kit's fingerprint of the input the key was first used with (createIdempotent). */
   idempotencyFingerprint?: string;
-  daySlot?: string;
   /** Set from the service's clock (not mongoose timestamps), so tests that fix time see it. */
   createdAt: Date;
   updatedAt: Date;
@@ -64,7 +63,6 @@ const reservationSchema = new Schema<ReservationRecord>(
     activePlate: { type: String },
     idempotencyScope: { type: String },
     idempotencyFingerprint: { type: String },
-    daySlot: { type: String },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
@@ -72,7 +70,6 @@ const reservationSchema = new Schema<ReservationRecord>(
 );
 reservationSchema.index({ activePlate: 1 }, { unique: true, sparse: true });
 reservationSchema.index({ idempotencyScope: 1 }, { unique: true, sparse: true });
-reservationSchema.index({ daySlot: 1 }, { unique: true, sparse: true });
 reservationSchema.index({ residentId: 1, createdAt: -1 });
 reservationSchema.index({ status: 1, entryWindowEnd: 1 });
 reservationSchema.index({ lotId: 1, plate: 1, status: 1 });

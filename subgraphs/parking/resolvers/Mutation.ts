@@ -7,11 +7,11 @@ import { cancelReservation, reserveParking } from '../services/reservations';
 import { registerVehicle } from '../services/vehicles';
 
 export const Mutation: MutationResolvers = {
-  reserveParking: async (_, args, ctx) => reserveParking(ctx, await registeredViewer(ctx), args, ctx.clock()),
-  cancelParkingReservation: (_, { id }, ctx) => cancelReservation(ctx, ctx.viewer, id, ctx.clock()),
-  registerParkingVehicle: async (_, { plate }, ctx) => registerVehicle(ctx.models, await registeredViewer(ctx), plate, ctx.clock()),
-  recordParkingEntry: (_, args, ctx) => recordEntry(ctx, ctx.viewer, args, ctx.clock()),
-  recordParkingExit: (_, args, ctx) => recordExit(ctx, ctx.viewer, args, ctx.clock()),
-  createParkingLot: (_, { input }, ctx) => createLot(ctx, ctx.viewer, input, ctx.clock()),
-  setParkingSharingWindows: (_, { lotId, windows }, ctx) => setSharingWindows(ctx, ctx.viewer, lotId, windows, ctx.clock()),
+  reserveParking: async (_, args, ctx) => reserveParking(ctx, { ...args, residentId: await registeredViewer(ctx) }),
+  cancelParkingReservation: (_, { id }, ctx) => cancelReservation(ctx, { id }),
+  registerParkingVehicle: async (_, { plate }, ctx) => registerVehicle(ctx, { residentId: await registeredViewer(ctx), plate }),
+  recordParkingEntry: (_, args, ctx) => recordEntry(ctx, args),
+  recordParkingExit: (_, args, ctx) => recordExit(ctx, args),
+  createParkingLot: (_, { input }, ctx) => createLot(ctx, input),
+  setParkingSharingWindows: (_, { lotId, windows }, ctx) => setSharingWindows(ctx, { lotId, windows }),
 };

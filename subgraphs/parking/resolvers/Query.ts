@@ -23,6 +23,6 @@ export const Query: QueryResolvers = {
     requireCanSeeReservation(ctx.viewer, reservation);
     return reservation;
   },
-  ownedParkingLots: (_, __, ctx) => ownedLots(ctx, ctx.viewer),
-  parkingAuditLog: (_, args, ctx) => lotAuditLog(ctx, ctx.viewer, args),
+  ownedParkingLots: (_, __, ctx) => ownedLots(ctx),
+  parkingAuditLog: (_, args, ctx) => lotAuditLog(ctx, args),
 };

@@ -1,13 +1,11 @@
 import { bookingStatus } from '../domain/booking-rules';
 import { isUpcoming } from '../domain/reservation-status';
 import type { ResidentResolvers } from '../generated/graphql';
-import type { ReferenceResolver, ResidentRef } from '../refs';
+import { stubReference } from '../../../shared/subgraph/entity';
 import { requireSelfOrAdmin } from '../services/access';
 
-const resolveResident: ReferenceResolver<ResidentRef, ResidentRef> = (ref) => ({ id: ref.id });
-
 export const Resident: ResidentResolvers = {
-  __resolveReference: resolveResident,
+  __resolveReference: stubReference('id'),
   parkingReservations: async (resident, { upcoming }, ctx) => {
     requireSelfOrAdmin(ctx.viewer, resident.id);
     const all = await ctx.loaders.reservationsByResident.load(resident.id);

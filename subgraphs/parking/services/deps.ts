@@ -1,8 +1,9 @@
-import type { PubSub } from '../../../shared/platform/pubsub';
+import type { ServiceContext } from '../../../shared/subgraph/service';
+import type { References } from '../../../shared/subgraph/references';
 import type { Models } from '../models';
 
-/** What the services write through: the models and the pub/sub their events go to. */
-export interface ServiceDeps {
-  models: Models;
-  pubsub: PubSub;
-}
+/** What every parking service gets: the kit's one service context, with this subgraph's models. */
+export type ParkingService = ServiceContext<Models>;
+
+/** A service that also asks other subgraphs whether what it stores references exists. */
+export type ReferencingParkingService = ParkingService & { references: References };

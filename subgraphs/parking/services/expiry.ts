@@ -1,5 +1,5 @@
 import { idFilter } from '../../../shared/subgraph/loaders';
-import type { PubSub } from '../../../shared/platform/pubsub';
+import type { ParkingService } from './deps';
 import { publishAvailability } from '../events';
 import type { LotRecord, Models, ReservationRecord } from '../models';
 import { giveSpaceBack } from './capacity';
@@ -25,7 +25,9 @@ export async function claimNoShow(models: Models, booking: Pick<ReservationRecor
  * directly); safe to run on several replicas at once.
  * @returns the number of bookings this run turned into no-shows.
  */
-export async function expireParkingReservations(models: Models, pubsub: PubSub, now: Date): Promise<number> {
+export async function expireParkingReservations(ctx: ParkingService): Promise<number> {
+  const { models, pubsub } = ctx;
+  const now = ctx.clock();
   const due = await models.Reservation.find({ status: 'CONFIRMED', entryWindowEnd: { $lte: now } }, { _id: 1, spaceId: 1, lotId: 1 })
     .sort({ entryWindowEnd: 1 })
     .limit(BATCH)

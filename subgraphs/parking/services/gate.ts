@@ -10,7 +10,7 @@ import { requireGateOperator } from './access';
 import { giveSpaceBack, takeSpace } from './capacity';
 import { claimTransition } from './transitions';
 import { isDuplicateKey } from '../../../shared/subgraph';
-import type { ServiceDeps } from './deps';
+import type { ParkingService } from './deps';
 import { claimNoShow } from './expiry';
 
 export interface GateInput {
@@ -18,7 +18,7 @@ export interface GateInput {
   plate: unknown;
 }
 
-async function gateLot(deps: ServiceDeps, viewer: Viewer, input: GateInput): Promise<{ lot: LotRecord; plate: string }> {
+async function gateLot(deps: ParkingService, viewer: Viewer, input: GateInput): Promise<{ lot: LotRecord; plate: string }> {
   const lotId = validate.code('lotId', input.lotId);
   const plate = validate.plate('plate', input.plate);
   const lot = await deps.models.Lot.findById(lotId).lean<LotRecord>();
@@ -34,9 +34,10 @@ async function gateLot(deps: ServiceDeps, viewer: Viewer, input: GateInput): Pro
  * ended is a no-show first (the car may still come in as a walk-in); one whose window has not
  * opened yet is refused, so a car never holds two spaces.
  */
-export async function recordEntry(deps: ServiceDeps, viewer: Viewer, input: GateInput, now: Date): Promise<ReservationRecord> {
-  const { models, pubsub } = deps;
-  const { lot, plate } = await gateLot(deps, viewer, input);
+export async function recordEntry(ctx: ParkingService, input: GateInput): Promise<ReservationRecord> {
+  const { models, pubsub, viewer } = ctx;
+  const now = ctx.clock();
+  const { lot, plate } = await gateLot(ctx, viewer, input);
   const booking = await models.Reservation.findOne({ lotId: lot._id, plate, status: { $in: ['CONFIRMED', 'CHECKED_IN'] } }).lean<ReservationRecord>();
   if (booking) {
     requireTransition(booking.status, 'enter');
@@ -86,9 +87,10 @@ export async function recordEntry(deps: ServiceDeps, viewer: Viewer, input: Gate
 }
 
 /** The gate camera saw `plate` drive out: the stay completes, is priced, and its space is free. */
-export async function recordExit(deps: ServiceDeps, viewer: Viewer, input: GateInput, now: Date): Promise<ReservationRecord> {
-  const { models, pubsub } = deps;
-  const { lot, plate } = await gateLot(deps, viewer, input);
+export async function recordExit(ctx: ParkingService, input: GateInput): Promise<ReservationRecord> {
+  const { models, pubsub, viewer } = ctx;
+  const now = ctx.clock();
+  const { lot, plate } = await gateLot(ctx, viewer, input);
   const stay = await models.Reservation.findOne({ lotId: lot._id, plate, status: { $in: ['CONFIRMED', 'CHECKED_IN'] } }).lean<ReservationRecord>();
   if (!stay) throw conflict(`No car with plate ${plate} is parked in ${lot.name}`);
   requireTransition(stay.status, 'exit');

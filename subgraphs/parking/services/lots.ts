@@ -1,4 +1,4 @@
-import { requireRole, type Viewer } from '../../../shared/platform/auth';
+import { requireRole } from '../../../shared/platform/auth';
 import { badInput, conflict, notFound, unauthenticated } from '../../../shared/platform/errors';
 import { recordAudit } from '../../../shared/subgraph/audit';
 import { requireLotManager } from './access';
@@ -7,8 +7,8 @@ import { HOLDING_STATUSES } from '../domain/reservation-status';
 import { parseWindows, type WindowInput } from '../domain/windows';
 import { publishAvailability } from '../events';
 import { OWNER_TYPES, type LotRecord, type OwnerType } from '../models/lot';
-import { isDuplicateKey, requireCommunity, requireDepartment, type References } from '../../../shared/subgraph';
-import type { ServiceDeps } from './deps';
+import { isDuplicateKey, requireCommunity, requireDepartment } from '../../../shared/subgraph';
+import type { ParkingService, ReferencingParkingService } from './deps';
 
 /** Shenzhen's extent, with a margin: a lot outside it is a typo. */
 const SHENZHEN_BOUNDS = { minLat: 22.3, maxLat: 22.95, minLng: 113.7, maxLng: 114.7 };
@@ -30,7 +30,8 @@ export interface LotInput {
 }
 
 /** Admin: puts a lot online. Ids follow the graph's convention PL-<AREA>-NN. */
-export async function createLot(deps: ServiceDeps & { references: References }, viewer: Viewer, input: LotInput, now = new Date()): Promise<LotRecord> {
+export async function createLot(deps: ReferencingParkingService, input: LotInput): Promise<LotRecord> {
+  const { viewer } = deps;
   requireRole(viewer, 'admin');
   const id = typeof input.id === 'string' && /^PL-[A-Z0-9]{1,10}-\d{2,4}$/.test(input.id) ? input.id : null;
   if (!id) throw badInput('input.id', 'must look like PL-DX-36');
@@ -72,7 +73,7 @@ export async function createLot(deps: ServiceDeps & { references: References }, 
       windows,
     });
     const record = created.toObject() as LotRecord;
-    await recordAudit(deps.models.Audit, viewer, now, { action: 'CREATE_LOT', entityType: 'ParkingLot', entityId: id, after: record });
+    await recordAudit(deps.models.Audit, viewer, deps.clock(), { action: 'CREATE_LOT', entityType: 'ParkingLot', entityId: id, after: record });
     return record;
   } catch (err) {
     if (isDuplicateKey(err)) throw conflict(`Parking lot ${id} already exists`);
@@ -85,8 +86,9 @@ export async function createLot(deps: ServiceDeps & { references: References }, 
  * or resized while bookings or cars hold its spaces is refused (CONFLICT), so no holder loses the
  * space it was promised. Spaces of changed windows start over.
  */
-export async function setSharingWindows(deps: ServiceDeps, viewer: Viewer, lotIdInput: unknown, inputs: WindowInput[], now = new Date()): Promise<LotRecord> {
-  const { models, pubsub } = deps;
+export async function setSharingWindows(ctx: ParkingService, input: { lotId: unknown; windows: WindowInput[] }): Promise<LotRecord> {
+  const { models, pubsub, viewer } = ctx;
+  const { lotId: lotIdInput, windows: inputs } = input;
   if (viewer.role === 'anonymous') throw unauthenticated();
   const lotId = validate.code('lotId', lotIdInput);
   requireLotManager(viewer, lotId);
@@ -102,7 +104,7 @@ export async function setSharingWindows(deps: ServiceDeps, viewer: Viewer, lotId
   }
   const updated = await models.Lot.findOneAndUpdate({ _id: lotId }, { $set: { windows } }, { returnDocument: 'after' }).lean<LotRecord>();
   if (!updated) throw notFound('ParkingLot', lotId);
-  await recordAudit(models.Audit, viewer, now, { action: 'SET_WINDOWS', entityType: 'ParkingLot', entityId: lotId, before: { windows: lot.windows }, after: { windows } });
+  await recordAudit(models.Audit, viewer, ctx.clock(), { action: 'SET_WINDOWS', entityType: 'ParkingLot', entityId: lotId, before: { windows: lot.windows }, after: { windows } });
   await publishAvailability(pubsub, updated);
   return updated;
 }

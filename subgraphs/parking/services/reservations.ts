@@ -1,17 +1,20 @@
-import { isAdmin, type Viewer } from '../../../shared/platform/auth';
+import { isAdmin } from '../../../shared/platform/auth';
 import { conflict, forbidden, notFound, unauthenticated } from '../../../shared/platform/errors';
 import * as validate from '../../../shared/subgraph/validate';
-import { BOOKING_RULES, bookingStatus, checkArrival, daySlotKey, entryWindow, isLateCancellation } from '../domain/booking-rules';
+import { Types } from 'mongoose';
+import { BOOKING_RULES, bookingStatus, checkArrival, dailyBookingScope, entryWindow, isLateCancellation } from '../domain/booking-rules';
 import { requireTransition } from '../domain/reservation-status';
 import { publishAvailability } from '../events';
 import type { LotRecord, ReservationRecord } from '../models';
 import { giveSpaceBack, takeSpace } from './capacity';
 import { claimTransition } from './transitions';
-import { createIdempotent, isDuplicateKey, keyStoredMeanwhile } from '../../../shared/subgraph';
-import type { ServiceDeps } from './deps';
+import { createIdempotent, isDuplicateKey, keyStoredMeanwhile, releaseSlot, takeSlot } from '../../../shared/subgraph';
+import type { ParkingService } from './deps';
 import { findBookingHistory } from './history';
 
 export interface ReserveInput {
+  /** The signed-in resident, once the registry knows them. */
+  residentId: string;
   lotId: unknown;
   plate: unknown;
   arriveAt: unknown;
@@ -22,8 +25,10 @@ export interface ReserveInput {
  * Books a space for a resident. Order matters: every input and rule is checked before the space
  * is taken, and once taken it is given back if the booking cannot be written.
  */
-export async function reserveParking(deps: ServiceDeps, residentId: string, input: ReserveInput, now: Date): Promise<ReservationRecord> {
-  const { models } = deps;
+export async function reserveParking(ctx: ParkingService, input: ReserveInput): Promise<ReservationRecord> {
+  const { models } = ctx;
+  const { residentId } = input;
+  const now = ctx.clock();
   const lotId = validate.code('lotId', input.lotId);
   const plate = validate.plate('plate', input.plate);
   const arriveAt = validate.dateTime('arriveAt', input.arriveAt);
@@ -35,7 +40,7 @@ export async function reserveParking(deps: ServiceDeps, residentId: string, inpu
     key,
     input: { lotId, plate, arriveAt },
     find: firstAttempt,
-    create: (fingerprint) => book(deps, { residentId, lotId, plate, arriveAt, key, fingerprint }, now),
+    create: (fingerprint) => book(ctx, { residentId, lotId, plate, arriveAt, key, fingerprint }, now),
   });
 }
 
@@ -48,8 +53,8 @@ interface Booking {
   fingerprint: string | null;
 }
 
-async function book(deps: ServiceDeps, input: Booking, now: Date): Promise<ReservationRecord> {
-  const { models, pubsub } = deps;
+async function book(ctx: ParkingService, input: Booking, now: Date): Promise<ReservationRecord> {
+  const { models, pubsub } = ctx;
   const { residentId, lotId, plate, arriveAt, key, fingerprint } = input;
   const idempotencyScope = key ? `${residentId}|${key}` : undefined;
   const landedMeanwhile = async () => !!idempotencyScope && !!(await models.Reservation.exists({ idempotencyScope }));
@@ -70,8 +75,26 @@ async function book(deps: ServiceDeps, input: Booking, now: Date): Promise<Reser
     throw standing.bookingsLeftToday === 0 ? dailyLimit(standing.bookingsToday) : activePlate(plate);
   }
 
+  // Each booking takes one of the resident's slots of the day (kit takeSlot) before anything else
+  // is held: the unique slot index, not the count read above, keeps the limit when taps race, and
+  // racers beyond it never hold a space of the lot meanwhile.
+  const _id = new Types.ObjectId();
+  const dayScope = dailyBookingScope(residentId, now);
+  const daySlot = await takeSlot(models.LimitSlot, { scope: dayScope, capacity: BOOKING_RULES.maxBookingsPerDay, holder: String(_id), extra: { createdAt: now } });
+  if (daySlot === null) {
+    if (await landedMeanwhile()) throw keyStoredMeanwhile();
+    throw dailyLimit(BOOKING_RULES.maxBookingsPerDay);
+  }
+  const releaseDay = () => releaseSlot(models.LimitSlot, { scope: dayScope, holder: String(_id) });
   const spaceId = await takeSpace(models, lot._id, occ, now);
-  if (!spaceId) throw conflict(`${lot.name} has no free space left in that window`, { lotId });
+  if (!spaceId) {
+    await releaseDay();
+    throw conflict(`${lot.name} has no free space left in that window`, { lotId });
+  }
+  const giveBack = async () => {
+    await giveSpaceBack(models, spaceId);
+    await releaseDay();
+  };
 
   const window = entryWindow(arriveAt);
   const base = {
@@ -92,31 +115,18 @@ async function book(deps: ServiceDeps, input: Booking, now: Date): Promise<Reser
     updatedAt: now,
     ...(key ? { idempotencyKey: key, idempotencyScope, idempotencyFingerprint: fingerprint ?? undefined } : {}),
   };
-  // Each booking claims a numbered slot of the day; the unique index makes a concurrent extra
-  // booking fail instead of slipping past the count read above.
-  for (let slot = standing.bookingsToday + 1; slot <= BOOKING_RULES.maxBookingsPerDay; slot += 1) {
-    try {
-      const created = await models.Reservation.create({ ...base, daySlot: daySlotKey(residentId, now, slot) });
-      await publishAvailability(pubsub, lot);
-      return created.toObject() as ReservationRecord;
-    } catch (err) {
-      if (!isDuplicateKey(err)) {
-        await giveSpaceBack(models, spaceId);
-        throw err;
-      }
-      // Which rule refused it decides the answer: a retry (createIdempotent answers it), a plate in use, or a taken slot.
-      if (await landedMeanwhile()) {
-        await giveSpaceBack(models, spaceId);
-        throw keyStoredMeanwhile();
-      }
-      if (await models.Reservation.exists({ activePlate: plate })) {
-        await giveSpaceBack(models, spaceId);
-        throw activePlate(plate);
-      }
-    }
+  try {
+    const created = await models.Reservation.create({ _id, ...base });
+    await publishAvailability(pubsub, lot);
+    return created.toObject() as ReservationRecord;
+  } catch (err) {
+    await giveBack();
+    if (!isDuplicateKey(err)) throw err;
+    // Which rule refused it decides the answer: a retry (createIdempotent answers it) or a plate in use.
+    if (await landedMeanwhile()) throw keyStoredMeanwhile();
+    if (await models.Reservation.exists({ activePlate: plate })) throw activePlate(plate);
+    throw err;
   }
-  await giveSpaceBack(models, spaceId);
-  throw dailyLimit(BOOKING_RULES.maxBookingsPerDay);
 }
 
 function dailyLimit(made: number) {
@@ -131,8 +141,10 @@ function activePlate(plate: string) {
  * Cancels a CONFIRMED booking (its resident or an admin) and gives its space back. Inside the
  * entry window it is a late cancellation; once the window has ended it is a no-show, not cancellable.
  */
-export async function cancelReservation(deps: ServiceDeps, viewer: Viewer, id: unknown, now: Date): Promise<ReservationRecord> {
-  const { models, pubsub } = deps;
+export async function cancelReservation(ctx: ParkingService, input: { id: unknown }): Promise<ReservationRecord> {
+  const { models, pubsub, viewer } = ctx;
+  const { id } = input;
+  const now = ctx.clock();
   if (viewer.role === 'anonymous') throw unauthenticated();
   const _id = validate.objectId('id', id);
   const booking = await models.Reservation.findById(_id).lean<ReservationRecord>();

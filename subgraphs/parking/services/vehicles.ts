@@ -1,7 +1,8 @@
 import { conflict } from '../../../shared/platform/errors';
 import { isDuplicateKey, releaseSlot, takeSlot } from '../../../shared/subgraph';
 import * as validate from '../../../shared/subgraph/validate';
-import type { Models, VehicleRecord } from '../models';
+import type { VehicleRecord } from '../models';
+import type { ParkingService } from './deps';
 
 /** A resident may register up to 3 cars (a household's usual number); a plate has one owner. */
 export const MAX_VEHICLES_PER_RESIDENT = 3;
@@ -15,8 +16,11 @@ export const vehicleScope = (residentId: string) => `vehicles:${residentId}`;
  * then the vehicle is written; a plate that turns out to be taken gives its slot back. So however
  * many registrations race, a resident never has more vehicles than slots.
  */
-export async function registerVehicle(models: Models, residentId: string, plateInput: unknown, now: Date): Promise<VehicleRecord> {
-  const plate = validate.plate('plate', plateInput);
+export async function registerVehicle(ctx: ParkingService, input: { residentId: string; plate: unknown }): Promise<VehicleRecord> {
+  const { models } = ctx;
+  const { residentId } = input;
+  const now = ctx.clock();
+  const plate = validate.plate('plate', input.plate);
   const existing = await models.Vehicle.findOne({ plate }).lean<VehicleRecord>();
   if (existing) {
     if (existing.residentId === residentId) return existing;

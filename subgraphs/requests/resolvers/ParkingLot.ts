@@ -1,8 +1,8 @@
-import { refKey } from '../../../shared/subgraph';
+import { stubReference } from '../../../shared/subgraph';
 import type { ParkingLotResolvers } from '../generated/graphql';
 
 export const ParkingLot: ParkingLotResolvers = {
   // The parking subgraph owns lots; here a lot is its id and the complaints filed about it.
-  __resolveReference: (ref) => ({ id: refKey(ref) }),
+  __resolveReference: stubReference('id'),
   openRequests: (lot, _, ctx) => ctx.loaders.openRequestsByLot.load(lot.id),
 };

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import type { Viewer } from '../../../shared/platform/auth';
 import { badInput, conflict, forbidden, unauthenticated } from '../../../shared/platform/errors';
-import { createIdempotent, isDuplicateKey, keyStoredMeanwhile } from '../../../shared/subgraph';
+import { createIdempotent, isDuplicateKey, keyStoredMeanwhile, refuseUnregistered } from '../../../shared/subgraph';
 import { requireArea } from '../../../shared/subgraph/access';
 import type { References } from '../../../shared/subgraph/references';
 import * as validate from '../../../shared/subgraph/validate';
@@ -100,6 +100,11 @@ export async function submitRequest(models: Models, viewer: Viewer, rawInput: Su
   // Residents file about any community; workers and street staff only about their own area.
   if (viewer.role === 'community_worker' || viewer.role === 'staff') requireArea(viewer, { communityCode: input.communityCode }, 'input.communityCode');
   const submitterId = viewer.subject;
+  if (viewer.role === 'resident') {
+    // The registry is this subgraph's own collection: read it here, refuse as the other subgraphs do.
+    const registered = await models.Resident.exists({ _id: viewer.residentId });
+    refuseUnregistered(viewer, viewer.residentId!, registered ? { registered: true, realNameVerified: false } : null, { field: 'viewer' });
+  }
 
   let result: SubmitResult | undefined;
   const { idempotencyKey, ...asked } = input;

@@ -158,9 +158,10 @@ export type VolunteerTeam = {
   community?: Maybe<Community>;
   /**
    * Members who joined through CityGraph; empty for anonymous callers (personal data), who see
-   * `memberCount`.
+   * `memberCount`. A member the resident registry does not know (a dangling reference) is a null
+   * entry, so the rest of the list still reads.
    */
-  members: Array<Resident>;
+  members: Array<Maybe<Resident>>;
   memberCount: Scalars['Int']['output'];
   /** Closed by an admin: takes no new members. */
   closed: Scalars['Boolean']['output'];
@@ -191,8 +192,11 @@ export type VolunteerStationHours = {
   opensAt: Scalars['String']['output'];
   /** Local (Shenzhen) time the station closes, HH:MM. */
   closesAt: Scalars['String']['output'];
-  /** Volunteers on the duty roster for this period; empty for anonymous callers (personal data). */
-  onDuty: Array<Resident>;
+  /**
+   * Volunteers on the duty roster for this period; empty for anonymous callers (personal data). A
+   * volunteer the resident registry does not know is a null entry.
+   */
+  onDuty: Array<Maybe<Resident>>;
 };
 
 /** What a station is. */
@@ -250,9 +254,10 @@ export type VolunteerStation = {
   isOpenNow: Scalars['Boolean']['output'];
   /**
    * Volunteers on the roster of the opening period covering now; empty when closed, and for
-   * anonymous callers (personal data).
+   * anonymous callers (personal data). A volunteer the resident registry does not know is a null
+   * entry.
    */
-  onDutyNow: Array<Resident>;
+  onDutyNow: Array<Maybe<Resident>>;
   /** The station's service ledger, newest first (default 20, at most 100 entries). */
   ledger: Array<VolunteerLedgerEntry>;
   kind: VolunteerStationKind;
@@ -363,7 +368,11 @@ export type VolunteerSignUp = {
   id: Scalars['ID']['output'];
   shift: VolunteerShift;
   activity: VolunteerActivity;
-  resident: Resident;
+  /**
+   * The resident who signed up; null when the resident registry does not know them (a dangling
+   * reference), so the sign-up still reads.
+   */
+  resident?: Maybe<Resident>;
   status: VolunteerSignUpStatus;
   /** 1 for the next in line; null unless WAITLISTED. */
   waitlistPosition?: Maybe<Scalars['Int']['output']>;
@@ -1084,7 +1093,7 @@ export type VolunteerTeamResolvers<ContextType = Context, ParentType extends Res
   kind?: Resolver<ResolversTypes['VolunteerTeamKind'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   community?: Resolver<Maybe<ResolversTypes['Community']>, ParentType, ContextType>;
-  members?: Resolver<Array<ResolversTypes['Resident']>, ParentType, ContextType>;
+  members?: Resolver<Array<Maybe<ResolversTypes['Resident']>>, ParentType, ContextType>;
   memberCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   closed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   registeredVolunteers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1099,7 +1108,7 @@ export type VolunteerStationHoursResolvers<ContextType = Context, ParentType ext
   weekdays?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
   opensAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   closesAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  onDuty?: Resolver<Array<ResolversTypes['Resident']>, ParentType, ContextType>;
+  onDuty?: Resolver<Array<Maybe<ResolversTypes['Resident']>>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1120,7 +1129,7 @@ export type VolunteerStationResolvers<ContextType = Context, ParentType extends 
   lng?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   openingHours?: Resolver<Array<ResolversTypes['VolunteerStationHours']>, ParentType, ContextType>;
   isOpenNow?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  onDutyNow?: Resolver<Array<ResolversTypes['Resident']>, ParentType, ContextType>;
+  onDutyNow?: Resolver<Array<Maybe<ResolversTypes['Resident']>>, ParentType, ContextType>;
   ledger?: Resolver<Array<ResolversTypes['VolunteerLedgerEntry']>, ParentType, ContextType, RequireFields<VolunteerStationLedgerArgs, 'limit'>>;
   kind?: Resolver<ResolversTypes['VolunteerStationKind'], ParentType, ContextType>;
   amenities?: Resolver<Array<ResolversTypes['VolunteerStationAmenity']>, ParentType, ContextType>;
@@ -1177,7 +1186,7 @@ export type VolunteerSignUpResolvers<ContextType = Context, ParentType extends R
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   shift?: Resolver<ResolversTypes['VolunteerShift'], ParentType, ContextType>;
   activity?: Resolver<ResolversTypes['VolunteerActivity'], ParentType, ContextType>;
-  resident?: Resolver<ResolversTypes['Resident'], ParentType, ContextType>;
+  resident?: Resolver<Maybe<ResolversTypes['Resident']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['VolunteerSignUpStatus'], ParentType, ContextType>;
   waitlistPosition?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   signedUpAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

@@ -1,10 +1,9 @@
 import type { Context } from '../context';
 import type { CommunityResolvers } from '../generated/graphql';
-import type { CommunityRef } from '../parents';
-import type { ReferenceResolver } from './refs';
+import { stubReference } from '../../../shared/subgraph/entity';
 
 export const Community: CommunityResolvers<Context> = {
-  __resolveReference: ((ref) => ({ code: ref.code })) satisfies ReferenceResolver<'code', CommunityRef>,
+  __resolveReference: stubReference('code'),
   volunteerStations: (c, _args, ctx) => ctx.loaders.stationsByCommunity.load(c.code),
   volunteerHoursThisMonth: (c, _args, ctx) => ctx.loaders.hoursThisMonthByCommunity.load(c.code),
   volunteerActivities: (c, { upcoming }, ctx) =>

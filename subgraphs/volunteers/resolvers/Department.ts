@@ -1,10 +1,9 @@
 import type { Context } from '../context';
 import type { DepartmentResolvers } from '../generated/graphql';
-import type { DepartmentRef } from '../parents';
-import type { ReferenceResolver } from './refs';
+import { stubReference } from '../../../shared/subgraph/entity';
 
 export const Department: DepartmentResolvers<Context> = {
-  __resolveReference: ((ref) => ({ id: ref.id })) satisfies ReferenceResolver<'id', DepartmentRef>,
+  __resolveReference: stubReference('id'),
   organisedVolunteerActivities: (d, { upcoming }, ctx) =>
     ctx.loaders.activitiesByOrganiser.load(`${d.id}|${upcoming === false ? 'all' : 'upcoming'}`),
 };

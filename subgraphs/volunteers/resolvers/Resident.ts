@@ -3,8 +3,7 @@ import { canReadVolunteer, isOrganiser } from '../domain/access';
 import type { Context } from '../context';
 import type { ResidentResolvers } from '../generated/graphql';
 import type { SignUpDoc } from '../models';
-import type { ResidentRef } from '../parents';
-import type { ReferenceResolver } from './refs';
+import { stubReference } from '../../../shared/subgraph/entity';
 
 /** The resident's sign-ups, once the viewer has been allowed to read their volunteer records. */
 async function readableSignUps(ctx: Context, residentId: string): Promise<SignUpDoc[]> {
@@ -17,7 +16,7 @@ async function readableSignUps(ctx: Context, residentId: string): Promise<SignUp
 }
 
 export const Resident: ResidentResolvers<Context> = {
-  __resolveReference: ((ref) => ({ id: ref.id })) satisfies ReferenceResolver<'id', ResidentRef>,
+  __resolveReference: stubReference('id'),
   volunteerProfile: async (resident, _args, ctx) => {
     await readableSignUps(ctx, resident.id);
     return ctx.loaders.profile.load(resident.id);

@@ -255,10 +255,11 @@ const compositeNestedKeys: FederationFixture = {
     },
     {
       // Stock Apollo Gateway files this error under extensions.valueCompletion: the client sees
-      // a null kit and no error.
+      // a null kit and no error. The parts subgraph does not know part 9, so the part is null
+      // (gateway/executor/merge.ts UNKNOWN_ENTITY) and the non-null list element reports it.
       name: 'a null for a non-null field of an entity is an error in errors',
       query: '{ brokenKit { parts { label } } }',
-      expected: { data: { brokenKit: null }, errors: [{ path: ['brokenKit', 'parts', 1, 'label'] }] },
+      expected: { data: { brokenKit: null }, errors: [{ path: ['brokenKit', 'parts', 1] }] },
     },
   ],
 };
