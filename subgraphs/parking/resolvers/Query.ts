@@ -24,5 +24,5 @@ export const Query: QueryResolvers = {
     return reservation;
   },
   ownedParkingLots: (_, __, ctx) => ownedLots(ctx, ctx.viewer),
-  parkingAuditLog: (_, args, ctx) => lotAuditLog(ctx, ctx.viewer, args),
+  parkingAuditLog: (_, args, ctx) => lotAuditLog(ctx, ctx.viewer, args, ctx.clock()),
 };

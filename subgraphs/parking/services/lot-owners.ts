@@ -14,7 +14,7 @@ export async function ownedLots(deps: ServiceDeps, viewer: Viewer): Promise<LotR
 }
 
 /** Admins: the audit trail of lots, of one lot when `lotId` is given. */
-export function lotAuditLog(deps: ServiceDeps, viewer: Viewer, args: { lotId?: string | null; limit?: number | null }): Promise<AuditEntryDoc[]> {
+export function lotAuditLog(deps: ServiceDeps, viewer: Viewer, args: { lotId?: string | null; limit?: number | null }, now: Date): Promise<AuditEntryDoc[]> {
   const lotId = args.lotId == null ? undefined : validate.code('lotId', args.lotId);
-  return readAudit(deps.models.Audit, viewer, { entityType: lotId ? 'ParkingLot' : undefined, entityId: lotId, limit: args.limit });
+  return readAudit(deps.models.Audit, viewer, { entityType: lotId ? 'ParkingLot' : undefined, entityId: lotId, limit: args.limit }, now);
 }

@@ -15,7 +15,7 @@ import { statsCounterModel } from './stats-counter';
 import { supervisionAlertModel } from './supervision-alert';
 import { policyPushModel, welfarePolicyModel } from './welfare';
 import { categoryVersionModel, itemVersionModel } from './list-versions';
-import { listAuditModel } from './list-audit';
+import { auditModel } from '../../../shared/subgraph/audit';
 import { open311AppModel, open311ContactModel } from './open311';
 
 /** Binds every model to the subgraph's own connection; calling it twice reuses the same models. */
@@ -46,7 +46,7 @@ export function createModels(conn: Connection) {
     SupervisionAlert: supervisionAlertModel(conn),
     ItemVersion: itemVersionModel(conn),
     CategoryVersion: categoryVersionModel(conn),
-    ListAudit: listAuditModel(conn),
+    Audit: auditModel(conn, 'requests_audit'),
     CannotDoCase: cannotDoCaseModel(conn),
     Open311App: open311AppModel(conn),
     Open311Contact: open311ContactModel(conn),
@@ -70,5 +70,4 @@ export type { StatsCounterDoc } from './stats-counter';
 export type { SupervisionAlertDoc } from './supervision-alert';
 export type { PolicyPushDoc, WelfarePolicyDoc } from './welfare';
 export type { CategoryVersionDoc, ItemVersionDoc } from './list-versions';
-export type { ListAuditDoc, ListAuditEntity } from './list-audit';
 export type { Open311AppDoc, Open311ContactDoc } from './open311';
