@@ -74,3 +74,29 @@ it('entries are insert-only', async () => {
   await expect(audit.deleteMany({})).rejects.toThrow('insert-only');
   expect(await audit.countDocuments({ entityId: 'LH-URBAN', actor: 'ops-lin' })).toBe(2);
 });
+
+it("the working calendar's edits are in the same trail, and its year's changes answer from it", async () => {
+  const SET = 'mutation($date: String!, $kind: CalendarDayKind!, $name: String!) { setCalendarDay(date: $date, kind: $kind, name: $name) { year } }';
+  const CLEAR = 'mutation($date: String!) { clearCalendarDay(date: $date) { year } }';
+  const CHANGES = 'query($year: Int!) { workingCalendar(year: $year) { changes { date action kind name previousKind previousName by } } }';
+  await ok(SET, { date: '2027-03-06', kind: 'HOLIDAY', name: '测试假日' });
+  await ok(SET, { date: '2027-03-06', kind: 'WORKDAY', name: '测试补班' });
+  await ok(CLEAR, { date: '2027-03-06' });
+  expect((await ok(CHANGES, { year: 2027 })).workingCalendar.changes).toEqual([
+    { date: '2027-03-06', action: 'CLEAR', kind: null, name: null, previousKind: 'WORKDAY', previousName: '测试补班', by: 'ops-lin' },
+    { date: '2027-03-06', action: 'SET', kind: 'WORKDAY', name: '测试补班', previousKind: 'HOLIDAY', previousName: '测试假日', by: 'ops-lin' },
+    { date: '2027-03-06', action: 'SET', kind: 'HOLIDAY', name: '测试假日', previousKind: null, previousName: null, by: 'ops-lin' },
+  ]);
+  expect((await ok(CHANGES, { year: 2026 })).workingCalendar.changes).toEqual([]);
+  const staff = graph.token({ role: 'staff', subject: 'clerk-1', departmentId: 'LH-URBAN' });
+  expect((await graph.query(CHANGES, { year: 2027 }, staff)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+  const trail = (await ok(LIST_AUDIT, { limit: 3 })).listAudit;
+  expect(trail.map((e: any) => [e.entityType, e.entityId, e.action, e.summary])).toEqual([
+    ['WorkingCalendarYear', '2027', 'CLEAR_CALENDAR_DAY', '2027-03-06: 调休上班日「测试补班」 → 普通日'],
+    ['WorkingCalendarYear', '2027', 'SET_CALENDAR_DAY', '2027-03-06: 假日「测试假日」 → 调休上班日「测试补班」'],
+    ['WorkingCalendarYear', '2027', 'SET_CALENDAR_DAY', '2027-03-06: 普通日 → 假日「测试假日」'],
+  ]);
+  const BY_ENTITY = 'query { listAudit(entity: WORKING_CALENDAR, entityId: "2027") { id } }';
+  expect((await ok(BY_ENTITY)).listAudit.map((e: any) => e.id)).toEqual(trail.map((e: any) => e.id));
+});

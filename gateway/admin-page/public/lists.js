@@ -12,8 +12,8 @@
     WATER: '水务', ECOLOGY: '生态环境', HEALTH: '卫生健康', MARKET_REGULATION: '市场监管', EDUCATION: '教育', PLANNING: '规划和自然资源',
     EMERGENCY: '应急管理', PUBLIC_SECURITY: '公安', TRANSPORT: '交通运输', STREET_OFFICE: '街道办事处',
   };
-  var ENTITIES = { Category: '类别', ResponsibilityItem: '清单事项', WelfarePolicy: '惠民政策', Resident: '居民关爱信息', Department: '部门' };
-  var ACTIONS = { CREATE: '新建', UPDATE: '修改', PUSH: '推送' };
+  var ENTITIES = { Category: '类别', ResponsibilityItem: '清单事项', WelfarePolicy: '惠民政策', Resident: '居民关爱信息', Department: '部门', WorkingCalendarYear: '工作日历' };
+  var ACTIONS = { CREATE: '新建', UPDATE: '修改', PUSH: '推送', SET_CALENDAR_DAY: '设定特殊日', CLEAR_CALENDAR_DAY: '恢复普通日' };
   var state = { categories: [], items: {} };
 
   var $ = function (id) { return document.getElementById(id); };

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { accessLogModel } from './access-log';
-import { calendarChangeModel, calendarDayModel, calendarNoticeModel } from './calendar';
+import { calendarDayModel, calendarNoticeModel } from './calendar';
 import { cannotDoCaseModel } from './cannot-do';
 import { categoryModel, itemModel } from './catalog';
 import { claimModel } from './claim';
@@ -41,7 +41,6 @@ export function createModels(conn: Connection) {
     Claim: claimModel(conn),
     AccessLog: accessLogModel(conn),
     CalendarDay: calendarDayModel(conn),
-    CalendarChange: calendarChangeModel(conn),
     CalendarNotice: calendarNoticeModel(conn),
     SupervisionAlert: supervisionAlertModel(conn),
     ItemVersion: itemVersionModel(conn),
@@ -56,7 +55,7 @@ export function createModels(conn: Connection) {
 export type Models = ReturnType<typeof createModels>;
 
 export type { AccessLogDoc } from './access-log';
-export type { CalendarChangeDoc, CalendarDayDoc } from './calendar';
+export type { CalendarDayDoc } from './calendar';
 export type { CannotDoCaseDoc } from './cannot-do';
 export type { CategoryDoc, ItemDoc } from './catalog';
 export type { CommunityOrderDoc } from './community-order';

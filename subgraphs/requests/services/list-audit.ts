@@ -8,7 +8,7 @@ import type { Models } from '../models';
 type Ctx = ServiceContext<Models>;
 
 /** What a list change touched, as `listAudit(entity:)` names it. */
-export type ListAuditEntity = 'CATEGORY' | 'RESPONSIBILITY_ITEM' | 'WELFARE_POLICY' | 'RESIDENT_CARE' | 'DEPARTMENT';
+export type ListAuditEntity = 'CATEGORY' | 'RESPONSIBILITY_ITEM' | 'WELFARE_POLICY' | 'RESIDENT_CARE' | 'DEPARTMENT' | 'WORKING_CALENDAR';
 
 /** The GraphQL type stored as the entry's `entityType`, as the other subgraphs' trails do. */
 const ENTITY_TYPES: Record<ListAuditEntity, string> = {
@@ -17,6 +17,7 @@ const ENTITY_TYPES: Record<ListAuditEntity, string> = {
   WELFARE_POLICY: 'WelfarePolicy',
   RESIDENT_CARE: 'Resident',
   DEPARTMENT: 'Department',
+  WORKING_CALENDAR: 'WorkingCalendarYear',
 };
 
 /**
