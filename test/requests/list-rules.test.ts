@@ -1,7 +1,7 @@
 import { addMinutes, addWorkingDays } from '../../shared/subgraph/time';
 import { genderFromIdNumber, isEligible, residentFacts } from '../../subgraphs/requests/domain/eligibility';
 import { categoryCode, checkLimits, itemCode, keywords, withItemDispatchLimits, withItemSubmissionLimits } from '../../subgraphs/requests/domain/list-rules';
-import { changeSummary } from '../../subgraphs/requests/services/list-audit';
+import { changeSummary } from '../../shared/subgraph/audit';
 import { FRIDAY_10 } from './helpers';
 
 /** The rules of the admins' lists as plain functions: codes, limits, keywords, criteria, summaries. */

@@ -33,7 +33,7 @@ const SUBMIT = `mutation($input: SubmitRequestInput!) { submitRequest(input: $in
   id dueAt dispatchDueAt item { code version handlingDays } itemVersion { version handlingDays dispatchLimitMinutes changedBy }
 } }`;
 const REQUEST = 'query($id: ID!) { request(id: $id) { id dueAt item { version handlingDays } itemVersion { version handlingDays changedBy } } }';
-const AUDIT = 'query($entity: ListAuditEntity, $entityId: ID) { listAudit(entity: $entity, entityId: $entityId) { actor role entity entityId action summary before after } }';
+const AUDIT = 'query($entity: ListAuditEntity, $entityId: ID) { listAudit(entity: $entity, entityId: $entityId) { actor actorRole entityType entityId action summary before after } }';
 const streetlight = (extra: Record<string, unknown> = {}) => ({ title: '路灯不亮', description: '小区门口的路灯坏了好几天。', channel: 'WECHAT', communityCode: SHUIBEI, itemCode: 'C01-01', ...extra });
 
 async function itemHistory(code: string) {
@@ -87,7 +87,7 @@ describe('the responsibility list', () => {
     ]);
     const audit = (await ok(AUDIT, { entity: 'RESPONSIBILITY_ITEM', entityId: 'C01-01' }, admin())).listAudit;
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor: 'ops-lin', role: 'admin', action: 'UPDATE' });
+    expect(audit[0]).toMatchObject({ actor: 'ops-lin', actorRole: 'admin', entityType: 'ResponsibilityItem', action: 'UPDATE' });
     expect(audit[0].summary).toContain('handlingDays: 5 → 3');
     expect(audit[0].summary).toContain('dispatchLimitMinutes: 120 → 60');
     expect(JSON.parse(audit[0].before)).toMatchObject({ handlingDays: 5, version: 1 });
@@ -133,7 +133,7 @@ describe('the responsibility list', () => {
     const item = await main.collection('responsibility_items').findOne({ _id: 'C01-02' as any });
     expect(item).toMatchObject({ handlingDays: 5, dispatchLimitMinutes: 120, emergency: false });
     expect(await main.collection('responsibility_item_versions').countDocuments({ code: 'C01-02' })).toBe(1);
-    expect(await main.collection('list_audit').countDocuments({ entityId: 'C01-02' })).toBe(0);
+    expect(await main.collection('requests_audit').countDocuments({ entityId: 'C01-02' })).toBe(0);
   });
 
   it('a new item classifies the next submission at once; a stale save is a CONFLICT', async () => {
@@ -256,7 +256,7 @@ describe('welfare policies', () => {
     expect((await ok('query { welfarePolicyEligibleCount(id: "WP-TWO-CANCER") }', {}, admin())).welfarePolicyEligibleCount).toBe(1);
 
     const care = (await ok(AUDIT, { entity: 'RESIDENT_CARE', entityId: 'R-W35' }, admin())).listAudit;
-    expect(care).toEqual([expect.objectContaining({ actor: `cw-${SHUIBEI}`, role: 'community_worker', summary: 'livesAlone: false → true' })]);
+    expect(care).toEqual([expect.objectContaining({ actor: `cw-${SHUIBEI}`, actorRole: 'community_worker', summary: 'livesAlone: false → true' })]);
     expect(care[0].after).not.toContain('440303');
   });
 
@@ -299,7 +299,7 @@ describe('welfare policies', () => {
 const onPostgres = process.env.TEST_FERRETDB_BACKEND === 'postgresql' && !process.env.TEST_MONGODB_URI_EXTERNAL;
 describe('pushdown', () => {
   (onPostgres ? it : it.skip)('the lists\' queries are pushed down on FerretDB over PostgreSQL', async () => {
-    const ours = new Set(['responsibility_item_versions', 'category_versions', 'list_audit', 'welfare_policies', 'residents', 'departments', 'communities', 'districts']);
+    const ours = new Set(['responsibility_item_versions', 'category_versions', 'requests_audit', 'welfare_policies', 'residents', 'departments', 'communities', 'districts']);
     // Whole reads whose answer is every document of a small reference set.
     const whole = new Set(['responsibility_items {}', 'categories {}', 'communities {}', 'welfare_policies {}']);
     // The seed's one-off migration of residents stored before birth year and gender were derived.

@@ -12,8 +12,8 @@
     WATER: '水务', ECOLOGY: '生态环境', HEALTH: '卫生健康', MARKET_REGULATION: '市场监管', EDUCATION: '教育', PLANNING: '规划和自然资源',
     EMERGENCY: '应急管理', PUBLIC_SECURITY: '公安', TRANSPORT: '交通运输', STREET_OFFICE: '街道办事处',
   };
-  var ENTITIES = { CATEGORY: '类别', RESPONSIBILITY_ITEM: '清单事项', WELFARE_POLICY: '惠民政策', RESIDENT_CARE: '居民关爱信息', DEPARTMENT: '部门' };
-  var ACTIONS = { CREATE: '新建', UPDATE: '修改', PUSH: '推送' };
+  var ENTITIES = { Category: '类别', ResponsibilityItem: '清单事项', WelfarePolicy: '惠民政策', Resident: '居民关爱信息', Department: '部门', WorkingCalendarYear: '工作日历' };
+  var ACTIONS = { CREATE: '新建', UPDATE: '修改', PUSH: '推送', SET_CALENDAR_DAY: '设定特殊日', CLEAR_CALENDAR_DAY: '恢复普通日' };
   var state = { categories: [], items: {} };
 
   var $ = function (id) { return document.getElementById(id); };
@@ -308,12 +308,12 @@
   // ---- audit ----
 
   function loadAudit() {
-    return gql('{ listAudit(limit: 100) { id at actor role entity entityId action summary } }').then(function (data) {
+    return gql('{ listAudit(limit: 100) { id at actor actorRole entityType entityId action summary } }').then(function (data) {
       var body = $('audit').querySelector('tbody');
       body.innerHTML = '';
       data.listAudit.forEach(function (a) {
         body.appendChild(el('tr', { 'data-audit': a.entityId }, [
-          el('td', { text: time(a.at) }), el('td', { text: a.actor + '（' + a.role + '）' }), el('td', { text: ENTITIES[a.entity] || a.entity }),
+          el('td', { text: time(a.at) }), el('td', { text: a.actor + '（' + a.actorRole + '）' }), el('td', { text: ENTITIES[a.entityType] || a.entityType }),
           el('td', {}, [el('code', { text: a.entityId })]), el('td', { text: ACTIONS[a.action] || a.action }), el('td', { className: 'summary', text: a.summary }),
         ]));
       });

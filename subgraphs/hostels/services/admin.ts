@@ -231,5 +231,5 @@ export async function reopenBed(ctx: AdminDeps, idInput: unknown): Promise<Hoste
 /** Admins: the audit trail of hostels and beds, of one record when `entityId` is given. */
 export function hostelAuditLog(ctx: AdminDeps, args: { entityId?: string | null; limit?: number | null }): Promise<AuditEntryDoc[]> {
   const entityId = args.entityId == null ? undefined : validate.code('entityId', args.entityId);
-  return readAudit(ctx.models.Audit, ctx.viewer, { entityId, limit: args.limit });
+  return readAudit(ctx.models.Audit, ctx.viewer, { entityId, limit: args.limit }, ctx.clock());
 }

@@ -16,5 +16,5 @@ export async function ownedLots(ctx: ParkingService): Promise<LotRecord[]> {
 /** Admins: the audit trail of lots, of one lot when `lotId` is given. */
 export function lotAuditLog(ctx: ParkingService, args: { lotId?: string | null; limit?: number | null }): Promise<AuditEntryDoc[]> {
   const lotId = args.lotId == null ? undefined : validate.code('lotId', args.lotId);
-  return readAudit(ctx.models.Audit, ctx.viewer, { entityType: lotId ? 'ParkingLot' : undefined, entityId: lotId, limit: args.limit });
+  return readAudit(ctx.models.Audit, ctx.viewer, { entityType: lotId ? 'ParkingLot' : undefined, entityId: lotId, limit: args.limit }, ctx.clock());
 }

@@ -14,21 +14,6 @@ export interface CalendarDayDoc {
   updatedAt: Date;
 }
 
-/** Every admin edit of the calendar, kept for audit (the days themselves keep only the last). */
-export interface CalendarChangeDoc {
-  _id: Types.ObjectId;
-  date: string;
-  year: number;
-  action: 'SET' | 'CLEAR';
-  /** The day after the change (null for CLEAR) and before it (null when it was a regular day). */
-  kind?: CalendarDayKind | null;
-  name?: string | null;
-  previousKind?: CalendarDayKind | null;
-  previousName?: string | null;
-  by: string;
-  at: Date;
-}
-
 /** A notice year whose days are stored: the seed stores a year once, so later edits stand. */
 export interface CalendarNoticeDoc {
   /** The notice's year. */
@@ -50,28 +35,10 @@ const daySchema = new Schema<CalendarDayDoc>(
   { versionKey: false },
 );
 
-const changeSchema = new Schema<CalendarChangeDoc>(
-  {
-    date: { type: String, required: true },
-    year: { type: Number, required: true, index: true },
-    action: { type: String, required: true, enum: ['SET', 'CLEAR'] },
-    kind: { type: String, default: null },
-    name: { type: String, default: null },
-    previousKind: { type: String, default: null },
-    previousName: { type: String, default: null },
-    by: { type: String, required: true },
-    at: { type: Date, required: true },
-  },
-  { versionKey: false },
-);
-
 export function calendarDayModel(conn: Connection): Model<CalendarDayDoc> {
   return (conn.models.CalendarDay as Model<CalendarDayDoc>) ?? conn.model<CalendarDayDoc>('CalendarDay', daySchema, 'calendar_days');
 }
 
-export function calendarChangeModel(conn: Connection): Model<CalendarChangeDoc> {
-  return (conn.models.CalendarChange as Model<CalendarChangeDoc>) ?? conn.model<CalendarChangeDoc>('CalendarChange', changeSchema, 'calendar_changes');
-}
 
 export function calendarNoticeModel(conn: Connection): Model<CalendarNoticeDoc> {
   return (conn.models.CalendarNotice as Model<CalendarNoticeDoc>) ?? conn.model<CalendarNoticeDoc>('CalendarNotice', noticeSchema, 'calendar_notices');

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { accessLogModel } from './access-log';
-import { calendarChangeModel, calendarDayModel, calendarNoticeModel } from './calendar';
+import { calendarDayModel, calendarNoticeModel } from './calendar';
 import { cannotDoCaseModel } from './cannot-do';
 import { categoryModel, itemModel } from './catalog';
 import { claimModel } from './claim';
@@ -15,7 +15,7 @@ import { statsCounterModel } from './stats-counter';
 import { supervisionAlertModel } from './supervision-alert';
 import { policyPushModel, welfarePolicyModel } from './welfare';
 import { categoryVersionModel, itemVersionModel } from './list-versions';
-import { listAuditModel } from './list-audit';
+import { auditModel } from '../../../shared/subgraph/audit';
 import { open311AppModel, open311ContactModel } from './open311';
 
 /** Binds every model to the subgraph's own connection; calling it twice reuses the same models. */
@@ -41,12 +41,11 @@ export function createModels(conn: Connection) {
     Claim: claimModel(conn),
     AccessLog: accessLogModel(conn),
     CalendarDay: calendarDayModel(conn),
-    CalendarChange: calendarChangeModel(conn),
     CalendarNotice: calendarNoticeModel(conn),
     SupervisionAlert: supervisionAlertModel(conn),
     ItemVersion: itemVersionModel(conn),
     CategoryVersion: categoryVersionModel(conn),
-    ListAudit: listAuditModel(conn),
+    Audit: auditModel(conn, 'requests_audit'),
     CannotDoCase: cannotDoCaseModel(conn),
     Open311App: open311AppModel(conn),
     Open311Contact: open311ContactModel(conn),
@@ -56,7 +55,7 @@ export function createModels(conn: Connection) {
 export type Models = ReturnType<typeof createModels>;
 
 export type { AccessLogDoc } from './access-log';
-export type { CalendarChangeDoc, CalendarDayDoc } from './calendar';
+export type { CalendarDayDoc } from './calendar';
 export type { CannotDoCaseDoc } from './cannot-do';
 export type { CategoryDoc, ItemDoc } from './catalog';
 export type { CommunityOrderDoc } from './community-order';
@@ -70,5 +69,4 @@ export type { StatsCounterDoc } from './stats-counter';
 export type { SupervisionAlertDoc } from './supervision-alert';
 export type { PolicyPushDoc, WelfarePolicyDoc } from './welfare';
 export type { CategoryVersionDoc, ItemVersionDoc } from './list-versions';
-export type { ListAuditDoc, ListAuditEntity } from './list-audit';
 export type { Open311AppDoc, Open311ContactDoc } from './open311';

@@ -17,7 +17,7 @@ export const WorkingCalendarYear: WorkingCalendarYearResolvers = {
   year: (y) => y.year,
   days: (y) => y.days,
   workingDayCount: (y) => workingDayCount(y.year, y.days.map((d) => ({ date: d._id, kind: d.kind, name: d.name }))),
-  changes: (y, _, ctx) => calendarChanges(ctx.models, ctx.viewer, y.year),
+  changes: (y, _, ctx) => calendarChanges(ctx.models, ctx.viewer, y.year, ctx.clock()),
 };
 
 export const CalendarDay: CalendarDayResolvers = {

@@ -5,7 +5,7 @@ import { Category, ResponsibilityItem } from './catalog';
 import { CommunityOrder } from './CommunityOrder';
 import { DateTime } from './DateTime';
 import { Department, DepartmentBoard } from './Department';
-import { CategoryVersion, RequestListAuditEntry, ResponsibilityItemVersion } from './lists';
+import { CategoryVersion, ListAuditEntry, ResponsibilityItemVersion } from './lists';
 import {
   MicroProject,
   microProjectCommunityFields,
@@ -54,7 +54,7 @@ export const resolvers: Resolvers = {
   SupervisionAlert,
   ResponsibilityItemVersion,
   CategoryVersion,
-  RequestListAuditEntry,
+  ListAuditEntry,
   CannotDoRecord,
   CannotDoStats,
   CannotDoMatter,

@@ -1,5 +1,6 @@
 import { isStaffOrAdmin } from '../../../shared/subgraph/access';
-import type { CategoryVersionResolvers, RequestListAuditEntryResolvers, MutationResolvers, QueryResolvers, ResponsibilityItemVersionResolvers } from '../generated/graphql';
+import { auditEntryFields } from '../../../shared/subgraph/audit';
+import type { CategoryVersionResolvers, ListAuditEntryResolvers, MutationResolvers, QueryResolvers, ResponsibilityItemVersionResolvers } from '../generated/graphql';
 import { readListAudit } from '../services/list-audit';
 import { createCategory, createItem, renameDepartment, updateCategory, updateItem } from '../services/responsibility-list';
 import { createWelfarePolicy, eligibleCount, setResidentCareFacts, updateWelfarePolicy } from '../services/welfare-policies';
@@ -30,6 +31,4 @@ export const CategoryVersion: CategoryVersionResolvers = {
   changedBy: (v, _, ctx) => (isStaffOrAdmin(ctx.viewer) ? v.changedBy : null),
 };
 
-export const RequestListAuditEntry: RequestListAuditEntryResolvers = {
-  id: (e) => String(e._id),
-};
+export const ListAuditEntry: ListAuditEntryResolvers = auditEntryFields;

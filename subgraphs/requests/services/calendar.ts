@@ -1,6 +1,7 @@
 import type { Viewer } from '../../../shared/platform/auth';
 import { requireRole } from '../../../shared/platform/auth';
 import { notFound } from '../../../shared/platform/errors';
+import { readAudit, recordAudit, type AuditEntryDoc } from '../../../shared/subgraph/audit';
 import { builtInCalendarDays, type CalendarDay, type CalendarDayKind } from '../../../shared/subgraph/calendar';
 import { isDuplicateKey } from '../../../shared/subgraph/unique';
 import type { ReferenceData } from '../../../shared/subgraph/reference-data';
@@ -86,17 +87,7 @@ export async function setCalendarDay(ctx: CalendarServiceContext, input: { date:
     { _id: day.date, year: day.year, kind: day.kind, name: day.name, updatedBy: ctx.viewer.subject, updatedAt: now },
     { upsert: true },
   );
-  await ctx.models.CalendarChange.create({
-    date: day.date,
-    year: day.year,
-    action: 'SET',
-    kind: day.kind,
-    name: day.name,
-    previousKind: previous?.kind ?? null,
-    previousName: previous?.name ?? null,
-    by: ctx.viewer.subject,
-    at: now,
-  });
+  await recordCalendarChange(ctx, now, 'SET', day.date, day.year, previous, { kind: day.kind, name: day.name });
   await ctx.calendarSync.changed({ date: day.date });
   return workingCalendarYear(ctx.models, day.year);
 }
@@ -112,23 +103,57 @@ export async function clearCalendarDay(ctx: CalendarServiceContext, input: { dat
   }
   requireRole(ctx.viewer, 'admin');
   await ctx.models.CalendarDay.deleteOne({ _id: date });
-  await ctx.models.CalendarChange.create({
-    date,
-    year,
-    action: 'CLEAR',
-    kind: null,
-    name: null,
-    previousKind: previous.kind,
-    previousName: previous.name,
-    by: ctx.viewer.subject,
-    at: ctx.clock(),
-  });
+  await recordCalendarChange(ctx, ctx.clock(), 'CLEAR', date, year, previous, null);
   await ctx.calendarSync.changed({ date });
   return workingCalendarYear(ctx.models, year);
 }
 
-/** The year's edits, newest first (ties on `at`, as under a fixed clock, by insertion order); admins only. */
-export async function calendarChanges(models: Models, viewer: Viewer, year: number) {
-  requireRole(viewer, 'admin');
-  return models.CalendarChange.find({ year }).sort({ at: -1, _id: -1 }).limit(500).lean();
+/**
+ * One calendar edit in the subgraph's audit trail. The record changed is the year's calendar
+ * (`WorkingCalendarYear`, id the year), so a year's edits are one pushed-down equality; the day
+ * before and after is in `before`/`after`.
+ */
+async function recordCalendarChange(
+  ctx: CalendarServiceContext,
+  at: Date,
+  action: CalendarChangeAction,
+  date: string,
+  year: number,
+  previous: { kind: CalendarDayKind; name: string } | null,
+  next: { kind: CalendarDayKind; name: string } | null,
+): Promise<void> {
+  const label = (d: { kind: CalendarDayKind; name: string } | null) => (d ? `${d.kind === 'HOLIDAY' ? '假日' : '调休上班日'}「${d.name}」` : '普通日');
+  await recordAudit(ctx.models.Audit, ctx.viewer, at, {
+    action: CALENDAR_ACTIONS[action],
+    entityType: 'WorkingCalendarYear',
+    entityId: String(year),
+    before: { date, kind: previous?.kind ?? null, name: previous?.name ?? null },
+    after: { date, kind: next?.kind ?? null, name: next?.name ?? null },
+    summary: `${date}: ${label(previous)} → ${label(next)}`,
+  });
+}
+
+type CalendarChangeAction = 'SET' | 'CLEAR';
+const CALENDAR_ACTIONS: Record<CalendarChangeAction, string> = { SET: 'SET_CALENDAR_DAY', CLEAR: 'CLEAR_CALENDAR_DAY' };
+
+/** The GraphQL `CalendarChange` of an audit entry: the day after (`kind`, `name`) and before. */
+export function calendarChangeOf(e: AuditEntryDoc) {
+  const before = (e.before ?? {}) as { date?: string; kind?: CalendarDayKind | null; name?: string | null };
+  const after = (e.after ?? {}) as typeof before;
+  return {
+    date: after.date ?? before.date ?? '',
+    action: (e.action === CALENDAR_ACTIONS.CLEAR ? 'CLEAR' : 'SET') as CalendarChangeAction,
+    kind: after.kind ?? null,
+    name: after.name ?? null,
+    previousKind: before.kind ?? null,
+    previousName: before.name ?? null,
+    by: e.actor,
+    at: e.at,
+  };
+}
+
+/** The year's edits, newest first (ties on `at`, as under a fixed clock, by insertion order), at most 200; admins only. */
+export async function calendarChanges(models: Models, viewer: Viewer, year: number, now: Date) {
+  const entries = await readAudit(models.Audit, viewer, { entityType: 'WorkingCalendarYear', entityId: String(year), limit: 200 }, now);
+  return entries.map(calendarChangeOf);
 }

@@ -445,6 +445,8 @@ export type ListAuditEntry = {
   before?: Maybe<Scalars['String']['output']>;
   /** The changed fields after, as JSON. */
   after?: Maybe<Scalars['String']['output']>;
+  /** What changed, for people, e.g. `handlingDays: 5 → 3`. */
+  summary: Scalars['String']['output'];
 };
 
 export type VolunteerStationProgrammeInput = {
@@ -1219,6 +1221,7 @@ export type ListAuditEntryResolvers<ContextType = Context, ParentType extends Re
   entityId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   before?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   after?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 

@@ -254,5 +254,5 @@ export async function closeTeam(ctx: ListsDeps, idInput: unknown): Promise<TeamD
 /** Admins: the audit trail of stations, rosters and teams, of one record when `entityId` is given. */
 export function volunteerAuditLog(ctx: ListsDeps, args: { entityId?: string | null; limit?: number | null }): Promise<AuditEntryDoc[]> {
   const entityId = args.entityId == null ? undefined : v.code('entityId', args.entityId);
-  return readAudit(ctx.models.Audit, ctx.viewer, { entityId, limit: args.limit });
+  return readAudit(ctx.models.Audit, ctx.viewer, { entityId, limit: args.limit }, ctx.clock());
 }
