@@ -31,6 +31,8 @@ const registryRoute = staticFiles(pageFiles('/admin', PUBLIC, ['admin.js', 'admi
 
 const listRoute = staticFiles(
   {
+    // What every admin page shares (token, status line, GraphQL calls); the registry's page too.
+    '/admin/admin-kit.js': staticFile(path.join(PUBLIC, 'admin-kit.js')),
     // The working calendar (requests subgraph).
     ...adminPage('calendar', ['calendar.js', 'calendar.css']),
     // The responsibility list, welfare policies and their audit (requests subgraph).

@@ -7,52 +7,14 @@
 (function () {
   'use strict';
   var ENDPOINT = location.origin + '/admin/graphql';
-  var TOKEN_KEY = 'citygraph-admin-token';
   var state = { launches: [], versions: null, pendingRollback: null };
 
-  var $ = function (id) { return document.getElementById(id); };
-
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') node.textContent = attrs[k];
-      else if (k === 'className') node.className = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
-    return node;
-  }
+  var K = window.CityAdmin;
+  var $ = K.$, el = K.el, status = K.status, token = K.token, time = K.time;
+  var gql = K.client(ENDPOINT, { onRefused: function () { signOut(); } });
 
   /** A Chinese label with its English beside it, like the rest of the page. */
   function bilingual(zh, en) { return [zh + ' ', el('small', { text: en })]; }
-
-  function status(message, kind) {
-    var s = $('status');
-    s.className = 'status' + (kind ? ' ' + kind : '');
-    s.textContent = message;
-  }
-
-  function time(iso) { return new Date(iso).toLocaleString('zh-CN', { hour12: false }); }
-
-  function token() { return sessionStorage.getItem(TOKEN_KEY); }
-
-  /** The admin API: every call carries the token; a refused token signs the page out. */
-  function gql(query, variables) {
-    return fetch(ENDPOINT, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token() },
-      body: JSON.stringify({ query: query, variables: variables || {} }),
-    }).then(function (r) {
-      return r.json().then(function (body) {
-        if (r.status === 401 || r.status === 403) {
-          signOut();
-          throw new Error((body.errors && body.errors[0].message) || 'refused');
-        }
-        if (body.errors && body.errors.length) throw new Error(body.errors.map(function (e) { return e.message; }).join('; '));
-        return body.data;
-      });
-    });
-  }
 
   /** Who the token names, for the header only (the server verifies it on every request). */
   function subjectOf(jwt) {
@@ -327,7 +289,7 @@
   }
 
   function signOut() {
-    sessionStorage.removeItem(TOKEN_KEY);
+    K.clearToken();
     $('signin').hidden = false;
     $('who').hidden = true;
     $('main').hidden = true;
@@ -338,7 +300,7 @@
     event.preventDefault();
     var value = $('token').value.trim().replace(/^Bearer\s+/i, '');
     if (!value) return;
-    sessionStorage.setItem(TOKEN_KEY, value);
+    K.setToken(value);
     $('token').value = '';
     signedIn();
   });

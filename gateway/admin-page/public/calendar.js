@@ -7,48 +7,13 @@
 (function () {
   'use strict';
   var ENDPOINT = location.origin + '/graphql';
-  var TOKEN_KEY = 'citygraph-admin-token';
   var WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日'];
   var KIND_LABEL = { HOLIDAY: '放假', WORKDAY: '调休上班' };
   var state = { year: Number(new URLSearchParams(location.search).get('year')) || new Date().getFullYear(), days: {} };
 
-  var $ = function (id) { return document.getElementById(id); };
-
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') node.textContent = attrs[k];
-      else if (k === 'className') node.className = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
-    return node;
-  }
-
-  function status(message, kind) {
-    var s = $('status');
-    s.className = 'status' + (kind ? ' ' + kind : '');
-    s.textContent = message;
-  }
-
-  function token() { return sessionStorage.getItem(TOKEN_KEY); }
-
-  function gql(query, variables) {
-    return fetch(ENDPOINT, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token() },
-      body: JSON.stringify({ query: query, variables: variables || {} }),
-    }).then(function (r) {
-      return r.json().then(function (body) {
-        if (r.status === 401) {
-          signOut();
-          throw new Error((body.errors && body.errors[0].message) || '令牌无效 invalid token');
-        }
-        if (body.errors && body.errors.length) throw new Error(body.errors.map(function (e) { return e.message; }).join('; '));
-        return body.data;
-      });
-    });
-  }
+  var K = window.CityAdmin;
+  var $ = K.$, el = K.el, status = K.status, token = K.token;
+  var gql = K.client(ENDPOINT, { onRefused: function () { signOut(); } });
 
   /** The weekday (1 = Monday … 7 = Sunday) of a calendar date, whatever the browser's zone. */
   function weekdayOf(y, m, d) { var w = new Date(Date.UTC(y, m - 1, d)).getUTCDay(); return w === 0 ? 7 : w; }
@@ -138,7 +103,7 @@
   }
 
   function signOut() {
-    sessionStorage.removeItem(TOKEN_KEY);
+    K.clearToken();
     $('signin').hidden = false;
     $('who').hidden = true;
     $('main').hidden = true;
@@ -149,7 +114,7 @@
     event.preventDefault();
     var value = $('token').value.trim().replace(/^Bearer\s+/i, '');
     if (!value) return;
-    sessionStorage.setItem(TOKEN_KEY, value);
+    K.setToken(value);
     $('token').value = '';
     signedIn();
   });

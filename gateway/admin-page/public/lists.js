@@ -6,7 +6,6 @@
 (function () {
   'use strict';
   var ENDPOINT = location.origin + '/graphql';
-  var TOKEN_KEY = 'citygraph-admin-token';
   var KINDS = {
     HOUSING: '住房建设', URBAN_MANAGEMENT: '城市管理', TRAFFIC_POLICE: '交通警察', HUMAN_RESOURCES: '人力资源', CIVIL_AFFAIRS: '民政',
     WATER: '水务', ECOLOGY: '生态环境', HEALTH: '卫生健康', MARKET_REGULATION: '市场监管', EDUCATION: '教育', PLANNING: '规划和自然资源',
@@ -16,48 +15,9 @@
   var ACTIONS = { CREATE: '新建', UPDATE: '修改', PUSH: '推送', SET_CALENDAR_DAY: '设定特殊日', CLEAR_CALENDAR_DAY: '恢复普通日' };
   var state = { categories: [], items: {} };
 
-  var $ = function (id) { return document.getElementById(id); };
-
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') node.textContent = attrs[k];
-      else if (k === 'className') node.className = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
-    return node;
-  }
-
-  function status(message, kind) {
-    var s = $('status');
-    s.className = 'status' + (kind ? ' ' + kind : '');
-    s.textContent = message;
-  }
-
-  function time(iso) { return new Date(iso).toLocaleString('zh-CN', { hour12: false }); }
-  function token() { return sessionStorage.getItem(TOKEN_KEY); }
-
-  /** The city graph as the admin; an error carries the field the subgraph named. */
-  function gql(query, variables) {
-    return fetch(ENDPOINT, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token(), 'apollographql-client-name': 'admin-lists' },
-      body: JSON.stringify({ query: query, variables: variables || {} }),
-    }).then(function (r) {
-      return r.json().then(function (body) {
-        if (body.errors && body.errors.length) {
-          var e = body.errors[0];
-          var ext = e.extensions || {};
-          var err = new Error((ext.field ? '字段 ' + ext.field + '：' : '') + (ext.reason || e.message));
-          err.code = ext.code;
-          if (r.status === 401 || ext.code === 'UNAUTHENTICATED' || ext.code === 'FORBIDDEN') signOut();
-          throw err;
-        }
-        return body.data;
-      });
-    });
-  }
+  var K = window.CityAdmin;
+  var $ = K.$, el = K.el, status = K.status, token = K.token, time = K.time;
+  var gql = K.client(ENDPOINT, { clientName: 'admin-lists', onRefused: function () { signOut(); } });
 
   // ---- the responsibility list ----
 
@@ -332,7 +292,7 @@
   }
 
   function signOut() {
-    sessionStorage.removeItem(TOKEN_KEY);
+    K.clearToken();
     $('main').hidden = true;
     $('who').hidden = true;
     $('signin').hidden = false;
@@ -362,7 +322,7 @@
     event.preventDefault();
     var value = $('token').value.trim();
     if (!value) return;
-    sessionStorage.setItem(TOKEN_KEY, value);
+    K.setToken(value);
     $('token').value = '';
     signedIn();
   });
