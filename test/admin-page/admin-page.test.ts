@@ -1,13 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { signUserToken } from '../../shared/platform/auth';
-import { ROOT_DIR } from '../../shared/platform/schema';
-import { connectDatabase } from '../../shared/platform/db';
-import { registryDatabaseName } from '../../gateway/registry';
 import type { GatewayServer } from '../../gateway/server';
-import { ARTIFACTS, launchChromium, sameOriginOnly, type Browser } from '../support/browser';
-import { testPrefix } from '../support/db';
-import { startGraph, type RunningGraph } from '../support/graph';
+import { ARTIFACTS, sameOriginOnly, type Browser } from '../support/browser';
+import { startAdminSite, type AdminSite } from '../support/admin-site';
+import type { RunningGraph } from '../support/graph';
 import { testConfig } from '../support/subgraph';
 import { waitFor } from '../registry/support';
 
@@ -22,7 +19,6 @@ let graph: RunningGraph;
 let browser: Browser;
 let gateway: GatewayServer;
 let base: string;
-const prefix = testPrefix('adminpage');
 const adminToken = signUserToken({ role: 'admin', subject: 'ops-admin' }, testConfig.jwtSecret);
 
 async function admin(query: string, variables: Record<string, unknown> = {}, token = adminToken) {
@@ -34,32 +30,14 @@ async function admin(query: string, variables: Record<string, unknown> = {}, tok
   return (await res.json()) as { data?: any; errors?: Array<{ message: string }> };
 }
 
+let site: AdminSite;
+
 beforeAll(async () => {
-  graph = await startGraph();
-  const started = await graph.startGateway({
-    registry: {
-      mongodbUri: process.env.TEST_MONGODB_URI!,
-      dbPrefix: prefix,
-      jwtSecret: testConfig.jwtSecret,
-      pollIntervalMs: 500,
-      operationWindowDays: 7,
-      usageFlushIntervalMs: 60_000,
-      seedConfigPath: path.join(ROOT_DIR, 'supergraph.yaml'),
-    },
-  });
-  gateway = started.server;
-  base = started.url.replace(/\/graphql$/, '');
-  browser = await launchChromium();
+  site = await startAdminSite('adminpage');
+  ({ graph, gateway, base, browser } = site);
 }, 120000);
 
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await graph?.stop();
-  const db = await connectDatabase({ uri: process.env.TEST_MONGODB_URI!, dbName: registryDatabaseName(prefix), timeoutMs: 5000 });
-  await db.conn.dropDatabase().catch(() => {});
-  await db.close();
-});
+afterAll(() => site?.stop());
 
 it('serves the page publicly and its data to admins only', async () => {
   const page = await fetch(`${base}/admin`);

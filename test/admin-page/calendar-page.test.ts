@@ -1,13 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { signUserToken } from '../../shared/platform/auth';
-import { ROOT_DIR } from '../../shared/platform/schema';
-import { connectDatabase } from '../../shared/platform/db';
-import { registryDatabaseName } from '../../gateway/registry';
-import type { GatewayServer } from '../../gateway/server';
-import { ARTIFACTS, launchChromium, sameOriginOnly, type Browser } from '../support/browser';
-import { testPrefix } from '../support/db';
-import { startGraph, type RunningGraph } from '../support/graph';
+import { ARTIFACTS, sameOriginOnly, type Browser } from '../support/browser';
+import { startAdminSite, type AdminSite } from '../support/admin-site';
+import type { RunningGraph } from '../support/graph';
 import { testConfig } from '../support/subgraph';
 
 /**
@@ -19,39 +15,19 @@ import { testConfig } from '../support/subgraph';
 
 let graph: RunningGraph;
 let browser: Browser;
-let gateway: GatewayServer;
 let base: string;
-const prefix = testPrefix('calendarpage');
 const adminToken = signUserToken({ role: 'admin', subject: 'calendar-admin' }, testConfig.jwtSecret);
 const residentToken = signUserToken({ role: 'resident', subject: 'R-0002', residentId: 'R-0002' }, testConfig.jwtSecret);
 const DAY = 'query($year: Int!) { workingCalendar(year: $year) { days { date kind name } } }';
 
+let site: AdminSite;
+
 beforeAll(async () => {
-  graph = await startGraph({ seed: false });
-  const started = await graph.startGateway({
-    registry: {
-      mongodbUri: process.env.TEST_MONGODB_URI!,
-      dbPrefix: prefix,
-      jwtSecret: testConfig.jwtSecret,
-      pollIntervalMs: 500,
-      operationWindowDays: 7,
-      usageFlushIntervalMs: 60_000,
-      seedConfigPath: path.join(ROOT_DIR, 'supergraph.yaml'),
-    },
-  });
-  gateway = started.server;
-  base = started.url.replace(/\/graphql$/, '');
-  browser = await launchChromium();
+  site = await startAdminSite('calendarpage', { seed: false });
+  ({ graph, base, browser } = site);
 }, 120000);
 
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.stop();
-  await graph?.stop();
-  const db = await connectDatabase({ uri: process.env.TEST_MONGODB_URI!, dbName: registryDatabaseName(prefix), timeoutMs: 5000 });
-  await db.conn.dropDatabase().catch(() => {});
-  await db.close();
-});
+afterAll(() => site?.stop());
 
 const stored = async (date: string) =>
   ((await graph.query(DAY, { year: Number(date.slice(0, 4)) })).data.workingCalendar.days as Array<{ date: string; kind: string; name: string }>).find((d) => d.date === date);
