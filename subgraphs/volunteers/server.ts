@@ -1,4 +1,5 @@
 import type { SubgraphFactory } from '../../shared/subgraph/subgraph-deps';
+import { serviceContext } from '../../shared/subgraph/service';
 import { createCitySubgraph } from '../../shared/subgraph/subgraph-server';
 import { createContext } from './context';
 import { createModels } from './models';
@@ -12,5 +13,5 @@ export const createSubgraph: SubgraphFactory = (deps) =>
     createModels,
     createContext,
     // Time-driven rules; each claims its items with unique inserts, so replicas never double-process.
-    jobs: (models) => [{ name: 'volunteers.no-shows', everyMs: 60_000, run: (now) => markVolunteerNoShows(models, deps.pubsub, now) }],
+    jobs: (models) => [{ name: 'volunteers.no-shows', everyMs: 60_000, run: (now) => markVolunteerNoShows(serviceContext({ models, pubsub: deps.pubsub, clock: () => now })) }],
   });

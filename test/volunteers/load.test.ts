@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import type { Models } from '../../subgraphs/volunteers/models';
 import { markVolunteerNoShows } from '../../subgraphs/volunteers/services/no-shows';
+import { serviceContext } from '../../shared/subgraph/service';
 import { residentViewer, type RunningSubgraph } from '../support/subgraph';
 import { createActivity, errorOf, HOUR, NOW, registerResidents, SHUIBEI, SIGN_UP, startVolunteers, WATER } from './helpers';
 import { concurrently, values } from '../support/concurrently';
@@ -64,6 +65,9 @@ describe('concurrency', () => {
 });
 
 describe('no-shows', () => {
+  /** The sweep's context as the job builds it, at a chosen time. */
+  const sweepAt = (now: Date) => serviceContext({ models, pubsub: sg.pubsub, clock: () => now });
+
   it('marks confirmed sign-ups not checked in once the shift is over, exactly once even when run twice at once', async () => {
     const ids = residents('NS', 4);
     await registerResidents(models, ids);
@@ -73,11 +77,11 @@ describe('no-shows', () => {
     sg.setNow(new Date(NOW.getTime() + 1.5 * HOUR));
     await sg.query('mutation($id: ID!) { checkInVolunteer(signUpId: $id) { status } }', { id: signUps[0].data.signUpForShift.id }, residentViewer(ids[0]));
 
-    expect(await markVolunteerNoShows(models, sg.pubsub, new Date(NOW.getTime() + 2.9 * HOUR))).toBe(0); // not over yet
+    expect(await markVolunteerNoShows(sweepAt(new Date(NOW.getTime() + 2.9 * HOUR)))).toBe(0); // not over yet
     const end = new Date(NOW.getTime() + 3 * HOUR);
-    const [a, b] = await Promise.all([markVolunteerNoShows(models, sg.pubsub, end), markVolunteerNoShows(models, sg.pubsub, end)]);
+    const [a, b] = await Promise.all([markVolunteerNoShows(sweepAt(end)), markVolunteerNoShows(sweepAt(end))]);
     expect(a + b).toBe(2);
-    expect(await markVolunteerNoShows(models, sg.pubsub, end)).toBe(0);
+    expect(await markVolunteerNoShows(sweepAt(end))).toBe(0);
     const stored = await models.SignUp.find({ activityId }).sort({ residentId: 1 }).lean();
     expect(stored.map((s) => s.status)).toEqual(['CHECKED_IN', 'NO_SHOW', 'NO_SHOW', 'WAITLISTED']);
     sg.setNow(end);

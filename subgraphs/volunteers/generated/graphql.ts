@@ -307,7 +307,11 @@ export type VolunteerActivity = {
   team?: Maybe<VolunteerTeam>;
   station?: Maybe<VolunteerStation>;
   community?: Maybe<Community>;
-  organiser: Department;
+  /**
+   * The organising department; null when the requests subgraph does not know it (a dangling
+   * reference), so the activity still reads.
+   */
+  organiser?: Maybe<Department>;
   /** Start of the first shift. */
   startsAt: Scalars['DateTime']['output'];
   /** End of the last shift. */
@@ -1161,7 +1165,7 @@ export type VolunteerActivityResolvers<ContextType = Context, ParentType extends
   team?: Resolver<Maybe<ResolversTypes['VolunteerTeam']>, ParentType, ContextType>;
   station?: Resolver<Maybe<ResolversTypes['VolunteerStation']>, ParentType, ContextType>;
   community?: Resolver<Maybe<ResolversTypes['Community']>, ParentType, ContextType>;
-  organiser?: Resolver<ResolversTypes['Department'], ParentType, ContextType>;
+  organiser?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType>;
   startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   endsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   shifts?: Resolver<Array<ResolversTypes['VolunteerShift']>, ParentType, ContextType>;

@@ -15,16 +15,16 @@ import { closeStation, closeTeam, createStation, createTeam, reopenStation, setS
 
 /** Resolvers check the caller and the input and call one service; the services publish what changed. */
 export const Mutation: MutationResolvers<Context> = {
-  registerVolunteer: async (_root, _args, ctx) => registerVolunteer(ctx.models, await registeredViewer(ctx), ctx.clock()),
+  registerVolunteer: async (_root, _args, ctx) => registerVolunteer(ctx, { residentId: await registeredViewer(ctx) }),
 
   joinVolunteerTeam: async (_root, { teamId }, ctx) => {
     const residentId = await registeredViewer(ctx);
-    return joinTeam(ctx.models, residentId, v.code('teamId', teamId), ctx.clock());
+    return joinTeam(ctx, { residentId, teamId: v.code('teamId', teamId) });
   },
 
   leaveVolunteerTeam: (_root, { teamId }, ctx) => {
     const residentId = requireResident(ctx.viewer);
-    return leaveTeam(ctx.models, residentId, v.code('teamId', teamId));
+    return leaveTeam(ctx, { residentId, teamId: v.code('teamId', teamId) });
   },
 
   createVolunteerActivity: async (_root, { input }, ctx) => {
@@ -32,47 +32,46 @@ export const Mutation: MutationResolvers<Context> = {
     const plan = planActivity(input, ctx.viewer, ctx.clock());
     await requireCommunity(ctx.references, ctx.viewer, plan.communityCode, 'input.communityCode');
     if (input.organiserId != null) await requireDepartment(ctx.references, ctx.viewer, plan.organiserId, 'input.organiserId');
-    return createActivity(ctx.models, plan, ctx.viewer.subject ?? ctx.viewer.role);
+    return createActivity(ctx, plan);
   },
 
   signUpForShift: async (_root, { shiftId, idempotencyKey }, ctx) => {
     const residentId = await registeredViewer(ctx);
     return changingActivity(ctx, () =>
-      signUpForShift(ctx.models, {
+      signUpForShift(ctx, {
         residentId,
         shiftId: v.objectId('shiftId', shiftId),
         idempotencyKey: v.idempotencyKey('idempotencyKey', idempotencyKey),
-        now: ctx.clock(),
       }),
     );
   },
 
   cancelVolunteerSignUp: async (_root, { id }, ctx) => {
-    return changingActivity(ctx, () => cancelSignUp(ctx.models, ctx.viewer, v.objectId('id', id), ctx.clock()));
+    return changingActivity(ctx, () => cancelSignUp(ctx, { id: v.objectId('id', id) }));
   },
 
   checkInVolunteer: async (_root, { signUpId }, ctx) => {
-    return changingActivity(ctx, () => checkIn(ctx.models, ctx.viewer, v.objectId('signUpId', signUpId), ctx.clock()));
+    return changingActivity(ctx, () => checkIn(ctx, { signUpId: v.objectId('signUpId', signUpId) }));
   },
 
   checkOutVolunteer: async (_root, { signUpId }, ctx) => {
-    return changingActivity(ctx, () => checkOut(ctx.models, ctx.viewer, v.objectId('signUpId', signUpId), ctx.clock()));
+    return changingActivity(ctx, () => checkOut(ctx, { signUpId: v.objectId('signUpId', signUpId) }));
   },
 
   verifyVolunteerHours: async (_root, { signUpId, hours }, ctx) => {
-    return changingActivity(ctx, () => verifyHours(ctx.models, ctx.viewer, v.objectId('signUpId', signUpId), hours, ctx.clock()));
+    return changingActivity(ctx, () => verifyHours(ctx, { signUpId: v.objectId('signUpId', signUpId), hours }));
   },
 
   requestVolunteerHoursCorrection: (_root, { signUpId, hours, reason }, ctx) =>
-    requestCorrection(ctx.models, ctx.viewer, {
+    requestCorrection(ctx, {
       signUpId: v.objectId('signUpId', signUpId),
       hours,
       reason: v.text('reason', reason, { max: 500, multiline: true }),
-    }, ctx.clock()),
+    }),
 
   approveVolunteerHoursCorrection: async (_root, { id }, ctx) => {
     const { correction } = await changingActivity(ctx, async () => {
-      const approved = await approveCorrection(ctx.models, ctx.viewer, v.objectId('id', id), ctx.clock());
+      const approved = await approveCorrection(ctx, { id: v.objectId('id', id) });
       return { ...approved, activityId: approved.signUp.activityId };
     });
     return correction;
@@ -80,20 +79,19 @@ export const Mutation: MutationResolvers<Context> = {
 
   recordStationService: (_root, { stationId, description, peopleServed, idempotencyKey }, ctx) => {
     requireRole(ctx.viewer, 'resident', 'staff', 'community_worker', 'admin');
-    return recordStationService(ctx.models, ctx.viewer, {
+    return recordStationService(ctx, {
       stationId: v.code('stationId', stationId),
       description: v.text('description', description, { max: 500, multiline: true }),
       peopleServed: v.intInRange('peopleServed', peopleServed, 1, 10000),
       idempotencyKey: v.idempotencyKey('idempotencyKey', idempotencyKey),
-      now: ctx.clock(),
     });
   },
   createVolunteerStation: (_root, { input }, ctx) => createStation(ctx, input as Record<string, unknown>),
-  updateVolunteerStation: (_root, { id, input }, ctx) => updateStation(ctx, id, input as Record<string, unknown>),
-  setVolunteerStationHours: (_root, { id, hours }, ctx) => setStationHours(ctx, id, hours),
-  closeVolunteerStation: (_root, { id }, ctx) => closeStation(ctx, id),
-  reopenVolunteerStation: (_root, { id }, ctx) => reopenStation(ctx, id),
+  updateVolunteerStation: (_root, { id, input }, ctx) => updateStation(ctx, { id, input: input as Record<string, unknown> }),
+  setVolunteerStationHours: (_root, { id, hours }, ctx) => setStationHours(ctx, { id, hours }),
+  closeVolunteerStation: (_root, { id }, ctx) => closeStation(ctx, { id }),
+  reopenVolunteerStation: (_root, { id }, ctx) => reopenStation(ctx, { id }),
   createVolunteerTeam: (_root, { input }, ctx) => createTeam(ctx, input as Record<string, unknown>),
-  updateVolunteerTeam: (_root, { id, input }, ctx) => updateTeam(ctx, id, input as Record<string, unknown>),
-  closeVolunteerTeam: (_root, { id }, ctx) => closeTeam(ctx, id),
+  updateVolunteerTeam: (_root, { id, input }, ctx) => updateTeam(ctx, { id, input: input as Record<string, unknown> }),
+  closeVolunteerTeam: (_root, { id }, ctx) => closeTeam(ctx, { id }),
 };

@@ -1,8 +1,9 @@
 import { Types } from 'mongoose';
 import { badInput } from '../../../shared/platform/errors';
 import type { ActivityPlan } from '../domain/activity-plan';
-import type { ActivityDoc, Models } from '../models';
+import type { ActivityDoc } from '../models';
 import { isDuplicateKey } from '../../../shared/subgraph';
+import type { VolunteersService } from './deps';
 
 /**
  * Creates an activity and its shifts from a checked plan. There are no transactions, so the
@@ -10,7 +11,9 @@ import { isDuplicateKey } from '../../../shared/subgraph';
  * the shifts, and if it cannot be written they are removed. A repeated idempotency key from the
  * same account returns the first activity.
  */
-export async function createActivity(models: Models, plan: ActivityPlan, createdBy: string): Promise<ActivityDoc> {
+export async function createActivity(ctx: VolunteersService, plan: ActivityPlan): Promise<ActivityDoc> {
+  const { models } = ctx;
+  const createdBy = ctx.viewer.subject ?? ctx.viewer.role;
   if (plan.idempotencyKey) {
     const first = await models.Activity.findOne({ createdBy, idempotencyKey: plan.idempotencyKey }).lean<ActivityDoc>();
     if (first) return first;

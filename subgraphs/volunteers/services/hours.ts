@@ -6,6 +6,7 @@ import { isOrganiser } from '../domain/access';
 import { shiftHours } from '../domain/shift-windows';
 import { roundHours, sumHours } from '../domain/stars';
 import type { HoursCorrectionDoc, HoursEntryDoc, Models, SignUpDoc } from '../models';
+import type { VolunteersService } from './deps';
 import { loadSignUp } from './transitions';
 
 const actorOf = (viewer: Viewer) => viewer.subject ?? viewer.role;
@@ -61,11 +62,11 @@ export async function creditVerified(models: Models, signUp: SignUpDoc, hours: n
  * reason. Nothing is credited until a second organiser approves it.
  */
 export async function requestCorrection(
-  models: Models,
-  viewer: Viewer,
+  ctx: VolunteersService,
   input: { signUpId: Types.ObjectId; hours: unknown; reason: string },
-  now: Date,
 ): Promise<HoursCorrectionDoc> {
+  const { models, viewer } = ctx;
+  const now = ctx.clock();
   if (viewer.role === 'anonymous') throw unauthenticated();
   const signUp = await loadSignUp(models, input.signUpId);
   if (!isOrganiser(viewer, signUp)) throw forbidden('Only an organiser of the activity can ask for a correction of its hours');
@@ -98,7 +99,9 @@ export async function requestCorrection(
  * sign-up's credited total to the corrected figure. Approving twice, or two approvals at once,
  * write one line (the ledger's unique sequence and the correction's own id on the line).
  */
-export async function approveCorrection(models: Models, viewer: Viewer, id: Types.ObjectId, now: Date): Promise<{ correction: HoursCorrectionDoc; signUp: SignUpDoc }> {
+export async function approveCorrection(ctx: VolunteersService, { id }: { id: Types.ObjectId }): Promise<{ correction: HoursCorrectionDoc; signUp: SignUpDoc }> {
+  const { models, viewer } = ctx;
+  const now = ctx.clock();
   if (viewer.role === 'anonymous') throw unauthenticated();
   const correction = await models.HoursCorrection.findById(id).lean<HoursCorrectionDoc>();
   if (!correction) throw notFound('VolunteerHoursCorrection', String(id));

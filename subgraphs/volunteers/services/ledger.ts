@@ -1,16 +1,15 @@
 import { Types } from 'mongoose';
-import type { Viewer } from '../../../shared/platform/auth';
 import { conflict, forbidden, notFound, unauthenticated } from '../../../shared/platform/errors';
 import { openPeriodAt } from '../domain/opening-hours';
-import type { LedgerEntryDoc, Models, StationDoc } from '../models';
+import type { LedgerEntryDoc, StationDoc } from '../models';
 import { isDuplicateKey } from '../../../shared/subgraph';
+import type { VolunteersService } from './deps';
 
 export interface ServiceRecord {
   stationId: string;
   description: string;
   peopleServed: number;
   idempotencyKey?: string;
-  now: Date;
 }
 
 /**
@@ -18,14 +17,16 @@ export interface ServiceRecord {
  * period covering now; staff of the station's street office, its community worker and admins may
  * write at any time.
  */
-export async function recordStationService(models: Models, viewer: Viewer, rec: ServiceRecord): Promise<LedgerEntryDoc> {
+export async function recordStationService(ctx: VolunteersService, rec: ServiceRecord): Promise<LedgerEntryDoc> {
+  const { models, viewer } = ctx;
+  const now = ctx.clock();
   if (viewer.role === 'anonymous') throw unauthenticated();
   const station = await models.Station.findById(rec.stationId).lean<StationDoc>();
   if (!station) throw notFound('VolunteerStation', rec.stationId);
   if (station.closedAt) throw conflict(`${station.name} is closed`, { field: 'stationId' });
   let volunteerId: string | null = null;
   if (viewer.role === 'resident') {
-    const period = openPeriodAt(station.openingHours, rec.now);
+    const period = openPeriodAt(station.openingHours, now);
     if (!period || !period.volunteerIds.includes(viewer.residentId!)) {
       throw forbidden('Only a volunteer on duty at this U-station now can record a service');
     }
@@ -46,7 +47,7 @@ export async function recordStationService(models: Models, viewer: Viewer, rec: 
     const doc = await models.LedgerEntry.create({
       _id,
       stationId: station._id,
-      recordedAt: rec.now,
+      recordedAt: now,
       description: rec.description,
       peopleServed: rec.peopleServed,
       volunteerId,

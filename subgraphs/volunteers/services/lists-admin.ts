@@ -1,10 +1,8 @@
-import { requireRole, type Viewer } from '../../../shared/platform/auth';
+import { requireRole } from '../../../shared/platform/auth';
 import { badInput, conflict, notFound } from '../../../shared/platform/errors';
-import type { PubSub } from '../../../shared/platform/pubsub';
 import { changedFields, readAudit, recordAudit, type AuditEntryDoc } from '../../../shared/subgraph/audit';
 import { boundingBox, haversineMeters } from '../../../shared/subgraph/geo';
 import { requireCommunity, requireDepartment } from '../../../shared/subgraph/places';
-import type { References } from '../../../shared/subgraph/references';
 import { isDuplicateKey } from '../../../shared/subgraph/unique';
 import * as v from '../../../shared/subgraph/validate';
 import { openPeriodAt } from '../domain/opening-hours';
@@ -12,14 +10,8 @@ import { parseKind, parseOpeningHours, parseStationFields, parseStationId, ROUND
 import { STATION_AMENITIES, type Models, type OpeningPeriod, type StationAmenity, type StationDoc, type TeamDoc } from '../models';
 import { TEAM_KINDS } from '../models/team';
 import type { VolunteerTeamKind } from '../generated/graphql';
+import type { ReferencingVolunteersService, VolunteersService } from './deps';
 
-export interface ListsDeps {
-  viewer: Viewer;
-  models: Models;
-  pubsub: PubSub;
-  references: References;
-  clock: () => Date;
-}
 
 export type StationWithDistance = StationDoc & { distanceMeters?: number };
 
@@ -52,7 +44,7 @@ async function requireVolunteers(models: Models, hours: OpeningPeriod[], field: 
  * great-circle distance filters them. Closed stations are left out.
  */
 export async function stationsNear(
-  ctx: ListsDeps,
+  ctx: VolunteersService,
   args: { lat: unknown; lng: unknown; radiusMeters: unknown; kind?: unknown; open24h?: unknown; openNow?: unknown; amenities?: unknown },
 ): Promise<StationWithDistance[]> {
   const lat = v.numberInRange('lat', args.lat, -90, 90);
@@ -75,7 +67,7 @@ export async function stationsNear(
 }
 
 /** Admin: a new U-station or 歇脚屋 in a known community, run by a known street office. */
-export async function createStation(ctx: ListsDeps, input: Record<string, unknown>): Promise<StationDoc> {
+export async function createStation(ctx: ReferencingVolunteersService, input: Record<string, unknown>): Promise<StationDoc> {
   requireRole(ctx.viewer, 'admin');
   const kind = parseKind('input.kind', input.kind);
   const id = parseStationId('input.id', input.id, kind);
@@ -115,7 +107,7 @@ export async function createStation(ctx: ListsDeps, input: Record<string, unknow
 }
 
 /** Admin: changes a station's details; turning open24h on makes it open all day, every day. */
-export async function updateStation(ctx: ListsDeps, idInput: unknown, input: Record<string, unknown>): Promise<StationDoc> {
+export async function updateStation(ctx: VolunteersService, { id: idInput, input }: { id: unknown; input: Record<string, unknown> }): Promise<StationDoc> {
   requireRole(ctx.viewer, 'admin');
   const id = v.code('id', idInput);
   const fields = parseStationFields('input', input);
@@ -142,7 +134,7 @@ export async function updateStation(ctx: ListsDeps, idInput: unknown, input: Rec
  * roster may not be removed or moved (CONFLICT, `period`): its roster is emptied first. Rostered residents must be
  * registered volunteers. A round-the-clock station keeps its all-day hours (turn open24h off first).
  */
-export async function setStationHours(ctx: ListsDeps, idInput: unknown, hoursInput: unknown): Promise<StationDoc> {
+export async function setStationHours(ctx: VolunteersService, { id: idInput, hours: hoursInput }: { id: unknown; hours: unknown }): Promise<StationDoc> {
   requireRole(ctx.viewer, 'admin');
   const id = v.code('id', idInput);
   const hours = parseOpeningHours('hours', hoursInput);
@@ -174,7 +166,7 @@ export async function setStationHours(ctx: ListsDeps, idInput: unknown, hoursInp
 }
 
 /** Admin: closes a station. Refused (CONFLICT, `activities`) while activities at it have not ended. */
-export async function closeStation(ctx: ListsDeps, idInput: unknown): Promise<StationDoc> {
+export async function closeStation(ctx: VolunteersService, { id: idInput }: { id: unknown }): Promise<StationDoc> {
   requireRole(ctx.viewer, 'admin');
   const id = v.code('id', idInput);
   const station = await stationOrNotFound(ctx.models, id);
@@ -187,7 +179,7 @@ export async function closeStation(ctx: ListsDeps, idInput: unknown): Promise<St
   return { ...station, closedAt: now };
 }
 
-export async function reopenStation(ctx: ListsDeps, idInput: unknown): Promise<StationDoc> {
+export async function reopenStation(ctx: VolunteersService, { id: idInput }: { id: unknown }): Promise<StationDoc> {
   requireRole(ctx.viewer, 'admin');
   const id = v.code('id', idInput);
   const station = await stationOrNotFound(ctx.models, id);
@@ -198,7 +190,7 @@ export async function reopenStation(ctx: ListsDeps, idInput: unknown): Promise<S
 }
 
 /** Admin: a new team (imported figures start at zero), optionally based in a known community. */
-export async function createTeam(ctx: ListsDeps, input: Record<string, unknown>): Promise<TeamDoc> {
+export async function createTeam(ctx: ReferencingVolunteersService, input: Record<string, unknown>): Promise<TeamDoc> {
   requireRole(ctx.viewer, 'admin');
   if (typeof input.id !== 'string' || !/^VT-[A-Z0-9]{1,12}(-[A-Z0-9]{1,12})?$/.test(input.id)) throw badInput('input.id', 'must look like VT-BEE-06');
   const id = input.id;
@@ -221,7 +213,7 @@ export async function createTeam(ctx: ListsDeps, input: Record<string, unknown>)
   return doc;
 }
 
-export async function updateTeam(ctx: ListsDeps, idInput: unknown, input: Record<string, unknown>): Promise<TeamDoc> {
+export async function updateTeam(ctx: VolunteersService, { id: idInput, input }: { id: unknown; input: Record<string, unknown> }): Promise<TeamDoc> {
   requireRole(ctx.viewer, 'admin');
   const id = v.code('id', idInput);
   const set: Record<string, unknown> = {};
@@ -238,7 +230,7 @@ export async function updateTeam(ctx: ListsDeps, idInput: unknown, input: Record
  * Admin: closes a team to new members; members, history and figures stay. Refused (CONFLICT,
  * `activities`) while the team's activities have not ended: their sign-ups were made for it.
  */
-export async function closeTeam(ctx: ListsDeps, idInput: unknown): Promise<TeamDoc> {
+export async function closeTeam(ctx: VolunteersService, { id: idInput }: { id: unknown }): Promise<TeamDoc> {
   requireRole(ctx.viewer, 'admin');
   const id = v.code('id', idInput);
   const team = await teamOrNotFound(ctx.models, id);
@@ -252,7 +244,7 @@ export async function closeTeam(ctx: ListsDeps, idInput: unknown): Promise<TeamD
 }
 
 /** Admins: the audit trail of stations, rosters and teams, of one record when `entityId` is given. */
-export function volunteerAuditLog(ctx: ListsDeps, args: { entityId?: string | null; limit?: number | null }): Promise<AuditEntryDoc[]> {
+export function volunteerAuditLog(ctx: VolunteersService, args: { entityId?: string | null; limit?: number | null }): Promise<AuditEntryDoc[]> {
   const entityId = args.entityId == null ? undefined : v.code('entityId', args.entityId);
   return readAudit(ctx.models.Audit, ctx.viewer, { entityId, limit: args.limit }, ctx.clock());
 }

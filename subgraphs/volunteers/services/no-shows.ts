@@ -1,6 +1,6 @@
-import type { PubSub } from '../../../shared/platform/pubsub';
 import { publishActivityChanged } from '../events';
-import type { Models, SignUpDoc } from '../models';
+import type { SignUpDoc } from '../models';
+import type { VolunteersService } from './deps';
 import { transition } from './transitions';
 
 const BATCH = 500;
@@ -11,7 +11,9 @@ const BATCH = 500;
  * one twice, and a check-in that lands first wins. The place is kept: the shift is over.
  * Returns how many sign-ups this call marked.
  */
-export async function markVolunteerNoShows(models: Models, pubsub: PubSub, now: Date): Promise<number> {
+export async function markVolunteerNoShows(ctx: VolunteersService): Promise<number> {
+  const { models, pubsub } = ctx;
+  const now = ctx.clock();
   let marked = 0;
   const touched = new Set<string>();
   const skipped = new Set<string>();

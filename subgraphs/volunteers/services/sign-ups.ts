@@ -22,6 +22,7 @@ import { creditVerified } from './hours';
 import { claimTime, releaseTime } from './time-claims';
 import { loadSignUp, transition } from './transitions';
 import { isDuplicateKey } from '../../../shared/subgraph';
+import type { VolunteersService } from './deps';
 
 /** Times of the sign-up's shift, from the copy on the sign-up. */
 const shiftOf = (s: SignUpDoc) => ({ startsAt: s.shiftStartsAt, endsAt: s.shiftEndsAt });
@@ -38,7 +39,6 @@ export interface SignUpRequest {
   residentId: string;
   shiftId: Types.ObjectId;
   idempotencyKey?: string;
-  now: Date;
 }
 
 /**
@@ -50,12 +50,13 @@ export interface SignUpRequest {
 /** A shift's places and waitlist change one operation at a time in this process (see KeyedLock). */
 const shiftLock = new KeyedLock();
 
-export function signUpForShift(models: Models, req: SignUpRequest): Promise<SignUpDoc> {
-  return shiftLock.run(String(req.shiftId), () => signUpForShiftNow(models, req));
+export function signUpForShift(ctx: VolunteersService, req: SignUpRequest): Promise<SignUpDoc> {
+  const now = ctx.clock();
+  return shiftLock.run(String(req.shiftId), () => signUpForShiftNow(ctx.models, req, now));
 }
 
-async function signUpForShiftNow(models: Models, req: SignUpRequest): Promise<SignUpDoc> {
-  const { residentId, shiftId, idempotencyKey, now } = req;
+async function signUpForShiftNow(models: Models, req: SignUpRequest, now: Date): Promise<SignUpDoc> {
+  const { residentId, shiftId, idempotencyKey } = req;
   if (idempotencyKey) {
     const first = await models.SignUp.findOne({ residentId, idempotencyKey }).lean<SignUpDoc>();
     if (first) return first;
@@ -142,7 +143,9 @@ async function signUpForShiftNow(models: Models, req: SignUpRequest): Promise<Si
  * Withdraws a sign-up before its shift starts (the volunteer or an organiser). A confirmed place
  * goes straight to the first waitlisted sign-up.
  */
-export async function cancelSignUp(models: Models, viewer: Viewer, id: Types.ObjectId, now: Date): Promise<SignUpDoc> {
+export async function cancelSignUp(ctx: VolunteersService, { id }: { id: Types.ObjectId }): Promise<SignUpDoc> {
+  const { models, viewer } = ctx;
+  const now = ctx.clock();
   const signUp = await loadSignUp(models, id);
   actorOn(viewer, signUp);
   assertTransition(signUp.status, 'CANCELLED', 'cancel');
@@ -160,8 +163,10 @@ export async function cancelSignUp(models: Models, viewer: Viewer, id: Types.Obj
 }
 
 /** Checks a confirmed volunteer in, from 30 minutes before the shift until it ends. */
-export async function checkIn(models: Models, viewer: Viewer, id: Types.ObjectId, now: Date): Promise<SignUpDoc> {
-  const signUp = await loadSignUp(models, id);
+export async function checkIn(ctx: VolunteersService, { signUpId }: { signUpId: Types.ObjectId }): Promise<SignUpDoc> {
+  const { models, viewer } = ctx;
+  const now = ctx.clock();
+  const signUp = await loadSignUp(models, signUpId);
   actorOn(viewer, signUp);
   assertTransition(signUp.status, 'CHECKED_IN', 'check in');
   if (!isCheckInOpen(shiftOf(signUp), now)) {
@@ -174,8 +179,10 @@ export async function checkIn(models: Models, viewer: Viewer, id: Types.ObjectId
  * Checks a volunteer out and records the hours inside the shift. The volunteer may do it until two
  * hours after the shift ends; an organiser may close a forgotten check-in at any time.
  */
-export async function checkOut(models: Models, viewer: Viewer, id: Types.ObjectId, now: Date): Promise<SignUpDoc> {
-  const signUp = await loadSignUp(models, id);
+export async function checkOut(ctx: VolunteersService, { signUpId }: { signUpId: Types.ObjectId }): Promise<SignUpDoc> {
+  const { models, viewer } = ctx;
+  const now = ctx.clock();
+  const signUp = await loadSignUp(models, signUpId);
   const actor = actorOn(viewer, signUp);
   assertTransition(signUp.status, 'CHECKED_OUT', 'check out');
   if (actor === 'volunteer' && now > volunteerCheckOutDeadline(shiftOf(signUp))) {
@@ -190,14 +197,13 @@ export async function checkOut(models: Models, viewer: Viewer, id: Types.ObjectI
  * conditional update, so hours are credited exactly once however many times this is called.
  */
 export async function verifyHours(
-  models: Models,
-  viewer: Viewer,
-  id: Types.ObjectId,
-  hours: number | null | undefined,
-  now: Date,
+  ctx: VolunteersService,
+  { signUpId, hours }: { signUpId: Types.ObjectId; hours: number | null | undefined },
 ): Promise<SignUpDoc> {
+  const { models, viewer } = ctx;
+  const now = ctx.clock();
   if (viewer.role === 'anonymous') throw unauthenticated();
-  const signUp = await loadSignUp(models, id);
+  const signUp = await loadSignUp(models, signUpId);
   if (!isOrganiser(viewer, signUp)) throw forbidden('Only an organiser of the activity can verify hours');
   const longest = shiftHours(shiftOf(signUp));
   if (hours != null && (typeof hours !== 'number' || !Number.isFinite(hours) || hours < 0 || hours > longest)) {

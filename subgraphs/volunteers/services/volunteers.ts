@@ -1,9 +1,12 @@
 import { conflict, notFound } from '../../../shared/platform/errors';
 import type { Models, ProfileDoc, TeamDoc } from '../models';
 import { isDuplicateKey } from '../../../shared/subgraph';
+import type { VolunteersService } from './deps';
 
 /** Registers a resident as a volunteer; registering again returns the first profile. */
-export async function registerVolunteer(models: Models, residentId: string, now: Date): Promise<ProfileDoc> {
+export async function registerVolunteer(ctx: VolunteersService, { residentId }: { residentId: string }): Promise<ProfileDoc> {
+  const { models } = ctx;
+  const now = ctx.clock();
   try {
     const profile = await models.Profile.findOneAndUpdate(
       { _id: residentId },
@@ -25,7 +28,9 @@ async function loadTeam(models: Models, teamId: string): Promise<TeamDoc> {
 }
 
 /** Joins a team (registered volunteers only). Joining again changes nothing. */
-export async function joinTeam(models: Models, residentId: string, teamId: string, now: Date): Promise<TeamDoc> {
+export async function joinTeam(ctx: VolunteersService, { residentId, teamId }: { residentId: string; teamId: string }): Promise<TeamDoc> {
+  const { models } = ctx;
+  const now = ctx.clock();
   const team = await loadTeam(models, teamId);
   if (team.closedAt) throw conflict(`${team.name} is closed and takes no new members`, { field: 'teamId' });
   if (!(await models.Profile.exists({ _id: residentId }))) throw conflict('Register as a volunteer first (registerVolunteer)');
@@ -37,7 +42,9 @@ export async function joinTeam(models: Models, residentId: string, teamId: strin
   return team;
 }
 
-export async function leaveTeam(models: Models, residentId: string, teamId: string): Promise<TeamDoc> {
+/** Leaves a team; leaving one the volunteer is not in is refused (CONFLICT). */
+export async function leaveTeam(ctx: VolunteersService, { residentId, teamId }: { residentId: string; teamId: string }): Promise<TeamDoc> {
+  const { models } = ctx;
   const team = await loadTeam(models, teamId);
   const { deletedCount } = await models.Membership.deleteOne({ teamId, residentId });
   if (deletedCount === 0) throw conflict('You are not a member of this team');
