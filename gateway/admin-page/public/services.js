@@ -30,6 +30,7 @@
       const field = e.extensions?.field ? `（${e.extensions.field}）` : '';
       const err = new Error(`${CODES[code] ?? '出错'}${field}：${e.message}`);
       err.code = code;
+      err.field = e.extensions?.field;
       throw err;
     }
     return body.data;
@@ -117,7 +118,7 @@
   }
 
   async function loadHostels() {
-    const { hostels } = await gql('query { hostels(includeClosed: true) { id name totalBeds freeBeds closed beds { id code room gender closed } } }');
+    const { hostels } = await gql('query { hostels(includeClosed: true) { id name address lat lng phone services hongKongMacaoDesk operator { id } community { code } totalBeds freeBeds closed beds { id code room gender closed } } }');
     const box = $('#hostels');
     box.replaceChildren();
     for (const h of hostels) {
@@ -140,7 +141,8 @@
         ? el('button', { type: 'button', class: 'small reopen-hostel', onclick: () => act(msg, 'mutation($id: ID!) { reopenHostel(id: $id) { id } }', { id: h.id }, '已重新开放', h.id) }, '重新开放')
         : el('button', { type: 'button', class: 'small danger close-hostel', onclick: () => act(msg, 'mutation($id: ID!) { closeHostel(id: $id) { id } }', { id: h.id }, '已关闭', h.id) }, '关闭驿站');
       box.append(el('div', { class: `hostel${h.closed ? ' closed' : ''}`, dataset: { hostel: h.id } },
-        el('h3', {}, `${h.name}（${h.id}）`, el('small', {}, ` ${h.closed ? '已关闭' : '开放中'} · 床位 ${h.totalBeds} · 今晚空床 ${h.freeBeds}`)), toggle, msg, details));
+        el('h3', {}, `${h.name}（${h.id}）`, el('small', {}, ` ${h.closed ? '已关闭' : '开放中'} · 床位 ${h.totalBeds} · 今晚空床 ${h.freeBeds}`)), toggle, ' ',
+        el('button', { type: 'button', class: 'small edit-hostel', onclick: () => editHostel(h) }, '修改'), msg, details));
     }
     $('#hostels-section').hidden = false;
   }
@@ -158,7 +160,7 @@
 
   async function loadStations() {
     const { volunteerStations, volunteerTeams } = await gql(
-      'query { volunteerStations(includeClosed: true) { id name kind open24h unattended isOpenNow closed amenities programmes { kind title schedule } } volunteerTeams { id name memberCount closed } }',
+      'query { volunteerStations(includeClosed: true) { id name kind address lat lng community { code } openingHours { weekdays opensAt closesAt onDuty { id } } open24h unattended isOpenNow closed amenities programmes { kind title schedule } } volunteerTeams { id name kind description community { code } memberCount closed } }',
     );
     $('#stations tbody').replaceChildren(...volunteerStations.map((st) => {
       const msg = el('span', { class: 'msg' });
@@ -173,14 +175,17 @@
           ? el('button', { type: 'button', class: 'small reopen-station', onclick: () =>
             volunteerAct(msg, 'mutation($id: ID!) { reopenVolunteerStation(id: $id) { id } }', { id: st.id }) }, '重新开放')
           : el('button', { type: 'button', class: 'small danger close-station', onclick: () =>
-            volunteerAct(msg, 'mutation($id: ID!) { closeVolunteerStation(id: $id) { id } }', { id: st.id }) }, '关闭'), msg));
+            volunteerAct(msg, 'mutation($id: ID!) { closeVolunteerStation(id: $id) { id } }', { id: st.id }) }, '关闭'), ' ',
+          el('button', { type: 'button', class: 'small edit-station', onclick: () => editStation(st) }, '修改'), ' ',
+          st.open24h ? '' : el('button', { type: 'button', class: 'small edit-hours', onclick: () => editHours(st) }, '排班'), msg));
     }));
     $('#teams tbody').replaceChildren(...volunteerTeams.map((t) => {
       const msg = el('span', { class: 'msg' });
       return el('tr', { dataset: { team: t.id } },
         el('td', {}, `${t.name}（${t.id}）`), el('td', {}, t.memberCount), el('td', {}, t.closed ? '已停止招募' : '招募中'),
         el('td', {}, t.closed ? '' : el('button', { type: 'button', class: 'small danger close-team', onclick: () =>
-          volunteerAct(msg, 'mutation($id: ID!) { closeVolunteerTeam(id: $id) { id } }', { id: t.id }) }, '停止招募'), msg));
+          volunteerAct(msg, 'mutation($id: ID!) { closeVolunteerTeam(id: $id) { id } }', { id: t.id }) }, '停止招募'), ' ',
+          el('button', { type: 'button', class: 'small edit-team', onclick: () => editTeam(t) }, '修改'), msg));
     }));
     $('#stations-section').hidden = false;
   }
@@ -199,6 +204,210 @@
       el('td', {}, (e.after ?? '').slice(0, 160)))));
     $('#audit-section').hidden = false;
   }
+
+  // ---- Forms: new and changed stations, rosters, teams and hostels (admins) ----
+  // One form per list, in "新建" mode until a row's 修改 fills it. The graph checks every value;
+  // a refusal marks the input it names (extensions.field) besides showing its reason.
+  const kit = window.CityAdmin;
+
+  /** Marks the element whose data-field is the refused field, or the nearest one naming a prefix of it (hours.0 for hours.0.volunteerIds.2). */
+  function markRefused(form, field) {
+    for (const node of form.querySelectorAll('.refused')) {
+      node.classList.remove('refused');
+      node.removeAttribute('aria-invalid');
+    }
+    const parts = field ? String(field).split('.') : [];
+    for (let n = parts.length; n > 0; n -= 1) {
+      const node = form.querySelector(`[data-field="${CSS.escape(parts.slice(0, n).join('.'))}"]`);
+      if (node) {
+        node.classList.add('refused');
+        node.setAttribute('aria-invalid', 'true');
+        return;
+      }
+    }
+  }
+
+  async function submitForm(form, mutation, variables, done, reload) {
+    const msg = form.querySelector('.msg');
+    markRefused(form, null);
+    try {
+      await gql(mutation, variables);
+    } catch (err) {
+      markRefused(form, err.field);
+      result(msg, false, err.message);
+      return false;
+    }
+    resetForm(form);
+    result(msg, true, done);
+    await reload().catch((err) => say(err.message));
+    return true;
+  }
+
+  const text = (form, name) => form.elements[name].value.trim();
+  const optional = (form, name) => text(form, name) || undefined;
+  // An empty coordinate is left out; anything else goes as typed, so the graph judges it.
+  const number = (form, name) => (text(form, name) === '' ? undefined : Number(text(form, name)));
+  const list = (value) => value.split(/[,，、\s]+/).filter(Boolean);
+
+  // Inputs that only a creation sets (the update inputs have no such field).
+  const FIXED = { 'station-form': ['id', 'kind', 'communityCode', 'managerDepartmentId'], 'team-form': ['id', 'kind', 'communityCode'], 'hostel-form': ['id', 'communityCode'] };
+  const MODES = { 'station-form': '新建站点', 'team-form': '新建服务队', 'hostel-form': '新建驿站' };
+
+  // Not form.id: a form's control named id shadows it.
+  const formName = (form) => form.getAttribute('id');
+
+  function resetForm(form) {
+    if (formName(form) === 'hours-form') {
+      form.hidden = true;
+      return;
+    }
+    form.reset();
+    delete form.dataset.editing;
+    for (const name of FIXED[formName(form)]) form.elements[name].disabled = false;
+    form.querySelector('.mode').textContent = MODES[formName(form)];
+    form.querySelector('.reset').hidden = true;
+    for (const fs of form.querySelectorAll('.create-only')) fs.hidden = false;
+    markRefused(form, null);
+  }
+
+  function startEditing(form, id, title, values) {
+    resetForm(form);
+    form.dataset.editing = id;
+    for (const name of FIXED[formName(form)]) form.elements[name].disabled = true;
+    for (const fs of form.querySelectorAll('.create-only')) fs.hidden = true;
+    for (const [name, value] of Object.entries(values)) {
+      const input = form.elements[name];
+      if (input instanceof RadioNodeList) for (const box of input) box.checked = value.includes(box.value);
+      else if (input.type === 'checkbox') input.checked = Boolean(value);
+      else input.value = value ?? '';
+    }
+    form.querySelector('.mode').textContent = title;
+    form.querySelector('.reset').hidden = false;
+    form.querySelector('.msg').textContent = '';
+    form.scrollIntoView({ block: 'nearest' });
+  }
+
+  // Opening periods: one row each; the row's position is the index the graph names (hours.1.opensAt).
+  function periodRow(p = { weekdays: [1, 2, 3, 4, 5], opensAt: '09:00', closesAt: '18:00', volunteerIds: [] }) {
+    const cell = (name, value, label) => kit.el('td', {}, [kit.el('input', { name, value, 'aria-label': label, className: name === 'weekdays' ? 'days' : name === 'volunteerIds' ? 'wide' : '' })]);
+    const remove = kit.el('button', { type: 'button', className: 'small danger', text: '删除' });
+    const tr = kit.el('tr', { className: 'period' }, [
+      cell('weekdays', p.weekdays.join(','), '星期'), cell('opensAt', p.opensAt, '开门'), cell('closesAt', p.closesAt, '关门'),
+      cell('volunteerIds', p.volunteerIds.join(','), '值班志愿者'), kit.el('td', {}, [remove]),
+    ]);
+    remove.addEventListener('click', () => tr.remove());
+    return tr;
+  }
+
+  function readPeriods(tbody, prefix) {
+    return [...tbody.querySelectorAll('tr.period')].map((tr, i) => {
+      tr.dataset.field = `${prefix}.${i}`;
+      const v = (name) => {
+        const input = tr.querySelector(`[name=${name}]`);
+        input.dataset.field = `${prefix}.${i}.${name}`;
+        return input.value.trim();
+      };
+      return { weekdays: list(v('weekdays')).map(Number), opensAt: v('opensAt'), closesAt: v('closesAt'), volunteerIds: list(v('volunteerIds')) };
+    });
+  }
+
+  for (const form of document.querySelectorAll('.edit-form')) {
+    const tbody = form.querySelector('.periods tbody');
+    form.querySelector('.add-period')?.addEventListener('click', () => tbody.append(periodRow()));
+    form.querySelector('.reset')?.addEventListener('click', () => resetForm(form));
+  }
+
+  // Stations and 歇脚屋. Opening hours of an existing station go through the roster form.
+  const stationForm = $('#station-form');
+  function editStation(st) {
+    startEditing(stationForm, st.id, `修改站点 ${st.name}（${st.id}）`, {
+      kind: st.kind, name: st.name, communityCode: st.community?.code, address: st.address, lat: st.lat, lng: st.lng,
+      amenities: st.amenities, open24h: st.open24h, unattended: st.unattended,
+    });
+  }
+  stationForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const f = stationForm;
+    const details = {
+      name: text(f, 'name'), address: text(f, 'address'), lat: number(f, 'lat'), lng: number(f, 'lng'),
+      amenities: [...f.elements.amenities].filter((b) => b.checked).map((b) => b.value),
+      open24h: f.elements.open24h.checked, unattended: f.elements.unattended.checked,
+    };
+    const id = f.dataset.editing;
+    if (id) {
+      submitForm(f, 'mutation($id: ID!, $input: UpdateVolunteerStationInput!) { updateVolunteerStation(id: $id, input: $input) { id } }', { id, input: details }, `已保存站点 ${id}`, loadStations);
+      return;
+    }
+    const input = {
+      ...details, id: text(f, 'id'), kind: f.elements.kind.value, communityCode: text(f, 'communityCode'), managerDepartmentId: text(f, 'managerDepartmentId'),
+      openingHours: details.open24h ? undefined : readPeriods(f.querySelector('.periods tbody'), 'input.openingHours'),
+    };
+    submitForm(f, 'mutation($input: CreateVolunteerStationInput!) { createVolunteerStation(input: $input) { id } }', { input }, `已新建站点 ${input.id}`, loadStations)
+      .then((ok) => ok && f.querySelector('.periods tbody').replaceChildren());
+  });
+
+  // Duty rosters: the whole list of periods is replaced at once, as setVolunteerStationHours does.
+  const hoursForm = $('#hours-form');
+  function editHours(st) {
+    hoursForm.dataset.station = st.id;
+    hoursForm.querySelector('.station-name').textContent = `${st.name}（${st.id}）`;
+    hoursForm.querySelector('.periods tbody').replaceChildren(...st.openingHours.map((p) =>
+      periodRow({ ...p, volunteerIds: p.onDuty.filter(Boolean).map((r) => r.id) })));
+    hoursForm.querySelector('.msg').textContent = '';
+    markRefused(hoursForm, null);
+    hoursForm.hidden = false;
+    hoursForm.scrollIntoView({ block: 'nearest' });
+  }
+  hoursForm.querySelector('.cancel').addEventListener('click', () => resetForm(hoursForm));
+  hoursForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const id = hoursForm.dataset.station;
+    submitForm(hoursForm, 'mutation($id: ID!, $hours: [VolunteerStationHoursInput!]!) { setVolunteerStationHours(id: $id, hours: $hours) { id } }',
+      { id, hours: readPeriods(hoursForm.querySelector('.periods tbody'), 'hours') }, '', loadStations)
+      .then((ok) => ok && result($('#station-form .msg'), true, `已保存 ${id} 的开放时间与排班`));
+  });
+
+  // Teams.
+  const teamForm = $('#team-form');
+  function editTeam(t) {
+    startEditing(teamForm, t.id, `修改服务队 ${t.name}（${t.id}）`, { kind: t.kind, name: t.name, description: t.description, communityCode: t.community?.code });
+  }
+  teamForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const f = teamForm;
+    const details = { name: text(f, 'name'), description: optional(f, 'description') };
+    const id = f.dataset.editing;
+    if (id) {
+      submitForm(f, 'mutation($id: ID!, $input: UpdateVolunteerTeamInput!) { updateVolunteerTeam(id: $id, input: $input) { id } }', { id, input: details }, `已保存服务队 ${id}`, loadStations);
+      return;
+    }
+    const input = { ...details, id: text(f, 'id'), kind: f.elements.kind.value, communityCode: optional(f, 'communityCode') };
+    submitForm(f, 'mutation($input: CreateVolunteerTeamInput!) { createVolunteerTeam(input: $input) { id } }', { input }, `已新建服务队 ${input.id}`, loadStations);
+  });
+
+  // Hostels (their beds are added in each hostel's bed list).
+  const hostelForm = $('#hostel-form');
+  function editHostel(h) {
+    startEditing(hostelForm, h.id, `修改驿站 ${h.name}（${h.id}）`, {
+      name: h.name, address: h.address, communityCode: h.community?.code, lat: h.lat, lng: h.lng, phone: h.phone,
+      services: h.services.join('，'), operatorId: h.operator?.id, hongKongMacaoDesk: h.hongKongMacaoDesk,
+    });
+  }
+  hostelForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const f = hostelForm;
+    const details = {
+      name: text(f, 'name'), address: text(f, 'address'), lat: number(f, 'lat'), lng: number(f, 'lng'), phone: optional(f, 'phone'),
+      services: text(f, 'services').split(/[,，、]/).map((x) => x.trim()).filter(Boolean), hongKongMacaoDesk: f.elements.hongKongMacaoDesk.checked, operatorId: optional(f, 'operatorId'),
+    };
+    const id = f.dataset.editing;
+    if (id) {
+      submitForm(f, 'mutation($id: ID!, $input: UpdateHostelInput!) { updateHostel(id: $id, input: $input) { id } }', { id, input: details }, `已保存驿站 ${id}`, loadHostels);
+      return;
+    }
+    const input = { ...details, id: text(f, 'id'), communityCode: text(f, 'communityCode') };
+    submitForm(f, 'mutation($input: CreateHostelInput!) { createHostel(input: $input) { id } }', { input }, `已新建驿站 ${input.id}`, loadHostels);
+  });
 
   async function start() {
     const token = sessionStorage.getItem(TOKEN_KEY);
