@@ -82,13 +82,13 @@ async function recoverUnrecorded(models: Models, pubsub: PubSub, now: Date): Pro
 export async function superviseOrderReports(models: Models, pubsub: PubSub, now: Date): Promise<number> {
   let recorded = await recoverUnrecorded(models, pubsub, now);
   const overdue = await models.CommunityOrder.find({ status: 'ISSUED', reportBy: { $lte: now } }).lean<CommunityOrderDoc[]>().exec();
-  // Stages already raised are skipped without an insert (an unreported order stays a candidate).
-  const raised = overdue.length
-    ? new Set((await models.SupervisionAlert.find({ orderId: { $in: overdue.map((o) => String(o._id)) } }, { _id: 1 }).lean<Array<{ _id: string }>>().exec()).map((a) => a._id))
-    : new Set<string>();
   for (const order of overdue) {
+    const due = dueOrderAlerts(order, now);
+    // Stages already raised are skipped without an insert (an unreported order stays a candidate);
+    // one equality per order, since FerretDB pushes no `$in` down.
+    const raised = new Set((await models.SupervisionAlert.find({ orderId: String(order._id) }, { _id: 1 }).lean<Array<{ _id: string }>>().exec()).map((a) => a._id));
     const claimed: SupervisionAlertDoc[] = [];
-    for (const a of dueOrderAlerts(order, now)) if (!raised.has(a._id) && (await claimOnce(models.SupervisionAlert, { ...a }))) claimed.push(a);
+    for (const a of due) if (!raised.has(a._id) && (await claimOnce(models.SupervisionAlert, { ...a }))) claimed.push(a);
     if (claimed.length) recorded += await recordOrderAlerts(models, pubsub, String(order._id), claimed);
   }
   return recorded;
