@@ -16,7 +16,7 @@ export const ALERT_TOPIC = 'requests.supervisionAlertRaised';
 export const ALL_DEADLINE_KINDS: DeadlineKind[] = ['REVIEW', 'DISPATCH', 'ACCEPTANCE', 'UPDATE', 'HANDLING', 'RETURN'];
 
 /** An alert left unrecorded this long (its replica died between claim and timeline) is finished by the next sweep. */
-const RECOVER_AFTER_MS = 60_000;
+export const RECOVER_AFTER_MS = 60_000;
 
 const KIND_NAMES: Record<DeadlineKind, string> = {
   REVIEW: '一级事件审核',

@@ -4,12 +4,9 @@ import { claimOnce, publishAfterCommit } from '../../../shared/subgraph';
 import { ALERT_STAGES, type AlertStage } from '../domain/deadlines';
 import { orderReportStageDueAt } from '../domain/order-alerts';
 import type { CommunityOrderDoc, Models, SupervisionAlertDoc } from '../models';
-import { ALERT_TOPIC } from './deadline-alerts';
+import { ALERT_TOPIC, RECOVER_AFTER_MS } from './deadline-alerts';
 
 const log = createLogger('requests');
-
-/** An order alert left unrecorded this long (its replica died between claim and record) is finished by the next sweep. */
-const RECOVER_AFTER_MS = 60_000;
 
 export function orderAlertId(orderId: string, reportBy: Date, stage: AlertStage): string {
   return `${orderId}:ORDER_REPORT:${new Date(reportBy).toISOString()}:${stage}`;
