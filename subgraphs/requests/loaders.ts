@@ -4,7 +4,7 @@ import { aggregateLoader, byKeyLoader, fetchPerKey, groupLoader, idFilter } from
 import type { CaseHandling } from '../../shared/subgraph/privacy';
 import { OPEN_STATUSES, FINISHED_STATUSES, isOpen } from './domain/lifecycle';
 import { EMPTY_STATS, type RequestStatsValue } from './domain/stats';
-import type { CannotDoCaseDoc, CategoryDoc, CommunityDoc, DepartmentDoc, DistrictDoc, ItemDoc, Models, RequestDoc, ResidentDoc, StreetDoc, WelfarePolicyDoc } from './models';
+import type { CannotDoCaseDoc, CategoryDoc, CommunityDoc, CommunityOrderDoc, DepartmentDoc, DistrictDoc, ItemDoc, Models, RequestDoc, ResidentDoc, StreetDoc, WelfarePolicyDoc } from './models';
 import { statsByKey, type StatsField } from './services/stats';
 import { countedGroups, isOpenStatus } from './services/stats-counters';
 import { trendByCommunity, type DayCount } from './services/trend';
@@ -218,6 +218,11 @@ export function createLoaders(models: Models, clock: () => Date) {
     ),
     /** The 事办不成 finding of a request (keyed by the request's id), or null. */
     cannotDoCase: byKeyLoader((keys: readonly string[]) => models.CannotDoCase.find({ _id: idFilter(keys) }).batchSize(ONE_BATCH).lean<CannotDoCaseDoc[]>().exec(), (c) => c._id),
+    /** A community order by id (an ORDER_REPORT alert's order). */
+    communityOrder: byKeyLoader(
+      (keys: readonly string[]) => models.CommunityOrder.find({ _id: idFilter(validObjectIds(keys)) }).batchSize(ONE_BATCH).lean<CommunityOrderDoc[]>(),
+      (o) => String(o._id),
+    ),
   };
 }
 

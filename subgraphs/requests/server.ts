@@ -9,6 +9,7 @@ import { autoCloseResolved } from './services/auto-close';
 import { ensureStatsCounters } from './services/stats-counters';
 import { seedCalendarFromNotices } from './services/calendar';
 import { superviseDeadlines } from './services/deadline-alerts';
+import { superviseOrderReports } from './services/order-alerts';
 
 export const createSubgraph: SubgraphFactory = (deps) => createRequestsSubgraph(deps);
 
@@ -26,7 +27,8 @@ export async function createRequestsSubgraph(deps: SubgraphDeps, { calendar }: {
     // Time-driven rules; each claims its items with unique inserts, so replicas never double-process.
     jobs: (models) => [
       // Every limit (review, dispatch, acceptance, hourly update, handling, re-dispatch): urge, street, district.
-      { name: 'requests.supervise-overdue', everyMs: 60_000, run: (now) => superviseDeadlines(models, deps.pubsub, now) },
+      // Community orders' reports (ORDER_REPORT) in the same job: one sweep raises every kind of alert.
+      { name: 'requests.supervise-overdue', everyMs: 60_000, run: async (now) => (await superviseDeadlines(models, deps.pubsub, now)) + (await superviseOrderReports(models, deps.pubsub, now)) },
       { name: 'requests.auto-close', everyMs: 300_000, run: (now) => autoCloseResolved(models, deps.pubsub, now) },
     ],
   });

@@ -55,7 +55,9 @@
     var li = document.createElement('li');
     li.dataset.alert = a.id;
     li.innerHTML = '<span></span><span></span>';
-    li.firstChild.textContent = (STAGE_NAMES[a.stage] || a.stage) + ' · ' + a.request.number + ' ' + a.request.title;
+    // A community order's report alert has no request: its subject names it.
+    var what = a.request ? a.request.number + ' ' + a.request.title : '社区发令 ' + (a.communityOrder ? a.communityOrder.subject : '');
+    li.firstChild.textContent = (STAGE_NAMES[a.stage] || a.stage) + ' · ' + what;
     li.lastChild.textContent = a.message + '，预警于 ' + B.time(a.raisedAt);
     ul.insertBefore(li, ul.firstChild);
   }
@@ -80,7 +82,7 @@
         // Without introspection (production) the panel appears with the first alert; a schema
         // without the field refuses the subscription, and the panel stays hidden.
         if (has) panel.hidden = false;
-        B.subscribe(client, 'subscription Alerts($id: ID) { supervisionAlertRaised(departmentId: $id) { id deadline stage dueAt raisedAt message request { id number title } departmentId streetCode } }',
+        B.subscribe(client, 'subscription Alerts($id: ID) { supervisionAlertRaised(departmentId: $id) { id deadline stage dueAt raisedAt message request { id number title } communityOrder { id subject } departmentId streetCode } }',
           { id: departmentId }, function (e) { panel.hidden = false; showAlert(e.supervisionAlertRaised); });
       });
     }).catch(function (err) {

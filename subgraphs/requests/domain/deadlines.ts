@@ -133,7 +133,8 @@ export function alertStageDueAt(kind: DeadlineKind, dueAt: Date, level: number, 
     case 'RETURN':
       return addMinutes(dueAt, n * (level === 1 ? EMERGENCY_DISPATCH_MINUTES : NORMAL_DISPATCH_MINUTES));
     case 'ORDER_REPORT':
-      return addWorkingDays(dueAt, n);
+      // Its escalations follow the order's own window, which a due time alone does not give.
+      throw new Error('ORDER_REPORT stages are timed by orderReportStageDueAt (domain/order-alerts.ts)');
   }
 }
 

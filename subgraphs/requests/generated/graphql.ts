@@ -1624,7 +1624,7 @@ export type DeadlineKind =
   | 'HANDLING'
   /** A returned case re-dispatched within its dispatch limit (returns themselves within 2 working days of dispatch). */
   | 'RETURN'
-  /** A community order reported by its time (reserved: not raised yet). */
+  /** A community order (社区发令) reported by its reportBy; escalated after as long again as the order's window, then twice that. */
   | 'ORDER_REPORT';
 
 /** Who an alert goes to, in order: the unit owing the step (催办), then the street office, then the district. */
@@ -1639,9 +1639,10 @@ export type AlertStage =
  */
 export type SupervisionAlert = {
   __typename?: 'SupervisionAlert';
-  /** `<request id>:<kind>:<due time>:<stage>`. */
+  /** `<request id>:<kind>:<due time>:<stage>` (`<order id>:ORDER_REPORT:…` for a community order). */
   id: Scalars['ID']['output'];
-  request: Request;
+  /** The request whose limit passed; null for a community order's report (then `communityOrder` is set). */
+  request?: Maybe<Request>;
   deadline: DeadlineKind;
   stage: AlertStage;
   /** When the limit passed. */
@@ -1656,6 +1657,8 @@ export type SupervisionAlert = {
   districtCode: Scalars['ID']['output'];
   /** What happened, in Chinese, e.g. 签收受理超时（时限 2026-11-20 10:30）：催办. */
   message: Scalars['String']['output'];
+  /** ORDER_REPORT: the community order not reported by its time; null for a request's limits. Exactly one of `request` and `communityOrder` is set. */
+  communityOrder?: Maybe<CommunityOrder>;
 };
 
 /**
@@ -2732,7 +2735,7 @@ export type WorkingCalendarYearResolvers<ContextType = Context, ParentType exten
 
 export type SupervisionAlertResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupervisionAlert'] = ResolversParentTypes['SupervisionAlert']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  request?: Resolver<ResolversTypes['Request'], ParentType, ContextType>;
+  request?: Resolver<Maybe<ResolversTypes['Request']>, ParentType, ContextType>;
   deadline?: Resolver<ResolversTypes['DeadlineKind'], ParentType, ContextType>;
   stage?: Resolver<ResolversTypes['AlertStage'], ParentType, ContextType>;
   dueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2743,6 +2746,7 @@ export type SupervisionAlertResolvers<ContextType = Context, ParentType extends 
   streetCode?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   districtCode?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  communityOrder?: Resolver<Maybe<ResolversTypes['CommunityOrder']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 

@@ -36,6 +36,8 @@ const orderSchema = new Schema<CommunityOrderDoc>(
 // Community-order statistics by street or district (services/period-stats.ts).
 orderSchema.index({ streetCode: 1 });
 orderSchema.index({ districtCode: 1 });
+// The report supervision: orders still ISSUED whose reportBy has passed (services/order-alerts.ts).
+orderSchema.index({ status: 1, reportBy: 1 });
 
 export function communityOrderModel(conn: Connection): Model<CommunityOrderDoc> {
   return (conn.models.CommunityOrder as Model<CommunityOrderDoc>) ?? conn.model<CommunityOrderDoc>('CommunityOrder', orderSchema, 'community_orders');

@@ -3,13 +3,17 @@ import type { AlertStage, DeadlineKind } from '../domain/deadlines';
 
 /**
  * One alert of the supervision of a passed limit. `_id` is the claim
- * `<requestId>:<kind>:<dueAt ISO>:<stage>`: inserting it is what raises the alert, so however many
- * replicas sweep at once, each (request, deadline kind, due time, stage) is raised once.
- * No personal data: places, the department and the request id only.
+ * `<requestId>:<kind>:<dueAt ISO>:<stage>` (`<orderId>:ORDER_REPORT:…` for a community order):
+ * inserting it is what raises the alert, so however many replicas sweep at once, each (request or
+ * order, deadline kind, due time, stage) is raised once.
+ * No personal data: places, the department and the request or order id only.
  */
 export interface SupervisionAlertDoc {
   _id: string;
-  requestId: string;
+  /** The request whose limit passed; null for a community order's report (then `orderId` is set). */
+  requestId?: string | null;
+  /** The community order not reported by its `reportBy` (ORDER_REPORT); null for a request's limits. */
+  orderId?: string | null;
   deadline: DeadlineKind;
   stage: AlertStage;
   /** When the limit passed. */
@@ -29,7 +33,8 @@ export interface SupervisionAlertDoc {
 const alertSchema = new Schema<SupervisionAlertDoc>(
   {
     _id: String,
-    requestId: { type: String, required: true, index: true },
+    requestId: { type: String, index: true },
+    orderId: { type: String, index: true },
     deadline: { type: String, required: true },
     stage: { type: String, required: true },
     dueAt: { type: Date, required: true },

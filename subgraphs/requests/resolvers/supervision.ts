@@ -36,9 +36,10 @@ function scopedAlerts(source: AsyncIterableIterator<SupervisionAlertDoc>, scope:
 
 export const SupervisionAlert: SupervisionAlertResolvers = {
   id: (a) => a._id,
-  request: async (a, _, ctx) => (await ctx.loaders.request.load(a.requestId))!,
+  request: (a, _, ctx) => (a.requestId ? ctx.loaders.request.load(a.requestId) : null),
   department: (a, _, ctx) => (a.departmentId ? ctx.loaders.department.load(a.departmentId) : null),
   message: (a) => alertMessage(a),
+  communityOrder: (a, _, ctx) => (a.orderId ? ctx.loaders.communityOrder.load(a.orderId) : null),
 };
 
 export const supervisionQuery: QueryResolvers = {

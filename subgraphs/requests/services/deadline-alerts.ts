@@ -16,7 +16,7 @@ export const ALERT_TOPIC = 'requests.supervisionAlertRaised';
 export const ALL_DEADLINE_KINDS: DeadlineKind[] = ['REVIEW', 'DISPATCH', 'ACCEPTANCE', 'UPDATE', 'HANDLING', 'RETURN'];
 
 /** An alert left unrecorded this long (its replica died between claim and timeline) is finished by the next sweep. */
-const RECOVER_AFTER_MS = 60_000;
+export const RECOVER_AFTER_MS = 60_000;
 
 const KIND_NAMES: Record<DeadlineKind, string> = {
   REVIEW: '一级事件审核',
@@ -166,10 +166,11 @@ async function recordAlerts(models: Models, pubsub: PubSub, candidate: RequestDo
 /** Alerts a replica claimed but did not record (it stopped in between): finished here. */
 async function recoverUnrecorded(models: Models, pubsub: PubSub, now: Date): Promise<number> {
   const stale = (await models.SupervisionAlert.find({ recorded: false }).lean<SupervisionAlertDoc[]>().exec()).filter(
-    (a) => new Date(a.raisedAt).getTime() <= now.getTime() - RECOVER_AFTER_MS,
+    // Community orders' alerts (no request) are finished by services/order-alerts.ts.
+    (a) => !!a.requestId && new Date(a.raisedAt).getTime() <= now.getTime() - RECOVER_AFTER_MS,
   );
   const byRequest = new Map<string, SupervisionAlertDoc[]>();
-  for (const a of stale) byRequest.set(a.requestId, [...(byRequest.get(a.requestId) ?? []), a]);
+  for (const a of stale) byRequest.set(a.requestId!, [...(byRequest.get(a.requestId!) ?? []), a]);
   let recorded = 0;
   for (const [requestId, alerts] of byRequest) {
     const request = await models.Request.findById(requestId).lean<RequestDoc>();
