@@ -61,11 +61,6 @@
    * Whether the API schema has this subscription field (a feature another part of the graph may
    * not have yet): true or false, or null when the gateway answers no introspection (production).
    */
-  function hasSubscription(name) {
-    return gql('{ __schema { subscriptionType { fields { name } } } }')
-      .then(function (d) { return (d.__schema.subscriptionType ? d.__schema.subscriptionType.fields : []).some(function (f) { return f.name === name; }); })
-      .catch(function () { return null; });
-  }
 
-  window.CityBoards = { gql: gql, liveClient: liveClient, subscribe: subscribe, flash: flash, setText: setText, pct: pct, stamp: stamp, time: time, hasSubscription: hasSubscription };
+  window.CityBoards = { gql: gql, liveClient: liveClient, subscribe: subscribe, flash: flash, setText: setText, pct: pct, stamp: stamp, time: time };
 })();

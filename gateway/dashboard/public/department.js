@@ -47,7 +47,7 @@
     });
   }
 
-  /** New alerts on top; the panel exists only when the graph has `supervisionAlertRaised`. */
+  /** New alerts on top, as the supervision sweep raises them. */
   function showAlert(a) {
     var ul = document.getElementById('alerts');
     var empty = ul.querySelector('.empty');
@@ -76,15 +76,10 @@
       B.subscribe(client, 'subscription Board($id: ID!) { departmentBoardChanged(departmentId: $id) { ' + BOARD_FIELDS + ' } }', { id: departmentId }, function (e) {
         showBoard(e.departmentBoardChanged);
       });
-      return B.hasSubscription('supervisionAlertRaised').then(function (has) {
-        if (has === false) return;
-        var panel = document.getElementById('alerts-panel');
-        // Without introspection (production) the panel appears with the first alert; a schema
-        // without the field refuses the subscription, and the panel stays hidden.
-        if (has) panel.hidden = false;
-        B.subscribe(client, 'subscription Alerts($id: ID) { supervisionAlertRaised(departmentId: $id) { id deadline stage dueAt raisedAt message request { id number title } communityOrder { id subject } departmentId streetCode } }',
-          { id: departmentId }, function (e) { panel.hidden = false; showAlert(e.supervisionAlertRaised); });
-      });
+      var panel = document.getElementById('alerts-panel');
+      panel.hidden = false;
+      B.subscribe(client, 'subscription Alerts($id: ID) { supervisionAlertRaised(departmentId: $id) { id deadline stage dueAt raisedAt message request { id number title } communityOrder { id subject } departmentId streetCode } }',
+        { id: departmentId }, function (e) { showAlert(e.supervisionAlertRaised); });
     }).catch(function (err) {
       document.getElementById('updated').textContent = '加载失败：' + err.message;
     });
