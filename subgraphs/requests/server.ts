@@ -2,6 +2,7 @@ import type { WorkingCalendar } from '../../shared/subgraph/calendar';
 import type { SubgraphDeps, SubgraphFactory } from '../../shared/subgraph/subgraph-deps';
 import { calendarSyncFor } from './calendar-sync';
 import { createCitySubgraph } from '../../shared/subgraph/subgraph-server';
+import { serviceContext } from '../../shared/subgraph/service';
 import { createContext } from './context';
 import { createModels } from './models';
 import { resolvers } from './resolvers';
@@ -26,8 +27,8 @@ export async function createRequestsSubgraph(deps: SubgraphDeps, { calendar }: {
     // Time-driven rules; each claims its items with unique inserts, so replicas never double-process.
     jobs: (models) => [
       // Every limit (review, dispatch, acceptance, hourly update, handling, re-dispatch): urge, street, district.
-      { name: 'requests.supervise-overdue', everyMs: 60_000, run: (now) => superviseDeadlines(models, deps.pubsub, now) },
-      { name: 'requests.auto-close', everyMs: 300_000, run: (now) => autoCloseResolved(models, deps.pubsub, now) },
+      { name: 'requests.supervise-overdue', everyMs: 60_000, run: (now) => superviseDeadlines(serviceContext({ models, pubsub: deps.pubsub, clock: () => now })) },
+      { name: 'requests.auto-close', everyMs: 300_000, run: (now) => autoCloseResolved(serviceContext({ models, pubsub: deps.pubsub, clock: () => now })) },
     ],
   });
   await ensureStatsCounters(createModels(deps.db.conn));
