@@ -182,7 +182,8 @@ export async function proposeMicroProject(ctx: Ctx, input: ProposeMicroProjectIn
 }
 
 /** A community worker of the community (or an admin) opens the residents' vote until `votingEndsAt`. */
-export async function openConsultation(ctx: Ctx, id: unknown, votingEndsAtRaw: unknown): Promise<MicroProjectDoc> {
+export async function openConsultation(ctx: Ctx, input: { id: unknown; votingEndsAt: unknown }): Promise<MicroProjectDoc> {
+  const { id, votingEndsAt: votingEndsAtRaw } = input;
   signedIn(ctx.viewer);
   const doc = await loadMicroProject(ctx.models, id);
   const votingEndsAt = validate.dateTime('votingEndsAt', votingEndsAtRaw);
@@ -198,7 +199,8 @@ export async function openConsultation(ctx: Ctx, id: unknown, votingEndsAtRaw: u
 }
 
 /** A registered resident of the community votes once while the consultation is open; the unique (project, resident) insert is the rule. */
-export async function voteOnMicroProject(ctx: Ctx, id: unknown, support: unknown): Promise<MicroProjectDoc> {
+export async function voteOnMicroProject(ctx: Ctx, input: { id: unknown; support: unknown }): Promise<MicroProjectDoc> {
+  const { id, support } = input;
   signedIn(ctx.viewer);
   if (typeof support !== 'boolean') throw badInput('support', 'must be true (in favour) or false (against)');
   const doc = await loadMicroProject(ctx.models, id);
@@ -226,7 +228,8 @@ export async function tallyVotes(models: Models, projectId: string): Promise<{ s
 }
 
 /** A community worker (or an admin) closes the vote once its period has ended: SUPPORTED or NOT_SUPPORTED by the tally. */
-export async function closeConsultation(ctx: Ctx, id: unknown): Promise<MicroProjectDoc> {
+export async function closeConsultation(ctx: Ctx, input: { id: unknown }): Promise<MicroProjectDoc> {
+  const { id } = input;
   signedIn(ctx.viewer);
   const doc = await loadMicroProject(ctx.models, id);
   requireCommunityWorker(ctx.viewer, doc);
@@ -244,7 +247,8 @@ export async function closeConsultation(ctx: Ctx, id: unknown): Promise<MicroPro
 }
 
 /** The street office (or an admin) approves a supported project with a budget. */
-export async function approveMicroProject(ctx: Ctx, id: unknown, budgetRaw: unknown, noteRaw: unknown): Promise<MicroProjectDoc> {
+export async function approveMicroProject(ctx: Ctx, input: { id: unknown; budget: unknown; note?: unknown }): Promise<MicroProjectDoc> {
+  const { id, budget: budgetRaw, note: noteRaw } = input;
   signedIn(ctx.viewer);
   const approvedBudget = budget('budget', budgetRaw);
   const note = validate.optionalText('note', noteRaw, { max: 500, multiline: true }) ?? null;
@@ -258,7 +262,8 @@ export async function approveMicroProject(ctx: Ctx, id: unknown, budgetRaw: unkn
 }
 
 /** The street office (or an admin) rejects a supported project, saying why. */
-export async function rejectMicroProject(ctx: Ctx, id: unknown, reasonRaw: unknown): Promise<MicroProjectDoc> {
+export async function rejectMicroProject(ctx: Ctx, input: { id: unknown; reason: unknown }): Promise<MicroProjectDoc> {
+  const { id, reason: reasonRaw } = input;
   signedIn(ctx.viewer);
   const reason = validate.text('reason', reasonRaw, { max: 500, multiline: true });
   const doc = await loadMicroProject(ctx.models, id);
@@ -271,7 +276,8 @@ export async function rejectMicroProject(ctx: Ctx, id: unknown, reasonRaw: unkno
 }
 
 /** The community, the street office or an admin reports a stage with its spend; COMPLETED ends the works. */
-export async function reportProgress(ctx: Ctx, id: unknown, input: ReportProgressInput): Promise<MicroProjectDoc> {
+export async function reportProgress(ctx: Ctx, args: { id: unknown; input: ReportProgressInput }): Promise<MicroProjectDoc> {
+  const { id, input } = args;
   signedIn(ctx.viewer);
   const stage = oneOf('input.stage', input.stage, STAGES);
   const note = validate.text('input.note', input.note, { max: 1000, multiline: true });
@@ -301,7 +307,8 @@ export async function reportProgress(ctx: Ctx, id: unknown, input: ReportProgres
  * signs every missing party (a project an admin proposed has no resident proposer). ACCEPTED once
  * both have signed. Each signature is a step (claimOnce on the version), so a party signs once.
  */
-export async function acceptMicroProject(ctx: Ctx, id: unknown, noteRaw: unknown): Promise<MicroProjectDoc> {
+export async function acceptMicroProject(ctx: Ctx, input: { id: unknown; note?: unknown }): Promise<MicroProjectDoc> {
+  const { id, note: noteRaw } = input;
   signedIn(ctx.viewer);
   const note = validate.optionalText('note', noteRaw, { max: 500, multiline: true }) ?? null;
   const doc = await loadMicroProject(ctx.models, id);

@@ -71,7 +71,8 @@ export async function createCategory(ctx: Ctx, input: { code: string; name: stri
   return doc;
 }
 
-export async function updateCategory(ctx: Ctx, rawCode: string, input: { name?: string | null; order?: number | null; note?: string | null }): Promise<CategoryDoc> {
+export async function updateCategory(ctx: Ctx, args: { code: string; input: { name?: string | null; order?: number | null; note?: string | null } }): Promise<CategoryDoc> {
+  const { code: rawCode, input } = args;
   requireRole(ctx.viewer, 'admin');
   const code = categoryCode('code', rawCode);
   const next: Partial<CategoryFields> = {};
@@ -155,7 +156,8 @@ export interface UpdateItemInput {
  * A new version of an item. Requests filed before keep the version they were classified under
  * (`Request.itemVersion`); the next submission reads the item as now stored.
  */
-export async function updateItem(ctx: Ctx, rawCode: string, input: UpdateItemInput): Promise<ItemDoc> {
+export async function updateItem(ctx: Ctx, args: { code: string; input: UpdateItemInput }): Promise<ItemDoc> {
+  const { code: rawCode, input } = args;
   requireRole(ctx.viewer, 'admin');
   const code = itemCode('code', rawCode);
   const next: Partial<ItemFields> = {};
@@ -197,7 +199,8 @@ function pickItem(v: ItemVersionDoc): ItemFields {
 // ---- departments ------------------------------------------------------------------------------
 
 /** Admins rename a department; its id, kind and place stay, since routing and other subgraphs' references use them. */
-export async function renameDepartment(ctx: Ctx, rawId: string, rawName: string): Promise<DepartmentDoc> {
+export async function renameDepartment(ctx: Ctx, input: { id: string; name: string }): Promise<DepartmentDoc> {
+  const { id: rawId, name: rawName } = input;
   requireRole(ctx.viewer, 'admin');
   const id = validate.code('id', rawId);
   const name = validate.text('name', rawName, { max: 50 });
@@ -212,13 +215,15 @@ export async function renameDepartment(ctx: Ctx, rawId: string, rawName: string)
 // ---- history ----------------------------------------------------------------------------------
 
 /** Admins read an item's or a category's versions, newest first (one equality on `code`). */
-export async function itemHistory(ctx: Ctx, code: string): Promise<ItemVersionDoc[]> {
+export async function itemHistory(ctx: Ctx, input: { code: string }): Promise<ItemVersionDoc[]> {
+  const { code } = input;
   requireRole(ctx.viewer, 'admin');
   const versions = await ctx.models.ItemVersion.find({ code }).lean<ItemVersionDoc[]>();
   return versions.sort((a, b) => b.version - a.version);
 }
 
-export async function categoryHistory(ctx: Ctx, code: string): Promise<CategoryVersionDoc[]> {
+export async function categoryHistory(ctx: Ctx, input: { code: string }): Promise<CategoryVersionDoc[]> {
+  const { code } = input;
   requireRole(ctx.viewer, 'admin');
   const versions = await ctx.models.CategoryVersion.find({ code }).lean<CategoryVersionDoc[]>();
   return versions.sort((a, b) => b.version - a.version);

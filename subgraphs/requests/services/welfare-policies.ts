@@ -94,11 +94,8 @@ export async function createWelfarePolicy(
   return doc;
 }
 
-export async function updateWelfarePolicy(
-  ctx: Ctx,
-  rawId: string,
-  input: { name?: string | null; description?: string | null; criteria?: CriteriaInput | null },
-): Promise<WelfarePolicyDoc> {
+export async function updateWelfarePolicy(ctx: Ctx, args: { id: string; input: { name?: string | null; description?: string | null; criteria?: CriteriaInput | null } }): Promise<WelfarePolicyDoc> {
+  const { id: rawId, input } = args;
   requireRole(ctx.viewer, 'admin');
   const id = validate.code('id', rawId);
   const name = validate.optionalText('input.name', input.name, { max: 50 });
@@ -169,7 +166,8 @@ export async function eligibleResidents(models: Models, policy: WelfarePolicyDoc
   });
 }
 
-export async function eligibleCount(ctx: Ctx, rawId: string): Promise<number> {
+export async function eligibleCount(ctx: Ctx, input: { id: string }): Promise<number> {
+  const { id: rawId } = input;
   requireRole(ctx.viewer, 'admin');
   const id = validate.code('id', rawId);
   const policy = await ctx.models.WelfarePolicy.findById(id).lean<WelfarePolicyDoc>();
@@ -178,7 +176,8 @@ export async function eligibleCount(ctx: Ctx, rawId: string): Promise<number> {
 }
 
 /** Admins, or a worker of the resident's home community, record the care facts policies test. */
-export async function setResidentCareFacts(ctx: Ctx, rawId: string, livesAlone: boolean, disability: boolean): Promise<ResidentDoc> {
+export async function setResidentCareFacts(ctx: Ctx, input: { id: string; livesAlone: boolean; disability: boolean }): Promise<ResidentDoc> {
+  const { id: rawId, livesAlone, disability } = input;
   const id = validate.code('id', rawId);
   requireRole(ctx.viewer, 'admin', 'community_worker');
   const resident = await ctx.models.Resident.findById(id).lean<ResidentDoc>();
