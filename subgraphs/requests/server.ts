@@ -31,10 +31,10 @@ export async function createRequestsSubgraph(deps: SubgraphDeps, { calendar }: {
       { name: 'requests.auto-close', everyMs: 300_000, run: (now) => autoCloseResolved(serviceContext({ models, pubsub: deps.pubsub, clock: () => now })) },
     ],
   });
-  await ensureStatsCounters(createModels(deps.db.conn));
+  await ensureStatsCounters({ models: createModels(deps.db.conn) });
   // The calendar is counted with from the first request on: the notices are stored (once per
   // year), the stored calendar loaded, and edits from any replica followed until the server stops.
-  await seedCalendarFromNotices(createModels(deps.db.conn), deps.clock());
+  await seedCalendarFromNotices({ models: createModels(deps.db.conn), clock: deps.clock });
   const calendarSync = calendarSyncFor(deps, calendar);
   await calendarSync.start();
   // Stopping the server stops following (its pub/sub subscription and timer) first.

@@ -141,7 +141,7 @@ it('request figures kept in counters stay exact under simultaneous submissions a
   const accepts = await Promise.all(ids.slice(0, 15).map((id) => sg.query('mutation($id: ID!) { acceptRequest(id: $id) { id status } }', { id }, urban)));
   for (const a of accepts) expect(a.errors).toBeUndefined();
   const kept = await snapshot();
-  await rebuildStatsCounters(m);
+  await rebuildStatsCounters({ models: m });
   expect(kept).toEqual(await snapshot());
   const stats = await ok(sg, `query { requestStats(communityCode: "${SHUIBEI}") { received open } }`, {}, adminViewer);
   expect(stats.requestStats.received).toBe(await m.Request.countDocuments({ communityCode: SHUIBEI }));

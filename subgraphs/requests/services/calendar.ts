@@ -32,7 +32,9 @@ export const NOTICE_AUTHOR = 'system';
  * so an admin's edits (a cleared day included) survive restarts; a day an admin set before the
  * notice year was stored is kept too (inserted only where absent). Safe in racing replicas.
  */
-export async function seedCalendarFromNotices(models: Models, now: Date): Promise<number> {
+export async function seedCalendarFromNotices(ctx: Pick<RequestsService, 'models' | 'clock'>): Promise<number> {
+  const { models } = ctx;
+  const now = ctx.clock();
   const byYear = new Map<number, CalendarDay[]>();
   for (const d of builtInCalendarDays()) {
     const year = Number(d.date.slice(0, 4));
@@ -65,7 +67,8 @@ export async function seedCalendarFromNotices(models: Models, now: Date): Promis
 }
 
 /** Every stored special day: the whole calendar (a few hundred days), as the sync installs it. */
-export async function loadCalendarDays(models: Models): Promise<CalendarDay[]> {
+export async function loadCalendarDays(ctx: Pick<RequestsService, 'models'>): Promise<CalendarDay[]> {
+  const { models } = ctx;
   const docs = await models.CalendarDay.find({}, { kind: 1, name: 1 }).lean();
   return docs.map((d) => ({ date: d._id, kind: d.kind, name: d.name }));
 }

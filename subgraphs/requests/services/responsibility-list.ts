@@ -230,7 +230,9 @@ export async function categoryHistory(ctx: Ctx, input: { code: string }): Promis
 }
 
 /** The seed's version 1 of every item and category, inserted once (an edited list is never reset). */
-export async function seedListVersions(models: Models, items: ItemDoc[], categories: CategoryDoc[], at: Date): Promise<void> {
+export async function seedListVersions(ctx: Pick<Ctx, 'models'>, input: { items: ItemDoc[]; categories: CategoryDoc[]; at: Date }): Promise<void> {
+  const { items, categories, at } = input;
+  const { models } = ctx;
   const by = { changedAt: at, changedBy: 'seed', changedByRole: 'system', note: null };
   const insert = async (model: Models['ItemVersion'] | Models['CategoryVersion'], docs: Record<string, unknown>[]) => {
     const found = (await (model as Models['ItemVersion']).find({ version: 1 }, { _id: 1 }).lean()) as Array<{ _id: string }>;

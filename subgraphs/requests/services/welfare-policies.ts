@@ -198,7 +198,8 @@ export async function setResidentCareFacts(ctx: Ctx, input: { id: string; livesA
  * Stores `birthYear` and `gender` on residents registered before they were derived (a one-off
  * migration the seed runs): until then, policies with an age or gender criterion cannot find them.
  */
-export async function backfillResidentFacts(models: Models): Promise<number> {
+export async function backfillResidentFacts(ctx: Pick<Ctx, 'models'>): Promise<number> {
+  const { models } = ctx;
   const missing = await models.Resident.find({ birthYear: null }, { idNumber: 1 }).lean<ResidentDoc[]>();
   let done = 0;
   for (const r of missing) {
