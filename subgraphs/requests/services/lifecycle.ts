@@ -17,6 +17,7 @@ export interface Actor {
   now: Date;
 }
 
+/** A step reads the clock once: every event and deadline of the step carries that one time. */
 export function actorOf(ctx: RequestsService): Actor {
   return { viewer: ctx.viewer, now: ctx.clock() };
 }
