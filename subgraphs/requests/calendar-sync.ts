@@ -21,7 +21,7 @@ export function calendarSyncFor(deps: SubgraphDeps, calendar: WorkingCalendar = 
     const models = createModels(deps.db.conn);
     sync = new ReferenceData({
       name: 'working-calendar',
-      load: () => loadCalendarDays(models),
+      load: () => loadCalendarDays({ models }),
       apply: (days) => calendar.replace(days),
       pubsub: deps.pubsub,
       refreshMs: CALENDAR_REFRESH_MS,

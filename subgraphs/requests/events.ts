@@ -22,7 +22,7 @@ export const topics = {
 export async function publishRequestChange(models: Models, pubsub: PubSub, request: RequestDoc, now: Date): Promise<void> {
   await publishAfterCommit(pubsub, topics.requestUpdated(request.communityCode), request, log);
   try {
-    const stats = await statsFor(models, { communityCode: request.communityCode }, now);
+    const stats = await statsFor({ models, clock: () => now }, { match: { communityCode: request.communityCode } });
     await publishAfterCommit(pubsub, topics.requestStatsChanged(request.communityCode), stats, log);
   } catch (err) {
     // The figures could not be read: subscribers get them with the next change; the request is stored.

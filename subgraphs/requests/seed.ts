@@ -399,9 +399,9 @@ export async function seed(db: Database, opts: { now: Date; onProgress?: (done: 
   // Pingdi's 事办不成 walk-ins (pingdiSpecs) get their service hall's findings.
   await seedCannotDoCases(m, Array.from({ length: 20 }, (_, k) => seedId(1, 170 + k)));
   // The seed writes requests directly, past the counters' bookkeeping.
-  await rebuildStatsCounters(m);
+  await rebuildStatsCounters({ models: m });
   // The working calendar's notices (also stored at every start; once per year, never over an edit).
-  await seedCalendarFromNotices(m, opts.now);
+  await seedCalendarFromNotices({ models: m, clock: () => opts.now });
 }
 
 /** Requests each scale unit adds (with UNIT_RESIDENTS residents): about the demo's own numbers. */
@@ -483,7 +483,7 @@ export async function seedReference(db: Database, progress: (done: number) => vo
   // Every demo resident is registered and verified, so the demo's hostel and parking flows run.
   const residents = [DEMO_RESIDENT, ...OTHER_RESIDENTS, ...SENIOR_RESIDENTS];
   await upsertAll(m.Resident, residents.map((r) => ({ _id: r.id, name: r.name, phone: r.phone, idNumber: r.idNumber, homeCommunityCode: r.homeCommunityCode, realNameVerified: true, ...residentFacts(r.idNumber) })));
-  await backfillResidentFacts(m);
+  await backfillResidentFacts({ models: m });
   progress(2);
 
   // Categories and items an admin changed (version > 1) are the source of truth: the seed only
@@ -504,7 +504,7 @@ export async function seedReference(db: Database, progress: (done: number) => vo
     }));
   await upsertAll(m.Category, seededCategories);
   await upsertAll(m.Item, seededItems);
-  await seedListVersions(m, seededItems, seededCategories, new Date(0));
+  await seedListVersions({ models: m }, { items: seededItems, categories: seededCategories, at: new Date(0) });
   await upsertAll(m.WelfarePolicy, POLICIES);
   progress(3);
   return m;

@@ -2,6 +2,7 @@ import type { WorkingCalendar } from '../../shared/subgraph/calendar';
 import type { SubgraphDeps, SubgraphFactory } from '../../shared/subgraph/subgraph-deps';
 import { calendarSyncFor } from './calendar-sync';
 import { createCitySubgraph } from '../../shared/subgraph/subgraph-server';
+import { serviceContext } from '../../shared/subgraph/service';
 import { createContext } from './context';
 import { createModels } from './models';
 import { resolvers } from './resolvers';
@@ -28,14 +29,21 @@ export async function createRequestsSubgraph(deps: SubgraphDeps, { calendar }: {
     jobs: (models) => [
       // Every limit (review, dispatch, acceptance, hourly update, handling, re-dispatch): urge, street, district.
       // Community orders' reports (ORDER_REPORT) in the same job: one sweep raises every kind of alert.
-      { name: 'requests.supervise-overdue', everyMs: 60_000, run: async (now) => (await superviseDeadlines(models, deps.pubsub, now)) + (await superviseOrderReports(models, deps.pubsub, now)) },
-      { name: 'requests.auto-close', everyMs: 300_000, run: (now) => autoCloseResolved(models, deps.pubsub, now) },
+      {
+        name: 'requests.supervise-overdue',
+        everyMs: 60_000,
+        run: async (now) => {
+          const ctx = serviceContext({ models, pubsub: deps.pubsub, clock: () => now });
+          return (await superviseDeadlines(ctx)) + (await superviseOrderReports(ctx));
+        },
+      },
+      { name: 'requests.auto-close', everyMs: 300_000, run: (now) => autoCloseResolved(serviceContext({ models, pubsub: deps.pubsub, clock: () => now })) },
     ],
   });
-  await ensureStatsCounters(createModels(deps.db.conn));
+  await ensureStatsCounters({ models: createModels(deps.db.conn) });
   // The calendar is counted with from the first request on: the notices are stored (once per
   // year), the stored calendar loaded, and edits from any replica followed until the server stops.
-  await seedCalendarFromNotices(createModels(deps.db.conn), deps.clock());
+  await seedCalendarFromNotices({ models: createModels(deps.db.conn), clock: deps.clock });
   const calendarSync = calendarSyncFor(deps, calendar);
   await calendarSync.start();
   // Stopping the server stops following (its pub/sub subscription and timer) first.

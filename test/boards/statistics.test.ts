@@ -240,7 +240,7 @@ describe('事办不成反映处: root causes recorded by the street service hall
     const models = createModels(graph.subgraphs.requests.db.conn);
     await models.StatsCounter.deleteOne({ _id: `cannotDo:${CUIZHU_STREET}` });
     expect((await ok(STATS, { s: CUIZHU_STREET })).cannotDoStats.total).toBe(0);
-    await rebuildStatsCounters(models);
+    await rebuildStatsCounters({ models });
     expect((await ok(STATS, { s: CUIZHU_STREET })).cannotDoStats).toEqual(before);
     const pingdi = (await ok(STATS, { s: '440307001' })).cannotDoStats;
     expect(pingdi.total).toBe(20);

@@ -6,11 +6,14 @@ import { rebuildStatsCounters } from '../../subgraphs/requests/services/stats-co
 import { adminViewer, communityWorkerViewer, residentViewer, staffViewer, type RunningSubgraph } from '../support/subgraph';
 import { distinct, FRIDAY_10, ok, startRequests, SUBMIT } from './helpers';
 import { concurrently, values } from '../support/concurrently';
+import { serviceContext } from '../../shared/subgraph/service';
 
 let sg: RunningSubgraph;
 const demo = residentViewer(DEMO_RESIDENT_ID);
 const urban = staffViewer('LH-URBAN');
 const models = () => createModels(sg.db.conn);
+/** A sweep's context at a given time, as the scheduler builds one. */
+const sweepAt = (now: Date) => serviceContext({ models: models(), pubsub: sg.pubsub, clock: () => now });
 
 beforeAll(async () => {
   sg = await startRequests('rq_concurrency', { history: false });
@@ -77,20 +80,20 @@ describe('automatic supervision', () => {
     const allRecords = () => m.Supervision.countDocuments({});
 
     // Dispatched Friday 10:00 → due next Friday 10:00 (2026-11-27T02:00Z); the urge starts at Saturday 00:00 local.
-    expect(await superviseOverdue(m, sg.pubsub, new Date('2026-11-27T15:59:00Z'))).toBe(0);
+    expect(await superviseOverdue(sweepAt(new Date('2026-11-27T15:59:00Z')))).toBe(0);
     const saturday = new Date('2026-11-27T16:00:00Z');
-    const [a, b] = await Promise.all([superviseOverdue(m, sg.pubsub, saturday), superviseOverdue(m, sg.pubsub, saturday)]);
+    const [a, b] = await Promise.all([superviseOverdue(sweepAt(saturday)), superviseOverdue(sweepAt(saturday))]);
     expect(a + b).toBe(due);
     expect(await records()).toBe(3);
     expect(await allRecords()).toBe(due);
-    expect(await superviseOverdue(m, sg.pubsub, saturday)).toBe(0);
+    expect(await superviseOverdue(sweepAt(saturday))).toBe(0);
 
     // 5 working days after the deadline: Friday 2026-12-04 10:00.
-    expect(await superviseOverdue(m, sg.pubsub, new Date('2026-12-04T01:59:00Z'))).toBe(0);
+    expect(await superviseOverdue(sweepAt(new Date('2026-12-04T01:59:00Z')))).toBe(0);
     const late = new Date('2026-12-04T02:00:00Z');
-    const [c, d] = await Promise.all([superviseOverdue(m, sg.pubsub, late), superviseOverdue(m, sg.pubsub, late)]);
+    const [c, d] = await Promise.all([superviseOverdue(sweepAt(late)), superviseOverdue(sweepAt(late))]);
     expect(c + d).toBe(due);
-    expect(await superviseOverdue(m, sg.pubsub, late)).toBe(0);
+    expect(await superviseOverdue(sweepAt(late))).toBe(0);
     expect(await records()).toBe(6);
     expect(await allRecords()).toBe(2 * due);
 
@@ -115,14 +118,14 @@ describe('automatic close of unevaluated resolved requests', () => {
     await ok(sg, 'mutation($id: ID!) { acceptRequest(id: $id) { id } }', { id }, urban);
     await ok(sg, 'mutation($id: ID!) { resolveRequest(id: $id, note: "已修复") { id } }', { id }, urban); // Friday 10:00
     const resolvedNow = await m.Request.countDocuments({ status: 'RESOLVED' });
-    expect(await autoCloseResolved(m, sg.pubsub, new Date('2026-11-25T01:59:00Z'))).toBe(0); // Wednesday 09:59
+    expect(await autoCloseResolved(sweepAt(new Date('2026-11-25T01:59:00Z')))).toBe(0); // Wednesday 09:59
     const wednesday = new Date('2026-11-25T02:00:00Z');
-    const [a, b] = await Promise.all([autoCloseResolved(m, sg.pubsub, wednesday), autoCloseResolved(m, sg.pubsub, wednesday)]);
+    const [a, b] = await Promise.all([autoCloseResolved(sweepAt(wednesday)), autoCloseResolved(sweepAt(wednesday))]);
     expect(a + b).toBe(resolvedNow);
     const doc = await m.Request.findById(id).lean();
     expect(doc!.status).toBe('CLOSED');
     expect(doc!.timeline.filter((e) => e.action === 'CLOSED')).toEqual([expect.objectContaining({ actor: 'system', note: '逾期未评价，自动办结' })]);
-    expect(await autoCloseResolved(m, sg.pubsub, wednesday)).toBe(0);
+    expect(await autoCloseResolved(sweepAt(wednesday))).toBe(0);
   });
 });
 
@@ -138,7 +141,7 @@ it('request figures kept in counters stay exact under simultaneous submissions a
   const accepts = await Promise.all(ids.slice(0, 15).map((id) => sg.query('mutation($id: ID!) { acceptRequest(id: $id) { id status } }', { id }, urban)));
   for (const a of accepts) expect(a.errors).toBeUndefined();
   const kept = await snapshot();
-  await rebuildStatsCounters(m);
+  await rebuildStatsCounters({ models: m });
   expect(kept).toEqual(await snapshot());
   const stats = await ok(sg, `query { requestStats(communityCode: "${SHUIBEI}") { received open } }`, {}, adminViewer);
   expect(stats.requestStats.received).toBe(await m.Request.countDocuments({ communityCode: SHUIBEI }));

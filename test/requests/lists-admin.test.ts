@@ -289,7 +289,7 @@ describe('welfare policies', () => {
   it('the seed stores birth year and gender on residents registered before they were derived', async () => {
     const residents = graph.subgraphs.requests.db.conn.collection('residents');
     await residents.updateOne({ _id: 'R-0003' as any }, { $unset: { birthYear: '', gender: '' } });
-    expect(await backfillResidentFacts(createModels(graph.subgraphs.requests.db.conn))).toBe(1);
+    expect(await backfillResidentFacts({ models: createModels(graph.subgraphs.requests.db.conn) })).toBe(1);
     expect(await residents.findOne({ _id: 'R-0003' as any })).toMatchObject({ birthYear: 1988, gender: 'FEMALE' });
   });
 });

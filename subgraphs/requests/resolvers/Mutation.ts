@@ -10,8 +10,8 @@ import { listsMutation } from './lists';
 const step = runStep;
 
 export const Mutation: MutationResolvers = {
-  registerResident: (_, { input }, ctx) => registerResident(ctx.models, ctx.viewer, input, ctx.clock()),
-  verifyResidentRealName: (_, { id }, ctx) => verifyResidentRealName(ctx.models, ctx.viewer, id, ctx.clock()),
+  registerResident: (_, { input }, ctx) => registerResident(ctx, input),
+  verifyResidentRealName: (_, args, ctx) => verifyResidentRealName(ctx, args),
   submitRequest: async (_, { input }, ctx) => {
     const { request, read } = await submitAndPublish(ctx, input);
     if (read) {
@@ -21,19 +21,19 @@ export const Mutation: MutationResolvers = {
     }
     return request;
   },
-  dispatchRequest: (_, { id, departmentId, note }, ctx) => step(ctx, (a) => lifecycle.dispatchRequest(ctx.models, a, id, departmentId, note)),
-  acceptRequest: (_, { id }, ctx) => step(ctx, (a) => lifecycle.acceptRequest(ctx.models, a, id)),
-  returnRequest: (_, { id, reason }, ctx) => step(ctx, (a) => lifecycle.returnRequest(ctx.models, a, id, reason)),
-  addRequestProgress: (_, { id, note }, ctx) => step(ctx, (a) => lifecycle.addProgress(ctx.models, a, id, note)),
-  extendRequestDeadline: (_, { id, reason }, ctx) => step(ctx, (a) => lifecycle.extendDeadline(ctx.models, a, id, reason)),
-  resolveRequest: (_, { id, note }, ctx) => step(ctx, (a) => lifecycle.resolveRequest(ctx.models, a, id, note)),
-  evaluateRequest: (_, { id, rating, comment }, ctx) => step(ctx, (a) => lifecycle.evaluateRequest(ctx.models, a, id, rating, comment)),
-  markRequestDuplicate: (_, { id, parentId }, ctx) => step(ctx, (a) => lifecycle.markDuplicate(ctx.models, a, id, parentId)),
-  superviseRequest: (_, { id, action, note }, ctx) => step(ctx, (a) => lifecycle.supervise(ctx.models, a, id, action, note)),
-  issueCommunityOrder: (_, args, ctx) => issueCommunityOrder(ctx.models, ctx.viewer, args, ctx.clock()),
-  reportCommunityOrder: (_, { id, note }, ctx) => reportCommunityOrder(ctx.models, ctx.viewer, id, note, ctx.clock()),
-  pushWelfarePolicy: (_, { policyId }, ctx) => pushWelfarePolicy(ctx.models, ctx.viewer, policyId, ctx.clock()),
-  respondToPolicyPush: (_, { id, accept }, ctx) => respondToPolicyPush(ctx.models, ctx.viewer, id, accept, ctx.clock()),
+  dispatchRequest: (_, args, ctx) => step(ctx, lifecycle.dispatchRequest, args),
+  acceptRequest: (_, args, ctx) => step(ctx, lifecycle.acceptRequest, args),
+  returnRequest: (_, args, ctx) => step(ctx, lifecycle.returnRequest, args),
+  addRequestProgress: (_, args, ctx) => step(ctx, lifecycle.addProgress, args),
+  extendRequestDeadline: (_, args, ctx) => step(ctx, lifecycle.extendDeadline, args),
+  resolveRequest: (_, args, ctx) => step(ctx, lifecycle.resolveRequest, args),
+  evaluateRequest: (_, args, ctx) => step(ctx, lifecycle.evaluateRequest, args),
+  markRequestDuplicate: (_, args, ctx) => step(ctx, lifecycle.markDuplicate, args),
+  superviseRequest: (_, args, ctx) => step(ctx, lifecycle.supervise, args),
+  issueCommunityOrder: (_, args, ctx) => issueCommunityOrder(ctx, args),
+  reportCommunityOrder: (_, args, ctx) => reportCommunityOrder(ctx, args),
+  pushWelfarePolicy: (_, args, ctx) => pushWelfarePolicy(ctx, args),
+  respondToPolicyPush: (_, args, ctx) => respondToPolicyPush(ctx, args),
   ...listsMutation,
   recordCannotDo: (_, args, ctx) => recordCannotDo(ctx, args),
 };

@@ -70,12 +70,12 @@ export const Query: QueryResolvers = {
     const max = validate.intInRange('limit', limit ?? 50, 1, 200);
     const skip = validate.intInRange('offset', offset ?? 0, 0, 100000);
     const conds = filterConditions(filter, ctx.clock());
-    const scope = await viewerScope(ctx.models, ctx.viewer);
+    const scope = await viewerScope(ctx);
     const query = conds.length ? { $and: [scope, ...conds] } : scope;
-    if (Object.keys(query).length === 0) return newestRequests(ctx.models, skip, max, ctx.clock());
+    if (Object.keys(query).length === 0) return newestRequests(ctx, { skip, limit: max });
     return ctx.models.Request.find(query).sort({ submittedAt: -1, _id: -1 }).skip(skip).limit(max).lean<RequestDoc[]>().exec();
   },
-  requestStats: (_, args, ctx) => statsFor(ctx.models, statsMatch(args), ctx.clock()),
+  requestStats: (_, args, ctx) => statsFor(ctx, { match: statsMatch(args) }),
   communityOrders: (_, { communityCode, departmentId, status }, ctx) => {
     const filter: Record<string, string> = {};
     if (communityCode != null) filter.communityCode = validate.code('communityCode', communityCode);
@@ -86,7 +86,7 @@ export const Query: QueryResolvers = {
   welfarePolicies: (_, __, ctx) => ctx.models.WelfarePolicy.find().sort({ _id: 1 }).lean().exec(),
   welfarePolicy: (_, { id }, ctx) => ctx.loaders.policy.load(validate.code('id', id)),
   ...listsQuery,
-  requestStatsByPeriod: (_, args, ctx) => requestStatsByPeriod(ctx.models, args),
-  communityOrderStats: (_, args, ctx) => communityOrderStats(ctx.models, args, ctx.clock()),
-  cannotDoStats: (_, { streetCode, month }, ctx) => cannotDoStats(ctx.models, streetCode, month),
+  requestStatsByPeriod: (_, args, ctx) => requestStatsByPeriod(ctx, args),
+  communityOrderStats: (_, args, ctx) => communityOrderStats(ctx, args),
+  cannotDoStats: (_, args, ctx) => cannotDoStats(ctx, args),
 };

@@ -20,8 +20,8 @@ export const Resident: ResidentResolvers = {
   id: (r) => r._id,
   registered: (r) => !r.unregistered,
   realNameVerified: (r) => r.realNameVerified === true,
-  phone: (r, _, ctx) => personalField(r, 'phone', ctx),
-  idNumber: (r, _, ctx) => personalField(r, 'idNumber', ctx),
+  phone: (r, _, ctx) => personalField(ctx, { resident: r, field: 'phone' }),
+  idNumber: (r, _, ctx) => personalField(ctx, { resident: r, field: 'idNumber' }),
   homeCommunity: (r, _, ctx) => (r.homeCommunityCode && seesPeople(ctx.viewer) ? ctx.loaders.community.load(r.homeCommunityCode) : null),
   requests: (r, { open }, ctx) => {
     requireReader(r, ctx);

@@ -5,7 +5,7 @@ import { calendarChanges, clearCalendarDay, setCalendarDay, workingCalendarYear 
 
 /** The working calendar's root fields, merged into Query and Mutation in `index.ts`. */
 export const CalendarQuery: Pick<QueryResolvers, 'workingCalendar'> = {
-  workingCalendar: (_, { year }, ctx) => workingCalendarYear(ctx.models, year),
+  workingCalendar: (_, { year }, ctx) => workingCalendarYear(ctx, { year }),
 };
 
 export const CalendarMutation: Pick<MutationResolvers, 'setCalendarDay' | 'clearCalendarDay'> = {
@@ -17,7 +17,7 @@ export const WorkingCalendarYear: WorkingCalendarYearResolvers = {
   year: (y) => y.year,
   days: (y) => y.days,
   workingDayCount: (y) => workingDayCount(y.year, y.days.map((d) => ({ date: d._id, kind: d.kind, name: d.name }))),
-  changes: (y, _, ctx) => calendarChanges(ctx.models, ctx.viewer, y.year, ctx.clock()),
+  changes: (y, _, ctx) => calendarChanges(ctx, { year: y.year }),
 };
 
 export const CalendarDay: CalendarDayResolvers = {

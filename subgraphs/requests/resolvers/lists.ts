@@ -8,18 +8,18 @@ import { createWelfarePolicy, eligibleCount, setResidentCareFacts, updateWelfare
 /** Admins run the lists (issue 14): the responsibility list, welfare policies, care facts, the audit. */
 export const listsQuery: QueryResolvers = {
   listAudit: (_, args, ctx) => readListAudit(ctx, args),
-  welfarePolicyEligibleCount: (_, { id }, ctx) => eligibleCount(ctx, id),
+  welfarePolicyEligibleCount: (_, args, ctx) => eligibleCount(ctx, args),
 };
 
 export const listsMutation: MutationResolvers = {
   createCategory: (_, { input }, ctx) => createCategory(ctx, input),
-  updateCategory: (_, { code, input }, ctx) => updateCategory(ctx, code, input),
+  updateCategory: (_, args, ctx) => updateCategory(ctx, args),
   createResponsibilityItem: (_, { input }, ctx) => createItem(ctx, input),
-  updateResponsibilityItem: (_, { code, input }, ctx) => updateItem(ctx, code, input),
+  updateResponsibilityItem: (_, args, ctx) => updateItem(ctx, args),
   createWelfarePolicy: (_, { input }, ctx) => createWelfarePolicy(ctx, input),
-  updateWelfarePolicy: (_, { id, input }, ctx) => updateWelfarePolicy(ctx, id, input),
-  updateDepartment: (_, { id, name }, ctx) => renameDepartment(ctx, id, name),
-  setResidentCareFacts: (_, { id, livesAlone, disability }, ctx) => setResidentCareFacts(ctx, id, livesAlone, disability),
+  updateWelfarePolicy: (_, args, ctx) => updateWelfarePolicy(ctx, args),
+  updateDepartment: (_, args, ctx) => renameDepartment(ctx, args),
+  setResidentCareFacts: (_, args, ctx) => setResidentCareFacts(ctx, args),
 };
 
 /** Who changed the list is an account: shown to staff and admins, as other actors are. */

@@ -101,13 +101,13 @@ export const microProjectQueryFields: QueryResolvers = {
 
 export const microProjectMutationFields: MutationResolvers = {
   proposeMicroProject: (_, { input }, ctx) => micro.proposeMicroProject(ctx, input),
-  openMicroProjectConsultation: (_, { id, votingEndsAt }, ctx) => micro.openConsultation(ctx, id, votingEndsAt),
-  voteOnMicroProject: (_, { id, support }, ctx) => micro.voteOnMicroProject(ctx, id, support),
-  closeMicroProjectConsultation: (_, { id }, ctx) => micro.closeConsultation(ctx, id),
-  approveMicroProject: (_, { id, budget, note }, ctx) => micro.approveMicroProject(ctx, id, budget, note),
-  rejectMicroProject: (_, { id, reason }, ctx) => micro.rejectMicroProject(ctx, id, reason),
-  reportMicroProjectProgress: (_, { id, input }, ctx) => micro.reportProgress(ctx, id, input),
-  acceptMicroProject: (_, { id, note }, ctx) => micro.acceptMicroProject(ctx, id, note),
+  openMicroProjectConsultation: (_, args, ctx) => micro.openConsultation(ctx, args),
+  voteOnMicroProject: (_, args, ctx) => micro.voteOnMicroProject(ctx, args),
+  closeMicroProjectConsultation: (_, args, ctx) => micro.closeConsultation(ctx, args),
+  approveMicroProject: (_, args, ctx) => micro.approveMicroProject(ctx, args),
+  rejectMicroProject: (_, args, ctx) => micro.rejectMicroProject(ctx, args),
+  reportMicroProjectProgress: (_, args, ctx) => micro.reportProgress(ctx, args),
+  acceptMicroProject: (_, args, ctx) => micro.acceptMicroProject(ctx, args),
 };
 
 export const microProjectSubscriptionFields: SubscriptionResolvers = {

@@ -33,15 +33,15 @@ async function publicView(r: RequestDoc, ctx: Context) {
 export const open311Query: Pick<QueryResolvers, 'open311Requests' | 'open311Request' | 'open311Apps'> = {
   open311Requests: async (_, args, ctx) => Promise.all((await listPublic(ctx, args)).map((r) => publicView(r, ctx))),
   open311Request: async (_, { id }, ctx) => {
-    const r = await findPublic(ctx, id);
+    const r = await findPublic(ctx, { id });
     return r ? publicView(r, ctx) : null;
   },
   open311Apps: (_, __, ctx) => listApps(ctx),
 };
 
 export const open311Mutation: Pick<MutationResolvers, 'issueOpen311ApiKey' | 'revokeOpen311ApiKey' | 'submitOpen311Request'> = {
-  issueOpen311ApiKey: (_, { appName }, ctx) => issueApiKey(ctx, appName),
-  revokeOpen311ApiKey: (_, { id }, ctx) => revokeApiKey(ctx, id),
+  issueOpen311ApiKey: (_, args, ctx) => issueApiKey(ctx, args),
+  revokeOpen311ApiKey: (_, args, ctx) => revokeApiKey(ctx, args),
   submitOpen311Request: async (_, { input }, ctx) => publicView(await submitOpen311(ctx, input), ctx),
 };
 

@@ -52,7 +52,7 @@ export const supervisionQuery: QueryResolvers = {
 };
 
 export const supervisionMutation: MutationResolvers = {
-  reviewRequest: (_, { id, level, note }, ctx) => runStep(ctx, (a) => reviewRequest(ctx.models, a, id, level, note)),
+  reviewRequest: (_, args, ctx) => runStep(ctx, reviewRequest, args),
 };
 
 export const supervisionSubscription: SubscriptionResolvers = {

@@ -1,8 +1,8 @@
-import type { PubSub } from '../../../shared/platform/pubsub';
 import { addDays } from '../../../shared/subgraph/time';
 import { autoCloseDueAt } from '../domain/deadlines';
 import { publishRequestChange } from '../events';
-import type { Models, RequestDoc } from '../models';
+import type { RequestDoc } from '../models';
+import type { RequestsService } from './deps';
 import { applyStep } from './steps';
 
 /**
@@ -10,7 +10,9 @@ import { applyStep } from './steps';
  * hotline does ("逾期未评价视为办结"). Each close goes through the request's version claim, so
  * concurrent runs (or a late evaluation) never close one twice. Returns how many it closed.
  */
-export async function autoCloseResolved(models: Models, pubsub: PubSub, now: Date): Promise<number> {
+export async function autoCloseResolved(ctx: RequestsService): Promise<number> {
+  const { models, pubsub } = ctx;
+  const now = ctx.clock();
   // The window is 3 working days, at least 3 calendar days: narrow by that, then apply the exact rule.
   const candidates = await models.Request.find({ status: 'RESOLVED', resolvedAt: { $lt: addDays(now, -3) } }).lean<RequestDoc[]>();
   let closed = 0;

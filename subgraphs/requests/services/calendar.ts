@@ -7,6 +7,7 @@ import { isDuplicateKey } from '../../../shared/subgraph/unique';
 import type { ReferenceData } from '../../../shared/subgraph/reference-data';
 import { calendarDate, calendarYear as checkYear, checkCalendarDay } from '../domain/calendar';
 import type { CalendarDayDoc, Models } from '../models';
+import type { RequestsService } from './deps';
 
 /** The working calendar as this replica keeps it: loaded from `calendar_days`, shared across replicas. */
 export type CalendarSync = ReferenceData<CalendarDay[]>;
@@ -31,7 +32,9 @@ export const NOTICE_AUTHOR = 'system';
  * so an admin's edits (a cleared day included) survive restarts; a day an admin set before the
  * notice year was stored is kept too (inserted only where absent). Safe in racing replicas.
  */
-export async function seedCalendarFromNotices(models: Models, now: Date): Promise<number> {
+export async function seedCalendarFromNotices(ctx: Pick<RequestsService, 'models' | 'clock'>): Promise<number> {
+  const { models } = ctx;
+  const now = ctx.clock();
   const byYear = new Map<number, CalendarDay[]>();
   for (const d of builtInCalendarDays()) {
     const year = Number(d.date.slice(0, 4));
@@ -64,12 +67,15 @@ export async function seedCalendarFromNotices(models: Models, now: Date): Promis
 }
 
 /** Every stored special day: the whole calendar (a few hundred days), as the sync installs it. */
-export async function loadCalendarDays(models: Models): Promise<CalendarDay[]> {
+export async function loadCalendarDays(ctx: Pick<RequestsService, 'models'>): Promise<CalendarDay[]> {
+  const { models } = ctx;
   const docs = await models.CalendarDay.find({}, { kind: 1, name: 1 }).lean();
   return docs.map((d) => ({ date: d._id, kind: d.kind, name: d.name }));
 }
 
-export async function workingCalendarYear(models: Models, year: unknown): Promise<WorkingCalendarYearParent> {
+export async function workingCalendarYear(ctx: Pick<RequestsService, 'models'>, input: { year: unknown }): Promise<WorkingCalendarYearParent> {
+  const { year } = input;
+  const { models } = ctx;
   const y = checkYear('year', year);
   const days = await models.CalendarDay.find({ year: y }).lean();
   days.sort((a, b) => (a._id < b._id ? -1 : 1));
@@ -89,7 +95,7 @@ export async function setCalendarDay(ctx: CalendarServiceContext, input: { date:
   );
   await recordCalendarChange(ctx, now, 'SET', day.date, day.year, previous, { kind: day.kind, name: day.name });
   await ctx.calendarSync.changed({ date: day.date });
-  return workingCalendarYear(ctx.models, day.year);
+  return workingCalendarYear(ctx, { year: day.year });
 }
 
 /** Admins: makes a special day regular again; NOT_FOUND when it is not special. */
@@ -105,7 +111,7 @@ export async function clearCalendarDay(ctx: CalendarServiceContext, input: { dat
   await ctx.models.CalendarDay.deleteOne({ _id: date });
   await recordCalendarChange(ctx, ctx.clock(), 'CLEAR', date, year, previous, null);
   await ctx.calendarSync.changed({ date });
-  return workingCalendarYear(ctx.models, year);
+  return workingCalendarYear(ctx, { year });
 }
 
 /**
@@ -153,7 +159,10 @@ export function calendarChangeOf(e: AuditEntryDoc) {
 }
 
 /** The year's edits, newest first (ties on `at`, as under a fixed clock, by insertion order), at most 200; admins only. */
-export async function calendarChanges(models: Models, viewer: Viewer, year: number, now: Date) {
+export async function calendarChanges(ctx: RequestsService, input: { year: number }) {
+  const { year } = input;
+  const { models, viewer } = ctx;
+  const now = ctx.clock();
   const entries = await readAudit(models.Audit, viewer, { entityType: 'WorkingCalendarYear', entityId: String(year), limit: 200 }, now);
   return entries.map(calendarChangeOf);
 }

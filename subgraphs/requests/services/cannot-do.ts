@@ -88,7 +88,9 @@ export async function recordCannotDo(ctx: ServiceContext<Models>, input: RecordI
 }
 
 /** The figures of a street's service hall, every month or one (`YYYY-MM`): one counter read. */
-export async function cannotDoStats(models: Models, streetCodeRaw: string, monthRaw?: string | null): Promise<CannotDoStatsValue> {
+export async function cannotDoStats(ctx: Pick<ServiceContext<Models>, 'models'>, input: { streetCode: string; month?: string | null }): Promise<CannotDoStatsValue> {
+  const { streetCode: streetCodeRaw, month: monthRaw } = input;
+  const { models } = ctx;
   const streetCode = validate.code('streetCode', streetCodeRaw);
   let month: string | null = null;
   if (monthRaw != null) {

@@ -6,6 +6,7 @@ import { ALERT_STAGES, alertStageDueAt, supervisedDeadlines, type AlertStage, ty
 import { streetOfficeId } from '../domain/permissions';
 import { publishRequestChange } from '../events';
 import type { Models, RequestDoc, RequestEventDoc, SupervisionAlertDoc } from '../models';
+import type { RequestsService } from './deps';
 import { applyStep } from './steps';
 
 const log = createLogger('requests');
@@ -190,7 +191,10 @@ async function recoverUnrecorded(models: Models, pubsub: PubSub, now: Date): Pro
  * once; due items are selected by "due at or before now", so a sweep after downtime raises every
  * stage that came due meanwhile, each once. Returns how many alerts this call recorded.
  */
-export async function superviseDeadlines(models: Models, pubsub: PubSub, now: Date, kinds: readonly DeadlineKind[] = ALL_DEADLINE_KINDS): Promise<number> {
+export async function superviseDeadlines(ctx: RequestsService, input: { kinds?: readonly DeadlineKind[] } = {}): Promise<number> {
+  const { models, pubsub } = ctx;
+  const now = ctx.clock();
+  const kinds = input.kinds ?? ALL_DEADLINE_KINDS;
   let recorded = await recoverUnrecorded(models, pubsub, now);
   for (const candidate of await candidates(models, kinds, now)) {
     const done = onTimeline(candidate);

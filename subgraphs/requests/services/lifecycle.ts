@@ -8,11 +8,18 @@ import { dispatchDeadlines, extendedDueAt, nextUpdateAfter, returnWindowEnds } f
 import { assertTransition, statusAfterEvaluation, type EventAction, type LifecycleAction, type Rating, type RequestStatus } from '../domain/lifecycle';
 import { canDispatch, canMarkDuplicate, isStaffOf } from '../domain/permissions';
 import type { Models, RequestDoc, RequestEventDoc } from '../models';
+import type { RequestsService } from './deps';
 import { applyStep, type StepPlan } from './steps';
 
+/** Who acts and when: the viewer, and the time read once for the whole step. */
 export interface Actor {
   viewer: Viewer;
   now: Date;
+}
+
+/** A step reads the clock once: every event and deadline of the step carries that one time. */
+export function actorOf(ctx: RequestsService): Actor {
+  return { viewer: ctx.viewer, now: ctx.clock() };
 }
 
 function event(actor: Actor, action: EventAction, status: RequestStatus, extra: Partial<RequestEventDoc> = {}): RequestEventDoc {
@@ -45,7 +52,10 @@ function requireDepartmentStaff(viewer: Viewer, doc: RequestDoc, action: Lifecyc
 const lastReturner = (doc: RequestDoc) => (doc.status === 'RETURNED' ? doc.timeline.filter((e) => e.action === 'RETURNED').at(-1)?.fromDepartmentId ?? null : null);
 
 /** Admins or the street office (re-)dispatch a submitted or returned request; a return to another department is upheld. */
-export async function dispatchRequest(models: Models, actor: Actor, id: string, departmentIdRaw: string, noteRaw?: string | null): Promise<RequestDoc> {
+export async function dispatchRequest(ctx: RequestsService, input: { id: string; departmentId: string; note?: string | null }): Promise<RequestDoc> {
+  const { id, departmentId: departmentIdRaw, note: noteRaw } = input;
+  const { models } = ctx;
+  const actor = actorOf(ctx);
   const departmentId = validate.code('departmentId', departmentIdRaw);
   const note = validate.optionalText('note', noteRaw, { max: 500, multiline: true }) ?? null;
   if (actor.viewer.role === 'anonymous') throw unauthenticated();
@@ -66,7 +76,10 @@ export async function dispatchRequest(models: Models, actor: Actor, id: string, 
   return updated;
 }
 
-export async function acceptRequest(models: Models, actor: Actor, id: string): Promise<RequestDoc> {
+export async function acceptRequest(ctx: RequestsService, input: { id: string }): Promise<RequestDoc> {
+  const { id } = input;
+  const { models } = ctx;
+  const actor = actorOf(ctx);
   if (actor.viewer.role === 'anonymous') throw unauthenticated();
   const doc = await loadRequest(models, id);
   return run(models, actor, doc, (d) => {
@@ -79,7 +92,10 @@ export async function acceptRequest(models: Models, actor: Actor, id: string): P
 }
 
 /** Within 2 working days of dispatch, with a reason; the request goes back to the street office to re-dispatch. */
-export async function returnRequest(models: Models, actor: Actor, id: string, reasonRaw: string): Promise<RequestDoc> {
+export async function returnRequest(ctx: RequestsService, input: { id: string; reason: string }): Promise<RequestDoc> {
+  const { id, reason: reasonRaw } = input;
+  const { models } = ctx;
+  const actor = actorOf(ctx);
   const reason = validate.text('reason', reasonRaw, { max: 500, multiline: true });
   if (actor.viewer.role === 'anonymous') throw unauthenticated();
   const doc = await loadRequest(models, id);
@@ -101,7 +117,10 @@ export async function returnRequest(models: Models, actor: Actor, id: string, re
   return updated;
 }
 
-export async function addProgress(models: Models, actor: Actor, id: string, noteRaw: string): Promise<RequestDoc> {
+export async function addProgress(ctx: RequestsService, input: { id: string; note: string }): Promise<RequestDoc> {
+  const { id, note: noteRaw } = input;
+  const { models } = ctx;
+  const actor = actorOf(ctx);
   const note = validate.text('note', noteRaw, { max: 1000, multiline: true });
   if (actor.viewer.role === 'anonymous') throw unauthenticated();
   const doc = await loadRequest(models, id);
@@ -112,7 +131,10 @@ export async function addProgress(models: Models, actor: Actor, id: string, note
 }
 
 /** Once per handling round: 5 → 10 working days from the same dispatch. */
-export async function extendDeadline(models: Models, actor: Actor, id: string, reasonRaw: string): Promise<RequestDoc> {
+export async function extendDeadline(ctx: RequestsService, input: { id: string; reason: string }): Promise<RequestDoc> {
+  const { id, reason: reasonRaw } = input;
+  const { models } = ctx;
+  const actor = actorOf(ctx);
   const reason = validate.text('reason', reasonRaw, { max: 500, multiline: true });
   if (actor.viewer.role === 'anonymous') throw unauthenticated();
   const doc = await loadRequest(models, id);
@@ -123,7 +145,10 @@ export async function extendDeadline(models: Models, actor: Actor, id: string, r
   });
 }
 
-export async function resolveRequest(models: Models, actor: Actor, id: string, noteRaw: string): Promise<RequestDoc> {
+export async function resolveRequest(ctx: RequestsService, input: { id: string; note: string }): Promise<RequestDoc> {
+  const { id, note: noteRaw } = input;
+  const { models } = ctx;
+  const actor = actorOf(ctx);
   const note = validate.text('note', noteRaw, { max: 1000, multiline: true });
   if (actor.viewer.role === 'anonymous') throw unauthenticated();
   const doc = await loadRequest(models, id);
@@ -140,7 +165,10 @@ export async function resolveRequest(models: Models, actor: Actor, id: string, n
  * The submitting resident evaluates a resolved request: satisfied or basically satisfied closes
  * it; unsatisfied reopens it to the same department with a fresh round of 5 working days.
  */
-export async function evaluateRequest(models: Models, actor: Actor, id: string, rating: Rating, commentRaw?: string | null): Promise<RequestDoc> {
+export async function evaluateRequest(ctx: RequestsService, input: { id: string; rating: Rating; comment?: string | null }): Promise<RequestDoc> {
+  const { id, rating, comment: commentRaw } = input;
+  const { models } = ctx;
+  const actor = actorOf(ctx);
   const comment = validate.optionalText('comment', commentRaw, { max: 500, multiline: true }) ?? null;
   const residentId = requireResident(actor.viewer);
   const doc = await loadRequest(models, id);
@@ -174,7 +202,10 @@ export async function evaluateRequest(models: Models, actor: Actor, id: string, 
 }
 
 /** Closes a request as a duplicate, linked to the root of the parent's duplicate chain. */
-export async function markDuplicate(models: Models, actor: Actor, id: string, parentIdRaw: string): Promise<RequestDoc> {
+export async function markDuplicate(ctx: RequestsService, input: { id: string; parentId: string }): Promise<RequestDoc> {
+  const { id, parentId: parentIdRaw } = input;
+  const { models } = ctx;
+  const actor = actorOf(ctx);
   validate.objectId('parentId', parentIdRaw);
   if (parentIdRaw === id) throw badInput('parentId', 'cannot be the request itself');
   if (actor.viewer.role === 'anonymous') throw unauthenticated();
@@ -191,7 +222,10 @@ export async function markDuplicate(models: Models, actor: Actor, id: string, pa
 }
 
 /** Admin supervision: an urge notice or an escalation, recorded against the department responsible now. */
-export async function supervise(models: Models, actor: Actor, id: string, action: 'URGE' | 'ESCALATE', noteRaw?: string | null): Promise<RequestDoc> {
+export async function supervise(ctx: RequestsService, input: { id: string; action: 'URGE' | 'ESCALATE'; note?: string | null }): Promise<RequestDoc> {
+  const { id, action, note: noteRaw } = input;
+  const { models } = ctx;
+  const actor = actorOf(ctx);
   const note = validate.optionalText('note', noteRaw, { max: 500, multiline: true }) ?? null;
   requireRole(actor.viewer, 'admin');
   const doc = await loadRequest(models, id);

@@ -1,11 +1,9 @@
 import { requireRole } from '../../../shared/platform/auth';
 import { badInput } from '../../../shared/platform/errors';
 import { readAudit, recordAudit, type AuditEntryDoc } from '../../../shared/subgraph/audit';
-import type { ServiceContext } from '../../../shared/subgraph/service';
 import * as validate from '../../../shared/subgraph/validate';
-import type { Models } from '../models';
+import type { RequestsService } from './deps';
 
-type Ctx = ServiceContext<Models>;
 
 /** What a list change touched, as `listAudit(entity:)` names it. */
 export type ListAuditEntity = 'CATEGORY' | 'RESPONSIBILITY_ITEM' | 'WELFARE_POLICY' | 'RESIDENT_CARE' | 'DEPARTMENT' | 'WORKING_CALENDAR';
@@ -26,7 +24,7 @@ const ENTITY_TYPES: Record<ListAuditEntity, string> = {
  * leaving an unaudited change unnoticed.
  */
 export async function recordListChange(
-  ctx: Pick<Ctx, 'viewer' | 'models' | 'clock'>,
+  ctx: Pick<RequestsService, 'viewer' | 'models' | 'clock'>,
   entry: { entity: ListAuditEntity; entityId: string; action: 'CREATE' | 'UPDATE' | 'PUSH'; before: Record<string, unknown> | null; after: Record<string, unknown>; summary?: string },
 ): Promise<void> {
   await recordAudit(ctx.models.Audit, ctx.viewer, ctx.clock(), {
@@ -40,7 +38,7 @@ export async function recordListChange(
 }
 
 /** Admins read the list changes, newest first, narrowed to one kind of record and/or one record. */
-export function readListAudit(ctx: Ctx, args: { entity?: string | null; entityId?: string | null; limit?: number | null }): Promise<AuditEntryDoc[]> {
+export function readListAudit(ctx: RequestsService, args: { entity?: string | null; entityId?: string | null; limit?: number | null }): Promise<AuditEntryDoc[]> {
   requireRole(ctx.viewer, 'admin');
   let entityType: string | undefined;
   if (args.entity != null) {

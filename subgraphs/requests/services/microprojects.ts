@@ -6,7 +6,6 @@ import { createIdempotent } from '../../../shared/subgraph/idempotency';
 import { isDuplicateKey } from '../../../shared/subgraph/unique';
 import * as validate from '../../../shared/subgraph/validate';
 import { addDays } from '../../../shared/subgraph/time';
-import type { ServiceContext } from '../../../shared/subgraph/service';
 import {
   assertMicroProjectTransition,
   consultationPasses,
@@ -24,8 +23,8 @@ import type { Models } from '../models';
 import type { MicroProjectDoc, MicroProjectEventDoc } from '../models/micro-project';
 import { publishMicroProjectChange } from '../events';
 import { claimOnce } from './claims';
+import type { RequestsService } from './deps';
 
-type Ctx = ServiceContext<Models>;
 
 const CATEGORIES: readonly MicroProjectCategory[] = ['ENGINEERING', 'SERVICE', 'GOODS'];
 const STAGES: readonly MicroProjectStage[] = ['STARTED', 'UNDERWAY', 'COMPLETED'];
@@ -59,7 +58,7 @@ function notRegistered(): GraphQLError {
 }
 
 /** The signed-in resident, registered with `communityCode` as home: only they propose and vote there. */
-async function requireResidentOf(ctx: Ctx, communityCode: string, doing: string): Promise<string> {
+async function requireResidentOf(ctx: RequestsService, communityCode: string, doing: string): Promise<string> {
   const { viewer } = ctx;
   if (viewer.role !== 'resident' || !viewer.residentId) throw forbidden(`Only residents of the community ${doing}`);
   const resident = await ctx.models.Resident.findById(viewer.residentId, { homeCommunityCode: 1 }).lean();
@@ -101,7 +100,7 @@ const ATTEMPTS = 4;
  * A caller that loses re-reads and re-plans: `plan` re-checks the rules against the new state, so
  * a transition taken by a racer answers CONFLICT, and two reports never add up past the budget.
  */
-async function applyMicroStep(ctx: Ctx, initial: MicroProjectDoc, plan: (doc: MicroProjectDoc) => MicroStep): Promise<MicroProjectDoc> {
+async function applyMicroStep(ctx: RequestsService, initial: MicroProjectDoc, plan: (doc: MicroProjectDoc) => MicroStep): Promise<MicroProjectDoc> {
   const now = ctx.clock();
   let doc = initial;
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
@@ -134,7 +133,7 @@ function oneOf<T extends string>(field: string, value: unknown, allowed: readonl
 }
 
 /** A registered resident of the community (or an admin) proposes a project; once per idempotency key. */
-export async function proposeMicroProject(ctx: Ctx, input: ProposeMicroProjectInput): Promise<MicroProjectDoc> {
+export async function proposeMicroProject(ctx: RequestsService, input: ProposeMicroProjectInput): Promise<MicroProjectDoc> {
   const { viewer, models } = ctx;
   signedIn(viewer);
   const communityCode = validate.code('input.communityCode', input.communityCode);
@@ -182,7 +181,8 @@ export async function proposeMicroProject(ctx: Ctx, input: ProposeMicroProjectIn
 }
 
 /** A community worker of the community (or an admin) opens the residents' vote until `votingEndsAt`. */
-export async function openConsultation(ctx: Ctx, id: unknown, votingEndsAtRaw: unknown): Promise<MicroProjectDoc> {
+export async function openConsultation(ctx: RequestsService, input: { id: unknown; votingEndsAt: unknown }): Promise<MicroProjectDoc> {
+  const { id, votingEndsAt: votingEndsAtRaw } = input;
   signedIn(ctx.viewer);
   const doc = await loadMicroProject(ctx.models, id);
   const votingEndsAt = validate.dateTime('votingEndsAt', votingEndsAtRaw);
@@ -198,7 +198,8 @@ export async function openConsultation(ctx: Ctx, id: unknown, votingEndsAtRaw: u
 }
 
 /** A registered resident of the community votes once while the consultation is open; the unique (project, resident) insert is the rule. */
-export async function voteOnMicroProject(ctx: Ctx, id: unknown, support: unknown): Promise<MicroProjectDoc> {
+export async function voteOnMicroProject(ctx: RequestsService, input: { id: unknown; support: unknown }): Promise<MicroProjectDoc> {
+  const { id, support } = input;
   signedIn(ctx.viewer);
   if (typeof support !== 'boolean') throw badInput('support', 'must be true (in favour) or false (against)');
   const doc = await loadMicroProject(ctx.models, id);
@@ -226,7 +227,8 @@ export async function tallyVotes(models: Models, projectId: string): Promise<{ s
 }
 
 /** A community worker (or an admin) closes the vote once its period has ended: SUPPORTED or NOT_SUPPORTED by the tally. */
-export async function closeConsultation(ctx: Ctx, id: unknown): Promise<MicroProjectDoc> {
+export async function closeConsultation(ctx: RequestsService, input: { id: unknown }): Promise<MicroProjectDoc> {
+  const { id } = input;
   signedIn(ctx.viewer);
   const doc = await loadMicroProject(ctx.models, id);
   requireCommunityWorker(ctx.viewer, doc);
@@ -244,7 +246,8 @@ export async function closeConsultation(ctx: Ctx, id: unknown): Promise<MicroPro
 }
 
 /** The street office (or an admin) approves a supported project with a budget. */
-export async function approveMicroProject(ctx: Ctx, id: unknown, budgetRaw: unknown, noteRaw: unknown): Promise<MicroProjectDoc> {
+export async function approveMicroProject(ctx: RequestsService, input: { id: unknown; budget: unknown; note?: unknown }): Promise<MicroProjectDoc> {
+  const { id, budget: budgetRaw, note: noteRaw } = input;
   signedIn(ctx.viewer);
   const approvedBudget = budget('budget', budgetRaw);
   const note = validate.optionalText('note', noteRaw, { max: 500, multiline: true }) ?? null;
@@ -258,7 +261,8 @@ export async function approveMicroProject(ctx: Ctx, id: unknown, budgetRaw: unkn
 }
 
 /** The street office (or an admin) rejects a supported project, saying why. */
-export async function rejectMicroProject(ctx: Ctx, id: unknown, reasonRaw: unknown): Promise<MicroProjectDoc> {
+export async function rejectMicroProject(ctx: RequestsService, input: { id: unknown; reason: unknown }): Promise<MicroProjectDoc> {
+  const { id, reason: reasonRaw } = input;
   signedIn(ctx.viewer);
   const reason = validate.text('reason', reasonRaw, { max: 500, multiline: true });
   const doc = await loadMicroProject(ctx.models, id);
@@ -271,7 +275,8 @@ export async function rejectMicroProject(ctx: Ctx, id: unknown, reasonRaw: unkno
 }
 
 /** The community, the street office or an admin reports a stage with its spend; COMPLETED ends the works. */
-export async function reportProgress(ctx: Ctx, id: unknown, input: ReportProgressInput): Promise<MicroProjectDoc> {
+export async function reportProgress(ctx: RequestsService, args: { id: unknown; input: ReportProgressInput }): Promise<MicroProjectDoc> {
+  const { id, input } = args;
   signedIn(ctx.viewer);
   const stage = oneOf('input.stage', input.stage, STAGES);
   const note = validate.text('input.note', input.note, { max: 1000, multiline: true });
@@ -301,7 +306,8 @@ export async function reportProgress(ctx: Ctx, id: unknown, input: ReportProgres
  * signs every missing party (a project an admin proposed has no resident proposer). ACCEPTED once
  * both have signed. Each signature is a step (claimOnce on the version), so a party signs once.
  */
-export async function acceptMicroProject(ctx: Ctx, id: unknown, noteRaw: unknown): Promise<MicroProjectDoc> {
+export async function acceptMicroProject(ctx: RequestsService, input: { id: unknown; note?: unknown }): Promise<MicroProjectDoc> {
+  const { id, note: noteRaw } = input;
   signedIn(ctx.viewer);
   const note = validate.optionalText('note', noteRaw, { max: 500, multiline: true }) ?? null;
   const doc = await loadMicroProject(ctx.models, id);

@@ -1,6 +1,7 @@
 import { addDays, localMonthString, startOfLocalMonth } from '../../../shared/subgraph/time';
 import { ONE_BATCH } from '../loaders';
-import type { Models, RequestDoc } from '../models';
+import type { RequestDoc } from '../models';
+import type { RequestsService } from './deps';
 import { countedGroups } from './stats-counters';
 
 /** How far back the newest-first list looks, in months (beyond: nothing left to list). */
@@ -15,7 +16,10 @@ const MAX_MONTHS = 240;
  * A busy month is read whole (about 1,700 requests at scale 100): a finer bucket would cost more
  * queries at small scales; it is what is left of this list's growth.
  */
-export async function newestRequests(models: Models, skip: number, limit: number, now: Date): Promise<RequestDoc[]> {
+export async function newestRequests(ctx: Pick<RequestsService, 'models' | 'clock'>, input: { skip: number; limit: number }): Promise<RequestDoc[]> {
+  const { skip, limit } = input;
+  const { models } = ctx;
+  const now = ctx.clock();
   const city = (await countedGroups(models, 'city', [''])).get('') ?? [];
   const total = city.reduce((n, g) => n + g.count, 0);
   const wanted = Math.min(skip + limit, total);

@@ -14,7 +14,8 @@ import { createRequest, validateSubmitInput } from './submit';
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 /** Admins issue a key to an app; the answer is the only place the key ever appears. */
-export async function issueApiKey(ctx: Context, appNameRaw: string): Promise<{ app: Open311AppDoc; apiKey: string }> {
+export async function issueApiKey(ctx: Context, input: { appName: string }): Promise<{ app: Open311AppDoc; apiKey: string }> {
+  const { appName: appNameRaw } = input;
   requireRole(ctx.viewer, 'admin');
   const name = validate.text('appName', appNameRaw, { max: 60 });
   const apiKey = `${OPEN311_KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
@@ -32,7 +33,8 @@ export async function issueApiKey(ctx: Context, appNameRaw: string): Promise<{ a
 }
 
 /** Admins revoke a key; revoking twice keeps the first time. */
-export async function revokeApiKey(ctx: Context, idRaw: string): Promise<Open311AppDoc> {
+export async function revokeApiKey(ctx: Context, input: { id: string }): Promise<Open311AppDoc> {
+  const { id: idRaw } = input;
   requireRole(ctx.viewer, 'admin');
   const id = validate.code('id', idRaw);
   const app = await ctx.models.Open311App.findById(id).lean<Open311AppDoc>();
@@ -188,7 +190,8 @@ export async function listPublic(
   return out.sort(newestFirst).slice(0, limit);
 }
 
-export async function findPublic(ctx: Context, idRaw: string): Promise<RequestDoc | null> {
+export async function findPublic(ctx: Context, input: { id: string }): Promise<RequestDoc | null> {
+  const { id: idRaw } = input;
   const id = validate.code('id', idRaw);
   return ctx.models.Request.findOne({ number: id }).lean<RequestDoc>();
 }

@@ -5,6 +5,7 @@ import { ALERT_STAGES, type AlertStage } from '../domain/deadlines';
 import { orderReportStageDueAt } from '../domain/order-alerts';
 import type { CommunityOrderDoc, Models, SupervisionAlertDoc } from '../models';
 import { ALERT_TOPIC, RECOVER_AFTER_MS } from './deadline-alerts';
+import type { RequestsService } from './deps';
 
 const log = createLogger('requests');
 
@@ -76,7 +77,9 @@ async function recoverUnrecorded(models: Models, pubsub: PubSub, now: Date): Pro
  * before now", so a sweep after downtime raises each stage once; reporting stops the chain.
  * Returns how many alerts this call recorded.
  */
-export async function superviseOrderReports(models: Models, pubsub: PubSub, now: Date): Promise<number> {
+export async function superviseOrderReports(ctx: RequestsService): Promise<number> {
+  const { models, pubsub } = ctx;
+  const now = ctx.clock();
   let recorded = await recoverUnrecorded(models, pubsub, now);
   const overdue = await models.CommunityOrder.find({ status: 'ISSUED', reportBy: { $lte: now } }).lean<CommunityOrderDoc[]>().exec();
   for (const order of overdue) {

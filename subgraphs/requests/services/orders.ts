@@ -1,11 +1,11 @@
-import type { Viewer } from '../../../shared/platform/auth';
 import { requireRole } from '../../../shared/platform/auth';
 import { badInput, conflict, forbidden, notFound } from '../../../shared/platform/errors';
 import { requireArea } from '../../../shared/subgraph/access';
 import * as validate from '../../../shared/subgraph/validate';
 import { addDays } from '../../../shared/subgraph/time';
 import { isStaffOf } from '../domain/permissions';
-import type { CommunityOrderDoc, Models } from '../models';
+import type { CommunityOrderDoc } from '../models';
+import type { RequestsService } from './deps';
 import { claimOnce } from './claims';
 
 /** How far ahead a community may set the report deadline. */
@@ -13,11 +13,11 @@ export const MAX_ORDER_DAYS = 30;
 
 /** A community worker of that community (or an admin) orders a department to come and report by a time. */
 export async function issueCommunityOrder(
-  models: Models,
-  viewer: Viewer,
+  ctx: RequestsService,
   args: { communityCode: string; departmentId: string; subject: string; reportBy: string | Date },
-  now: Date,
 ): Promise<CommunityOrderDoc> {
+  const { models, viewer } = ctx;
+  const now = ctx.clock();
   const communityCode = validate.code('communityCode', args.communityCode);
   const departmentId = validate.code('departmentId', args.departmentId);
   const subject = validate.text('subject', args.subject, { max: 200 });
@@ -44,7 +44,10 @@ export async function issueCommunityOrder(
 }
 
 /** The ordered department reports once; on time when by `reportBy`. */
-export async function reportCommunityOrder(models: Models, viewer: Viewer, id: string, noteRaw: string, now: Date): Promise<CommunityOrderDoc> {
+export async function reportCommunityOrder(ctx: RequestsService, input: { id: string; note: string }): Promise<CommunityOrderDoc> {
+  const { id, note: noteRaw } = input;
+  const { models, viewer } = ctx;
+  const now = ctx.clock();
   const _id = validate.objectId('id', id);
   const note = validate.text('note', noteRaw, { max: 1000, multiline: true });
   requireRole(viewer, 'staff');

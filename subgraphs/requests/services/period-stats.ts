@@ -11,7 +11,8 @@ import {
   type StatsDimension,
   type StatsPeriod,
 } from '../domain/period-stats';
-import type { CommunityOrderDoc, Models } from '../models';
+import type { CommunityOrderDoc } from '../models';
+import type { RequestsService } from './deps';
 
 /** One reply per find, however many rows (see loaders.ts). */
 const ONE_BATCH = 100_000;
@@ -50,7 +51,8 @@ function monthsBetween(from: Date, to: Date): string[] {
  * area with the few fields the figures need. The commands are the months (at most 13), whatever
  * the city's history; the rows read are the range's requests, not the collection.
  */
-export async function requestStatsByPeriod(models: Models, args: PeriodStatsArgs): Promise<PeriodStatsValue[]> {
+export async function requestStatsByPeriod(ctx: Pick<RequestsService, 'models'>, args: PeriodStatsArgs): Promise<PeriodStatsValue[]> {
+  const { models } = ctx;
   if (!PERIODS.includes(args.period)) throw badInput('period', `must be one of ${PERIODS.join(', ')}`);
   if (args.by != null && !DIMENSIONS.includes(args.by)) throw badInput('by', `must be one of ${DIMENSIONS.join(', ')}`);
   const from = localDay('from', args.from);
@@ -82,7 +84,9 @@ const ORDER_SCOPES = ['communityCode', 'streetCode', 'districtCode', 'department
  * Community orders of exactly one scope: one pushed-down equality on the scope's field (orders
  * are few per community or department: a handful a month), folded here.
  */
-export async function communityOrderStats(models: Models, args: Partial<Record<(typeof ORDER_SCOPES)[number], string | null>>, now: Date): Promise<CommunityOrderStatsValue> {
+export async function communityOrderStats(ctx: Pick<RequestsService, 'models' | 'clock'>, args: Partial<Record<(typeof ORDER_SCOPES)[number], string | null>>): Promise<CommunityOrderStatsValue> {
+  const { models } = ctx;
+  const now = ctx.clock();
   const given = ORDER_SCOPES.filter((f) => args[f] != null);
   if (given.length !== 1) throw badInput(given[1] ?? 'communityCode', 'give exactly one of communityCode, streetCode, districtCode and departmentId');
   const field = given[0];

@@ -17,7 +17,8 @@ const MASKS: Record<PersonalField, (value: string | null | undefined) => string 
  * whole read by someone other than the resident is written to the access log before it is
  * returned, once per operation and field, so there is no unlogged read.
  */
-export async function personalField(resident: ResidentDoc, field: PersonalField, ctx: Context): Promise<string | null> {
+export async function personalField(ctx: Context, input: { resident: ResidentDoc; field: PersonalField }): Promise<string | null> {
+  const { resident, field } = input;
   const value = resident[field];
   if (!value || !seesPeople(ctx.viewer)) return null;
   const { viewer } = ctx;

@@ -1,9 +1,10 @@
-import { requireRole, type Viewer } from '../../../shared/platform/auth';
+import { requireRole } from '../../../shared/platform/auth';
 import { badInput, conflict, notFound, unauthenticated, forbidden } from '../../../shared/platform/errors';
 import { requireArea } from '../../../shared/subgraph/access';
 import { isDuplicateKey } from '../../../shared/subgraph/unique';
 import * as validate from '../../../shared/subgraph/validate';
-import type { Models, ResidentDoc } from '../models';
+import type { ResidentDoc } from '../models';
+import type { RequestsService } from './deps';
 import { residentFacts } from '../domain/eligibility';
 
 export interface RegisterInput {
@@ -30,7 +31,9 @@ export function residentIdNumber(field: string, value: unknown): string {
 }
 
 /** The signed-in resident joins the registry; once, unverified until a desk clerk checks the ID card. */
-export async function registerResident(models: Models, viewer: Viewer, input: RegisterInput, now: Date): Promise<ResidentDoc> {
+export async function registerResident(ctx: RequestsService, input: RegisterInput): Promise<ResidentDoc> {
+  const { models, viewer } = ctx;
+  const now = ctx.clock();
   if (viewer.role === 'anonymous') throw unauthenticated();
   if (viewer.role !== 'resident' || !viewer.residentId) throw forbidden('Only a signed-in resident registers, for themselves');
   const name = validate.text('input.name', input.name, { max: 50 });
@@ -52,7 +55,10 @@ export async function registerResident(models: Models, viewer: Viewer, input: Re
 }
 
 /** A desk clerk (staff, within their street) or an admin confirms the registration against the ID card. */
-export async function verifyResidentRealName(models: Models, viewer: Viewer, id: string, now: Date): Promise<ResidentDoc> {
+export async function verifyResidentRealName(ctx: RequestsService, input: { id: string }): Promise<ResidentDoc> {
+  const { id } = input;
+  const { models, viewer } = ctx;
+  const now = ctx.clock();
   requireRole(viewer, 'staff', 'admin');
   const residentId = validate.code('id', id);
   const resident = await models.Resident.findById(residentId).lean<ResidentDoc>();

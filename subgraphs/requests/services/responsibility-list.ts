@@ -2,7 +2,6 @@ import { requireRole } from '../../../shared/platform/auth';
 import { badInput, conflict, notFound } from '../../../shared/platform/errors';
 import { claimOnce } from '../../../shared/subgraph/claims';
 import { isDuplicateKey } from '../../../shared/subgraph/unique';
-import type { ServiceContext } from '../../../shared/subgraph/service';
 import * as validate from '../../../shared/subgraph/validate';
 import type { DepartmentKind } from '../domain/catalog';
 import { EMERGENCY_DISPATCH_MINUTES, HANDLING_DAYS, NORMAL_DISPATCH_MINUTES } from '../domain/catalog';
@@ -10,8 +9,8 @@ import { categoryCode, checkLimits, itemCode, keywords } from '../domain/list-ru
 import type { CategoryDoc, CategoryVersionDoc, DepartmentDoc, ItemDoc, ItemVersionDoc, Models } from '../models';
 import { versionId } from '../models/list-versions';
 import { recordListChange } from './list-audit';
+import type { RequestsService } from './deps';
 
-type Ctx = ServiceContext<Models>;
 
 /** The fields of an item that a version keeps. */
 type ItemFields = Pick<ItemDoc, 'name' | 'categoryCode' | 'departmentKind' | 'emergency' | 'dispatchLimitMinutes' | 'handlingDays' | 'keywords' | 'fallback'>;
@@ -29,7 +28,7 @@ const itemFields = (i: ItemDoc): ItemFields => ({
 });
 const categoryFields = (c: CategoryDoc): CategoryFields => ({ name: c.name, order: c.order });
 
-function stamp(ctx: Ctx, note: string | null) {
+function stamp(ctx: RequestsService, note: string | null) {
   return { changedAt: ctx.clock(), changedBy: ctx.viewer.subject ?? ctx.viewer.role, changedByRole: ctx.viewer.role, note };
 }
 
@@ -54,7 +53,7 @@ async function rollForward<V extends { version: number }>(versions: V[], current
 
 // ---- categories -------------------------------------------------------------------------------
 
-export async function createCategory(ctx: Ctx, input: { code: string; name: string; order?: number | null; note?: string | null }): Promise<CategoryDoc> {
+export async function createCategory(ctx: RequestsService, input: { code: string; name: string; order?: number | null; note?: string | null }): Promise<CategoryDoc> {
   requireRole(ctx.viewer, 'admin');
   const code = categoryCode('input.code', input.code);
   const name = validate.text('input.name', input.name, { max: 30 });
@@ -71,7 +70,8 @@ export async function createCategory(ctx: Ctx, input: { code: string; name: stri
   return doc;
 }
 
-export async function updateCategory(ctx: Ctx, rawCode: string, input: { name?: string | null; order?: number | null; note?: string | null }): Promise<CategoryDoc> {
+export async function updateCategory(ctx: RequestsService, args: { code: string; input: { name?: string | null; order?: number | null; note?: string | null } }): Promise<CategoryDoc> {
+  const { code: rawCode, input } = args;
   requireRole(ctx.viewer, 'admin');
   const code = categoryCode('code', rawCode);
   const next: Partial<CategoryFields> = {};
@@ -111,7 +111,7 @@ export interface CreateItemInput {
   note?: string | null;
 }
 
-export async function createItem(ctx: Ctx, input: CreateItemInput): Promise<ItemDoc> {
+export async function createItem(ctx: RequestsService, input: CreateItemInput): Promise<ItemDoc> {
   requireRole(ctx.viewer, 'admin');
   const category = categoryCode('input.categoryCode', input.categoryCode);
   const code = itemCode('input.code', input.code, category);
@@ -155,7 +155,8 @@ export interface UpdateItemInput {
  * A new version of an item. Requests filed before keep the version they were classified under
  * (`Request.itemVersion`); the next submission reads the item as now stored.
  */
-export async function updateItem(ctx: Ctx, rawCode: string, input: UpdateItemInput): Promise<ItemDoc> {
+export async function updateItem(ctx: RequestsService, args: { code: string; input: UpdateItemInput }): Promise<ItemDoc> {
+  const { code: rawCode, input } = args;
   requireRole(ctx.viewer, 'admin');
   const code = itemCode('code', rawCode);
   const next: Partial<ItemFields> = {};
@@ -197,7 +198,8 @@ function pickItem(v: ItemVersionDoc): ItemFields {
 // ---- departments ------------------------------------------------------------------------------
 
 /** Admins rename a department; its id, kind and place stay, since routing and other subgraphs' references use them. */
-export async function renameDepartment(ctx: Ctx, rawId: string, rawName: string): Promise<DepartmentDoc> {
+export async function renameDepartment(ctx: RequestsService, input: { id: string; name: string }): Promise<DepartmentDoc> {
+  const { id: rawId, name: rawName } = input;
   requireRole(ctx.viewer, 'admin');
   const id = validate.code('id', rawId);
   const name = validate.text('name', rawName, { max: 50 });
@@ -212,20 +214,24 @@ export async function renameDepartment(ctx: Ctx, rawId: string, rawName: string)
 // ---- history ----------------------------------------------------------------------------------
 
 /** Admins read an item's or a category's versions, newest first (one equality on `code`). */
-export async function itemHistory(ctx: Ctx, code: string): Promise<ItemVersionDoc[]> {
+export async function itemHistory(ctx: RequestsService, input: { code: string }): Promise<ItemVersionDoc[]> {
+  const { code } = input;
   requireRole(ctx.viewer, 'admin');
   const versions = await ctx.models.ItemVersion.find({ code }).lean<ItemVersionDoc[]>();
   return versions.sort((a, b) => b.version - a.version);
 }
 
-export async function categoryHistory(ctx: Ctx, code: string): Promise<CategoryVersionDoc[]> {
+export async function categoryHistory(ctx: RequestsService, input: { code: string }): Promise<CategoryVersionDoc[]> {
+  const { code } = input;
   requireRole(ctx.viewer, 'admin');
   const versions = await ctx.models.CategoryVersion.find({ code }).lean<CategoryVersionDoc[]>();
   return versions.sort((a, b) => b.version - a.version);
 }
 
 /** The seed's version 1 of every item and category, inserted once (an edited list is never reset). */
-export async function seedListVersions(models: Models, items: ItemDoc[], categories: CategoryDoc[], at: Date): Promise<void> {
+export async function seedListVersions(ctx: Pick<RequestsService, 'models'>, input: { items: ItemDoc[]; categories: CategoryDoc[]; at: Date }): Promise<void> {
+  const { items, categories, at } = input;
+  const { models } = ctx;
   const by = { changedAt: at, changedBy: 'seed', changedByRole: 'system', note: null };
   const insert = async (model: Models['ItemVersion'] | Models['CategoryVersion'], docs: Record<string, unknown>[]) => {
     const found = (await (model as Models['ItemVersion']).find({ version: 1 }, { _id: 1 }).lean()) as Array<{ _id: string }>;

@@ -4,8 +4,9 @@ import { reviewedDeadlines } from '../domain/deadlines';
 import type { Level } from '../domain/grading';
 import { isOpen } from '../domain/lifecycle';
 import { canDispatch } from '../domain/permissions';
-import type { Models, RequestDoc } from '../models';
-import type { Actor } from './lifecycle';
+import type { RequestDoc } from '../models';
+import type { RequestsService } from './deps';
+import { actorOf } from './lifecycle';
 import { applyStep } from './steps';
 
 const LEVEL_NAMES: Record<Level, string> = { 1: '一级（红）', 2: '二级（黄）', 3: '三级（绿）' };
@@ -15,7 +16,10 @@ const LEVEL_NAMES: Record<Level, string> = { 1: '一级（红）', 2: '二级（
  * dispatches it) or an admin confirms the grading or corrects it to level 2 or 3, once, while the
  * case is open. A corrected level takes that level's acceptance and update limits.
  */
-export async function reviewRequest(models: Models, actor: Actor, id: string, levelRaw: number, noteRaw?: string | null): Promise<RequestDoc> {
+export async function reviewRequest(ctx: RequestsService, input: { id: string; level: number; note?: string | null }): Promise<RequestDoc> {
+  const { id, level: levelRaw, note: noteRaw } = input;
+  const { models } = ctx;
+  const actor = actorOf(ctx);
   const _id = validate.objectId('id', id);
   const level = validate.intInRange('level', levelRaw, 1, 3) as Level;
   const note = validate.optionalText('note', noteRaw, { max: 500, multiline: true }) ?? null;

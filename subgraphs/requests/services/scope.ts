@@ -1,8 +1,7 @@
-import type { Viewer } from '../../../shared/platform/auth';
 import { unauthenticated } from '../../../shared/platform/errors';
 import * as validate from '../../../shared/subgraph/validate';
 import type { RequestStatus } from '../domain/lifecycle';
-import type { Models } from '../models';
+import type { RequestsService } from './deps';
 
 export interface RequestFilterInput {
   status?: RequestStatus[] | null;
@@ -22,7 +21,8 @@ export interface RequestFilterInput {
  * also every request of its street, since it triages and re-dispatches them), community workers
  * their community's, admins all.
  */
-export async function viewerScope(models: Models, viewer: Viewer): Promise<Record<string, unknown>> {
+export async function viewerScope(ctx: Pick<RequestsService, 'models' | 'viewer'>): Promise<Record<string, unknown>> {
+  const { models, viewer } = ctx;
   switch (viewer.role) {
     case 'resident':
       return { residentId: viewer.residentId };

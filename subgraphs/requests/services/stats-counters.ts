@@ -4,6 +4,7 @@ import { localMonthString } from '../../../shared/subgraph/time';
 import { OPEN_STATUSES, type Rating, type RequestStatus } from '../domain/lifecycle';
 import type { StatsGroup } from '../domain/stats';
 import type { Models, RequestDoc } from '../models';
+import type { RequestsService } from './deps';
 import { countCannotDoCases } from './cannot-do';
 import { claimOnce } from './claims';
 
@@ -141,7 +142,8 @@ async function cityGroups(models: Models): Promise<StatsGroup[]> {
 }
 
 /** Recomputes every counter from the requests (one pass) and marks them built. */
-export async function rebuildStatsCounters(models: Models): Promise<number> {
+export async function rebuildStatsCounters(ctx: Pick<RequestsService, 'models'>): Promise<number> {
+  const { models } = ctx;
   const counts = new Map<string, Record<string, number>>();
   const projection = Object.fromEntries(['status', 'level', 'resolvedOnTime', 'rating', 'submittedAt', 'submittedMonth', ...STATS_SCOPES].map((f) => [f, 1]));
   const cursor = models.Request.find({}, projection).lean<Array<CountedRequest & Pick<RequestDoc, '_id' | 'submittedAt' | 'submittedMonth'>>>().batchSize(5000).cursor();
@@ -167,14 +169,15 @@ export async function rebuildStatsCounters(models: Models): Promise<number> {
 }
 
 /** Builds the counters when they never were (first start on a database from before them). */
-export async function ensureStatsCounters(models: Models): Promise<void> {
-  if (await models.StatsCounter.exists({ _id: BUILT })) return;
-  await backfillOpenField(models);
-  await rebuildStatsCounters(models);
+export async function ensureStatsCounters(ctx: Pick<RequestsService, 'models'>): Promise<void> {
+  if (await ctx.models.StatsCounter.exists({ _id: BUILT })) return;
+  await backfillOpenField(ctx);
+  await rebuildStatsCounters(ctx);
 }
 
 /** Sets `open` on requests written before the field existed (or by hand), so open-request queries find them. */
-export async function backfillOpenField(models: Models): Promise<void> {
+export async function backfillOpenField(ctx: Pick<RequestsService, 'models'>): Promise<void> {
+  const { models } = ctx;
   await models.Request.updateMany({ open: { $exists: false }, status: { $in: OPEN_STATUSES } }, { $set: { open: true } });
   await models.Request.updateMany({ open: { $exists: false } }, { $set: { open: false } });
 }

@@ -2,6 +2,7 @@ import { idFilter } from '../../../shared/subgraph/loaders';
 import type { Rating, RequestStatus } from '../domain/lifecycle';
 import { buildStats, type RequestStatsValue, type StatsGroup } from '../domain/stats';
 import type { Models } from '../models';
+import type { RequestsService } from './deps';
 import { countedGroups } from './stats-counters';
 
 /** One reply per aggregation, however many groups (see loaders.ts). */
@@ -32,7 +33,10 @@ export async function statsByKey(models: Models, field: StatsField, keys: readon
  * Figures for one scope (a match on the request fields); the whole city when `match` is empty.
  * A match on at most one scope field (and a level) reads counters; anything else aggregates.
  */
-export async function statsFor(models: Models, match: Record<string, unknown>, now: Date): Promise<RequestStatsValue> {
+export async function statsFor(ctx: Pick<RequestsService, 'models' | 'clock'>, input: { match: Record<string, unknown> }): Promise<RequestStatsValue> {
+  const { match } = input;
+  const { models } = ctx;
+  const now = ctx.clock();
   const { level, ...scope } = match;
   const fields = Object.keys(scope) as StatsField[];
   if (fields.length <= 1) {

@@ -18,6 +18,7 @@ import { isOpenStatus, recordStatsChange } from './stats-counters';
 import { withItemDispatchLimits, withItemSubmissionLimits } from '../domain/list-rules';
 import { localMonthString } from '../../../shared/subgraph/time';
 import { duplicateLink, findOriginal, linkIfRacedDuplicate, settleDuplicate } from './duplicates';
+import type { ReferencingRequestsService } from './deps';
 
 export interface SubmitInput {
   title: string;
@@ -93,7 +94,9 @@ export interface SubmitResult {
  * the responsible department when the item is known; unclassified text waits for the street
  * office as SUBMITTED. The same idempotency key from the same submitter returns the first request.
  */
-export async function submitRequest(models: Models, viewer: Viewer, rawInput: SubmitInput, now: Date, references?: References): Promise<SubmitResult> {
+export async function submitRequest(ctx: ReferencingRequestsService, rawInput: SubmitInput): Promise<SubmitResult> {
+  const { models, viewer, references } = ctx;
+  const now = ctx.clock();
   if (viewer.role === 'anonymous' || !viewer.subject) throw unauthenticated();
   const input = validateSubmitInput(rawInput);
   if (!channelAllowed(viewer.role, input.channel)) throw forbidden(`A ${viewer.role} cannot file through ${input.channel}`);

@@ -1,5 +1,4 @@
-import type { PubSub } from '../../../shared/platform/pubsub';
-import type { Models } from '../models';
+import type { RequestsService } from './deps';
 import { superviseDeadlines } from './deadline-alerts';
 
 /**
@@ -9,6 +8,6 @@ import { superviseDeadlines } from './deadline-alerts';
  * alert claimed once, so however many replicas run this each happens once per handling round.
  * Returns how many alerts this call raised.
  */
-export async function superviseOverdue(models: Models, pubsub: PubSub, now: Date): Promise<number> {
-  return superviseDeadlines(models, pubsub, now, ['HANDLING']);
+export async function superviseOverdue(ctx: RequestsService): Promise<number> {
+  return superviseDeadlines(ctx, { kinds: ['HANDLING'] });
 }

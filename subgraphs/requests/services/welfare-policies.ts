@@ -1,15 +1,14 @@
 import { requireRole } from '../../../shared/platform/auth';
 import { badInput, conflict, forbidden, notFound } from '../../../shared/platform/errors';
 import { requireArea } from '../../../shared/subgraph/access';
-import type { ServiceContext } from '../../../shared/subgraph/service';
 import { isDuplicateKey } from '../../../shared/subgraph/unique';
 import * as validate from '../../../shared/subgraph/validate';
 import { localParts } from '../../../shared/subgraph/time';
 import { isEligible, residentFacts } from '../domain/eligibility';
 import type { Models, ResidentDoc, WelfarePolicyDoc } from '../models';
 import { recordListChange } from './list-audit';
+import type { RequestsService } from './deps';
 
-type Ctx = ServiceContext<Models>;
 type Gender = 'MALE' | 'FEMALE';
 type Target = 'RESIDENT' | 'ENTERPRISE';
 
@@ -73,7 +72,7 @@ const criteriaOf = (p: WelfarePolicyDoc): Criteria => ({
 const summaryOf = (p: WelfarePolicyDoc) => ({ name: p.name, description: p.description, target: p.target ?? 'RESIDENT', ...criteriaOf(p) });
 
 export async function createWelfarePolicy(
-  ctx: Ctx,
+  ctx: RequestsService,
   input: { id: string; name: string; description: string; target?: Target | null; criteria?: CriteriaInput | null },
 ): Promise<WelfarePolicyDoc> {
   requireRole(ctx.viewer, 'admin');
@@ -94,11 +93,8 @@ export async function createWelfarePolicy(
   return doc;
 }
 
-export async function updateWelfarePolicy(
-  ctx: Ctx,
-  rawId: string,
-  input: { name?: string | null; description?: string | null; criteria?: CriteriaInput | null },
-): Promise<WelfarePolicyDoc> {
+export async function updateWelfarePolicy(ctx: RequestsService, args: { id: string; input: { name?: string | null; description?: string | null; criteria?: CriteriaInput | null } }): Promise<WelfarePolicyDoc> {
+  const { id: rawId, input } = args;
   requireRole(ctx.viewer, 'admin');
   const id = validate.code('id', rawId);
   const name = validate.optionalText('input.name', input.name, { max: 50 });
@@ -169,7 +165,8 @@ export async function eligibleResidents(models: Models, policy: WelfarePolicyDoc
   });
 }
 
-export async function eligibleCount(ctx: Ctx, rawId: string): Promise<number> {
+export async function eligibleCount(ctx: RequestsService, input: { id: string }): Promise<number> {
+  const { id: rawId } = input;
   requireRole(ctx.viewer, 'admin');
   const id = validate.code('id', rawId);
   const policy = await ctx.models.WelfarePolicy.findById(id).lean<WelfarePolicyDoc>();
@@ -178,7 +175,8 @@ export async function eligibleCount(ctx: Ctx, rawId: string): Promise<number> {
 }
 
 /** Admins, or a worker of the resident's home community, record the care facts policies test. */
-export async function setResidentCareFacts(ctx: Ctx, rawId: string, livesAlone: boolean, disability: boolean): Promise<ResidentDoc> {
+export async function setResidentCareFacts(ctx: RequestsService, input: { id: string; livesAlone: boolean; disability: boolean }): Promise<ResidentDoc> {
+  const { id: rawId, livesAlone, disability } = input;
   const id = validate.code('id', rawId);
   requireRole(ctx.viewer, 'admin', 'community_worker');
   const resident = await ctx.models.Resident.findById(id).lean<ResidentDoc>();
@@ -199,7 +197,8 @@ export async function setResidentCareFacts(ctx: Ctx, rawId: string, livesAlone: 
  * Stores `birthYear` and `gender` on residents registered before they were derived (a one-off
  * migration the seed runs): until then, policies with an age or gender criterion cannot find them.
  */
-export async function backfillResidentFacts(models: Models): Promise<number> {
+export async function backfillResidentFacts(ctx: Pick<RequestsService, 'models'>): Promise<number> {
+  const { models } = ctx;
   const missing = await models.Resident.find({ birthYear: null }, { idNumber: 1 }).lean<ResidentDoc[]>();
   let done = 0;
   for (const r of missing) {

@@ -1,10 +1,10 @@
-import type { Viewer } from '../../../shared/platform/auth';
 import { requireResident, requireRole } from '../../../shared/platform/auth';
 import { conflict, forbidden, notFound } from '../../../shared/platform/errors';
 import * as validate from '../../../shared/subgraph/validate';
 import { eligibleResidents } from './welfare-policies';
 import { recordListChange } from './list-audit';
-import type { Models, PolicyPushDoc, WelfarePolicyDoc } from '../models';
+import type { PolicyPushDoc, WelfarePolicyDoc } from '../models';
+import type { RequestsService } from './deps';
 import { isDuplicateKey } from '../../../shared/subgraph';
 import { claimOnce } from './claims';
 
@@ -12,7 +12,10 @@ import { claimOnce } from './claims';
  * Reverse service (反向办): matches a policy to every resident eligible now and records a push
  * for those not pushed before. The unique (policy, resident) index keeps concurrent pushes single.
  */
-export async function pushWelfarePolicy(models: Models, viewer: Viewer, policyId: string, now: Date): Promise<{ policy: WelfarePolicyDoc; eligible: number; newlyPushed: number }> {
+export async function pushWelfarePolicy(ctx: RequestsService, input: { policyId: string }): Promise<{ policy: WelfarePolicyDoc; eligible: number; newlyPushed: number }> {
+  const { policyId } = input;
+  const { models, viewer } = ctx;
+  const now = ctx.clock();
   const id = validate.code('policyId', policyId);
   requireRole(viewer, 'admin');
   const policy = await models.WelfarePolicy.findById(id).lean();
@@ -45,7 +48,10 @@ export async function pushWelfarePolicy(models: Models, viewer: Viewer, policyId
   return { policy, eligible: eligible.length, newlyPushed };
 }
 
-export async function respondToPolicyPush(models: Models, viewer: Viewer, id: string, accept: boolean, now: Date): Promise<PolicyPushDoc> {
+export async function respondToPolicyPush(ctx: RequestsService, input: { id: string; accept: boolean }): Promise<PolicyPushDoc> {
+  const { id, accept } = input;
+  const { models, viewer } = ctx;
+  const now = ctx.clock();
   const _id = validate.objectId('id', id);
   const residentId = requireResident(viewer);
   const push = await models.PolicyPush.findById(_id).lean();
