@@ -1,3 +1,5 @@
+import { notFound } from '../platform/errors';
+
 /**
  * The key field of an entity representation, as `__resolveReference` gets it. Codegen types the
  * representation from the type's mapper (a database document with `_id`), not from what the
@@ -19,4 +21,19 @@ export function refKey(ref: unknown, field = 'id'): string {
  */
 export function stubReference<K extends string>(field: K): (ref: unknown) => { [P in K]: string } {
   return (ref) => ({ [field]: refKey(ref, field) }) as { [P in K]: string };
+}
+
+/** A model's one-document read by id, as `findOrNotFound` needs it (any mongoose model). */
+interface FindsById<T> {
+  findById(id: string): { lean<R = T>(): PromiseLike<R | null> };
+}
+
+/**
+ * The document with `id`, or NOT_FOUND naming `typename` and the id: the one answer every
+ * subgraph gives for an id that names nothing.
+ */
+export async function findOrNotFound<T>(model: FindsById<T>, id: string, typename: string): Promise<T> {
+  const doc = await model.findById(id).lean<T>();
+  if (!doc) throw notFound(typename, id);
+  return doc;
 }

@@ -14,6 +14,7 @@ import { HOSTEL_RULES } from '../domain/rules';
 import { publishAvailability } from '../events';
 import type { Models } from '../models';
 import type { HostelBedDoc, HostelDoc } from '../models/types';
+import { findOrNotFound } from '../../../shared/subgraph/entity';
 
 export interface AdminDeps {
   viewer: Viewer;
@@ -31,18 +32,6 @@ const CLOSURE_NIGHTS = HOSTEL_RULES.bookAheadDays + HOSTEL_RULES.maxNightsPerSta
 
 /** Closure nights are stored under this hostel id, so tonight's occupancy (by hostel id) does not count them. */
 const closureHostelId = (hostelId: string) => `closed:${hostelId}`;
-
-async function hostelOrNotFound(models: Models, id: string): Promise<HostelDoc> {
-  const hostel = await models.Hostel.findById(id).lean<HostelDoc>();
-  if (!hostel) throw notFound('Hostel', id);
-  return hostel;
-}
-
-async function bedOrNotFound(models: Models, id: string): Promise<HostelBedDoc> {
-  const bed = await models.Bed.findById(id).lean<HostelBedDoc>();
-  if (!bed) throw notFound('HostelBed', id);
-  return bed;
-}
 
 /** totalBeds is the count of open beds, recounted after every bed change (never incremented). */
 async function recountBeds(models: Models, hostelId: string): Promise<void> {
@@ -93,7 +82,7 @@ export async function updateHostel(ctx: AdminDeps, idInput: unknown, input: Reco
   const id = validate.code('id', idInput);
   const fields = parseHostelFields('input', input);
   if (Object.keys(fields).length === 0) throw badInput('input', 'names nothing to change');
-  const before = await hostelOrNotFound(ctx.models, id);
+  const before = await findOrNotFound<HostelDoc>(ctx.models.Hostel, id, 'Hostel');
   if (fields.operatorId) await requireDepartment(ctx.references, ctx.viewer, fields.operatorId, 'input.operatorId');
   const updated = await ctx.models.Hostel.findOneAndUpdate({ _id: id }, { $set: fields }, { returnDocument: 'after' }).lean<HostelDoc>();
   if (!updated) throw notFound('Hostel', id);
@@ -111,7 +100,7 @@ export async function updateHostel(ctx: AdminDeps, idInput: unknown, input: Reco
 export async function closeHostel(ctx: AdminDeps, idInput: unknown): Promise<HostelDoc> {
   requireRole(ctx.viewer, 'admin');
   const id = validate.code('id', idInput);
-  const hostel = await hostelOrNotFound(ctx.models, id);
+  const hostel = await findOrNotFound<HostelDoc>(ctx.models.Hostel, id, 'Hostel');
   if (hostel.closedAt) throw conflict(`${hostel.name} is already closed`, { field: 'id' });
   const at = ctx.clock();
   await ctx.models.Hostel.updateOne({ _id: id }, { $set: { closedAt: at } });
@@ -128,7 +117,7 @@ export async function closeHostel(ctx: AdminDeps, idInput: unknown): Promise<Hos
 export async function reopenHostel(ctx: AdminDeps, idInput: unknown): Promise<HostelDoc> {
   requireRole(ctx.viewer, 'admin');
   const id = validate.code('id', idInput);
-  const hostel = await hostelOrNotFound(ctx.models, id);
+  const hostel = await findOrNotFound<HostelDoc>(ctx.models.Hostel, id, 'Hostel');
   if (!hostel.closedAt) throw conflict(`${hostel.name} is open`, { field: 'id' });
   await ctx.models.Hostel.updateOne({ _id: id }, { $set: { closedAt: null } });
   await recordAudit(ctx.models.Audit, ctx.viewer, ctx.clock(), { action: 'REOPEN_HOSTEL', entityType: 'Hostel', entityId: id, before: { closedAt: hostel.closedAt }, after: { closedAt: null } });
@@ -141,7 +130,7 @@ export async function addBed(ctx: AdminDeps, hostelIdInput: unknown, input: Reco
   const hostelId = validate.code('hostelId', hostelIdInput);
   const { code, room } = parseBedCode('input.code', input.code);
   const gender = parseBedGender('input.gender', input.gender);
-  await hostelOrNotFound(ctx.models, hostelId);
+  await findOrNotFound<HostelDoc>(ctx.models.Hostel, hostelId, 'Hostel');
   const bed: HostelBedDoc = { _id: `${hostelId}-${code}`, hostelId, code, room, gender, closedAt: null };
   try {
     await ctx.models.Bed.create(bed);
@@ -170,7 +159,7 @@ export async function updateBed(ctx: AdminDeps, idInput: unknown, input: Record<
   const id = validate.code('id', idInput);
   if (!('gender' in input)) throw badInput('input', 'names nothing to change');
   const gender = parseBedGender('input.gender', input.gender);
-  const bed = await bedOrNotFound(ctx.models, id);
+  const bed = await findOrNotFound<HostelBedDoc>(ctx.models.Bed, id, 'HostelBed');
   if ((bed.gender ?? null) === gender) return bed;
   const stayId = await stayHoldingFrom(ctx.models, id, localDateString(ctx.clock()));
   if (stayId) throw conflict(`Bed ${bed.code} is held by a stay from tonight on; change it when the stay is over`, { field: 'id', stayId });
@@ -190,7 +179,7 @@ export async function updateBed(ctx: AdminDeps, idInput: unknown, input: Record<
 export async function closeBed(ctx: AdminDeps, idInput: unknown): Promise<HostelBedDoc> {
   requireRole(ctx.viewer, 'admin');
   const id = validate.code('id', idInput);
-  const bed = await bedOrNotFound(ctx.models, id);
+  const bed = await findOrNotFound<HostelBedDoc>(ctx.models.Bed, id, 'HostelBed');
   if (bed.closedAt) throw conflict(`Bed ${bed.code} is already closed`, { field: 'id' });
   const now = ctx.clock();
   const today = localDateString(now);
@@ -217,7 +206,7 @@ export async function closeBed(ctx: AdminDeps, idInput: unknown): Promise<Hostel
 export async function reopenBed(ctx: AdminDeps, idInput: unknown): Promise<HostelBedDoc> {
   requireRole(ctx.viewer, 'admin');
   const id = validate.code('id', idInput);
-  const bed = await bedOrNotFound(ctx.models, id);
+  const bed = await findOrNotFound<HostelBedDoc>(ctx.models.Bed, id, 'HostelBed');
   if (!bed.closedAt) throw conflict(`Bed ${bed.code} is open`, { field: 'id' });
   await ctx.models.Bed.updateOne({ _id: id }, { $set: { closedAt: null } });
   await ctx.models.BedNight.deleteMany({ bedId: id, hostelId: closureHostelId(bed.hostelId) });

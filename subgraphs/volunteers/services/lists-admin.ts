@@ -1,5 +1,5 @@
 import { requireRole } from '../../../shared/platform/auth';
-import { badInput, conflict, notFound } from '../../../shared/platform/errors';
+import { badInput, conflict } from '../../../shared/platform/errors';
 import { changedFields, readAudit, recordAudit, type AuditEntryDoc } from '../../../shared/subgraph/audit';
 import { boundingBox, haversineMeters } from '../../../shared/subgraph/geo';
 import { requireCommunity, requireDepartment } from '../../../shared/subgraph/places';
@@ -11,21 +11,10 @@ import { STATION_AMENITIES, type Models, type OpeningPeriod, type StationAmenity
 import { TEAM_KINDS } from '../models/team';
 import type { VolunteerTeamKind } from '../generated/graphql';
 import type { ReferencingVolunteersService, VolunteersService } from './deps';
+import { findOrNotFound } from '../../../shared/subgraph/entity';
 
 
 export type StationWithDistance = StationDoc & { distanceMeters?: number };
-
-async function stationOrNotFound(models: Models, id: string): Promise<StationDoc> {
-  const station = await models.Station.findById(id).lean<StationDoc>();
-  if (!station) throw notFound('VolunteerStation', id);
-  return station;
-}
-
-async function teamOrNotFound(models: Models, id: string): Promise<TeamDoc> {
-  const team = await models.Team.findById(id).lean<TeamDoc>();
-  if (!team) throw notFound('VolunteerTeam', id);
-  return team;
-}
 
 /** Every rostered volunteer must have registered (registerVolunteer); the first unknown one is named. */
 async function requireVolunteers(models: Models, hours: OpeningPeriod[], field: string): Promise<void> {
@@ -112,7 +101,7 @@ export async function updateStation(ctx: VolunteersService, { id: idInput, input
   const id = v.code('id', idInput);
   const fields = parseStationFields('input', input);
   if (Object.keys(fields).length === 0) throw badInput('input', 'names nothing to change');
-  const before = await stationOrNotFound(ctx.models, id);
+  const before = await findOrNotFound<StationDoc>(ctx.models.Station, id, 'VolunteerStation');
   const set: Record<string, unknown> = { ...fields };
   if (fields.open24h === true) {
     // Round the clock needs nobody on a roster; rostered volunteers would lose their periods.
@@ -138,7 +127,7 @@ export async function setStationHours(ctx: VolunteersService, { id: idInput, hou
   requireRole(ctx.viewer, 'admin');
   const id = v.code('id', idInput);
   const hours = parseOpeningHours('hours', hoursInput);
-  const station = await stationOrNotFound(ctx.models, id);
+  const station = await findOrNotFound<StationDoc>(ctx.models.Station, id, 'VolunteerStation');
   if (station.open24h) throw conflict(`${station.name} is open round the clock; turn open24h off first`, { field: 'hours' });
   await requireVolunteers(ctx.models, hours, 'hours');
   const now = ctx.clock();
@@ -169,7 +158,7 @@ export async function setStationHours(ctx: VolunteersService, { id: idInput, hou
 export async function closeStation(ctx: VolunteersService, { id: idInput }: { id: unknown }): Promise<StationDoc> {
   requireRole(ctx.viewer, 'admin');
   const id = v.code('id', idInput);
-  const station = await stationOrNotFound(ctx.models, id);
+  const station = await findOrNotFound<StationDoc>(ctx.models.Station, id, 'VolunteerStation');
   if (station.closedAt) throw conflict(`${station.name} is already closed`, { field: 'id' });
   const now = ctx.clock();
   const activities = await ctx.models.Activity.countDocuments({ stationId: id, endsAt: { $gt: now } });
@@ -182,7 +171,7 @@ export async function closeStation(ctx: VolunteersService, { id: idInput }: { id
 export async function reopenStation(ctx: VolunteersService, { id: idInput }: { id: unknown }): Promise<StationDoc> {
   requireRole(ctx.viewer, 'admin');
   const id = v.code('id', idInput);
-  const station = await stationOrNotFound(ctx.models, id);
+  const station = await findOrNotFound<StationDoc>(ctx.models.Station, id, 'VolunteerStation');
   if (!station.closedAt) throw conflict(`${station.name} is open`, { field: 'id' });
   await ctx.models.Station.updateOne({ _id: id }, { $set: { closedAt: null } });
   await recordAudit(ctx.models.Audit, ctx.viewer, ctx.clock(), { action: 'REOPEN_STATION', entityType: 'VolunteerStation', entityId: id, before: { closedAt: station.closedAt }, after: { closedAt: null } });
@@ -220,7 +209,7 @@ export async function updateTeam(ctx: VolunteersService, { id: idInput, input }:
   if (input.name != null) set.name = v.text('input.name', input.name, { max: 60 });
   if (input.description != null) set.description = v.text('input.description', input.description, { max: 500, multiline: true });
   if (!Object.keys(set).length) throw badInput('input', 'names nothing to change');
-  const before = await teamOrNotFound(ctx.models, id);
+  const before = await findOrNotFound<TeamDoc>(ctx.models.Team, id, 'VolunteerTeam');
   await ctx.models.Team.updateOne({ _id: id }, { $set: set });
   await recordAudit(ctx.models.Audit, ctx.viewer, ctx.clock(), { action: 'UPDATE_TEAM', entityType: 'VolunteerTeam', entityId: id, ...changedFields(before as unknown as Record<string, unknown>, set) });
   return { ...before, ...set } as TeamDoc;
@@ -233,7 +222,7 @@ export async function updateTeam(ctx: VolunteersService, { id: idInput, input }:
 export async function closeTeam(ctx: VolunteersService, { id: idInput }: { id: unknown }): Promise<TeamDoc> {
   requireRole(ctx.viewer, 'admin');
   const id = v.code('id', idInput);
-  const team = await teamOrNotFound(ctx.models, id);
+  const team = await findOrNotFound<TeamDoc>(ctx.models.Team, id, 'VolunteerTeam');
   if (team.closedAt) throw conflict(`${team.name} is already closed`, { field: 'id' });
   const now = ctx.clock();
   const activities = await ctx.models.Activity.countDocuments({ teamId: id, endsAt: { $gt: now } });
