@@ -46,6 +46,13 @@ export async function requireRegistered(
  * subgraphs reach it through `requireRegistered`; the requests subgraph, which keeps the registry,
  * reads its own collection and calls this, so every subgraph refuses with the same code and words.
  */
+export function refuseUnregistered(viewer: Viewer, residentId: string, status: null, opts: { field: string }): never;
+export function refuseUnregistered(
+  viewer: Viewer,
+  residentId: string,
+  status: Pick<ResidentStatus, 'registered' | 'realNameVerified'> | null,
+  opts: { field: string; realName?: boolean },
+): void;
 export function refuseUnregistered(
   viewer: Viewer,
   residentId: string,

@@ -1,8 +1,8 @@
-import { GraphQLError } from 'graphql';
 import { Types } from 'mongoose';
 import type { Viewer } from '../../../shared/platform/auth';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '../../../shared/platform/errors';
 import { createIdempotent } from '../../../shared/subgraph/idempotency';
+import { refuseUnregistered } from '../../../shared/subgraph/residents';
 import { isDuplicateKey } from '../../../shared/subgraph/unique';
 import * as validate from '../../../shared/subgraph/validate';
 import { addDays } from '../../../shared/subgraph/time';
@@ -22,7 +22,7 @@ import { isStaffOf, streetOfficeId } from '../domain/permissions';
 import type { Models } from '../models';
 import type { MicroProjectDoc, MicroProjectEventDoc } from '../models/micro-project';
 import { publishMicroProjectChange } from '../events';
-import { claimOnce } from './claims';
+import { stepOnVersion } from './steps';
 import type { RequestsService } from './deps';
 
 
@@ -52,17 +52,12 @@ function signedIn(viewer: Viewer): void {
   if (viewer.role === 'anonymous') throw unauthenticated();
 }
 
-function notRegistered(): GraphQLError {
-  const reason = 'you are not in the resident registry; register first (registerResident)';
-  return new GraphQLError(`viewer: ${reason}`, { extensions: { code: 'RESIDENT_NOT_REGISTERED', field: 'viewer', reason } });
-}
-
 /** The signed-in resident, registered with `communityCode` as home: only they propose and vote there. */
 async function requireResidentOf(ctx: RequestsService, communityCode: string, doing: string): Promise<string> {
   const { viewer } = ctx;
   if (viewer.role !== 'resident' || !viewer.residentId) throw forbidden(`Only residents of the community ${doing}`);
   const resident = await ctx.models.Resident.findById(viewer.residentId, { homeCommunityCode: 1 }).lean();
-  if (!resident) throw notRegistered();
+  if (!resident) refuseUnregistered(viewer, viewer.residentId, null, { field: 'viewer' });
   if (resident.homeCommunityCode !== communityCode) throw forbidden(`Only residents registered in community ${communityCode} ${doing}; your home community is ${resident.homeCommunityCode ?? 'not set'}`);
   return viewer.residentId;
 }
@@ -92,35 +87,28 @@ interface MicroStep {
   events: MicroProjectEventDoc[];
 }
 
-const ATTEMPTS = 4;
-
-/**
- * Applies one step so that concurrent steps never interleave, as requests' steps do: the step
- * claims the project's current version (claimOnce, a unique insert), writes, and bumps the version.
- * A caller that loses re-reads and re-plans: `plan` re-checks the rules against the new state, so
- * a transition taken by a racer answers CONFLICT, and two reports never add up past the budget.
- */
+/** One step of a project on requests' version claims (`stepOnVersion`), published once written. */
 async function applyMicroStep(ctx: RequestsService, initial: MicroProjectDoc, plan: (doc: MicroProjectDoc) => MicroStep): Promise<MicroProjectDoc> {
-  const now = ctx.clock();
-  let doc = initial;
-  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-    const step = plan(doc);
-    const version = doc.version ?? 0;
-    if (await claimOnce(ctx.models, `microproject:${doc._id}:v${version}`, now)) {
-      const updated = await ctx.models.MicroProject.findOneAndUpdate(
+  const { models } = ctx;
+  const updated = await stepOnVersion(
+    models,
+    { key: 'microproject', name: 'micro-project' },
+    initial,
+    plan,
+    async (doc, step, version) => {
+      const written = await models.MicroProject.findOneAndUpdate(
         { _id: doc._id },
         { $set: { ...step.set, version: version + 1 }, $push: { timeline: { $each: step.events } } },
         { returnDocument: 'after' },
       ).lean<MicroProjectDoc>();
-      if (!updated) throw conflict('The micro-project disappeared meanwhile');
-      await publishMicroProjectChange(ctx.pubsub, updated);
-      return updated;
-    }
-    // The winner may not have written yet: give it a moment before re-reading.
-    await new Promise((resolve) => setTimeout(resolve, 15 * (attempt + 1)));
-    doc = await loadMicroProject(ctx.models, String(doc._id));
-  }
-  throw conflict(`The micro-project is being changed by others right now (it is ${doc.status}); try again`, { status: doc.status });
+      if (!written) throw conflict('The micro-project disappeared meanwhile');
+      await publishMicroProjectChange(ctx.pubsub, written);
+      return written;
+    },
+    (id) => loadMicroProject(models, id),
+    ctx.clock(),
+  );
+  return updated!;
 }
 
 function budget(field: string, value: unknown): number {

@@ -14,19 +14,55 @@ export interface StepPlan {
 
 const ATTEMPTS = 4;
 
+/** A record of this subgraph that steps through versions (requests, micro-projects). */
+interface Versioned {
+  _id: unknown;
+  version?: number;
+  status: string;
+}
+
 /**
- * Applies one step to a request so that concurrent steps never interleave: the step claims the
- * request's current version (a unique insert), writes, and bumps the version. A caller that loses
- * the claim re-reads the request and re-plans: `plan` re-checks the rules against the new state,
- * throwing CONFLICT (or returning null for "nothing to do any more").
+ * Applies one step to a versioned record so that concurrent steps never interleave: the step
+ * claims the record's current version (a unique insert, `<kind>:<id>:v<version>`), writes, and
+ * bumps the version. A caller that loses the claim re-reads the record and re-plans: `plan`
+ * re-checks the rules against the new state, throwing CONFLICT (or returning null for "nothing to
+ * do any more"). `write` stores the step on the version it claimed and answers the new record.
  */
-export async function applyStep(models: Models, initial: RequestDoc, plan: (doc: RequestDoc) => StepPlan | null, now: Date): Promise<RequestDoc | null> {
+export async function stepOnVersion<D extends Versioned, P>(
+  models: Models,
+  kind: { key: string; name: string },
+  initial: D,
+  plan: (doc: D) => P | null,
+  write: (doc: D, step: P, version: number) => Promise<D>,
+  reload: (id: string) => Promise<D | null>,
+  now: Date,
+): Promise<D | null> {
   let doc = initial;
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
     const step = plan(doc);
     if (!step) return null;
     const version = doc.version ?? 0;
-    if (await claimOnce(models, `request:${doc._id}:v${version}`, now)) {
+    if (await claimOnce(models, `${kind.key}:${doc._id}:v${version}`, now)) return write(doc, step, version);
+    // The winner may not have written yet: give it a moment before re-reading.
+    await new Promise((resolve) => setTimeout(resolve, 15 * (attempt + 1)));
+    const fresh = await reload(String(doc._id));
+    if (!fresh) throw conflict(`The ${kind.name} disappeared meanwhile`);
+    doc = fresh;
+  }
+  throw conflict(`The ${kind.name} is being changed by others right now (it is ${doc.status}); try again`, { status: doc.status });
+}
+
+/**
+ * A request's step on `stepOnVersion`: besides its fields and events, the write keeps `open` and
+ * `currentDeadline` derived and the stats counters in step.
+ */
+export function applyStep(models: Models, initial: RequestDoc, plan: (doc: RequestDoc) => StepPlan | null, now: Date): Promise<RequestDoc | null> {
+  return stepOnVersion(
+    models,
+    { key: 'request', name: 'request' },
+    initial,
+    plan,
+    async (doc, step, version) => {
       const next = { ...doc, ...step.set } as RequestDoc;
       const update: UpdateQuery<RequestDoc> = {
         $set: { ...step.set, open: isOpenStatus(next.status), currentDeadline: currentDeadline(next), version: version + 1 },
@@ -38,12 +74,8 @@ export async function applyStep(models: Models, initial: RequestDoc, plan: (doc:
       // The claim on this version makes `doc` exactly the state the write replaced.
       await recordStatsChange(models, doc, updated, now);
       return updated;
-    }
-    // The winner may not have written yet: give it a moment before re-reading.
-    await new Promise((resolve) => setTimeout(resolve, 15 * (attempt + 1)));
-    const fresh = await models.Request.findById(doc._id).lean<RequestDoc>();
-    if (!fresh) throw conflict('The request disappeared meanwhile');
-    doc = fresh;
-  }
-  throw conflict(`The request is being changed by others right now (it is ${doc.status}); try again`, { status: doc.status });
+    },
+    (id) => models.Request.findById(id).lean<RequestDoc>(),
+    now,
+  );
 }
