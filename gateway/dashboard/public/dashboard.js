@@ -216,15 +216,9 @@
     state.lastStats = stats;
   }
 
-  var client = graphqlWs.createClient({
-    url: endpoint.replace(/^http/, 'ws'),
-    retryAttempts: Infinity,
-    shouldRetry: function () { return true; },
-    on: {
-      connected: function () { live.dataset.state = 'open'; live.textContent = '● 实时'; },
-      closed: function () { live.dataset.state = 'closed'; live.textContent = '● 已断开，重连中'; },
-    },
-  });
+  // One graphql-ws connection for the page (boards.js); the micro-projects panel subscribes on it too.
+  var client = window.CityBoards.liveClient(null, live);
+  window.CityDashboard = { client: client };
 
   function subscribe(query, variables, onData) {
     var dispose = client.subscribe({ query: query, variables: variables }, {

@@ -43,12 +43,10 @@
 
   // Every change to one of the community's projects (a proposal, a vote, a step) reloads the panel.
   var section = document.getElementById('h-micro');
-  var client = graphqlWs.createClient({
-    url: endpoint.replace(/^http/, 'ws'),
-    retryAttempts: Infinity,
-    shouldRetry: function () { return true; },
-    on: { connected: function () { section.dataset.live = 'open'; }, closed: function () { section.dataset.live = 'closed'; } },
-  });
+  // The page's one connection (dashboard.js); it opens with the first subscription, after this runs.
+  var client = window.CityDashboard.client;
+  client.on('connected', function () { section.dataset.live = 'open'; });
+  client.on('closed', function () { section.dataset.live = 'closed'; });
   var dispose = null;
 
   function follow(code) {
