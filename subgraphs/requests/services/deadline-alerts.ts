@@ -17,7 +17,7 @@ export const ALERT_TOPIC = 'requests.supervisionAlertRaised';
 export const ALL_DEADLINE_KINDS: DeadlineKind[] = ['REVIEW', 'DISPATCH', 'ACCEPTANCE', 'UPDATE', 'HANDLING', 'RETURN'];
 
 /** An alert left unrecorded this long (its replica died between claim and timeline) is finished by the next sweep. */
-export const RECOVER_AFTER_MS = 60_000;
+const RECOVER_AFTER_MS = 60_000;
 
 const KIND_NAMES: Record<DeadlineKind, string> = {
   REVIEW: '一级事件审核',
@@ -165,13 +165,22 @@ async function recordAlerts(models: Models, pubsub: PubSub, candidate: RequestDo
 }
 
 /** Alerts a replica claimed but did not record (it stopped in between): finished here. */
-async function recoverUnrecorded(models: Models, pubsub: PubSub, now: Date): Promise<number> {
+/**
+ * Alerts a replica claimed over `RECOVER_AFTER_MS` ago but never recorded (it stopped in between),
+ * grouped by what they are about: `requestId` for the requests' limits, `orderId` for community
+ * orders (each sweep finishes its own kind).
+ */
+export async function staleAlertsBy(models: Models, now: Date, about: 'requestId' | 'orderId'): Promise<Map<string, SupervisionAlertDoc[]>> {
   const stale = (await models.SupervisionAlert.find({ recorded: false }).lean<SupervisionAlertDoc[]>().exec()).filter(
-    // Community orders' alerts (no request) are finished by services/order-alerts.ts.
-    (a) => !!a.requestId && new Date(a.raisedAt).getTime() <= now.getTime() - RECOVER_AFTER_MS,
+    (a) => !!a[about] && new Date(a.raisedAt).getTime() <= now.getTime() - RECOVER_AFTER_MS,
   );
-  const byRequest = new Map<string, SupervisionAlertDoc[]>();
-  for (const a of stale) byRequest.set(a.requestId!, [...(byRequest.get(a.requestId!) ?? []), a]);
+  const grouped = new Map<string, SupervisionAlertDoc[]>();
+  for (const a of stale) grouped.set(a[about]!, [...(grouped.get(a[about]!) ?? []), a]);
+  return grouped;
+}
+
+async function recoverUnrecorded(models: Models, pubsub: PubSub, now: Date): Promise<number> {
+  const byRequest = await staleAlertsBy(models, now, 'requestId');
   let recorded = 0;
   for (const [requestId, alerts] of byRequest) {
     const request = await models.Request.findById(requestId).lean<RequestDoc>();

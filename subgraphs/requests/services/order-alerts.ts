@@ -4,7 +4,7 @@ import { claimOnce, publishAfterCommit } from '../../../shared/subgraph';
 import { ALERT_STAGES, type AlertStage } from '../domain/deadlines';
 import { orderReportStageDueAt } from '../domain/order-alerts';
 import type { CommunityOrderDoc, Models, SupervisionAlertDoc } from '../models';
-import { ALERT_TOPIC, RECOVER_AFTER_MS } from './deadline-alerts';
+import { ALERT_TOPIC, staleAlertsBy } from './deadline-alerts';
 import type { RequestsService } from './deps';
 
 const log = createLogger('requests');
@@ -59,11 +59,7 @@ async function recordOrderAlerts(models: Models, pubsub: PubSub, orderId: string
 
 /** Order alerts a replica claimed but did not record (it stopped in between): finished here. */
 async function recoverUnrecorded(models: Models, pubsub: PubSub, now: Date): Promise<number> {
-  const stale = (await models.SupervisionAlert.find({ recorded: false }).lean<SupervisionAlertDoc[]>().exec()).filter(
-    (a) => !!a.orderId && new Date(a.raisedAt).getTime() <= now.getTime() - RECOVER_AFTER_MS,
-  );
-  const byOrder = new Map<string, SupervisionAlertDoc[]>();
-  for (const a of stale) byOrder.set(a.orderId!, [...(byOrder.get(a.orderId!) ?? []), a]);
+  const byOrder = await staleAlertsBy(models, now, 'orderId');
   let recorded = 0;
   for (const [orderId, alerts] of byOrder) recorded += await recordOrderAlerts(models, pubsub, orderId, alerts);
   return recorded;
