@@ -31,7 +31,8 @@ export function mergeInto(target: Obj, source: Obj | null | undefined): Obj {
   for (const key in source) {
     const value = source[key];
     if (value === undefined) continue;
-    const existing = target[key];
+    // own properties only: a response name such as `constructor` must not reach Object.prototype's
+    const existing = Object.hasOwn(target, key) ? target[key] : undefined;
     if (existing && isObject(value)) {
       mergeInto(existing, value);
     } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {
@@ -39,6 +40,8 @@ export function mergeInto(target: Obj, source: Obj | null | undefined): Obj {
         if (isObject(existing[i]) && isObject(value[i])) mergeInto(existing[i], value[i]);
         else existing[i] = value[i];
       }
+    } else if (key === '__proto__') {
+      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
     } else {
       target[key] = value;
     }

@@ -4,8 +4,9 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
+  isCustomScalarType,
+  isEnumType,
   isSubtype,
-  isValidLeafValue,
   Variable,
   type CompositeType,
   type NamedType,
@@ -33,8 +34,28 @@ interface Condition {
 type TypeShape =
   | { kind: 'nonnull'; of: TypeShape; named: string }
   | { kind: 'list'; of: TypeShape; named: string }
-  | { kind: 'composite'; name: string }
-  | { kind: 'leaf'; type: Type; name: string };
+  | { kind: 'composite'; name: string; type: CompositeType }
+  | { kind: 'leaf'; name: string; leaf: LeafKind; enumValues?: ReadonlySet<string> };
+
+/** How a leaf's value is checked (federation-internals' isValidLeafValue, decided once per field). */
+type LeafKind = 'custom' | 'boolean' | 'int' | 'id' | 'float' | 'string' | 'enum';
+
+const INTEGER_STRING = /^-?(?:0|[1-9][0-9]*)$/;
+
+function isValidLeaf(shape: Extract<TypeShape, { kind: 'leaf' }>, value: unknown): boolean {
+  const leaf = shape.leaf;
+  if (leaf === 'custom') return true;
+  if (typeof value === 'boolean') return leaf === 'boolean';
+  if (typeof value === 'number' && isFinite(value)) {
+    if (leaf === 'int' || leaf === 'id') return INTEGER_STRING.test(String(value));
+    return leaf === 'float';
+  }
+  if (typeof value === 'string') {
+    if (leaf === 'enum') return shape.enumValues!.has(value);
+    return leaf === 'string' || leaf === 'id';
+  }
+  return false;
+}
 
 interface FieldShape {
   kind: 'field';
@@ -80,6 +101,10 @@ interface Run {
   introspect: IntrospectionHandler;
   /** Deferred fragments left out of this shaping (null: everything is shaped inline). */
   deferring: boolean;
+  /** What the last updateValue found (INVALID, HAS_ERRORS). */
+  flags: number;
+  /** An answer object: a plain literal (V8's fast properties) unless a response name is `__proto__`. */
+  newObject: () => Obj;
 }
 
 const NULL_BUBBLE_UP = 1;
@@ -93,6 +118,14 @@ export class Shaper {
   readonly defers: DeferShape[] = [];
   private readonly defaults: Record<string, unknown>;
   readonly rootType: CompositeType;
+  /**
+   * A response name that Object.prototype also has (`__proto__`, `constructor`, `toString`) makes
+   * every answer object of this operation prototype-less; otherwise they are literals, which
+   * V8 keeps in fast mode (a prototype-less object is a hash table: bigger, slower to fill and to
+   * serialise).
+   */
+  private prototypeNames = false;
+  private readonly newObject = (): Obj => (this.prototypeNames ? Object.create(null) : {});
 
   constructor(readonly operation: Operation) {
     this.defaults = operation.collectDefaultedVariableValues();
@@ -109,6 +142,7 @@ export class Shaper {
       if (selection.kind === 'FieldSelection') {
         const field = selection.element as import('@apollo/federation-internals').Field;
         const responseName = field.responseName();
+        if (responseName in Object.prototype) this.prototypeNames = true;
         const shape: FieldShape = {
           kind: 'field',
           responseName,
@@ -153,16 +187,16 @@ export class Shaper {
   /** Shapes the raw tree into the answer's `data` (Apollo's computeResponse). */
   shape(input: Obj | null | undefined, variables: Record<string, unknown>, introspect: IntrospectionHandler, deferring = false): { data: Obj | null | undefined; errors: GraphQLError[] } {
     if (!input) return { data: input, errors: [] };
-    const run: Run = { schema: this.operation.schema(), variables, errors: [], introspect, deferring };
-    const data: Obj = Object.create(null);
+    const run: Run = { schema: this.operation.schema(), variables, errors: [], introspect, deferring, flags: 0, newObject: this.newObject };
+    const data: Obj = this.newObject();
     const res = applySelections(run, input, this.selections, data, [], this.rootType);
     return { data: res !== OK ? null : data, errors: run.errors };
   }
 
   /** Shapes one deferred fragment at one object: its part of an incremental payload. */
   shapeDeferred(defer: DeferShape, input: Obj, path: Array<string | number>, parentType: CompositeType, variables: Record<string, unknown>, introspect: IntrospectionHandler): { data: Obj | null; errors: GraphQLError[] } {
-    const run: Run = { schema: this.operation.schema(), variables, errors: [], introspect, deferring: true };
-    const data: Obj = Object.create(null);
+    const run: Run = { schema: this.operation.schema(), variables, errors: [], introspect, deferring: true, flags: 0, newObject: this.newObject };
+    const data: Obj = this.newObject();
     const res = applySelections(run, input, defer.fragment.selections, data, path.slice(), defer.fragment.typeCondition ?? parentType);
     return { data: res !== OK ? null : data, errors: run.errors };
   }
@@ -190,8 +224,14 @@ function typeShape(type: Type): TypeShape {
     return { kind: 'nonnull', of, named: String(type.ofType) };
   }
   if (isListType(type)) return { kind: 'list', of: typeShape(type.ofType), named: String(type) };
-  if (isCompositeType(type)) return { kind: 'composite', name: type.name };
-  return { kind: 'leaf', type, name: (type as NamedType).name };
+  if (isCompositeType(type)) return { kind: 'composite', name: type.name, type };
+  const named = type as NamedType;
+  const schema = named.schema();
+  if (isEnumType(named)) return { kind: 'leaf', name: named.name, leaf: 'enum', enumValues: new Set(named.values.map((v) => v.name)) };
+  if (isCustomScalarType(named)) return { kind: 'leaf', name: named.name, leaf: 'custom' };
+  const leaf: LeafKind =
+    named === schema.booleanType() ? 'boolean' : named === schema.intType() ? 'int' : named === schema.idType() ? 'id' : named === schema.floatType() ? 'float' : 'string';
+  return { kind: 'leaf', name: named.name, leaf };
 }
 
 function ifValue(value: boolean | string, variables: Record<string, unknown>, directive: string): boolean {
@@ -256,10 +296,9 @@ function applySelections(run: Run, input: Obj, selections: Shape[], output: Obj,
         return NULL_UNKNOWN_ENTITY;
       }
       path.push(name);
-      const { updated, isInvalid } = updateValue(run, outputValue, selection.type, inputValue, selection.selections, path, parentType);
-      output[name] = updated;
+      output[name] = updateValue(run, outputValue, selection.type, inputValue, selection.selections, path, parentType);
       path.pop();
-      if (isInvalid) return NULL_BUBBLE_UP;
+      if (run.flags & INVALID) return NULL_BUBBLE_UP;
     } else {
       if (run.deferring && selection.defer && isDeferredNow(selection.defer, run.variables)) continue;
       const typename = input.__typename;
@@ -277,27 +316,31 @@ function isDeferredNow(defer: DeferShape, variables: Record<string, unknown>): b
   return typeof defer.when === 'boolean' ? defer.when : variables[defer.when] !== false;
 }
 
-interface Updated {
-  updated: unknown;
-  isInvalid?: boolean;
-  hasErrors?: boolean;
-}
+/*
+ * updateValue answers the shaped value and leaves what it found in `run.flags`: no result object
+ * per value, since a list answer has thousands of them and the garbage is most of the shaping's cost.
+ */
+const INVALID = 1;
+const HAS_ERRORS = 2;
 
 function invalid(run: Run, message: string, path: Array<string | number>): void {
   run.errors.push(ERRORS.INVALID_GRAPHQL.err(message, { path: Array.from(path) }));
 }
 
-function updateValue(run: Run, outputValue: unknown, type: TypeShape, inputValue: unknown, selections: Shape[] | undefined, path: Array<string | number>, parentType: CompositeType): Updated {
-  if (outputValue === null || (outputValue !== undefined && !selections)) return { updated: outputValue };
+function updateValue(run: Run, outputValue: unknown, type: TypeShape, inputValue: unknown, selections: Shape[] | undefined, path: Array<string | number>, parentType: CompositeType): unknown {
+  run.flags = 0;
+  if (outputValue === null || (outputValue !== undefined && !selections)) return outputValue;
   if (type.kind === 'nonnull') {
-    const { updated, hasErrors } = updateValue(run, outputValue, type.of, inputValue, selections, path, parentType);
+    const updated = updateValue(run, outputValue, type.of, inputValue, selections, path, parentType);
     if (updated === null) {
-      if (!hasErrors) invalid(run, `Cannot return null for non-nullable ${describeLast(path, type.named, parentType)}.`, path);
-      return { updated, isInvalid: true, hasErrors: true };
+      if (!(run.flags & HAS_ERRORS)) invalid(run, `Cannot return null for non-nullable ${describeLast(path, type.named, parentType)}.`, path);
+      run.flags = INVALID | HAS_ERRORS;
+      return updated;
     }
-    return { updated };
+    run.flags = 0;
+    return updated;
   }
-  if (inputValue === null) return { updated: null };
+  if (inputValue === null) return null;
   if (type.kind === 'list') {
     if (!Array.isArray(inputValue)) throw new Error(`Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${type.named}`);
     const list = outputValue === undefined ? new Array(inputValue.length).fill(undefined) : (outputValue as unknown[]);
@@ -306,13 +349,13 @@ function updateValue(run: Run, outputValue: unknown, type: TypeShape, inputValue
     let hasErrors = false;
     for (let i = 0; i < list.length; i++) {
       path.push(i);
-      const elt = updateValue(run, list[i], type.of, inputValue[i] ?? null, selections, path, parentType);
+      list[i] = updateValue(run, list[i], type.of, inputValue[i] ?? null, selections, path, parentType);
       path.pop();
-      nullify ||= !!elt.isInvalid;
-      hasErrors ||= !!elt.hasErrors;
-      list[i] = elt.updated;
+      if (run.flags & INVALID) nullify = true;
+      if (run.flags & HAS_ERRORS) hasErrors = true;
     }
-    return { updated: nullify ? null : list, hasErrors };
+    run.flags = hasErrors ? HAS_ERRORS : 0;
+    return nullify ? null : list;
   }
   if (type.kind === 'composite') {
     if (!selections) throw new Error(`Invalid empty selection set for composite type ${type.name}`);
@@ -320,22 +363,28 @@ function updateValue(run: Run, outputValue: unknown, type: TypeShape, inputValue
     const obj = inputValue as Obj;
     const typename = obj.__typename;
     if (typename !== undefined && typeof typename !== 'string') throw new Error(`Invalid non-string value ${typename} for __typename at ${path}`);
-    let objType = run.schema.type(type.name) as CompositeType;
+    let objType = type.type;
     if (typename) {
       const named = run.schema.type(typename);
       if (!named || !isCompositeType(named)) {
         invalid(run, `Invalid __typename found for object at ${describeLast(path, type.name, parentType)}.`, path);
-        return { updated: null, hasErrors: true };
+        run.flags = HAS_ERRORS;
+        return null;
       }
       objType = named;
     }
-    const out = outputValue === undefined ? Object.create(null) : (outputValue as Obj);
+    const out = outputValue === undefined ? run.newObject() : (outputValue as Obj);
     const res = applySelections(run, obj, selections, out, path, objType);
-    if (res === NULL_UNKNOWN_ENTITY) return { updated: null };
+    if (res === NULL_UNKNOWN_ENTITY) {
+      run.flags = 0;
+      return null;
+    }
     const hasErrors = res === NULL_BUBBLE_UP;
-    return { updated: hasErrors ? null : out, hasErrors };
+    run.flags = hasErrors ? HAS_ERRORS : 0;
+    return hasErrors ? null : out;
   }
-  const valid = isValidLeafValue(run.schema, inputValue, type.type as never);
+  const valid = isValidLeaf(type, inputValue);
   if (!valid) invalid(run, `Invalid value found for ${describeLast(path, type.name, parentType)}.`, path);
-  return { updated: valid ? inputValue : null, hasErrors: !valid };
+  run.flags = valid ? 0 : HAS_ERRORS;
+  return valid ? inputValue : null;
 }
