@@ -145,6 +145,16 @@ const aliases: FederationFixture = {
       expected: { data: { products: [{ n: 'Table', rs: [{ text: 'Love it!' }] }, { n: 'Couch', rs: [{ text: 'Too expensive.' }] }] } },
     },
     {
+      name: "aliases named like Object.prototype's properties, on merged entities",
+      query: '{ constructor: product(upc: "1") { toString: name hasOwnProperty: reviewCount } products { constructor: reviews(first: 1) { valueOf: body } } }',
+      expected: {
+        data: {
+          constructor: { toString: 'Table', hasOwnProperty: 2 },
+          products: [{ constructor: [{ valueOf: 'Love it!' }] }, { constructor: [{ valueOf: 'Too expensive.' }] }],
+        },
+      },
+    },
+    {
       name: '__typename of the query root',
       query: '{ __typename }',
       expected: { data: { __typename: 'Query' } },
