@@ -158,7 +158,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Gate
   // Before the corrections: they wrap whichever executor the gateway has.
   executor?.install();
   // Corrections to stock Apollo Gateway's planning and execution (gateway/plan, README).
-  installPlanCorrections(gateway, { overrideLabels: options.overrideLabels });
+  const corrections = installPlanCorrections(gateway, { overrideLabels: options.overrideLabels });
+  executor?.useCorrections(corrections);
   gateway.onSchemaLoadOrUpdate(({ apiSchema: schema, coreSupergraphSdl }) => {
     apiSchema = schema;
     endpoints = subgraphEndpoints(coreSupergraphSdl).map((e) => ({

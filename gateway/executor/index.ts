@@ -23,6 +23,8 @@ import type { CallContext, SubgraphAnswer, SubgraphClients } from './fetch';
 import { executeNode, type Cursor, type Path, type PlanRun } from './nodes';
 import type { Obj } from './merge';
 import { Shaper, type DeferShape } from './shape';
+import type { PlanCorrection, PlanCorrections } from '../plan';
+import { restorePath } from '../plan/rewrite';
 
 export { SubgraphClients } from './fetch';
 
@@ -67,6 +69,8 @@ interface Prepared {
   plan: QueryPlan;
   shaper: Shaper;
   definition: OperationDefinitionNode;
+  /** Undoes the plan corrections' rewrite in what is sent (direct path only). */
+  restore?: PlanCorrection['restore'];
 }
 
 const tracer = trace.getTracer('@apollo/gateway');
@@ -82,8 +86,16 @@ export class CityGraphExecutor {
   /** Shapers by API schema (a new supergraph drops them), document and operation name. */
   private shapers = new WeakMap<Schema, WeakMap<DocumentNode, Map<string, Shaper>>>();
 
+  /** The plan corrections for the direct path (gateway/plan); under Apollo Server they wrap `executor`. */
+  private corrections?: PlanCorrections;
+
   constructor(gateway: ApolloGateway, private readonly clients: SubgraphClients) {
     this.state = gateway as unknown as GatewayState;
+  }
+
+  /** The plan corrections the direct path applies itself (installPlanCorrections' answer). */
+  useCorrections(corrections: PlanCorrections): void {
+    this.corrections = corrections;
   }
 
   /** Replaces the gateway's executor by this one; call before `installPlanCorrections`. */
@@ -125,13 +137,15 @@ export class CityGraphExecutor {
   }
 
   /**
-   * Executes an admitted operation with `@defer` delivered as it arrives. The plan corrections'
-   * operation rewrites (gateway/plan) are not applied on this path; override labels are.
+   * Executes an admitted operation with `@defer` delivered as it arrives, with the plan
+   * corrections (gateway/plan) applied here: the rewritten document planned under its own key,
+   * with the request's override labels, and the client's names restored in every part.
    * `formatError` is the pipeline's error formatter.
    */
   async execute(request: OperationRequest, formatError: (e: GraphQLFormattedError) => GraphQLFormattedError = (e) => e): Promise<ExecutionOutcome> {
     const variables = request.variables ?? {};
-    const prepared = await this.prepare(request.document, request.operationName ?? undefined, variables, undefined);
+    const correction = this.corrections?.forRequest(request.document);
+    const prepared = await this.prepare(correction?.document ?? request.document, request.operationName ?? undefined, variables, undefined, correction && { ...correction, source: request.document });
     if ('errors' in prepared) return { kind: 'single', result: { errors: prepared.errors.map((e) => formatError(e.toJSON())) } };
     const { run, data } = this.start(prepared, variables, request.context, undefined);
     const queue: Array<{ deferred: DeferredNode; cursor: Cursor }> = [];
@@ -139,9 +153,11 @@ export class CityGraphExecutor {
     if (prepared.plan.node && prepared.plan.node.kind !== 'Subscription') await executeNode(run, prepared.plan.node, { path: [], data, fullResult: data });
     const deferring = queue.length > 0;
     const initial = this.finish(prepared, run, data, deferring);
+    // The parts are found in the answer as shaped (rewritten names); the client gets its own.
+    const sent = prepared.restore ? prepared.restore(initial) : initial;
     const formatted: FormattedExecutionResult = {
-      ...(initial.errors ? { errors: initial.errors.map((e) => formatError(e.toJSON())) } : {}),
-      ...('data' in initial ? { data: initial.data as Record<string, unknown> | null } : {}),
+      ...(sent.errors ? { errors: sent.errors.map((e) => formatError(e.toJSON())) } : {}),
+      ...('data' in sent ? { data: sent.data as Record<string, unknown> | null } : {}),
     };
     if (!deferring) return { kind: 'single', result: formatted };
     return { kind: 'incremental', initial: { ...formatted, hasNext: true }, subsequent: this.subsequent(prepared, run, data, initial.data ?? null, queue, formatError) };
@@ -166,7 +182,13 @@ export class CityGraphExecutor {
     return this.finish(prepared, run, data, false) as never;
   }
 
-  private async prepare(document: DocumentNode, operationName: string | undefined | null, variables: Record<string, unknown> | undefined, queryHash: string | undefined): Promise<Prepared | { errors: GraphQLError[] }> {
+  private async prepare(
+    document: DocumentNode,
+    operationName: string | undefined | null,
+    variables: Record<string, unknown> | undefined,
+    queryHash: string | undefined,
+    correction?: PlanCorrection & { source: DocumentNode },
+  ): Promise<Prepared | { errors: GraphQLError[] }> {
     const { state } = this;
     const schema = state.schema;
     if (!schema || !state.apiSchema || !state.queryPlanner) throw new Error('The supergraph is not loaded yet');
@@ -176,20 +198,23 @@ export class CityGraphExecutor {
       const { errors } = getVariableValues(schema, definition.variableDefinitions, variables ?? {});
       if (errors?.length) return { errors: [...errors] };
     }
-    const hash = queryHash ?? createHash('sha256').update(printOf(document)).digest('hex');
+    // A rewrite keeps the client's source in `loc`: the key is the client's text and the correction's words.
+    const hash = queryHash ?? createHash('sha256').update(printOf(correction?.source ?? document)).update(correction?.planKey ?? '').digest('hex');
     const key = operationName ? createHash('sha256').update(hash).update(operationName).digest('hex') : hash;
     let plan = await state.queryPlanStore.get(key);
     if (!plan) {
       const operation = operationFromDocument(state.apiSchema, document, { operationName: operationName ?? undefined });
-      plan = state.queryPlanner.buildQueryPlan(operation, {
-        recursiveSelectionsLimitDisabled: state.recursiveSelectionsLimitDisabled,
-        nonLocalSelectionsLimitDisabled: state.nonLocalSelectionsLimitDisabled,
-      });
+      const build = () =>
+        state.queryPlanner!.buildQueryPlan(operation, {
+          recursiveSelectionsLimitDisabled: state.recursiveSelectionsLimitDisabled,
+          nonLocalSelectionsLimitDisabled: state.nonLocalSelectionsLimitDisabled,
+        });
+      plan = correction ? correction.plan(build) : build();
       await state.queryPlanStore.set(key, plan).catch(() => undefined);
     }
     const shaper = this.shaperFor(document, operationName ?? undefined);
     if (shaper instanceof GraphQLError) return { errors: [shaper] };
-    return { plan, shaper, definition };
+    return { plan, shaper, definition, restore: correction?.restore };
   }
 
   private shaperFor(document: DocumentNode, operationName: string | undefined): Shaper | GraphQLError {
@@ -307,7 +332,9 @@ export class CityGraphExecutor {
     const defer = shaper.defers.find(
       (d) => !used.has(d) && (deferred.label ? d.label === deferred.label : d.label === undefined) && d.fieldPath.length === fieldPath.length && d.fieldPath.every((p, i) => p === fieldPath[i]),
     );
-    const errors = fetchErrors.map((e) => formatError(e.toJSON()));
+    const { restore } = prepared;
+    const clientPath = (path: Path) => (restore ? [...restorePath(path)!] : path);
+    const errors = (restore ? (restore({ errors: fetchErrors }).errors ?? []) : fetchErrors).map((e) => formatError(e.toJSON()));
     if (!defer) return errors.length ? [{ data: null, path: [], errors }] : [];
     used.add(defer);
     const items: NonNullable<SubsequentPayload['incremental']> = [];
@@ -323,18 +350,19 @@ export class CityGraphExecutor {
       const obj = input as Obj;
       const runtime = (typeof obj.__typename === 'string' && shaper.operation.schema().type(obj.__typename)) || defer.parentType;
       if (!shaper.deferApplies(defer, obj, defer.parentType)) return;
-      const shaped = shaper.shapeDeferred(defer, obj, path, runtime as typeof defer.parentType, variables, introspect);
+      const shapedPart = shaper.shapeDeferred(defer, obj, path, runtime as typeof defer.parentType, variables, introspect);
+      const shaped = restore ? restore(shapedPart, path) : shapedPart;
       items.push({
-        data: shaped.data,
-        path,
+        data: shaped.data ?? null,
+        path: clientPath(path),
         ...(defer.label && !defer.label.startsWith('qp__') ? { label: defer.label } : {}),
-        ...(shaped.errors.length ? { errors: shaped.errors.map((e) => formatError(e.toJSON())) } : {}),
+        ...(shaped.errors?.length ? { errors: shaped.errors.map((e) => formatError(e.toJSON())) } : {}),
       });
     };
     walk(data, shaped, 0, []);
     if (errors.length) {
       if (items[0]) items[0].errors = [...errors, ...(items[0].errors ?? [])];
-      else items.push({ data: null, path: fieldPath, errors });
+      else items.push({ data: null, path: clientPath(fieldPath), errors });
     }
     return items;
   }

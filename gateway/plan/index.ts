@@ -9,7 +9,7 @@ import { supergraphFacts, type SupergraphFacts } from './facts';
 import { collectRootFields, executeInSequence, mutationGroups, operationWith, type FieldPlan, type RootField } from './mutations';
 import { drawOverrideLabels, type OverrideDraw } from './override';
 import { resolvableKeysFirst } from './resolvable-keys';
-import { restoreResult, rewriteForPlanning, valueCompletionAsErrors } from './rewrite';
+import { restoreResult, rewriteForPlanning, valueCompletionAsErrors, type ExecutionOutcome } from './rewrite';
 
 /**
  * Where CityGraph corrects stock Apollo Gateway 2.14 (see README, "Federation: where CityGraph
@@ -40,6 +40,33 @@ export interface PlanCorrectionOptions {
   overrideLabels?: Iterable<string>;
 }
 
+/**
+ * The corrections for one request on a path that plans and executes by itself (the executor's
+ * direct path for `@defer`), where the stock executor's wrapper does not run.
+ */
+export interface PlanCorrection {
+  /** What to plan and execute: the client's document, or its rewrite (rewrite.ts). */
+  document: DocumentNode;
+  /**
+   * Words to add to the plan cache key ('' when none): a plan made for a rewritten document or
+   * for another draw of override labels is never served for the client's own text.
+   */
+  planKey: string;
+  /** Builds a plan with this request's override labels (override.ts). */
+  plan<T>(build: () => T): T;
+  /**
+   * Undoes the rewrite in a result, or in the part of one whose data sits at `at` (a deferred
+   * fragment's, with the path in the rewritten names); undefined when nothing was rewritten.
+   */
+  restore?: <T extends ExecutionOutcome>(result: T, at?: ReadonlyArray<string | number>) => T;
+}
+
+/** What the executor's direct path asks of the corrections. */
+export interface PlanCorrections {
+  /** The corrections for one request's document (undefined before a supergraph is loaded). */
+  forRequest(document: DocumentNode): PlanCorrection | undefined;
+}
+
 /** Field plans remembered per supergraph for splitting mutations; cleared when there are more. */
 const MAX_FIELD_PLANS = 1000;
 
@@ -59,7 +86,7 @@ interface GatewayState {
  * Installs the corrections into `gateway`; call it before the gateway is loaded (before
  * `ApolloServer.start()`), since Apollo Server takes the executor at load time.
  */
-export function installPlanCorrections(gateway: ApolloGateway, options: PlanCorrectionOptions = {}): void {
+export function installPlanCorrections(gateway: ApolloGateway, options: PlanCorrectionOptions = {}): PlanCorrections {
   const state = gateway as unknown as GatewayState;
   const log = createLogger('gateway');
   const enabledLabels = new Set(options.overrideLabels ?? []);
@@ -215,6 +242,23 @@ export function installPlanCorrections(gateway: ApolloGateway, options: PlanCorr
       return undefined;
     }
   }
+
+  return {
+    forRequest(document) {
+      const current = facts;
+      const schema = state.schema;
+      if (!current || !schema) return undefined;
+      const draw = current.overrideLabels.size ? drawOverrideLabels(current.overrideLabels, enabledLabels) : undefined;
+      const rewritten = rewriteFor(document, schema, current);
+      const tags = [rewritten && 'rewritten', draw && `labels:${draw.key}`].filter(Boolean);
+      return {
+        document: rewritten ?? document,
+        planKey: tags.length ? `\0cityGraph-plan-corrections\0${tags.join('\0')}` : '',
+        plan: (build) => (draw ? planningLabels.run(draw.conditions, build) : build()),
+        restore: rewritten ? (result, at) => restoreResult(result, at) : undefined,
+      };
+    },
+  };
 
   function rewriteFor(document: DocumentNode, schema: GraphQLSchema, current: SupergraphFacts): DocumentNode | undefined {
     let rewritten = rewrites.get(document);

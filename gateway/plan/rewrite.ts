@@ -167,7 +167,8 @@ function nullWhatCannotBe(value: unknown, path: Array<string | number>, errors: 
   return null;
 }
 
-function restorePath(path: Path | undefined): Path | undefined {
+/** A response path in the rewritten names, in the client's. */
+export function restorePath(path: Path | undefined): Path | undefined {
   return path?.map((segment) => (typeof segment === 'string' ? originalName(segment) : segment));
 }
 
@@ -196,10 +197,10 @@ export interface ExecutionOutcome {
  * aliases renamed back in the data and in error paths, and a value where no object type can be
  * answered replaced by null with an error.
  */
-export function restoreResult<T extends ExecutionOutcome>(result: T): T {
+export function restoreResult<T extends ExecutionOutcome>(result: T, at: Path = []): T {
   const added: GraphQLError[] = [];
-  const merged = result.data ? mergeCopies(result.data, [], added) : result.data;
-  const data = merged ? (restoreValue(merged, [], added) as Record<string, unknown>) : result.data;
+  const merged = result.data ? mergeCopies(result.data, [...at], added) : result.data;
+  const data = merged ? (restoreValue(merged, [...restorePath(at)!], added) as Record<string, unknown>) : result.data;
   // A field resolved twice for disagreeing `@requires` (a copy) can fail twice the same way: once
   // the copy's path is the client's, the second error says nothing the first does not.
   const seen = new Set<string>();
