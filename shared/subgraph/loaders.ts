@@ -62,6 +62,15 @@ export function groupLoader<K extends string, T>(
   });
 }
 
+/**
+ * A value per key, one fetch per key of the batch, in parallel: for keys that are few by nature
+ * (the places a page shows), where one equality query each is pushed down on FerretDB and an
+ * `$in` over them would not be.
+ */
+export function perKeyLoader<K extends string, V>(fetch: (key: K) => Promise<V>): DataLoader<K, V> {
+  return new DataLoader<K, V>((keys) => Promise.all(keys.map(fetch)));
+}
+
 /** A value computed per key in one batch (a count, a sum), with a default for absent keys. */
 export function aggregateLoader<K extends string, V>(
   fetch: (keys: readonly K[]) => Promise<Map<string, V>>,

@@ -216,6 +216,11 @@ export interface CitySubgraphSpec<TModels, TContext extends BaseContext> {
   createContext: (deps: SubgraphDeps, viewer: Viewer) => TContext;
   /** Time-driven rules over the subgraph's models (each claims its items with unique inserts). */
   jobs?: (models: TModels, deps: SubgraphDeps) => ScheduledJob[];
+  /**
+   * Upgrades of stored data a new version needs (a field added to existing documents), run after
+   * the indexes and before the subgraph serves; each must be cheap to repeat once done.
+   */
+  prepare?: (models: TModels) => Promise<void>;
 }
 
 /**
@@ -228,6 +233,7 @@ export async function createCitySubgraph<TModels, TContext extends BaseContext>(
 ): Promise<SubgraphServer> {
   const models = spec.createModels(deps.db.conn);
   await syncIndexes(deps.db.conn);
+  await spec.prepare?.(models);
   return createSubgraphServer<TContext>({
     name: spec.name,
     typeDefs: loadSubgraphSdl(spec.name),

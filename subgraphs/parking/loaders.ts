@@ -1,6 +1,6 @@
-import { aggregateLoader, byKeyLoader, groupLoader, idFilter } from '../../shared/subgraph/loaders';
+import { byKeyLoader, groupLoader, idFilter, perKeyLoader } from '../../shared/subgraph/loaders';
 import type { LotRecord, Models, ReservationRecord, VehicleRecord } from './models';
-import { takenSpaces } from './services/capacity';
+import { takenSpacesInCommunity } from './services/capacity';
 import { findBookingHistory, type HistoryRecord } from './services/history';
 
 /** A fresh set per request (and per subscription event), so nothing is cached across viewers. */
@@ -19,8 +19,11 @@ export function createLoaders(models: Models, clock: () => Date) {
       (ids) => models.Lot.find({ ownerDepartmentId: idFilter(ids) }).sort({ _id: 1 }).lean<LotRecord[]>(),
       (l) => l.ownerDepartmentId ?? '',
     ),
-    /** Spaces held per window occurrence (by occurrence key). */
-    takenByOccurrence: aggregateLoader<string, number>((keys) => takenSpaces(models, keys), 0),
+    /**
+     * Spaces held per window occurrence key, by community: one pushed-down equality query per
+     * community, never an `$in`, however many communities a page spans (a few: they are places).
+     */
+    takenInCommunity: perKeyLoader<string, Map<string, number>>((code) => takenSpacesInCommunity(models, code)),
     reservationsByResident: groupLoader<string, ReservationRecord>(
       (ids) => models.Reservation.find({ residentId: idFilter(ids) }).sort({ createdAt: -1 }).lean<ReservationRecord[]>(),
       (r) => r.residentId ?? '',

@@ -155,7 +155,7 @@ async function refreshDemoReservation(models: Models, now: Date): Promise<void> 
   const occ = occurrenceAt(lot.windows, arriveAt);
   if (!occ) throw new Error(`${lot.id} must share spaces at every hour for the demo booking`);
   if (existing && (existing.status === 'CONFIRMED' || existing.status === 'CHECKED_IN')) await giveSpaceBack(models, existing.spaceId);
-  const spaceId = await takeSpace(models, lot.id, occ, now);
+  const spaceId = await takeSpace(models, { _id: lot.id, communityCode: lot.communityCode }, occ, now);
   // The refreshed booking starts a new life: earlier transitions of the same record no longer apply.
   await models.Transition.deleteMany({ reservationId: _id });
   if (!spaceId) throw new Error(`${lot.id} is full: the demo booking cannot be refreshed`);

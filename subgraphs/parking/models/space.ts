@@ -18,6 +18,12 @@ export interface SpaceRecord {
   /** The space id the booking stores (`spaceId`), to give it back with. */
   holder: string;
   lotId: string;
+  /**
+   * The lot's community: a lot's free spaces are counted from its community's taken spaces, one
+   * equality query per community (pushed down on FerretDB), however many lots a page shows.
+   * Absent on spaces taken before it was added, until the start-up backfill (`backfillSpaceCommunities`).
+   */
+  communityCode?: string;
   windowId: string;
   startsAt: Date;
   endsAt: Date;
@@ -30,6 +36,7 @@ const spaceSchema = new Schema<SpaceRecord>(
     slot: { type: Number, required: true },
     holder: { type: String, required: true },
     lotId: { type: String, required: true },
+    communityCode: { type: String },
     windowId: { type: String, required: true },
     startsAt: { type: Date, required: true },
     endsAt: { type: Date, required: true },
@@ -40,6 +47,7 @@ const spaceSchema = new Schema<SpaceRecord>(
 for (const [fields, options] of SLOT_INDEXES) spaceSchema.index(fields, options);
 spaceSchema.index({ holder: 1 });
 spaceSchema.index({ lotId: 1, windowId: 1 });
+spaceSchema.index({ communityCode: 1 });
 spaceSchema.index({ endsAt: 1 });
 
 export type SpaceModel = Model<SpaceRecord>;

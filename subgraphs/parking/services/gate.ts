@@ -60,7 +60,7 @@ export async function recordEntry(ctx: ParkingService, input: GateInput): Promis
 
   const occ = occurrenceAt(lot.windows, now);
   if (!occ || now.getTime() >= occ.mustLeaveBy.getTime()) throw conflict(`${lot.name} is not sharing spaces now`, { lotId: lot._id });
-  const spaceId = await takeSpace(models, lot._id, occ, now);
+  const spaceId = await takeSpace(models, lot, occ, now);
   if (!spaceId) throw conflict(`${lot.name} is full`, { lotId: lot._id });
   try {
     const created = await models.Reservation.create({

@@ -86,7 +86,7 @@ async function book(ctx: ParkingService, input: Booking, now: Date): Promise<Res
     throw dailyLimit(BOOKING_RULES.maxBookingsPerDay);
   }
   const releaseDay = () => releaseSlot(models.LimitSlot, { scope: dayScope, holder: String(_id) });
-  const spaceId = await takeSpace(models, lot._id, occ, now);
+  const spaceId = await takeSpace(models, lot, occ, now);
   if (!spaceId) {
     await releaseDay();
     throw conflict(`${lot.name} has no free space left in that window`, { lotId });
