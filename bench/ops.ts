@@ -111,7 +111,7 @@ async function main() {
       subgraphs[name] = { db, server, url: `${await server.listen(0, '127.0.0.1')}/graphql` };
     }
     gateway = await createGatewayServer({
-      ...loadGatewayOptions({ ...SECRETS, NODE_ENV: 'production', SCHEMA_REGISTRY: 'off', RATE_LIMIT_MAX: '0', SUPERGRAPH_WATCH: 'off', RESPONSE_CACHE: 'off', LOG_LEVEL: 'warn' }),
+      ...loadGatewayOptions({ ...SECRETS, NODE_ENV: 'production', SCHEMA_REGISTRY: 'off', RATE_LIMIT_MAX: '0', SUPERGRAPH_WATCH: 'off', RESPONSE_CACHE: 'off', LOG_LEVEL: 'warn', MAX_COST: '100000000' }),
       port: 0,
       subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphs[n].url])),
     });

@@ -15,6 +15,7 @@ import { signUserToken } from '../shared/platform/auth';
 import { gatewayUrl, GATEWAY_URL_HELP, runCli, type CliArgs, type CommandSpec, type UsageError } from '../shared/platform/cli';
 import { DEVELOPMENT_JWT_SECRET } from '../shared/platform/config';
 import { COMMUNITIES, DEMO_RESIDENT_ID, OTHER_RESIDENTS } from '../shared/dev/demo';
+import { REGISTER_RESIDENT, registrationFor } from '../shared/dev/residents';
 
 const SPEC: CommandSpec = {
   summary: "Drives a mix of the contract's queries and mutations through the gateway for a fixed time; prints\nthroughput, latency percentiles, errors by code and every process's memory before and after.",
@@ -80,6 +81,7 @@ const OPS = {
   ReserveParking: `mutation ReserveParking($lotId: ID!, $plate: String!, $arriveAt: DateTime!, $key: String) { reserveParking(lotId: $lotId, plate: $plate, arriveAt: $arriveAt, idempotencyKey: $key) {
     id status entryWindowStart entryWindowEnd lot { id freeSpacesNow } } }`,
   CancelParking: `mutation CancelParking($id: ID!) { cancelParkingReservation(id: $id) { id status } }`,
+  RegisterResident: REGISTER_RESIDENT,
 };
 
 const TITLES = [
@@ -161,6 +163,23 @@ async function main(): Promise<void> {
   const centre = COMMUNITIES[0];
   const near = await send('NearbyParking', { lat: centre.lat, lng: centre.lng, radiusMeters: 20000 });
   const lots: string[] = (near?.parkingLotsNear ?? []).filter((l: any) => l.freeSpacesNow > 5).map((l: any) => l.id);
+
+  // Writers must be registered residents (RESIDENT_NOT_REGISTERED otherwise): a pool of this run's
+  // own, registered before the clock starts, large enough that none books more than twice a day.
+  const poolSize = Math.max(100, Math.ceil(opts.duration * opts.connections * opts.mutations * 3));
+  const pool = Array.from({ length: poolSize }, (_, i) => `R-LOAD-${run}-${i}`);
+  // ID and phone numbers need not be unique across runs (the registry keys residents by id).
+  const firstN = 1000;
+  let registered = 0;
+  await Promise.all(
+    Array.from({ length: opts.connections }, async (_, w) => {
+      for (let i = w; i < pool.length; i += opts.connections) {
+        if (await send('RegisterResident', { input: registrationFor(firstN + i, COMMUNITIES[i % COMMUNITIES.length].code) }, loadToken(pool[i]))) registered += 1;
+      }
+    }),
+  );
+  if (registered < pool.length) throw new Error(`only ${registered} of ${pool.length} load residents registered: ${JSON.stringify([...(stats.get('RegisterResident')?.errors ?? [])])}`);
+  let bookings = 0;
   stats.clear();
 
   const memBefore = await memory(opts.metrics);
@@ -182,9 +201,8 @@ async function main(): Promise<void> {
       const n = ++counter;
       if (Math.random() < opts.mutations) {
         if (lots.length && Math.random() < 0.4) {
-          // A fresh resident per booking: at most 2 bookings a day per resident, one active per plate.
-          const resident = `R-LOAD-${run}-${n}`;
-          const token = loadToken(resident);
+          // The pool in turn: at most 2 bookings a day per resident, one active per plate.
+          const token = loadToken(pool[bookings++ % pool.length]);
           const plate = `粤D${String(n % 100000).padStart(5, '0')}`;
           const arriveAt = new Date(Date.now() + 20 * 60000).toISOString();
           const booked = await send('ReserveParking', { lotId: pick(lots), plate, arriveAt, key: `load-${run}-${n}` }, token);
@@ -195,7 +213,7 @@ async function main(): Promise<void> {
           await send(
             'SubmitRequest',
             { input: { title, description, channel: 'I_SHENZHEN', communityCode: community.code, idempotencyKey: `load-${run}-${n}` } },
-            loadToken(`R-LOAD-${run}-${n % 500}`),
+            loadToken(pool[n % pool.length]),
           );
         }
       } else {

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { Types } from 'mongoose';
 import { aggregateLoader, byKeyLoader, fetchPerKey, groupLoader, idFilter } from '../../shared/subgraph/loaders';
-import { startOfLocalMonth } from '../../shared/subgraph/time';
+import { localMonthString } from '../../shared/subgraph/time';
 import type {
   ActivityDoc, HoursEntryDoc, LedgerEntryDoc, MembershipDoc, Models, PlaceDoc, ProfileDoc, ShiftDoc, SignUpDoc, StationDoc, TeamDoc,
 } from './models';
@@ -139,7 +139,8 @@ export function createLoaders(models: Models, now: Date) {
 
     hoursThisMonthByCommunity: aggregateLoader<string, number>(async (keys) => {
       const docs = await models.HoursEntry.find(
-        { communityCode: idFilter(keys), at: { $gte: startOfLocalMonth(now), $lte: now } },
+        // the month's lines only (an equality, pushed down); `at` for a clock set back in a test
+        { communityCode: idFilter(keys), month: localMonthString(now), at: { $lte: now } },
         { communityCode: 1, hours: 1 },
       ).batchSize(ONE_BATCH).lean();
       const byCommunity = new Map<string, number[]>();

@@ -5,7 +5,7 @@ import type { Database } from '../../shared/platform/db';
 import { syncIndexes } from '../../shared/platform/db';
 import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { extraUnits, scaleResidentId, UNIT_RESIDENTS, unitRandom } from '../../shared/dev/scale';
-import { addDays, atLocalTime, startOfLocalMonth } from '../../shared/subgraph/time';
+import { addDays, atLocalTime, localMonthString, startOfLocalMonth } from '../../shared/subgraph/time';
 import { HOLDS_PLACE } from './domain/sign-up-status';
 import type { VolunteerSignUpStatus } from './generated/graphql';
 import { createModels, type Models, type OpeningPeriod, type SignUpDoc, type TeamDoc } from './models';
@@ -304,7 +304,7 @@ async function seedCredit(models: Models, signUp: SignUpDoc, at: Date): Promise<
     {
       kind: 'CREDIT', signUpId: signUp._id, seq: 0, residentId: signUp.residentId, activityId: signUp.activityId,
       communityCode: signUp.communityCode, teamId: signUp.teamId, hours: new Double(hours), total: new Double(hours),
-      reason: null, by: SEED, approvedBy: null, correctionId: null, at,
+      reason: null, by: SEED, approvedBy: null, correctionId: null, at, month: localMonthString(at),
     },
     { upsert: true },
   );

@@ -33,6 +33,13 @@ export interface HoursEntryDoc {
   approvedBy: string | null;
   correctionId: Types.ObjectId | null;
   at: Date;
+  /**
+   * The Shenzhen month (YYYY-MM) of `at`: a community's hours this month are read with one
+   * equality on (communityCode, month), pushed down on FerretDB, instead of a range on `at` that
+   * reads the community's whole history. Derived, never a figure; lines written before it
+   * existed get it at start-up (`backfillEntryMonths`).
+   */
+  month: string;
 }
 
 const schema = new Schema<HoursEntryDoc>(
@@ -52,13 +59,14 @@ const schema = new Schema<HoursEntryDoc>(
     approvedBy: { type: String, default: null },
     correctionId: { type: Schema.Types.ObjectId, default: null },
     at: { type: Date, required: true },
+    month: { type: String, required: true },
   },
   { collection: 'volunteer_hours_ledger', versionKey: false },
 );
 schema.index({ residentId: 1 });
 schema.index({ signUpId: 1, seq: 1 });
 schema.index({ teamId: 1 });
-schema.index({ communityCode: 1, at: 1 });
+schema.index({ communityCode: 1, month: 1 });
 
 // Insert-only: no code path may change or remove a ledger line through the model.
 const WRITES = ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'findOneAndReplace', 'deleteOne', 'deleteMany', 'findOneAndDelete'] as const;

@@ -8,6 +8,7 @@ import { roundHours, sumHours } from '../domain/stars';
 import type { HoursCorrectionDoc, HoursEntryDoc, Models, SignUpDoc } from '../models';
 import type { VolunteersService } from './deps';
 import { loadSignUp } from './transitions';
+import { localMonthString } from '../../../shared/subgraph/time';
 
 const actorOf = (viewer: Viewer) => viewer.subject ?? viewer.role;
 
@@ -39,6 +40,7 @@ async function append(
     teamId: signUp.teamId,
     hours: roundHours(line.total - before),
     ...line,
+    month: localMonthString(line.at),
   };
   try {
     await models.HoursEntry.create(doc);
@@ -121,4 +123,19 @@ export async function approveCorrection(ctx: VolunteersService, { id }: { id: Ty
     correction: { ...correction, status: 'APPROVED', approvedBy: by, approvedAt: now },
     signUp: { ...signUp, verifiedHours: correction.hours },
   };
+}
+
+/**
+ * Gives ledger lines written before `month` existed their month; run at start-up, before the
+ * subgraph serves. The model refuses every update of a line (insert-only), so this derived field
+ * is set on the raw collection, and only on lines that lack it (none after the first run): the
+ * hours, totals and approvals of a line are never touched.
+ */
+export async function backfillEntryMonths(models: Models): Promise<number> {
+  const missing = await models.HoursEntry.collection.find({ month: { $exists: false } }, { projection: { at: 1 } }).toArray();
+  for (let i = 0; i < missing.length; i += 500) {
+    const ops = missing.slice(i, i + 500).map((e) => ({ updateOne: { filter: { _id: e._id }, update: { $set: { month: localMonthString(e.at as Date) } } } }));
+    await models.HoursEntry.collection.bulkWrite(ops, { ordered: false });
+  }
+  return missing.length;
 }
