@@ -133,8 +133,9 @@ export async function approveCorrection(ctx: VolunteersService, { id }: { id: Ty
  */
 export async function backfillEntryMonths(models: Models): Promise<number> {
   const missing = await models.HoursEntry.collection.find({ month: { $exists: false } }, { projection: { at: 1 } }).toArray();
-  for (let i = 0; i < missing.length; i += 500) {
-    const ops = missing.slice(i, i + 500).map((e) => ({ updateOne: { filter: { _id: e._id }, update: { $set: { month: localMonthString(e.at as Date) } } } }));
+  // Small bulks: FerretDB 1.24 stalls on one bulk that updates many existing documents.
+  for (let i = 0; i < missing.length; i += 25) {
+    const ops = missing.slice(i, i + 25).map((e) => ({ updateOne: { filter: { _id: e._id }, update: { $set: { month: localMonthString(e.at as Date) } } } }));
     await models.HoursEntry.collection.bulkWrite(ops, { ordered: false });
   }
   return missing.length;
