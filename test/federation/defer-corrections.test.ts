@@ -1,8 +1,5 @@
 import { parse } from 'graphql';
-import { createGatewayServer, type GatewayServer } from '../../gateway/server';
-import type { SubsequentPayload } from '../../gateway/executor';
-import { gatewayOptions } from '../support/gateway';
-import { startFixture } from './harness';
+import { collectPayloads, useFixtureGateway } from './harness';
 import { fixtures } from './cases/apollo-misses';
 
 /*
@@ -12,36 +9,18 @@ import { fixtures } from './cases/apollo-misses';
  * alias of its own) and every part is sent back under the client's names.
  */
 
-let fixture: Awaited<ReturnType<typeof startFixture>>;
-let server: GatewayServer;
-
-beforeAll(async () => {
-  fixture = await startFixture(fixtures.find((f) => f.name === 'requires-with-arguments')!);
-  server = await createGatewayServer(gatewayOptions({ supergraph: { kind: 'sdl', sdl: fixture.supergraphSdl }, subgraphTimeoutMs: 30_000 }));
-  await server.listen(0);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await fixture?.close();
-});
+const fixture = useFixtureGateway(fixtures.find((f) => f.name === 'requires-with-arguments')!);
 
 const context = { viewer: { role: 'PUBLIC' } } as never;
 
-async function collect(subsequent: AsyncIterable<SubsequentPayload>): Promise<SubsequentPayload[]> {
-  const out: SubsequentPayload[] = [];
-  for await (const payload of subsequent) out.push(payload);
-  return out;
-}
-
 it("answers a deferred field a @requires needs with other arguments with the client's arguments and names", async () => {
-  const outcome = await server.executor!.execute({
+  const outcome = await fixture.server.executor!.execute({
     document: parse('{ products { id ... @defer(label: "prices") { price(currency: "GBP") priceInEur } } }'),
     context,
   });
   if (outcome.kind !== 'incremental') throw new Error(`expected an incremental outcome, got ${JSON.stringify(outcome)}`);
   expect(outcome.initial).toEqual({ data: { products: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true });
-  const items = (await collect(outcome.subsequent)).flatMap((p) => p.incremental ?? []);
+  const items = (await collectPayloads(outcome.subsequent)).flatMap((p) => p.incremental ?? []);
   expect(items).toEqual([
     { data: { price: 80, priceInEur: 90 }, path: ['products', 0], label: 'prices' },
     { data: { price: 0, priceInEur: 0 }, path: ['products', 1], label: 'prices' },
@@ -49,13 +28,13 @@ it("answers a deferred field a @requires needs with other arguments with the cli
 });
 
 it('restores the names in the initial answer when the rewritten field is not deferred', async () => {
-  const outcome = await server.executor!.execute({
+  const outcome = await fixture.server.executor!.execute({
     document: parse('{ products { id: price(currency: "GBP") ... @defer { priceInEur } } }'),
     context,
   });
   if (outcome.kind !== 'incremental') throw new Error(`expected an incremental outcome, got ${JSON.stringify(outcome)}`);
   expect(outcome.initial).toEqual({ data: { products: [{ id: 80 }, { id: 0 }] }, hasNext: true });
-  const items = (await collect(outcome.subsequent)).flatMap((p) => p.incremental ?? []);
+  const items = (await collectPayloads(outcome.subsequent)).flatMap((p) => p.incremental ?? []);
   expect(items).toEqual([
     { data: { priceInEur: 90 }, path: ['products', 0] },
     { data: { priceInEur: 0 }, path: ['products', 1] },
@@ -63,12 +42,12 @@ it('restores the names in the initial answer when the rewritten field is not def
 });
 
 it("keeps the client's path on an error in a deferred part", async () => {
-  const outcome = await server.executor!.execute({
+  const outcome = await fixture.server.executor!.execute({
     document: parse('{ products { id ... @defer { price(currency: "JPY") priceInEur } } }'),
     context,
   });
   if (outcome.kind !== 'incremental') throw new Error(`expected an incremental outcome, got ${JSON.stringify(outcome)}`);
-  const items = (await collect(outcome.subsequent)).flatMap((p) => p.incremental ?? []);
+  const items = (await collectPayloads(outcome.subsequent)).flatMap((p) => p.incremental ?? []);
   const paths = items.flatMap((i) => (i.errors ?? []).map((e) => e.path));
   expect(paths.length).toBeGreaterThan(0);
   for (const path of paths) expect(JSON.stringify(path)).not.toContain('cg');

@@ -1,8 +1,5 @@
 import { parse } from 'graphql';
-import { createGatewayServer, type GatewayServer } from '../../gateway/server';
-import type { SubsequentPayload } from '../../gateway/executor';
-import { gatewayOptions } from '../support/gateway';
-import { startFixture } from './harness';
+import { collectPayloads, useFixtureGateway } from './harness';
 import { fixtures } from './cases/operations';
 
 /*
@@ -11,41 +8,23 @@ import { fixtures } from './cases/operations';
  * payload (deferSpec=20220824) at the concrete path of the object it was spread on.
  */
 
-let fixture: Awaited<ReturnType<typeof startFixture>>;
-let server: GatewayServer;
-
-beforeAll(async () => {
-  fixture = await startFixture(fixtures[1]);
-  server = await createGatewayServer(gatewayOptions({ supergraph: { kind: 'sdl', sdl: fixture.supergraphSdl }, subgraphTimeoutMs: 30_000 }));
-  await server.listen(0);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await fixture?.close();
-});
+const fixture = useFixtureGateway(fixtures[1]);
 
 const context = { viewer: { role: 'PUBLIC' } } as never;
 
-async function collect(subsequent: AsyncIterable<SubsequentPayload>): Promise<SubsequentPayload[]> {
-  const out: SubsequentPayload[] = [];
-  for await (const payload of subsequent) out.push(payload);
-  return out;
-}
-
 it('delivers a deferred fragment from another subgraph after the initial answer', async () => {
-  const outcome = await server.executor!.execute({ document: parse('{ product(upc: "1") { name ... @defer(label: "more") { reviewCount } } }'), context });
+  const outcome = await fixture.server.executor!.execute({ document: parse('{ product(upc: "1") { name ... @defer(label: "more") { reviewCount } } }'), context });
   expect(outcome.kind).toBe('incremental');
   if (outcome.kind !== 'incremental') return;
   expect(outcome.initial).toEqual({ data: { product: { name: 'Table' } }, hasNext: true });
-  expect(await collect(outcome.subsequent)).toEqual([{ incremental: [{ data: { reviewCount: 2 }, path: ['product'], label: 'more' }], hasNext: false }]);
+  expect(await collectPayloads(outcome.subsequent)).toEqual([{ incremental: [{ data: { reviewCount: 2 }, path: ['product'], label: 'more' }], hasNext: false }]);
 });
 
 it('gives one incremental item per list element, at its index', async () => {
-  const outcome = await server.executor!.execute({ document: parse('{ products { upc ... @defer { reviews { body } } } }'), context });
+  const outcome = await fixture.server.executor!.execute({ document: parse('{ products { upc ... @defer { reviews { body } } } }'), context });
   if (outcome.kind !== 'incremental') throw new Error('expected an incremental outcome');
   expect(outcome.initial).toEqual({ data: { products: [{ upc: '1' }, { upc: '2' }] }, hasNext: true });
-  const parts = await collect(outcome.subsequent);
+  const parts = await collectPayloads(outcome.subsequent);
   expect(parts.flatMap((p) => p.incremental ?? [])).toEqual([
     { data: { reviews: [{ body: 'Love it!' }, { body: 'Sturdy' }] }, path: ['products', 0] },
     { data: { reviews: [{ body: 'Too expensive.' }] }, path: ['products', 1] },
@@ -54,7 +33,7 @@ it('gives one incremental item per list element, at its index', async () => {
 });
 
 it('answers in one result when @defer(if: false) turns deferral off', async () => {
-  const outcome = await server.executor!.execute({
+  const outcome = await fixture.server.executor!.execute({
     document: parse('query($d: Boolean!) { product(upc: "2") { name ... @defer(if: $d) { reviewCount } } }'),
     variables: { d: false },
     context,
@@ -63,7 +42,7 @@ it('answers in one result when @defer(if: false) turns deferral off', async () =
 });
 
 it('answers a deferred query in one response over plain HTTP (no multipart Accept)', async () => {
-  const res = await fetch(`http://127.0.0.1:${(server.httpServer.address() as { port: number }).port}/graphql`, {
+  const res = await fetch(`http://127.0.0.1:${(fixture.server.httpServer.address() as { port: number }).port}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: '{ product(upc: "1") { name ... @defer { reviewCount } } }' }),

@@ -325,3 +325,35 @@ export async function runSuite(fixtures: FederationFixture[], targets: TargetNam
   await Promise.all(Array.from({ length: Math.min(parallel, fixtures.length) }, worker));
   return results.flat();
 }
+
+/**
+ * A fixture's subgraphs and a CityGraph gateway in front of them for the tests of one file, for
+ * tests that call its executor's direct path (`server.executor.execute`, the `@defer` path):
+ * started before the file's tests, stopped after them.
+ */
+export function useFixtureGateway(fixture: FederationFixture): { readonly server: import('../../gateway/server').GatewayServer } {
+  let running: Awaited<ReturnType<typeof startFixture>> | undefined;
+  let server: import('../../gateway/server').GatewayServer | undefined;
+  beforeAll(async () => {
+    running = await startFixture(fixture);
+    server = await createGatewayServer(gatewayOptions({ supergraph: { kind: 'sdl', sdl: running.supergraphSdl }, subgraphTimeoutMs: 30_000 }));
+    await server.listen(0);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await running?.close();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the fixture gateway is not started yet');
+      return server;
+    },
+  };
+}
+
+/** Every subsequent payload of an incremental outcome, in order. */
+export async function collectPayloads<T>(subsequent: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const payload of subsequent) out.push(payload);
+  return out;
+}
