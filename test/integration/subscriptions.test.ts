@@ -2,6 +2,7 @@ import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client } from 'graphql-ws';
 import Redis from 'ioredis';
 import WebSocket from 'ws';
+import { untilUpstreamStreams } from '../support/live';
 import { randomBytes } from 'node:crypto';
 import { DEMO_RESIDENT_ID, DONGXIAO_STREET, COMMUNITIES, SHUIBEI } from '../../shared/dev/demo';
 import { RedisPubSub } from '../../shared/platform/pubsub-redis';
@@ -48,15 +49,6 @@ function firstEvent(client: Client, query: string, variables: Record<string, unk
   return { event, dispose };
 }
 
-async function untilStreams(n: number) {
-  const deadline = Date.now() + 10000;
-  while (graph.gateway.subscriptions.stats().streams < n) {
-    if (Date.now() > deadline) throw new Error('subscription not open upstream');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  // The upstream subscribe message is on its way; give the subgraph a moment to register it.
-  await new Promise((r) => setTimeout(r, 200));
-}
 
 it('LiveParking over graphql-ws: a reservation through the gateway brings free spaces and the lot\'s complaints', async () => {
   const arriveAt = await arrivalToday(20);
@@ -65,7 +57,7 @@ it('LiveParking over graphql-ws: a reservation through the gateway brings free s
   const lot = near.data.parkingLotsNear[0];
   const client = wsClient(`Bearer ${token}`);
   const sub = firstEvent(client, 'subscription LiveParking($lotId: ID!) { parkingAvailabilityChanged(lotId: $lotId) { id freeSpacesNow openRequests { id } } }', { lotId: lot.id });
-  await untilStreams(1);
+  await untilUpstreamStreams(graph, 1);
   const reserved = await graph.query(
     'mutation($lotId: ID!, $arriveAt: DateTime!) { reserveParking(lotId: $lotId, plate: "粤B7Q210", arriveAt: $arriveAt) { id } }',
     { lotId: lot.id, arriveAt },
@@ -90,7 +82,7 @@ it('LiveRequests over SSE: a submitted request arrives with its lot from the par
       { next: (e) => { events.push(e); resolve(); }, error: reject, complete: () => {} },
     ),
   );
-  await untilStreams(1);
+  await untilUpstreamStreams(graph, 1);
   const submitted = await graph.query(
     'mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { id } }',
     { input: { title: '停车场出口拥堵', description: '晚高峰停车场出口车辆排队到马路上，影响通行。', channel: 'I_SHENZHEN', communityCode: SHUIBEI, parkingLotId: lot.id } },
@@ -124,7 +116,7 @@ it('with Redis, an event published by one requests replica reaches a client whos
   try {
     const client = wsClient(`Bearer ${token}`);
     const sub = firstEvent(client, 'subscription($c: ID!) { requestStatsChanged(communityCode: $c) { received } }', { c: SHUIBEI });
-    await untilStreams(1);
+    await untilUpstreamStreams(graph, 1);
     const before = await graph.query('query($c: ID!) { community(code: $c) { requestStats { received } } }', { c: SHUIBEI });
     const direct = await gql(
       urlA,

@@ -5,8 +5,8 @@
  * that the district's; once per stage with two replicas sweeping, caught up after a sweep-less
  * stretch, stopped by the report, published to `supervisionAlertRaised` subscribers.
  */
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
+import { untilUpstreamStreams, wsClientOf } from '../support/live';
 import { SHUIBEI } from '../../shared/dev/demo';
 import { createModels } from '../../subgraphs/requests/models';
 import { createSubgraph } from '../../subgraphs/requests/server';
@@ -174,20 +174,12 @@ describe('two replicas and a subscriber', () => {
   let client: Client;
   afterEach(() => client?.dispose());
 
-  async function untilStreams(n: number) {
-    const deadline = Date.now() + 10000;
-    while (graph.gateway.subscriptions.stats().streams < n) {
-      if (Date.now() > deadline) throw new Error('subscription not open upstream');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
 
   it('the department subscriber receives each stage once, with the order from the graph, however many replicas sweep', async () => {
     now = FRIDAY_10;
     const ids: string[] = [];
     for (let i = 0; i < 4; i += 1) ids.push(await issue('LH-URBAN', `翠竹街道路灯检修（${i + 1}）`, hours(3)));
-    client = createClient({ url: graph.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${tokens.urban}` } });
+    client = wsClientOf(graph, tokens.urban);
     const streams = graph.gateway.subscriptions.stats().streams;
     const received: any[] = [];
     const failed = new Promise<never>((_, reject) => {
@@ -196,7 +188,7 @@ describe('two replicas and a subscriber', () => {
         { next: (msg) => (msg.errors ? reject(new Error(JSON.stringify(msg.errors))) : received.push(msg.data!.supervisionAlertRaised)), error: reject, complete: () => {} },
       );
     });
-    await untilStreams(streams + 1);
+    await untilUpstreamStreams(graph, streams + 1);
 
     const sg = graph.subgraphs.requests;
     const second = await createSubgraph({ db: sg.db, config: testConfig, pubsub: sg.pubsub, clock });

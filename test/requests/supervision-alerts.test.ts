@@ -4,8 +4,8 @@
  * published to `supervisionAlertRaised` subscribers, raised once with two replicas sweeping the
  * same database, and raised once after a sweep-less stretch past several due times.
  */
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import type { Client } from 'graphql-ws';
+import { untilUpstreamStreams, wsClientOf } from '../support/live';
 import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import type { SubgraphServer } from '../../shared/subgraph/subgraph-server';
 import { createModels } from '../../subgraphs/requests/models';
@@ -321,23 +321,12 @@ describe('supervisionAlertRaised', () => {
   let client: Client;
   afterEach(() => client?.dispose());
 
-  function wsClient(token: string): Client {
-    return createClient({ url: graph.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
-  }
 
-  async function untilStreams(n: number) {
-    const deadline = Date.now() + 10000;
-    while (graph.gateway.subscriptions.stats().streams < n) {
-      if (Date.now() > deadline) throw new Error('subscription not open upstream');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
 
   it('a street office subscriber receives the alert as it is raised, with the request from the graph', async () => {
     now = FRIDAY_10;
     const r = await streetlight(true);
-    client = wsClient(tokens.office);
+    client = wsClientOf(graph, tokens.office);
     const streams = graph.gateway.subscriptions.stats().streams;
     const received: any[] = [];
     const done = new Promise<void>((resolve, reject) => {
@@ -354,7 +343,7 @@ describe('supervisionAlertRaised', () => {
         },
       );
     });
-    await untilStreams(streams + 1);
+    await untilUpstreamStreams(graph, streams + 1);
     await sweepAt(min(10));
     await done;
     const alert = received.find((a) => a.request.id === r.id);
@@ -363,7 +352,7 @@ describe('supervisionAlertRaised', () => {
   });
 
   it('refuses a subscriber outside its scope', async () => {
-    client = wsClient(tokens.urban);
+    client = wsClientOf(graph, tokens.urban);
     const error = await new Promise<any>((resolve) => {
       client.subscribe(
         { query: `subscription { supervisionAlertRaised(streetCode: "${STREET}") { id } }` },

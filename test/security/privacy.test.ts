@@ -1,11 +1,11 @@
-import { createClient as createWsClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { Types } from 'mongoose';
-import WebSocket from 'ws';
 import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { DEFAULT_UNMASK_DAYS_AFTER_CLOSE } from '../../shared/subgraph/privacy';
 import { createModels } from '../../subgraphs/requests/models';
 import { gatewayOptions } from '../support/gateway';
 import { startGraph, type RunningGraph } from '../support/graph';
+import { untilUpstreamStreams, wsClientOf } from '../support/live';
 import { adminViewer, gql, staffViewer } from '../support/subgraph';
 
 /**
@@ -114,11 +114,8 @@ describe('timeline actors', () => {
   });
 
   it('follow the same rule in requestUpdated events over graphql-ws', async () => {
-    const wsUrl = graph.gatewayUrl.replace(/^http/, 'ws');
     const owner = graph.token({ role: 'resident', subject: DEMO_RESIDENT_ID, residentId: DEMO_RESIDENT_ID });
-    const clients: Client[] = [undefined, owner, staffToken].map((token) =>
-      createWsClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: token ? { authorization: `Bearer ${token}` } : {} }),
-    );
+    const clients: Client[] = [undefined, owner, staffToken].map((token) => wsClientOf(graph, token));
     try {
       const query = `subscription { requestUpdated(communityCode: "${SHUIBEI}") { id submitter { id } timeline { actor role } } }`;
       const events = clients.map(
@@ -127,12 +124,7 @@ describe('timeline actors', () => {
             client.subscribe({ query }, { next: resolve, error: reject, complete: () => {} });
           }),
       );
-      const deadline = Date.now() + 10_000;
-      while (graph.gateway.subscriptions.stats().streams < clients.length) {
-        if (Date.now() > deadline) throw new Error('subscriptions not open upstream');
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      await new Promise((r) => setTimeout(r, 200));
+      await untilUpstreamStreams(graph, clients.length);
       const submitted = await graph.query(
         'mutation($input: SubmitRequestInput!) { submitRequest(input: $input) { id } }',
         { input: { title: '楼道灯坏了', description: '水贝一坊3栋楼道灯坏了一周，晚上很黑。', channel: 'WECHAT', communityCode: SHUIBEI } },
