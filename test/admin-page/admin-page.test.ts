@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { signUserToken } from '../../shared/platform/auth';
 import type { GatewayServer } from '../../gateway/server';
-import { ARTIFACTS, sameOriginOnly, type Browser } from '../support/browser';
+import { ARTIFACTS, type Browser, watchedPage, signIn } from '../support/browser';
 import { startAdminSite, type AdminSite } from '../support/admin-site';
 import type { RunningGraph } from '../support/graph';
 import { testConfig } from '../support/subgraph';
@@ -73,14 +73,10 @@ it('lists launches, diffs them, runs a check and rolls back after confirming', a
   expect(published.errors).toBeUndefined();
   expect(published.data.publishSchema).toMatchObject({ ok: true, launch: { id: 'L2' } });
 
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'zh-CN' });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  const outside = await sameOriginOnly(page, base);
+  const { page, pageErrors, outside } = await watchedPage(browser, base, { width: 1400, height: 1000 });
   await page.goto(`${base}/admin`);
   expect(await page.title()).toContain('CityGraph');
-  await page.fill('#token', adminToken);
-  await page.click('#signin button[type=submit]');
+  await signIn(page, adminToken);
   await page.waitForSelector('body[data-loaded="true"] tr[data-launch="L2"]');
   expect(await page.evaluate(() => sessionStorage.getItem('citygraph-admin-token'))).toBe(adminToken);
   await expect(page.locator('tr[data-launch="L2"]').textContent()).resolves.toContain('requests@2');

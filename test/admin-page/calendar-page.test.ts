@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { signUserToken } from '../../shared/platform/auth';
-import { ARTIFACTS, sameOriginOnly, type Browser } from '../support/browser';
+import { ARTIFACTS, type Browser, watchedPage, signIn } from '../support/browser';
 import { startAdminSite, type AdminSite } from '../support/admin-site';
 import type { RunningGraph } from '../support/graph';
 import { testConfig } from '../support/subgraph';
@@ -33,15 +33,11 @@ const stored = async (date: string) =>
   ((await graph.query(DAY, { year: Number(date.slice(0, 4)) })).data.workingCalendar.days as Array<{ date: string; kind: string; name: string }>).find((d) => d.date === date);
 
 it('an admin views 2026 and edits a day; the reason of a refused edit is shown; a resident cannot edit', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, locale: 'zh-CN' });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  const outside = await sameOriginOnly(page, base);
+  const { page, pageErrors, outside } = await watchedPage(browser, base, { width: 1400, height: 1100 });
 
   // From the registry page's navigation; the token signed in there carries over (same tab).
   await page.goto(`${base}/admin`);
-  await page.fill('#token', adminToken);
-  await page.click('#signin button[type=submit]');
+  await signIn(page, adminToken);
   await page.click('nav a[href="/admin/calendar"]');
   await page.waitForURL(`${base}/admin/calendar`);
   expect(await page.title()).toContain('工作日历');
@@ -82,8 +78,7 @@ it('an admin views 2026 and edits a day; the reason of a refused edit is shown; 
 
   // A resident's token: the year does not load (the audit trail is for admins), and no edit lands.
   await page.click('#signout');
-  await page.fill('#token', residentToken);
-  await page.click('#signin button[type=submit]');
+  await signIn(page, residentToken);
   await page.waitForSelector('#status.error');
   expect(await page.locator('#status').textContent()).toMatch(/admin/);
   const refused = await graph.query('mutation { setCalendarDay(date: "2026-10-12", kind: HOLIDAY, name: "x") { year } }', {}, residentToken);

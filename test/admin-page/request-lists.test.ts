@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { signUserToken } from '../../shared/platform/auth';
-import { ARTIFACTS, sameOriginOnly, type Browser } from '../support/browser';
+import { ARTIFACTS, type Browser, watchedPage, signIn } from '../support/browser';
 import { startAdminSite, type AdminSite } from '../support/admin-site';
 import type { RunningGraph } from '../support/graph';
 import { testConfig } from '../support/subgraph';
@@ -37,13 +37,9 @@ it('the admin site links the page, served with the site\'s policy', async () => 
 });
 
 it('edits an item, shows its history, refuses a bad limit, authors and pushes a policy, lists the audit', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, locale: 'zh-CN' });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  const outside = await sameOriginOnly(page, base);
+  const { page, pageErrors, outside } = await watchedPage(browser, base, { width: 1400, height: 1100 });
   await page.goto(`${base}/admin/lists`);
-  await page.fill('#token', adminToken);
-  await page.click('#signin button[type=submit]');
+  await signIn(page, adminToken);
   await page.waitForSelector('body[data-loaded="true"] tr[data-item="C01-01"]');
   await expect(page.locator('tr[data-item="C01-01"] .days').textContent()).resolves.toBe('5');
 

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DEMO_RESIDENT_ID } from '../../shared/dev/demo';
 import { createModels } from '../../subgraphs/hostels/models';
-import { ARTIFACTS, launchChromium, sameOriginOnly, type Browser } from '../support/browser';
+import { ARTIFACTS, launchChromium, type Browser, watchedPage, signIn } from '../support/browser';
 import { startGraph, type RunningGraph } from '../support/graph';
 
 /**
@@ -38,15 +38,11 @@ it('is served from the gateway with a strict policy', async () => {
 it('a lot owner publishes its window; an admin runs beds and sees the audit trail', async () => {
   const owner = graph.token({ role: 'lot_owner', subject: 'owner-buxin', lotIds: ['PL-DX-02', 'PL-DX-03'] });
   const admin = graph.token({ role: 'admin', subject: 'admin-page' });
-  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 }, locale: 'zh-CN' });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  const outside = await sameOriginOnly(page, base);
+  const { page, pageErrors, outside } = await watchedPage(browser, base, { width: 1300, height: 1000 });
   mkdirSync(ARTIFACTS, { recursive: true });
 
   await page.goto(`${base}/admin/services`);
-  await page.fill('#token', owner);
-  await page.click('#signin button[type=submit]');
+  await signIn(page, owner);
   await page.waitForSelector('body[data-loaded="true"] .lot[data-lot="PL-DX-02"]');
   expect(await page.locator('.lot').count()).toBe(2);
   expect(await page.locator('#hostels-section').isHidden()).toBe(true);
@@ -68,8 +64,7 @@ it('a lot owner publishes its window; an admin runs beds and sees the audit trai
   await page.screenshot({ path: path.join(ARTIFACTS, 'services-page-owner.png'), fullPage: true });
 
   await page.click('#signout');
-  await page.fill('#token', admin);
-  await page.click('#signin button[type=submit]');
+  await signIn(page, admin);
   await page.waitForSelector('body[data-loaded="true"] .hostel[data-hostel="HS-03"]');
   const hs03 = page.locator('.hostel[data-hostel="HS-03"]');
   await hs03.locator('summary').click();
@@ -109,13 +104,9 @@ it('a lot owner publishes its window; an admin runs beds and sees the audit trai
 
 it('an admin creates a 歇脚屋, edits a roster, creates a team and a hostel; a refused value marks its input', async () => {
   const admin = graph.token({ role: 'admin', subject: 'admin-forms' });
-  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 }, locale: 'zh-CN' });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  const outside = await sameOriginOnly(page, base);
+  const { page, pageErrors, outside } = await watchedPage(browser, base, { width: 1300, height: 1000 });
   await page.goto(`${base}/admin/services`);
-  await page.fill('#token', admin);
-  await page.click('#signin button[type=submit]');
+  await signIn(page, admin);
   await page.waitForSelector('body[data-loaded="true"] #stations tr[data-station="US-CUIZHU-01"]');
 
   // A 歇脚屋 with a U-station's id prefix: refused, the id input marked, nothing stored.

@@ -5,7 +5,7 @@ import { DEMO_RESIDENT_ID, SHUIBEI } from '../../shared/dev/demo';
 import { loadGatewayOptions } from '../../gateway/config';
 import { startGraph, type RunningGraph } from '../support/graph';
 import { waitFor } from '../registry/support';
-import { ARTIFACTS, launchChromium, sameOriginOnly, type Browser } from '../support/browser';
+import { ARTIFACTS, launchChromium, type Browser, watchedPage } from '../support/browser';
 
 /**
  * The GraphQL IDE in a real browser (Debian's Chromium) against the whole graph: GraphiQL loads
@@ -103,10 +103,7 @@ it('is off with IDE=off: a browser GET goes to the GraphQL door', async () => {
 });
 
 it('runs Communities and shows a subscription event in the browser', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  const outside = await sameOriginOnly(page, base);
+  const { page, pageErrors, outside } = await watchedPage(browser, base, { width: 1400, height: 900 });
 
   await page.goto(`${base}/graphql`);
   await page.waitForSelector('.graphiql-tab-button[title="Communities"]');
@@ -182,10 +179,7 @@ it('runs Communities and shows a subscription event in the browser', async () =>
 });
 
 it('shows the deferred parts of a query with @defer', async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
-  const pageErrors: string[] = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  const outside = await sameOriginOnly(page, base);
+  const { page, pageErrors, outside } = await watchedPage(browser, base, { width: 1400, height: 900 });
   const answerTypes: string[] = [];
   page.on('response', (r) => {
     if (r.request().method() === 'POST' && r.url() === graph.gatewayUrl && (r.request().postData() ?? '').includes('@defer')) {

@@ -30,3 +30,22 @@ export async function sameOriginOnly(page: Page, base: string): Promise<string[]
   });
   return outside;
 }
+
+/**
+ * A new page (zh-CN, of this size) for a page test: it records the page's script errors in
+ * `pageErrors` and aborts every request outside `base` into `outside` (`sameOriginOnly`); both
+ * lists should stay empty.
+ */
+export async function watchedPage(browser: Browser, base: string, viewport: { width: number; height: number }): Promise<{ page: Page; pageErrors: string[]; outside: string[] }> {
+  const page = await browser.newPage({ viewport, locale: 'zh-CN' });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  const outside = await sameOriginOnly(page, base);
+  return { page, pageErrors, outside };
+}
+
+/** Signs in on a page of the admin site (or the IDE's token box): the token, then the sign-in button. */
+export async function signIn(page: Page, token: string): Promise<void> {
+  await page.fill('#token', token);
+  await page.click('#signin button[type=submit]');
+}
