@@ -1,6 +1,7 @@
 import type { Viewer } from '../../shared/platform/auth';
 import { concurrently, outcomes, startBurstGateway, values } from '../support/concurrently';
 import { startGraph, type RunningGraph } from '../support/graph';
+import { activeStays, cancelActiveStays, shenzhenDate } from '../support/hostels';
 import { arrivalToday } from '../support/arrival';
 
 /*
@@ -64,22 +65,18 @@ it('50 concurrent reserveParking from one resident leave the 2 bookings a day', 
   expect((await graph.query('{ me { parkingBookingStatus { bookingsLeftToday } } }', {}, token)).data.me.parkingBookingStatus.bookingsLeftToday).toBe(0);
 }, 60_000);
 
-const shenzhenDate = (offsetDays = 0) => new Date(Date.now() + 8 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
 it('50 concurrent applyForHostel from one resident leave one active stay', async () => {
   const token = graph.token(resident('R-0005'));
-  const stays = async () => (await graph.query('{ me { hostelStays { id status } } }', {}, token)).data.me.hostelStays as Array<{ id: string; status: string }>;
   // R-0005's seeded reservation is cancelled first, so no active stay is left and 7 nights are.
-  for (const s of (await stays()).filter((x) => x.status === 'RESERVED' || x.status === 'CHECKED_IN')) {
-    expect((await graph.query('mutation($id: ID!) { cancelHostelStay(id: $id) { status } }', { id: s.id }, token)).errors).toBeUndefined();
-  }
+  await cancelActiveStays(graph, token);
   const APPLY = 'mutation($input: ApplyForHostelInput!) { applyForHostel(input: $input) { id status } }';
   const input = (i: number) => ({ hostelId: 'HS-02', checkInDate: shenzhenDate(1), nights: 2, graduationDate: shenzhenDate(-180), school: '深圳大学', idempotencyKey: `limits-stay-${i}` });
   const db = graph.subgraphs.hostels.db.conn;
   const nightsBefore = await db.collection('hostel_bed_nights').countDocuments({});
   const answers = values(await concurrently(N, (i) => burst.query(APPLY, { input: input(i) }, token)));
   expect(outcomes(answers, 'applyForHostel')).toEqual({ ok: 1, CONFLICT: N - 1 });
-  const active = (await stays()).filter((x) => x.status === 'RESERVED' || x.status === 'CHECKED_IN');
+  const active = await activeStays(graph, token);
   expect(active).toHaveLength(1);
   expect(await db.collection('hostel_stays').countDocuments({ residentId: 'R-0005', status: { $in: ['RESERVED', 'CHECKED_IN'] } })).toBe(1);
   // The refused applications gave their beds back: only the one stay's two nights are held.

@@ -3,6 +3,7 @@ import type { Viewer } from '../../shared/platform/auth';
 import { SHUIBEI } from '../../shared/dev/demo';
 import { arrivalToday } from '../support/arrival';
 import { startGraph, type RunningGraph } from '../support/graph';
+import { cancelActiveStays, shenzhenDate } from '../support/hostels';
 
 /*
  * Issue 13's findings at the seams that the subgraph tests cover one subgraph at a time, here
@@ -12,7 +13,6 @@ import { startGraph, type RunningGraph } from '../support/graph';
 let graph: RunningGraph;
 const resident = (id: string): Viewer => ({ role: 'resident', subject: id, residentId: id });
 const errorOf = (res: { errors?: Array<{ extensions?: Record<string, any> }> }) => ({ code: res.errors?.[0]?.extensions?.code, field: res.errors?.[0]?.extensions?.field });
-const shenzhenDate = (offsetDays = 0) => new Date(Date.now() + 8 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
   graph = await startGraph();
@@ -37,10 +37,7 @@ describe('the same idempotency key with other input is IDEMPOTENCY_KEY_REUSED, n
 
   it('applyForHostel', async () => {
     const token = graph.token(resident('R-0005'));
-    const stays = async () => (await graph.query('{ me { hostelStays { id status } } }', {}, token)).data.me.hostelStays as Array<{ id: string; status: string }>;
-    for (const s of (await stays()).filter((x) => x.status === 'RESERVED' || x.status === 'CHECKED_IN')) {
-      expect((await graph.query('mutation($id: ID!) { cancelHostelStay(id: $id) { status } }', { id: s.id }, token)).errors).toBeUndefined();
-    }
+    await cancelActiveStays(graph, token);
     const APPLY = 'mutation($input: ApplyForHostelInput!) { applyForHostel(input: $input) { id nights } }';
     const input = { hostelId: 'HS-02', checkInDate: shenzhenDate(1), nights: 2, graduationDate: shenzhenDate(-180), school: '深圳大学', idempotencyKey: 'seams-stay-1' };
     const first = await graph.query(APPLY, { input }, token);
