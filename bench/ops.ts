@@ -28,7 +28,7 @@ import { InProcessPubSub } from '../shared/platform/pubsub';
 import { seedAll } from '../shared/dev/seed-runner';
 import { SUBGRAPH_NAMES, type SubgraphFactory, type SubgraphName } from '../shared/subgraph/subgraph-deps';
 import type { SubgraphServer } from '../shared/subgraph/subgraph-server';
-import { QUERIES, type Caller } from './queries';
+import { BENCH_ENV, QUERIES, type Caller } from './queries';
 
 const cli = runCli('npm run bench:ops --', {
   summary: 'Per benchmark query, one request at a time: end-to-end p50/p90, database commands per request and their durations by shape.',
@@ -111,7 +111,7 @@ async function main() {
       subgraphs[name] = { db, server, url: `${await server.listen(0, '127.0.0.1')}/graphql` };
     }
     gateway = await createGatewayServer({
-      ...loadGatewayOptions({ ...SECRETS, NODE_ENV: 'production', SCHEMA_REGISTRY: 'off', RATE_LIMIT_MAX: '0', SUPERGRAPH_WATCH: 'off', RESPONSE_CACHE: 'off', LOG_LEVEL: 'warn', MAX_COST: '100000000' }),
+      ...loadGatewayOptions({ ...SECRETS, ...BENCH_ENV, NODE_ENV: 'production', SCHEMA_REGISTRY: 'off', SUPERGRAPH_WATCH: 'off', RESPONSE_CACHE: 'off', LOG_LEVEL: 'warn' }),
       port: 0,
       subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphs[n].url])),
     });

@@ -30,7 +30,7 @@ export async function countRoundTrips(
   queries: BenchQuery[],
   token: (caller: Caller) => string | undefined,
   list: { query: string; sizes: number[] },
-  /** Settings the benchmark gives every CityGraph gateway (BENCH_ENV in run.ts: the deep case needs MAX_COST). */
+  /** Settings the benchmark gives every CityGraph gateway (BENCH_ENV in queries.ts: the deep case needs MAX_COST). */
   gatewayEnv: Record<string, string> = {},
 ): Promise<RoundTripReport> {
   const subgraphs = {} as Record<SubgraphName, { db: Database; server: SubgraphServer; url: string }>;

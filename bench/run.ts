@@ -27,7 +27,7 @@ import { seedAll } from '../shared/dev/seed-runner';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../shared/subgraph/subgraph-deps';
 import { plannedFetches, type PlannedFetches } from './plan-stats';
 import { canPin, cpuSeconds, loadAverage, pinProcessTree, sampleRss, startNode, tail, waitUntil, type Child } from './procs';
-import { QUERIES, requestListQuery, type BenchQuery, type Caller } from './queries';
+import { BENCH_ENV, QUERIES, requestListQuery, type BenchQuery, type Caller } from './queries';
 import type { ReplayStats } from './replay-server';
 import { countRoundTrips, type RoundTripReport } from './roundtrips';
 import { demoteSubgraphEnforcedFeatures } from '../gateway/supergraph/security-features';
@@ -69,13 +69,6 @@ const LIVE_ONLY = ['citygraph-nocache', 'floor'];
  */
 const REQUEST_SHARING_ENV = 'REQUEST_SHARING';
 
-/**
- * What every CityGraph row gets on top of its defaults, because of how the benchmark loads it:
- * all requests come from one client address, so the per-client fairness limits (rate, slots in
- * flight) would refuse most of them, and the deep case's static cost estimate (about 650,000 with
- * the default list size of 20) is over the default limit of 5000. The estimate still runs.
- */
-const BENCH_ENV = { RATE_LIMIT_MAX: '0', CLIENT_MAX_IN_FLIGHT: '0', MAX_COST: '100000000' };
 
 const SPEC: CommandSpec = {
   summary:
