@@ -145,7 +145,9 @@ export class CityGraphExecutor {
   async execute(request: OperationRequest, formatError: (e: GraphQLFormattedError) => GraphQLFormattedError = (e) => e): Promise<ExecutionOutcome> {
     const variables = request.variables ?? {};
     const correction = this.corrections?.forRequest(request.document);
-    const prepared = await this.prepare(correction?.document ?? request.document, request.operationName ?? undefined, variables, undefined, correction && { ...correction, source: request.document });
+    // A rewrite keeps the client's source in `loc`: its plans are keyed by that text and the correction's words.
+    const queryHash = correction?.planKey ? createHash('sha256').update(printOf(request.document)).update(correction.planKey).digest('hex') : undefined;
+    const prepared = await this.prepare(correction?.document ?? request.document, request.operationName ?? undefined, variables, queryHash, correction);
     if ('errors' in prepared) return { kind: 'single', result: { errors: prepared.errors.map((e) => formatError(e.toJSON())) } };
     const { run, data } = this.start(prepared, variables, request.context, undefined);
     const queue: Array<{ deferred: DeferredNode; cursor: Cursor }> = [];
@@ -187,7 +189,7 @@ export class CityGraphExecutor {
     operationName: string | undefined | null,
     variables: Record<string, unknown> | undefined,
     queryHash: string | undefined,
-    correction?: PlanCorrection & { source: DocumentNode },
+    correction?: PlanCorrection,
   ): Promise<Prepared | { errors: GraphQLError[] }> {
     const { state } = this;
     const schema = state.schema;
@@ -198,8 +200,7 @@ export class CityGraphExecutor {
       const { errors } = getVariableValues(schema, definition.variableDefinitions, variables ?? {});
       if (errors?.length) return { errors: [...errors] };
     }
-    // A rewrite keeps the client's source in `loc`: the key is the client's text and the correction's words.
-    const hash = queryHash ?? createHash('sha256').update(printOf(correction?.source ?? document)).update(correction?.planKey ?? '').digest('hex');
+    const hash = queryHash ?? createHash('sha256').update(printOf(document)).digest('hex');
     const key = operationName ? createHash('sha256').update(hash).update(operationName).digest('hex') : hash;
     let plan = await state.queryPlanStore.get(key);
     if (!plan) {
