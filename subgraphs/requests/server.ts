@@ -25,6 +25,12 @@ export async function createRequestsSubgraph(deps: SubgraphDeps, { calendar }: {
     resolvers,
     createModels,
     createContext,
+    // Before it serves: counters built when they never were (or their layout changed), and the
+    // working calendar's notices stored (once per year), so it counts with them from the first request.
+    prepare: async (models) => {
+      await ensureStatsCounters({ models });
+      await seedCalendarFromNotices({ models, clock: deps.clock });
+    },
     // Time-driven rules; each claims its items with unique inserts, so replicas never double-process.
     jobs: (models) => [
       // Every limit (review, dispatch, acceptance, hourly update, handling, re-dispatch): urge, street, district.
@@ -40,10 +46,7 @@ export async function createRequestsSubgraph(deps: SubgraphDeps, { calendar }: {
       { name: 'requests.auto-close', everyMs: 300_000, run: (now) => autoCloseResolved(serviceContext({ models, pubsub: deps.pubsub, clock: () => now })) },
     ],
   });
-  await ensureStatsCounters({ models: createModels(deps.db.conn) });
-  // The calendar is counted with from the first request on: the notices are stored (once per
-  // year), the stored calendar loaded, and edits from any replica followed until the server stops.
-  await seedCalendarFromNotices({ models: createModels(deps.db.conn), clock: deps.clock });
+  // The stored calendar loaded, and edits from any replica followed until the server stops.
   const calendarSync = calendarSyncFor(deps, calendar);
   await calendarSync.start();
   // Stopping the server stops following (its pub/sub subscription and timer) first.
