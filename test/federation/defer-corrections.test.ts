@@ -1,4 +1,8 @@
 import { parse } from 'graphql';
+import { createClient as createSseClient } from 'graphql-sse';
+import { createClient as createWsClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { allParts } from '../support/multipart';
 import { collectPayloads, useFixtureGateway } from './harness';
 import { fixtures } from './cases/apollo-misses';
 
@@ -55,4 +59,38 @@ it("keeps the client's path on an error in a deferred part", async () => {
     { price: null, priceInEur: 90 },
     { price: null, priceInEur: 0 },
   ]);
+});
+
+it('gives the same corrected parts through every door that delivers @defer: HTTP multipart, graphql-ws and SSE', async () => {
+  const query = '{ products { id ... @defer(label: "prices") { price(currency: "GBP") priceInEur } } }';
+  const initial = { data: { products: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true };
+  const items = [
+    { data: { price: 80, priceInEur: 90 }, path: ['products', 0], label: 'prices' },
+    { data: { price: 0, priceInEur: 0 }, path: ['products', 1], label: 'prices' },
+  ];
+  const incremental = (bodies: any[]) => bodies.slice(1).flatMap((b) => b.incremental ?? []).sort((a: any, b: any) => a.path[1] - b.path[1]);
+  const origin = `http://127.0.0.1:${(fixture.server.httpServer.address() as { port: number }).port}`;
+
+  const res = await fetch(`${origin}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'multipart/mixed; deferSpec=20220824, application/json' },
+    body: JSON.stringify({ query }),
+  });
+  const http = (await allParts(res as never)).map((p) => p.body);
+  expect(http[0]).toEqual(initial);
+  expect(incremental(http)).toEqual(items);
+
+  const ws = createWsClient({ url: `${origin.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+  const sse = createSseClient({ url: `${origin}/graphql/stream`, retryAttempts: 0 });
+  try {
+    for (const client of [ws, sse]) {
+      const got: any[] = [];
+      for await (const message of client.iterate({ query })) got.push(message);
+      expect(got[0]).toEqual(initial);
+      expect(incremental(got)).toEqual(items);
+    }
+  } finally {
+    await ws.dispose();
+    sse.dispose();
+  }
 });
