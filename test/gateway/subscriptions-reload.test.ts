@@ -13,6 +13,7 @@ import { createGatewayServer, type GatewayServer } from '../../gateway/server';
 import { listen, serveGraphQL } from '../../shared/platform/http';
 import { InProcessPubSub } from '../../shared/platform/pubsub';
 import { gatewayOptions } from '../support/gateway';
+import { untilUpstreamStreams } from '../support/live';
 
 /** Subscriptions survive a supergraph update that keeps them valid, and end clearly when it does not. */
 
@@ -77,8 +78,7 @@ it('keeps a still-valid subscription across an update and ends an invalidated on
     error: () => (completed = true),
     complete: () => (completed = true),
   });
-  await until(() => gateway.subscriptions.stats().streams === 1);
-  await new Promise((r) => setTimeout(r, 100));
+  await untilUpstreamStreams({ gateway }, 1);
   await pubsub.publish('item:a', { id: 'a', label: 'first', color: 'red' });
   await until(() => results.length === 1);
 
